@@ -1,0 +1,114 @@
+"""Command line: load workbooks into the store, export any documented table or view.
+
+    python -m lib.cli load FILE... [--db PATH]
+    python -m lib.cli export NAME [--where COLUMN=VALUE ...] [--format csv|xlsx] [--out FILE] [--db PATH]
+    python -m lib.cli template [--out FILE]
+
+Exit codes: 0 success; 1 rejected input (findings printed); 2 usage or store error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from lib import export
+from lib.store import EXPORTABLE, ImportRejected, StoreBusyError, open_store
+from lib.template import write_workbook
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lib.cli", description="绩效看板数据命令行")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    load = sub.add_parser("load", help="校验并导入工作簿 (validate and import workbooks)")
+    load.add_argument("files", nargs="+", type=Path)
+    load.add_argument("--db", type=Path, help="数据库文件 (default: $JIXIAO_DB or var/jixiao.duckdb)")
+
+    exp = sub.add_parser("export", help="导出表或视图 (export a table or view)")
+    exp.add_argument("name", choices=EXPORTABLE, metavar="NAME",
+                     help="one of: " + ", ".join(EXPORTABLE))
+    exp.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE")
+    exp.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    exp.add_argument("--out", type=Path, help="输出文件；csv 不指定时写到标准输出")
+    exp.add_argument("--db", type=Path)
+
+    tpl = sub.add_parser("template", help="写出空白模板 (write the blank template)")
+    tpl.add_argument("--out", type=Path, default=Path("template.xlsx"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "load":
+            return _load(args)
+        if args.command == "export":
+            return _export(args)
+        write_workbook(args.out)
+        print(f"已写出模板 {args.out}")
+        return 0
+    except StoreBusyError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
+def _load(args) -> int:
+    missing = [f for f in args.files if not f.is_file()]
+    if missing:
+        print("找不到文件 (file not found): " + ", ".join(map(str, missing)), file=sys.stderr)
+        return 2
+    store = open_store(args.db)
+    try:
+        before = store.version_id()
+        result = store.import_files([(f.name, f) for f in args.files])
+    except ImportRejected as rejected:
+        print(f"导入被拒绝，数据库未改变 (import rejected, store unchanged; version {before}):",
+              file=sys.stderr)
+        for finding in rejected.findings:
+            print("  - " + str(finding), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    counts = ", ".join(f"{t} {n}" for t, n in result.row_counts.items())
+    print(f"已导入 {', '.join(result.programs)}，数据版本 {result.version_id}（{counts}）")
+    return 0
+
+
+def _export(args) -> int:
+    where: dict[str, str] = {}
+    for item in args.where:
+        if "=" not in item:
+            print(f"--where 需要 COLUMN=VALUE 格式: {item}", file=sys.stderr)
+            return 2
+        column, value = item.split("=", 1)
+        where[column.strip()] = value
+    store = open_store(args.db)
+    try:
+        columns = store.columns(args.name)
+        unknown = [c for c in where if c not in columns]
+        if unknown:
+            print(f"{args.name} 没有列 (no such column): {', '.join(unknown)}；可用: {', '.join(columns)}",
+                  file=sys.stderr)
+            return 2
+        frame = store.read(args.name, where=where)
+        meta = export.ExportMeta(args.name, {k: str(v) for k, v in where.items()}, store.version_id())
+    finally:
+        store.close()
+    if args.format == "csv":
+        data = export.to_csv_bytes(frame, args.name)
+        if args.out is None:
+            sys.stdout.buffer.write(data)
+            return 0
+        args.out.write_bytes(data)
+    else:
+        out = args.out or Path(export.file_name(args.name, "xlsx"))
+        out.write_bytes(export.to_xlsx_bytes(frame, args.name, meta))
+        args.out = out
+    print(f"已导出 {len(frame)} 行到 {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

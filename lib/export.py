@@ -1,0 +1,137 @@
+"""Filtered tables out: csv (UTF-8 with BOM) and styled xlsx.
+
+Both formats use the Chinese column labels, neutralize cells that a spreadsheet would run as
+a formula (= + - @), and say what was exported: the xlsx has a second sheet with the filters,
+the dataset version and the export time; file names carry the table name and a timestamp.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from lib.labels import COLUMN_LABELS, SHEET_LABELS, VIEW_LABELS
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MONEY_COLUMNS = {"budget_initial", "budget", "appropriation", "executed", "amount", "central",
+                 "local", "total"}
+RATE_COLUMNS = {"execution_rate", "stated_execution_rate", "percent", "elapsed_share",
+                "completion_ratio", "rate_diff"}
+_NUMERIC_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+@dataclass
+class ExportMeta:
+    """What an export file records about itself."""
+
+    name: str
+    filters: dict[str, str] = field(default_factory=dict)
+    version_id: int | None = None
+    exported_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+
+def title_of(name: str) -> str:
+    return VIEW_LABELS.get(name) or SHEET_LABELS.get(name) or name
+
+
+def file_name(name: str, ext: str, when: dt.datetime | None = None) -> str:
+    """e.g. 执行情况_v_execution_20261125-0930.xlsx"""
+    stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M")
+    return f"{title_of(name)}_{name}_{stamp}.{ext}"
+
+
+def neutralize(value: object) -> object:
+    """Prefix text that a spreadsheet would evaluate as a formula with an apostrophe.
+
+    Negative numbers stored as numbers are not text and stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMERIC_TEXT.match(value):
+        return "'" + value
+    return value
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with Chinese headers and formula-like text neutralized."""
+    out = frame.rename(columns=lambda c: COLUMN_LABELS.get(c, c))
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralize)
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame, name: str | None = None) -> bytes:
+    """UTF-8 with BOM so Excel opens Chinese correctly; full precision kept."""
+    return labelled(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, name: str, meta: ExportMeta | None = None) -> bytes:
+    """A styled workbook: bold frozen header, autofilter, 万元 and % formats, fitted widths."""
+    meta = meta or ExportMeta(name)
+    book = Workbook()
+    ws = book.active
+    ws.title = title_of(name)[:31]
+    headers = [COLUMN_LABELS.get(c, c) for c in frame.columns]
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E79")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    widths = [display_width(h) for h in headers]
+    for row in frame.itertuples(index=False):
+        values = [_cell_value(v) for v in row]
+        ws.append(values)
+        for i, v in enumerate(values):
+            widths[i] = max(widths[i], min(60, display_width(v)))
+    for idx, col in enumerate(frame.columns, start=1):
+        letter = get_column_letter(idx)
+        ws.column_dimensions[letter].width = max(8, min(60, widths[idx - 1]))
+        fmt = "#,##0.00" if col in MONEY_COLUMNS else "0.00%" if col in RATE_COLUMNS else None
+        if fmt:
+            for cell in ws[letter][1:]:
+                cell.number_format = fmt
+    ws.freeze_panes = "A2"
+    if len(frame.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{max(1, len(frame) + 1)}"
+
+    info = book.create_sheet("导出说明")
+    info.append(["项目", "内容"])
+    info.append(["导出内容", f"{title_of(name)}（{name}）"])
+    info.append(["筛选条件", "；".join(f"{k}={v}" for k, v in meta.filters.items()) or "全部"])
+    info.append(["数据版本", meta.version_id if meta.version_id is not None else ""])
+    info.append(["导出时间", meta.exported_at.strftime("%Y-%m-%d %H:%M:%S")])
+    info.append(["行数", len(frame)])
+    info.append(["金额单位", "万元"])
+    for cell in info[1]:
+        cell.font = Font(bold=True)
+    info.column_dimensions["A"].width = 12
+    info.column_dimensions["B"].width = 60
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _cell_value(value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().date() if value == value.normalize() else value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return value.item()
+    return neutralize(value)
+
+
+def display_width(value: object) -> float:
+    """Column width for Excel/WPS: CJK characters take about two Latin widths."""
+    text = "" if value is None else str(value)
+    return sum(2.1 if ord(ch) > 0x2E80 else 1.1 for ch in text[:80]) + 2

@@ -1,0 +1,157 @@
+"""Every user-facing label, in one place.
+
+Chinese first; English alongside where an analyst or a tool may read it. Pages, exports,
+validation messages and the workbook format all take their words from here, so a renamed
+label changes everywhere at once.
+"""
+
+APP_TITLE = "绩效看板"
+APP_SUBTITLE = "预算绩效自评数据看板 · Performance Dashboard"
+
+# Column names (storage, English) -> display label (Chinese). The workbook format uses the
+# same Chinese headers, so an analyst sees one vocabulary in Excel and on screen.
+COLUMN_LABELS: dict[str, str] = {
+    # identities and references
+    "source_id": "来源编号",
+    "program_id": "资金/部门编号",
+    "project_id": "项目编号",
+    "seq": "序号",
+    "source_ref": "来源出处",
+    "note": "备注",
+    # sources
+    "title": "报告标题",
+    "issuer": "报告单位",
+    "report_date": "报告日期",
+    "file_name": "原始文件",
+    # programs
+    "program_name": "资金/部门名称",
+    "year": "年度",
+    "program_kind": "类型",
+    "department": "主管部门",
+    "doc_no": "下达文号",
+    "sub_doc_no": "分解下达文号",
+    "objective": "年度总体目标",
+    # projects
+    "project_name": "项目名称",
+    "implementing_unit": "实施单位",
+    "region": "地区",
+    "budget_initial": "年初预算数",
+    "budget": "全年预算数",
+    "appropriation": "财政拨款",
+    "executed": "全年执行数",
+    "stated_execution_rate": "报告执行率",
+    "stated_score": "报告得分",
+    "stated_rating": "报告评级",
+    "objective_actual": "实际完成情况",
+    "deviation_reason": "偏差原因",
+    "improvement": "改进措施",
+    # allocations
+    "fund_source": "资金来源",
+    "fund_year": "投入年度",
+    "amount": "金额",
+    # execution snapshots
+    "as_of": "截至日期",
+    # progress
+    "subject": "建设对象",
+    "measure": "进度口径",
+    "percent": "完成比例",
+    "status_text": "进展情况",
+    # objectives
+    "label": "目标编号",
+    "expected": "预期目标",
+    "actual_text": "实际完成情况",
+    # indicators
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "level3": "三级指标",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    # score parts
+    "part": "得分构成",
+    # spending items
+    "item": "支出事项",
+    # stated figures
+    "metric": "口径",
+    "value": "数值",
+    "unit": "单位",
+    "aggregate": "核对方式",
+    "rating": "评级",
+    "text": "原文",
+    # computed (views)
+    "execution_rate": "执行率",
+    "rate_diff": "执行率差异",
+    "elapsed_share": "时间进度",
+    "status": "完成状态",
+    "direction": "指标方向",
+    "level": "层级",
+    "scope": "范围",
+    "kind": "类别",
+    "central": "中央补助",
+    "local": "地方资金",
+    "total": "合计",
+    "rows": "行数",
+}
+
+# Workbook sheet names (Chinese) for each stored table.
+SHEET_LABELS: dict[str, str] = {
+    "sources": "来源",
+    "programs": "资金与部门",
+    "projects": "项目",
+    "allocations": "资金分配",
+    "execution": "执行进度",
+    "progress": "建设进度",
+    "objectives": "绩效目标",
+    "indicators": "绩效指标",
+    "score_parts": "得分构成",
+    "spending_items": "支出明细",
+    "stated_figures": "报告声明数",
+}
+
+# Views: the documented SQL interface, with a Chinese name for menus and export files.
+VIEW_LABELS: dict[str, str] = {
+    "v_funding": "资金分配明细",
+    "v_funding_by_region_source": "分地区分来源资金",
+    "v_execution": "执行情况",
+    "v_projects": "项目一览",
+    "v_indicators": "绩效指标完成情况",
+    "v_deviations": "偏差说明",
+    "v_progress": "建设进度",
+    "v_stated_figures": "报告声明数",
+}
+
+INDICATOR_STATUS = {
+    "met": "达标",
+    "not_met": "未达标",
+    "qualitative_met": "定性达成",
+    "qualitative_not_met": "定性未达成",
+    "not_applicable": "不适用",
+    "no_target": "无指标值",
+    "unknown": "无法判断",
+}
+
+BAND_LABELS = {"red": "红色预警", "yellow": "黄色关注", "green": "正常"}
+
+PAGES = {
+    "overview": "总览",
+    "funding": "资金分配",
+    "execution": "执行率",
+    "indicators": "绩效指标",
+    "deviations": "偏差分析",
+}
+
+FILTER_LABELS = {
+    "year": "年度",
+    "program": "资金/部门",
+    "region": "地区",
+    "project": "项目",
+    "all": "全部",
+}
+
+UNIT_WAN = "万元"
+UNIT_YI = "亿元"
+
+
+def column_label(name: str) -> str:
+    """The Chinese label of a storage column; unknown names pass through unchanged."""
+    return COLUMN_LABELS.get(name, name)

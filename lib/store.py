@@ -1,0 +1,294 @@
+"""The DuckDB file: connect, schema, atomic import, dataset versions, filtered reads.
+
+All SQL and data access of the product goes through this module. One Store owns one
+connection to the file; every read and write runs on its own cursor, because Streamlit serves
+sessions on several threads and a DuckDB connection is not thread-safe. Writes are
+serialized by a lock and run in one transaction, so a reader never sees half an import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from lib import notation
+from lib import workbook_spec as spec
+from lib.filters import Filters, where_clause
+from lib.workbook import Finding, ParsedWorkbook, read_workbooks
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
+DATA_DIR = ROOT / "data"
+# The shipped default dataset, one workbook per source report.
+SEED_WORKBOOKS = ("liaoning_2023_hazchem.xlsx", "lanzhou_2022_emergency.xlsx")
+
+TABLES = spec.TABLE_ORDER
+VIEWS = (
+    "v_funding", "v_funding_by_region_source", "v_execution", "v_projects", "v_indicators",
+    "v_deviations", "v_progress", "v_stated_figures",
+)
+EXPORTABLE = TABLES + VIEWS + ("dataset_versions",)
+
+# Columns the import derives for indicators from their notation (lib/notation.py).
+INDICATOR_DERIVED = (
+    "target_op", "target_value", "target_unit", "actual_op", "actual_value", "actual_unit",
+    "direction", "status", "completion_ratio",
+)
+
+
+class StoreBusyError(RuntimeError):
+    """The database file is held by another process (DuckDB locks a file per process)."""
+
+
+class ImportRejected(ValueError):
+    """An import that did not pass validation; nothing was written."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(f"{len(findings)} 个问题，未导入 ({len(findings)} problems, nothing imported)")
+        self.findings = findings
+
+
+@dataclass
+class ImportResult:
+    version_id: int
+    programs: list[str]
+    row_counts: dict[str, int] = field(default_factory=dict)
+
+
+def default_db_path() -> Path:
+    """JIXIAO_DB if set, else var/jixiao.duckdb in the project."""
+    return Path(os.environ.get("JIXIAO_DB") or ROOT / "var" / "jixiao.duckdb")
+
+
+class Store:
+    """One DuckDB database file, opened read-write, with the schema applied."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else default_db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreBusyError(
+                    f"数据库文件 {self.path} 正被另一个进程占用（例如正在运行的看板应用）。"
+                    "请先停止该进程，或用 --db 指定另一个文件。"
+                    f" (The database file is locked by another process: {exc})"
+                ) from exc
+            raise
+        self._write_lock = threading.Lock()
+        self._con.execute(SCHEMA_SQL)
+
+    def close(self) -> None:
+        self._con.close()
+
+    # ------------------------------------------------------------------ reads
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._con.cursor()
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        cur = self.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def columns(self, relation: str) -> list[str]:
+        if relation not in EXPORTABLE:
+            raise KeyError(relation)
+        cur = self.cursor()
+        try:
+            cur.execute(f"SELECT * FROM {relation} LIMIT 0")  # relation is from the allow-list
+            return [d[0] for d in cur.description]
+        finally:
+            cur.close()
+
+    def read(self, relation: str, filters: Filters | None = None,
+             where: dict[str, object] | None = None, order_by: list[str] | None = None) -> pd.DataFrame:
+        """Rows of a documented table or view, filtered.
+
+        Args:
+            relation: a name from EXPORTABLE (anything else raises KeyError).
+            filters: the dashboard's shared filters.
+            where: extra column = value conditions (columns must exist in the relation).
+            order_by: columns to sort by (must exist in the relation).
+        """
+        cols = self.columns(relation)
+        sql_where, params = where_clause(filters or Filters(), set(cols))
+        for column, value in (where or {}).items():
+            if column not in cols:
+                raise KeyError(f"{relation} 没有列 {column} (no column {column})")
+            sql_where += (" AND " if sql_where else " WHERE ") + f"{column} = ?"
+            params.append(value)
+        order = [c for c in (order_by or []) if c in cols]
+        if order_by and len(order) != len(order_by):
+            raise KeyError(f"unknown order column in {order_by}")
+        sql = f"SELECT * FROM {relation}{sql_where}"
+        if order:
+            sql += " ORDER BY " + ", ".join(order)
+        return self.query(sql, params)
+
+    def current_version(self) -> dict | None:
+        df = self.query("SELECT * FROM dataset_versions ORDER BY version_id DESC LIMIT 1")
+        return None if df.empty else df.iloc[0].to_dict()
+
+    def version_id(self) -> int:
+        version = self.current_version()
+        return int(version["version_id"]) if version else 0
+
+    def row_counts(self) -> dict[str, int]:
+        cur = self.cursor()
+        try:
+            return {t: cur.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
+        finally:
+            cur.close()
+
+    def content_checksum(self) -> str:
+        """sha256 over every data table's rows in a canonical order.
+
+        Equal checksums mean equal content: what a rejected import must leave unchanged.
+        """
+        digest = hashlib.sha256()
+        cur = self.cursor()
+        try:
+            for table in TABLES + ("dataset_versions",):
+                rows = cur.execute(f"SELECT * FROM {table}").fetchall()
+                digest.update(table.encode())
+                for line in sorted(repr(r) for r in rows):
+                    digest.update(line.encode())
+        finally:
+            cur.close()
+        return digest.hexdigest()
+
+    # ------------------------------------------------------------------ writes
+    def import_files(self, sources: list[tuple[str, str | Path | bytes]], user: str | None = None,
+                     ) -> ImportResult:
+        """Validate and import workbooks in one transaction.
+
+        Every program in the files replaces all stored records of the same program id (its
+        projects, allocations, execution, indicators, …); other programs stay as they are.
+
+        Raises:
+            ImportRejected: with the findings, when any file has a problem. Nothing is written.
+        """
+        parsed = read_workbooks(sources)
+        findings = parsed.findings + self._conflicts(parsed)
+        if findings:
+            raise ImportRejected(findings)
+        files = [(label, _sha256(src)) for label, src in sources]
+        return self._apply(parsed, files, user or _current_user())
+
+    def _conflicts(self, parsed: ParsedWorkbook) -> list[Finding]:
+        """Project ids the file reuses from another stored program (they would collide)."""
+        found = []
+        incoming = {r["program_id"] for r in parsed.tables["programs"]}
+        stored = dict(self.query("SELECT project_id, program_id FROM projects").itertuples(index=False))
+        for i, row in enumerate(parsed.tables["projects"]):
+            owner = stored.get(row["project_id"])
+            if owner and owner not in incoming:
+                file_label, sheet, row_no = parsed.origins["projects"][i]
+                found.append(Finding(
+                    file_label, sheet, row_no, spec.SHEETS_BY_TABLE["projects"].column("project_id").header,
+                    f"项目编号“{row['project_id']}”已属于库中的“{owner}”",
+                    f"project id already belongs to stored program '{owner}'"))
+        return found
+
+    def _apply(self, parsed: ParsedWorkbook, files: list[tuple[str, str]], user: str) -> ImportResult:
+        program_ids = sorted({r["program_id"] for r in parsed.tables["programs"]})
+        source_ids = sorted({r["source_id"] for r in parsed.tables["sources"]})
+        frames = {t: _frame(t, rows) for t, rows in parsed.tables.items()}
+        with self._write_lock:
+            cur = self.cursor()
+            try:
+                cur.begin()
+                marks = ", ".join("?" for _ in program_ids)
+                for table in reversed(TABLES):
+                    if table == "sources":
+                        continue
+                    if program_ids:
+                        cur.execute(f"DELETE FROM {table} WHERE program_id IN ({marks})", program_ids)
+                if source_ids:
+                    marks_s = ", ".join("?" for _ in source_ids)
+                    cur.execute(f"DELETE FROM sources WHERE source_id IN ({marks_s})", source_ids)
+                for table in TABLES:
+                    frame = frames[table]
+                    if frame.empty:
+                        continue
+                    cur.register("incoming_rows", frame)
+                    cols = ", ".join(frame.columns)
+                    cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_rows")
+                    cur.unregister("incoming_rows")
+                counts = {t: cur.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
+                version_id = cur.execute(
+                    "SELECT COALESCE(MAX(version_id), 0) + 1 FROM dataset_versions").fetchone()[0]
+                cur.execute(
+                    "INSERT INTO dataset_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [version_id, dt.datetime.now(), user, "import",
+                     "; ".join(f for f, _ in files), "; ".join(h for _, h in files),
+                     "; ".join(program_ids), json.dumps(counts, ensure_ascii=False)],
+                )
+                cur.commit()
+            except Exception:
+                cur.rollback()
+                raise
+            finally:
+                cur.close()
+        return ImportResult(version_id, program_ids, counts)
+
+
+def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    sheet = spec.SHEETS_BY_TABLE[table]
+    columns = [c.name for c in sheet.columns]
+    if table == "indicators":
+        rows = [row | derive_indicator(row) for row in rows]
+        columns += list(INDICATOR_DERIVED)
+    frame = pd.DataFrame(rows, columns=columns)
+    # Object columns keep None as NULL and Python dates as dates for DuckDB.
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def derive_indicator(row: dict) -> dict:
+    """Parsed notation and completion status for one indicator row."""
+    target = notation.parse_value(row.get("target"))
+    actual = notation.parse_value(row.get("actual"))
+    how = notation.direction(target, row.get("level2"), row.get("level3"))
+    return {
+        "target_op": target.op, "target_value": target.number, "target_unit": target.unit,
+        "actual_op": actual.op, "actual_value": actual.number, "actual_unit": actual.unit,
+        "direction": how,
+        "status": notation.indicator_status(target, actual, how),
+        "completion_ratio": notation.completion_ratio(target, actual, how),
+    }
+
+
+def _sha256(source: str | Path | bytes) -> str:
+    data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def seed_sources() -> list[tuple[str, Path]]:
+    return [(name, DATA_DIR / name) for name in SEED_WORKBOOKS]
+
+
+def open_store(path: str | Path | None = None, seed: bool = True) -> Store:
+    """Open the database, building it from the shipped dataset when it holds no data yet."""
+    store = Store(path)
+    if seed and store.version_id() == 0:
+        store.import_files(seed_sources(), user="system")
+    return store

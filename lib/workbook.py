@@ -1,0 +1,368 @@
+"""Read dataset workbooks, validate every cell, and normalize them into typed tables.
+
+Nothing here touches the database: a workbook goes in, typed rows and a list of findings come
+out. A finding names the file, sheet, row and column (as Excel shows them) and the problem in
+Chinese with English alongside, so an analyst can go straight to the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+from lib import workbook_spec as spec
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+# Sheets an analyst may add for their own notes; everything else must be a known sheet.
+IGNORED_SHEETS = {"说明", "填表说明", "README"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in an input workbook. ``row`` and ``column`` are as Excel shows them."""
+
+    file: str
+    sheet: str
+    row: int | None
+    column: str
+    problem: str
+    problem_en: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = f"{self.file} › {self.sheet}" if self.sheet else self.file
+        if self.row:
+            where += f" › 第{self.row}行"
+        if self.column:
+            where += f" › {self.column}"
+        return f"{where}：{self.problem}（{self.problem_en}）"
+
+
+class CellError(ValueError):
+    def __init__(self, zh: str, en: str):
+        super().__init__(zh)
+        self.zh, self.en = zh, en
+
+
+@dataclass
+class ParsedWorkbook:
+    """Typed rows per table (storage column names) and the findings that reject them."""
+
+    tables: dict[str, list[dict]]
+    findings: list[Finding]
+    # where each row came from (file, sheet, Excel row), for findings raised after parsing
+    origins: dict[str, list[tuple[str, str, int]]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def _fold(text: str) -> str:
+    """Header matching ignores width, spaces, and a trailing unit such as （万元）."""
+    folded = unicodedata.normalize("NFKC", str(text))
+    folded = re.sub(r"\s+", "", folded)
+    folded = re.sub(r"\((万元|元|%|％)\)$", "", folded)
+    return folded.lower()
+
+
+def _number(value: object, what: str) -> float:
+    if isinstance(value, bool):
+        raise CellError(f"应为{what}，不是逻辑值", f"expected {what}, got a boolean")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise CellError(f"应为{what}", f"expected {what}")
+        return float(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
+    text = re.sub(r"(万元|元)$", "", text)
+    try:
+        number = float(text)
+    except ValueError:
+        raise CellError(f"应为{what}，实际为“{value}”", f"expected {what}, got '{value}'") from None
+    if not math.isfinite(number):
+        raise CellError(f"应为{what}，实际为“{value}”", f"expected {what}, got '{value}'")
+    return number
+
+
+def _fraction(value: object, what: str) -> float:
+    """A rate cell: a fraction (Excel percent format) or text with a % sign."""
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if text.endswith("%"):
+            return _number(text[:-1], what) / 100
+    return _number(value, what)
+
+
+def convert(value: object, column: spec.Column) -> object:
+    """Convert one non-empty cell to its column's type; raise CellError with the reason."""
+    t = column.type
+    if t == spec.TEXT:
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, (dt.datetime, dt.date)):
+            return value.isoformat()[:10]
+        return str(value).strip()
+    if t == spec.INT:
+        number = _number(value, "整数")
+        if not number.is_integer():
+            raise CellError(f"应为整数，实际为 {value}", f"expected a whole number, got {value}")
+        return int(number)
+    if t == spec.MONEY:
+        number = _number(value, "金额（万元）")
+        if number < 0:
+            raise CellError(f"金额不能为负数：{value}", f"amount must not be negative: {value}")
+        return number
+    if t == spec.NUMBER:
+        number = _number(value, "数值")
+        if number < 0:
+            raise CellError(f"数值不能为负数：{value}", f"value must not be negative: {value}")
+        return number
+    if t == spec.SCORE:
+        number = _number(value, "分数")
+        if not 0 <= number <= 100:
+            raise CellError(f"分数应在0–100之间，实际为 {value}", f"score must be 0-100, got {value}")
+        return number
+    if t == spec.RATE:
+        number = _fraction(value, "比率")
+        if not 0 <= number <= 2:
+            raise CellError(
+                f"比率应在0%–200%之间（填写94.65%或0.9465），实际为 {value}",
+                f"rate must be 0%-200% (write 94.65% or 0.9465), got {value}",
+            )
+        return number
+    if t == spec.SHARE:
+        number = _fraction(value, "完成比例")
+        if not 0 <= number <= 1:
+            raise CellError(
+                f"完成比例应在0%–100%之间，实际为 {value}",
+                f"completion share must be 0%-100%, got {value}",
+            )
+        return number
+    if t == spec.DATE:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                pass
+        raise CellError(f"应为日期（如2023-12-31），实际为“{value}”", f"expected a date, got '{value}'")
+    if t in (spec.RATING, spec.CHOICE):
+        text = re.sub(r"[\s“”\"']", "", unicodedata.normalize("NFKC", str(value)))
+        if text not in column.choices:
+            allowed = "、".join(column.choices)
+            raise CellError(
+                f"应为以下之一：{allowed}；实际为“{value}”", f"must be one of {column.choices}, got '{value}'"
+            )
+        return text
+    raise AssertionError(f"unknown column type {t}")
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _open(source: str | Path | bytes, file_label: str) -> tuple[openpyxl.Workbook | None, list[Finding]]:
+    def file_finding(zh: str, en: str) -> list[Finding]:
+        return [Finding(file_label, "", None, "", zh, en)]
+
+    data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
+    if not data:
+        return None, file_finding("文件为空", "the file is empty")
+    if len(data) > MAX_FILE_BYTES:
+        mb = MAX_FILE_BYTES // (1024 * 1024)
+        return None, file_finding(f"文件超过{mb}MB上限", f"file exceeds the {mb} MB limit")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return None, file_finding(
+            "不是有效的 .xlsx 文件（可能是改了扩展名的其他文件，或已加密）",
+            "not a valid .xlsx file (renamed from another format, or encrypted)",
+        )
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        return None, file_finding(f"无法读取工作簿：{exc}", f"cannot read the workbook: {exc}")
+    return book, []
+
+
+def read_workbook(source: str | Path | bytes, file_label: str | None = None) -> ParsedWorkbook:
+    """Read one workbook in the dataset format.
+
+    Args:
+        source: a path, or the file's bytes (an upload).
+        file_label: the name findings use for the file; defaults to the path's name.
+    Returns:
+        ParsedWorkbook with typed rows per table and every finding; rows with findings are
+        still returned so all problems are reported in one pass, but a workbook with any
+        finding must not be imported.
+    """
+    label = file_label or (Path(source).name if isinstance(source, (str, Path)) else "上传文件")
+    book, findings = _open(source, label)
+    tables: dict[str, list[dict]] = {s.table: [] for s in spec.SHEETS}
+    origins: dict[str, list[tuple[str, str, int]]] = {s.table: [] for s in spec.SHEETS}
+    if book is None:
+        return ParsedWorkbook(tables, findings, origins)
+
+    by_name = {_fold(s.name): s for s in spec.SHEETS} | {_fold(s.table): s for s in spec.SHEETS}
+    seen: set[str] = set()
+    try:
+        for ws in book.worksheets:
+            sheet = by_name.get(_fold(ws.title))
+            if sheet is None:
+                if ws.title.strip() not in IGNORED_SHEETS:
+                    known = "、".join(s.name for s in spec.SHEETS)
+                    findings.append(Finding(label, ws.title, None, "",
+                                            f"未知的工作表；应为：{known}",
+                                            "unknown sheet name"))
+                continue
+            if sheet.table in seen:
+                findings.append(Finding(label, ws.title, None, "", "工作表重复", "duplicate sheet"))
+                continue
+            seen.add(sheet.table)
+            _read_sheet(ws, sheet, label, tables[sheet.table], origins[sheet.table], findings)
+    finally:
+        book.close()
+
+    for table in spec.REQUIRED_SHEETS:
+        if table not in seen:
+            findings.append(Finding(label, spec.SHEETS_BY_TABLE[table].name, None, "",
+                                    "缺少必需的工作表", "required sheet is missing"))
+    return ParsedWorkbook(tables, findings, origins)
+
+
+def _read_sheet(ws, sheet: spec.Sheet, label: str, rows_out: list[dict],
+                origins_out: list[tuple[str, str, int]], findings: list[Finding]) -> None:
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None or all(_is_blank(v) for v in header):
+        findings.append(Finding(label, ws.title, 1, "", "缺少表头行", "missing header row"))
+        return
+    by_header = {_fold(c.header): c for c in sheet.columns} | {_fold(c.name): c for c in sheet.columns}
+    positions: dict[int, spec.Column] = {}
+    for idx, title in enumerate(header):
+        if _is_blank(title):
+            continue
+        col = by_header.get(_fold(title))
+        letter = get_column_letter(idx + 1)
+        if col is None:
+            findings.append(Finding(label, ws.title, 1, f"{letter}列“{title}”",
+                                    "未知的列名", "unknown column header"))
+        elif col in positions.values():
+            findings.append(Finding(label, ws.title, 1, f"{letter}列“{title}”",
+                                    "列名重复", "duplicate column header"))
+        else:
+            positions[idx] = col
+    present = set(positions.values())
+    for col in sheet.columns:
+        if col.required and col not in present:
+            findings.append(Finding(label, ws.title, 1, col.header,
+                                    "缺少必填列", "required column is missing"))
+    if any(c.required and c not in present for c in sheet.columns):
+        return
+
+    for row_no, values in enumerate(rows, start=2):
+        if values is None or all(_is_blank(v) for v in values):
+            continue
+        record: dict = {c.name: None for c in sheet.columns}
+        for idx, col in positions.items():
+            value = values[idx] if idx < len(values) else None
+            where = f"{get_column_letter(idx + 1)}列“{col.header}”"
+            if _is_blank(value):
+                if col.required:
+                    findings.append(Finding(label, ws.title, row_no, where,
+                                            "必填单元格为空", "required cell is empty"))
+                continue
+            try:
+                record[col.name] = convert(value, col)
+            except CellError as err:
+                findings.append(Finding(label, ws.title, row_no, where, err.zh, err.en))
+        rows_out.append(record)
+        origins_out.append((label, ws.title, row_no))
+
+
+def _cross_checks(wb: ParsedWorkbook) -> list[Finding]:
+    """Duplicate keys and unknown references, across every file of one load."""
+    found: list[Finding] = []
+
+    def add(table: str, i: int, column: str, zh: str, en: str) -> None:
+        file_label, sheet_title, row_no = wb.origins[table][i]
+        found.append(Finding(file_label, sheet_title, row_no, column, zh, en))
+
+    for sheet in spec.SHEETS:
+        seen: dict[tuple, int] = {}
+        for i, row in enumerate(wb.tables[sheet.table]):
+            key = tuple(row.get(k) for k in sheet.key)
+            if all(v is None for v in key):
+                continue
+            if key in seen:
+                _, _, first_row = wb.origins[sheet.table][seen[key]]
+                headers = "、".join(sheet.column(k).header for k in sheet.key)
+                add(sheet.table, i, headers,
+                    f"与第{first_row}行重复（{headers}相同）",
+                    f"duplicate key, same as row {first_row}")
+            else:
+                seen[key] = i
+
+    source_ids = {r["source_id"] for r in wb.tables["sources"]}
+    program_ids = {r["program_id"] for r in wb.tables["programs"]}
+    project_program = {r["project_id"]: r["program_id"] for r in wb.tables["projects"]}
+    for i, row in enumerate(wb.tables["programs"]):
+        if row.get("source_id") and row["source_id"] not in source_ids:
+            add("programs", i, spec.SHEETS_BY_TABLE["programs"].column("source_id").header,
+                f"来源编号“{row['source_id']}”不在“来源”表中",
+                f"unknown source '{row['source_id']}'")
+    for sheet in spec.SHEETS:
+        if sheet.table in ("sources", "programs"):
+            continue
+        names = {c.name for c in sheet.columns}
+        for i, row in enumerate(wb.tables[sheet.table]):
+            pid = row.get("program_id")
+            if pid and pid not in program_ids:
+                add(sheet.table, i, sheet.column("program_id").header,
+                    f"资金/部门编号“{pid}”不在“资金与部门”表中",
+                    f"unknown program '{pid}'")
+            if "project_id" in names and sheet.table != "projects":
+                prj = row.get("project_id")
+                if prj and prj not in project_program:
+                    add(sheet.table, i, sheet.column("project_id").header,
+                        f"项目编号“{prj}”不在“项目”表中", f"unknown project '{prj}'")
+                elif prj and pid and project_program[prj] != pid:
+                    add(sheet.table, i, sheet.column("project_id").header,
+                        f"项目“{prj}”属于“{project_program[prj]}”，不属于“{pid}”",
+                        f"project '{prj}' belongs to another program")
+    return found
+
+
+def read_workbooks(sources: list[tuple[str, str | Path | bytes]]) -> ParsedWorkbook:
+    """Read and validate several workbooks as one load.
+
+    Args:
+        sources: (file label, path or bytes) pairs.
+    Returns:
+        The merged ParsedWorkbook; its findings include duplicate keys and unknown
+        references across all files.
+    """
+    merged = ParsedWorkbook({s.table: [] for s in spec.SHEETS}, [],
+                            {s.table: [] for s in spec.SHEETS})
+    for label, source in sources:
+        one = read_workbook(source, label)
+        merged.findings.extend(one.findings)
+        for table, rows in one.tables.items():
+            merged.tables[table].extend(rows)
+            merged.origins[table].extend(one.origins[table])
+    merged.findings.extend(_cross_checks(merged))
+    return merged
