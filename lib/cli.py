@@ -59,7 +59,7 @@ def _load(args) -> int:
     if missing:
         print("找不到文件 (file not found): " + ", ".join(map(str, missing)), file=sys.stderr)
         return 2
-    store = open_store(args.db)
+    store = open_store(args.db, seed=False)  # an explicit load brings its own data
     try:
         before = store.version_id()
         result = store.import_files([(f.name, f) for f in args.files])

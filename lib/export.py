@@ -118,11 +118,9 @@ def to_xlsx_bytes(frame: pd.DataFrame, name: str, meta: ExportMeta | None = None
 
 
 def _cell_value(value: object) -> object:
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and pd.isna(value):
-        return None
-    if value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime().date() if value == value.normalize() else value.to_pydatetime()

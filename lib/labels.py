@@ -118,6 +118,9 @@ VIEW_LABELS: dict[str, str] = {
     "v_deviations": "偏差说明",
     "v_progress": "建设进度",
     "v_stated_figures": "报告声明数",
+    "v_spending_items": "项目支出明细",
+    "v_score_parts": "得分构成",
+    "v_objectives": "绩效目标",
 }
 
 INDICATOR_STATUS = {
@@ -138,6 +141,7 @@ PAGES = {
     "execution": "执行率",
     "indicators": "绩效指标",
     "deviations": "偏差分析",
+    "reports": "报告详情",
 }
 
 FILTER_LABELS = {

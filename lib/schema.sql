@@ -271,3 +271,29 @@ SELECT p.year, s.program_id, p.program_name, s.project_id, j.project_name,
 FROM stated_figures s
 JOIN programs p ON p.program_id = s.program_id
 LEFT JOIN projects j ON j.project_id = s.project_id;
+
+-- v_spending_items: what a project's money was spent on.
+CREATE OR REPLACE VIEW v_spending_items AS
+SELECT p.year, s.program_id, p.program_name, s.project_id, j.project_name,
+       COALESCE(j.region, p.region) AS region, s.seq, s.item, s.amount, s.source_ref, s.note
+FROM spending_items s
+JOIN programs p ON p.program_id = s.program_id
+LEFT JOIN projects j ON j.project_id = s.project_id;
+
+-- v_score_parts: weights and stated scores per 一级指标 (and 预算执行率).
+CREATE OR REPLACE VIEW v_score_parts AS
+SELECT p.year, s.program_id, p.program_name, s.project_id, j.project_name,
+       COALESCE(j.region, p.region) AS region, s.part, s.weight, s.stated_score, s.status_text,
+       s.source_ref, s.note
+FROM score_parts s
+JOIN programs p ON p.program_id = s.program_id
+LEFT JOIN projects j ON j.project_id = s.project_id;
+
+-- v_objectives: annual objectives, expected and achieved, as written.
+CREATE OR REPLACE VIEW v_objectives AS
+SELECT p.year, o.program_id, p.program_name, o.project_id, j.project_name,
+       COALESCE(j.region, p.region) AS region, o.seq, o.label, o.expected, o.actual_text,
+       o.source_ref, o.note
+FROM objectives o
+JOIN programs p ON p.program_id = o.program_id
+LEFT JOIN projects j ON j.project_id = o.project_id;

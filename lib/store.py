@@ -34,7 +34,8 @@ SEED_WORKBOOKS = ("liaoning_2023_hazchem.xlsx", "lanzhou_2022_emergency.xlsx")
 TABLES = spec.TABLE_ORDER
 VIEWS = (
     "v_funding", "v_funding_by_region_source", "v_execution", "v_projects", "v_indicators",
-    "v_deviations", "v_progress", "v_stated_figures",
+    "v_deviations", "v_progress", "v_stated_figures", "v_spending_items", "v_score_parts",
+    "v_objectives",
 )
 EXPORTABLE = TABLES + VIEWS + ("dataset_versions",)
 
@@ -113,7 +114,8 @@ class Store:
             cur.close()
 
     def read(self, relation: str, filters: Filters | None = None,
-             where: dict[str, object] | None = None, order_by: list[str] | None = None) -> pd.DataFrame:
+             where: dict[str, object] | None = None, order_by: list[str] | None = None,
+             search: tuple[tuple[str, ...], str] | None = None) -> pd.DataFrame:
         """Rows of a documented table or view, filtered.
 
         Args:
@@ -121,14 +123,26 @@ class Store:
             filters: the dashboard's shared filters.
             where: extra column = value conditions (columns must exist in the relation).
             order_by: columns to sort by (must exist in the relation).
+            search: (columns, text): keep rows where any of the columns contains the text,
+                case-insensitively.
         """
         cols = self.columns(relation)
         sql_where, params = where_clause(filters or Filters(), set(cols))
+        conditions: list[str] = [sql_where[len(" WHERE "):]] if sql_where else []
         for column, value in (where or {}).items():
             if column not in cols:
                 raise KeyError(f"{relation} 没有列 {column} (no column {column})")
-            sql_where += (" AND " if sql_where else " WHERE ") + f"{column} = ?"
+            conditions.append(f"{column} = ?")
             params.append(value)
+        if search and search[1].strip():
+            search_cols, text = search
+            unknown = [c for c in search_cols if c not in cols]
+            if unknown:
+                raise KeyError(f"{relation} 没有列 {unknown}")
+            conditions.append("(" + " OR ".join(
+                f"LOWER(COALESCE(CAST({c} AS VARCHAR), '')) LIKE ?" for c in search_cols) + ")")
+            params.extend([f"%{text.strip().lower()}%"] * len(search_cols))
+        sql_where = " WHERE " + " AND ".join(conditions) if conditions else ""
         order = [c for c in (order_by or []) if c in cols]
         if order_by and len(order) != len(order_by):
             raise KeyError(f"unknown order column in {order_by}")

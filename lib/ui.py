@@ -1,0 +1,176 @@
+"""Streamlit glue shared by every page: the cached store, cached reads, the sidebar filters
+kept in the URL, and tables that always come with their downloads.
+
+Caches are keyed on the dataset version and the filter values (scalars), never on frames or
+connections, so a new import shows at once and a rerun costs nothing.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import export
+from lib.filters import Filters
+from lib.labels import COLUMN_LABELS, FILTER_LABELS
+from lib.store import Store, open_store
+
+# Session-state keys, in one place.
+KEY_YEAR = "filter_year"
+KEY_PROGRAM = "filter_program"
+KEY_REGION = "filter_region"
+KEY_PROJECT = "filter_project"
+KEY_FILTERS = "filters"
+# URL query parameter for each filter key.
+URL_PARAMS = {KEY_YEAR: "year", KEY_PROGRAM: "program", KEY_REGION: "region", KEY_PROJECT: "project"}
+
+
+@st.cache_resource(show_spinner="正在打开数据库…")
+def get_store() -> Store:
+    """The one Store of this process (built from data/ on first start)."""
+    return open_store()
+
+
+def dataset_version() -> int:
+    return get_store().version_id()
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_read(version: int, relation: str, filters_key: tuple, order_by: tuple,
+                 search: tuple | None) -> pd.DataFrame:
+    del version  # part of the cache key only
+    filters = Filters(*filters_key)
+    return get_store().read(relation, filters, order_by=list(order_by) or None,
+                            search=(search[0], search[1]) if search else None)
+
+
+def read(relation: str, filters: Filters | None = None, order_by: tuple[str, ...] = (),
+         search: tuple[tuple[str, ...], str] | None = None) -> pd.DataFrame:
+    """A filtered view as a DataFrame (a copy: pages may add columns)."""
+    frame = _cached_read(dataset_version(), relation, (filters or Filters()).key(), tuple(order_by),
+                         (tuple(search[0]), search[1]) if search and search[1].strip() else None)
+    return frame.copy()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _filter_options(version: int) -> dict[str, pd.DataFrame]:
+    del version
+    store = get_store()
+    programs = store.query(
+        "SELECT program_id, program_name, year FROM programs ORDER BY year DESC, program_id")
+    projects = store.query(
+        "SELECT j.project_id, j.project_name, j.program_id, p.year FROM projects j "
+        "JOIN programs p ON p.program_id = j.program_id ORDER BY j.project_id")
+    regions = store.query(
+        "SELECT DISTINCT year, program_id, region FROM ("
+        " SELECT year, program_id, region FROM v_funding UNION ALL"
+        " SELECT year, program_id, region FROM v_execution UNION ALL"
+        " SELECT year, program_id, region FROM v_indicators UNION ALL"
+        " SELECT year, program_id, region FROM v_progress) r WHERE region IS NOT NULL "
+        "ORDER BY region")
+    return {"programs": programs, "projects": projects, "regions": regions}
+
+
+def _url_value(param: str) -> str | None:
+    value = st.query_params.get(param)
+    return value if value not in (None, "") else None
+
+
+def _choose(label: str, key: str, options: list, names: dict | None = None):
+    """A selectbox whose first option is 全部 (None); an invalid choice falls back to 全部."""
+    choices = [None, *options]
+    if st.session_state.get(key) not in choices:
+        st.session_state[key] = None
+    names = names or {}
+    return st.sidebar.selectbox(
+        label, choices, key=key,
+        format_func=lambda v: FILTER_LABELS["all"] if v is None else str(names.get(v, v)))
+
+
+def sidebar_filters() -> Filters:
+    """Draw the shared filters (year → program → region → project) and keep them in the URL.
+
+    Returns the selection as Filters. The URL is read once per session, so a bookmarked or
+    shared link opens on the same view.
+    """
+    if not st.session_state.get("_filters_from_url"):
+        st.session_state["_filters_from_url"] = True
+        year = _url_value("year")
+        st.session_state[KEY_YEAR] = int(year) if year and year.isdigit() else None
+        for key in (KEY_PROGRAM, KEY_REGION, KEY_PROJECT):
+            st.session_state[key] = _url_value(URL_PARAMS[key])
+
+    opts = _filter_options(dataset_version())
+    programs, projects, regions = opts["programs"], opts["projects"], opts["regions"]
+
+    years = sorted({int(y) for y in programs["year"]}, reverse=True)
+    year = _choose(FILTER_LABELS["year"], KEY_YEAR, years, {y: f"{y}年" for y in years})
+    if year is not None:
+        programs = programs[programs["year"] == year]
+        projects = projects[projects["year"] == year]
+        regions = regions[regions["year"] == year]
+
+    program = _choose(FILTER_LABELS["program"], KEY_PROGRAM, programs["program_id"].tolist(),
+                      dict(zip(programs["program_id"], programs["program_name"], strict=True)))
+    if program is not None:
+        projects = projects[projects["program_id"] == program]
+        regions = regions[regions["program_id"] == program]
+
+    region = _choose(FILTER_LABELS["region"], KEY_REGION, sorted(set(regions["region"])))
+    project = _choose(FILTER_LABELS["project"], KEY_PROJECT, projects["project_id"].tolist(),
+                      dict(zip(projects["project_id"], projects["project_name"], strict=True)))
+
+    for key, param in URL_PARAMS.items():
+        value = st.session_state.get(key)
+        if value is None:
+            if param in st.query_params:
+                del st.query_params[param]
+        elif st.query_params.get(param) != str(value):
+            st.query_params[param] = str(value)
+
+    filters = Filters(year=year, program_id=program, region=region, project_id=project)
+    st.session_state[KEY_FILTERS] = filters
+    return filters
+
+
+def current_filters() -> Filters:
+    """The selection made in the sidebar on this run (app.py draws it before the page)."""
+    return st.session_state.get(KEY_FILTERS, Filters())
+
+
+def version_caption() -> None:
+    version = get_store().current_version()
+    if version:
+        when = pd.Timestamp(version["created_at"]).strftime("%Y-%m-%d %H:%M")
+        st.caption(f"数据版本 v{int(version['version_id'])} · {when} · {version['files']}")
+
+
+def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,
+               column_config: dict | None = None, height: int | str = "auto") -> None:
+    """A table with Chinese headers and csv/xlsx downloads of exactly the rows shown."""
+    shown = frame[columns] if columns else frame
+    config = {c: st.column_config.Column(COLUMN_LABELS.get(c, c)) for c in shown.columns}
+    config.update(_number_columns(shown))
+    config.update(column_config or {})
+    st.dataframe(shown, hide_index=True, column_config=config, height=height)
+    filters = current_filters()
+    meta = export.ExportMeta(name, {k: str(v) for k, v in filters.active().items()}, dataset_version())
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("⬇ 下载 CSV", export.to_csv_bytes(shown, name),
+                         file_name=export.file_name(name, "csv"), mime="text/csv",
+                         key=f"{key}_csv", on_click="ignore")
+    right.download_button(
+        "⬇ 下载 Excel", export.to_xlsx_bytes(shown, name, meta),
+        file_name=export.file_name(name, "xlsx"), key=f"{key}_xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _number_columns(frame: pd.DataFrame) -> dict:
+    config = {}
+    for col in frame.columns:
+        label = COLUMN_LABELS.get(col, col)
+        if col in export.MONEY_COLUMNS:
+            config[col] = st.column_config.NumberColumn(f"{label}（万元）", format="accounting")
+        elif col in export.RATE_COLUMNS:
+            config[col] = st.column_config.NumberColumn(label, format="percent")
+    return config

@@ -1,0 +1,50 @@
+"""偏差分析: every deviation explanation next to the figure it explains, searchable."""
+
+import streamlit as st
+
+from lib import fmt, ui
+from lib.labels import INDICATOR_STATUS
+
+st.title("📝 偏差分析")
+ui.version_caption()
+filters = ui.current_filters()
+
+SEARCH_COLUMNS = ("subject", "project_name", "program_name", "deviation_reason", "improvement", "target",
+                  "actual")
+text = st.text_input("搜索偏差说明", placeholder="如：疫情、满意度、执行率", key="deviation_search")
+deviations = ui.read("v_deviations", filters, order_by=("program_id", "project_id", "kind"),
+                     search=(SEARCH_COLUMNS, text))
+st.caption(f"共 {len(deviations)} 条" + (f"（含“{text}”）" if text.strip() else ""))
+if deviations.empty:
+    st.info("没有符合条件的偏差说明。")
+    st.stop()
+
+kinds = {"indicator": "指标", "project": "项目"}
+for row in deviations.itertuples():
+    owner = row.project_name if isinstance(row.project_name, str) else row.program_name
+    if row.kind == "indicator":
+        figure = f"指标值 **{row.target or '—'}** → 实际 **{row.actual or '—'}**"
+        status = INDICATOR_STATUS.get(row.status, "")
+        heading = f"{'❌' if 'not_met' in (row.status or '') else '📌'} {owner} · {row.subject}"
+    else:
+        figure = f"执行率 **{fmt.rate(row.execution_rate)}**"
+        status = ""
+        heading = f"📋 {owner} · 项目整体"
+    with st.container(border=True):
+        st.markdown(f"**{heading}**  \n{figure}" + (f" · {status}" if status else ""))
+        if isinstance(row.deviation_reason, str):
+            st.markdown(f"**偏差原因：** {row.deviation_reason}")
+        if isinstance(row.improvement, str):
+            st.markdown(f"**改进措施：** {row.improvement}")
+        if not isinstance(row.deviation_reason, str) and not isinstance(row.improvement, str):
+            st.warning("未填写偏差原因及改进措施")
+        st.caption(f"{kinds.get(row.kind, row.kind)} · 出处 {row.source_ref}")
+
+st.subheader("偏差说明表")
+deviations["kind_label"] = deviations["kind"].map(kinds)
+deviations["status_label"] = deviations["status"].map(INDICATOR_STATUS)
+ui.show_table(deviations, "v_deviations", key="deviation_table",
+              columns=["kind_label", "program_name", "project_name", "subject", "target", "actual",
+                       "status_label", "execution_rate", "deviation_reason", "improvement", "source_ref"],
+              column_config={"kind_label": st.column_config.Column("类别"),
+                             "status_label": st.column_config.Column("完成状态")})

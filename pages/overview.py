@@ -1,0 +1,63 @@
+"""总览: headline money and execution, ratings, and the items that need attention."""
+
+import streamlit as st
+
+from lib import charts, fmt, summary, ui
+from lib.labels import BAND_LABELS
+from lib.scoring import execution_band
+
+st.title("📊 总览")
+ui.version_caption()
+filters = ui.current_filters()
+
+execution = ui.read("v_execution", filters)
+projects = ui.read("v_projects", filters, order_by=("program_id", "project_id"))
+head = summary.headline(execution)
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("预算总额", fmt.money_auto(head["budget"]), help=fmt.money(head["budget"]), border=True)
+c2.metric("执行数", fmt.money_auto(head["executed"]), help=fmt.money(head["executed"]), border=True)
+c3.metric("执行率", fmt.rate(head["execution_rate"]), help="执行数 ÷ 预算数", border=True)
+c4.metric("项目数", f"{len(projects)} 个", help=f"涉及 {head['programs']} 项资金/部门预算", border=True)
+st.caption("预算与执行取各资金/部门报告的整体数（如部门全年预算、中央与地方资金合计）；"
+           "没有整体数的，取其项目年末数之和。")
+
+st.subheader("各资金/部门预算执行")
+totals = summary.program_totals(execution)
+totals["basis"] = totals["basis"].map({"program": "报告整体数", "projects": "项目合计"})
+ui.show_table(
+    totals, "program_totals", key="overview_totals",
+    columns=["year", "program_name", "basis", "as_of", "budget", "executed", "execution_rate"],
+    column_config={"basis": st.column_config.Column("口径"),
+                   "as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
+)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("自评等级分布")
+    if projects.empty:
+        st.info("当前筛选下没有项目自评结果。")
+    else:
+        counts = summary.rating_counts(projects)
+        st.plotly_chart(charts.rating_distribution(counts), key="overview_ratings")
+        st.caption("、".join(f"{r}：{n}个" for r, n in zip(counts["rating"], counts["count"], strict=True)))
+with right:
+    st.subheader("执行率最低的事项")
+    rows = execution.dropna(subset=["execution_rate"]).sort_values("execution_rate").head(5).copy()
+    if rows.empty:
+        st.info("当前筛选下没有执行数据。")
+    for row in rows.itertuples():
+        band = execution_band(row.execution_rate, row.elapsed_share)
+        name = row.project_name if isinstance(row.project_name, str) else (
+            f"{row.program_name} · {row.region or ''} {row.fund_source or ''}".strip())
+        icon = {"red": "🔴", "yellow": "🟡", "green": "🟢"}.get(band, "⚪")
+        st.markdown(
+            f"{icon} **{name}** — 执行率 **{fmt.rate(row.execution_rate)}**"
+            f"（{fmt.money(row.executed)} / {fmt.money(row.budget)}）· {BAND_LABELS.get(band, '')}")
+
+st.subheader("项目一览")
+ui.show_table(
+    projects, "v_projects", key="overview_projects",
+    columns=["project_name", "budget", "appropriation", "executed", "execution_rate",
+             "stated_execution_rate", "stated_score", "stated_rating"],
+)
