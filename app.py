@@ -5,15 +5,17 @@ import streamlit as st
 from lib import ui
 from lib.labels import APP_SUBTITLE, APP_TITLE, PAGES
 
-st.set_page_config(page_title=APP_TITLE, page_icon="📊", layout="wide")
+st.set_page_config(page_title=APP_TITLE, page_icon=":material/monitoring:", layout="wide")
+ui.require_entrypoint()
 
+PAGE_ICONS = {
+    "overview": ":material/dashboard:", "funding": ":material/account_balance:",
+    "execution": ":material/speed:", "indicators": ":material/checklist:",
+    "deviations": ":material/rate_review:", "reports": ":material/description:",
+}
 pages = [
-    st.Page("pages/overview.py", title=PAGES["overview"], icon="📊", url_path="overview", default=True),
-    st.Page("pages/funding.py", title=PAGES["funding"], icon="💰", url_path="funding"),
-    st.Page("pages/execution.py", title=PAGES["execution"], icon="⏱️", url_path="execution"),
-    st.Page("pages/indicators.py", title=PAGES["indicators"], icon="🎯", url_path="indicators"),
-    st.Page("pages/deviations.py", title=PAGES["deviations"], icon="📝", url_path="deviations"),
-    st.Page("pages/reports.py", title=PAGES["reports"], icon="📄", url_path="reports"),
+    st.Page(f"pages/{name}.py", title=PAGES[name], icon=icon, url_path=name, default=name == "overview")
+    for name, icon in PAGE_ICONS.items()
 ]
 page = st.navigation(pages)
 

@@ -18,14 +18,19 @@ def money(value: object, digits: int = 2) -> str:
     return f"{float(value):,.{digits}f} 万元"
 
 
-def money_auto(value: object) -> str:
-    """亿元 for large totals (≥ 1 亿元), 万元 otherwise: 1.79 亿元 / 7,500.00 万元."""
+def money_unit(values) -> str:
+    """'亿元' when the largest of several figures shown together reaches 1 亿元, else '万元'."""
+    largest = max((abs(float(v)) for v in values if not _missing(v)), default=0.0)
+    return "亿元" if largest >= YI else "万元"
+
+
+def money_in(value: object, unit: str) -> str:
+    """A 万元 amount shown in the given unit, so figures side by side share one unit."""
     if _missing(value):
         return "—"
-    v = float(value)
-    if abs(v) >= YI:
-        return f"{v / YI:,.2f} 亿元"
-    return money(v)
+    if unit == "亿元":
+        return f"{float(value) / YI:,.2f} 亿元"
+    return money(value)
 
 
 def rate(value: object, digits: int = 2) -> str:

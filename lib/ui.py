@@ -25,6 +25,21 @@ KEY_FILTERS = "filters"
 URL_PARAMS = {KEY_YEAR: "year", KEY_PROGRAM: "program", KEY_REGION: "region", KEY_PROJECT: "project"}
 
 
+def require_entrypoint() -> None:
+    """Make sure app.py's st.navigation (and so the sidebar filters) drives this run.
+
+    Streamlit treats a ``pages/`` folder as v1 auto-discovered pages until the entrypoint's
+    ``st.navigation`` has run once in the process; until then a first request straight to a
+    page URL runs the page file alone, without app.py. Switching the flag off and rerunning
+    sends that request through app.py, which then opens the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 @st.cache_resource(show_spinner="正在打开数据库…")
 def get_store() -> Store:
     """The one Store of this process (built from data/ on first start)."""
@@ -76,15 +91,22 @@ def _url_value(param: str) -> str | None:
     return value if value not in (None, "") else None
 
 
+ALL = "__all__"  # the 全部 option; a selectbox shows None as "no selection", not as an option
+
+
 def _choose(label: str, key: str, options: list, names: dict | None = None):
-    """A selectbox whose first option is 全部 (None); an invalid choice falls back to 全部."""
-    choices = [None, *options]
+    """A selectbox whose first option is 全部; returns None for 全部.
+
+    A choice no longer among the options (another year was picked) falls back to 全部.
+    """
+    choices = [ALL, *options]
     if st.session_state.get(key) not in choices:
-        st.session_state[key] = None
+        st.session_state[key] = ALL
     names = names or {}
-    return st.sidebar.selectbox(
+    value = st.sidebar.selectbox(
         label, choices, key=key,
-        format_func=lambda v: FILTER_LABELS["all"] if v is None else str(names.get(v, v)))
+        format_func=lambda v: FILTER_LABELS["all"] if v == ALL else str(names.get(v, v)))
+    return None if value == ALL else value
 
 
 def sidebar_filters() -> Filters:
@@ -122,7 +144,7 @@ def sidebar_filters() -> Filters:
 
     for key, param in URL_PARAMS.items():
         value = st.session_state.get(key)
-        if value is None:
+        if value in (None, ALL):
             if param in st.query_params:
                 del st.query_params[param]
         elif st.query_params.get(param) != str(value):

@@ -5,7 +5,8 @@ import streamlit as st
 from lib import fmt, ui
 from lib.labels import INDICATOR_STATUS
 
-st.title("📝 偏差分析")
+ui.require_entrypoint()
+st.title("偏差分析")
 ui.version_caption()
 filters = ui.current_filters()
 

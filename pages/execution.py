@@ -6,7 +6,8 @@ from lib import charts, fmt, ui
 from lib.labels import BAND_LABELS
 from lib.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
 
-st.title("⏱️ 执行率")
+ui.require_entrypoint()
+st.title("执行率")
 ui.version_caption()
 filters = ui.current_filters()
 

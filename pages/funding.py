@@ -4,7 +4,8 @@ import streamlit as st
 
 from lib import charts, fmt, ui
 
-st.title("💰 资金分配")
+ui.require_entrypoint()
+st.title("资金分配")
 ui.version_caption()
 filters = ui.current_filters()
 
@@ -16,10 +17,11 @@ if by_region.empty:
 else:
     total = float(by_region["amount"].sum())
     per_source = by_region.groupby("fund_source")["amount"].sum().astype(float)
+    unit = fmt.money_unit([total])
     cols = st.columns(1 + len(per_source))
-    cols[0].metric("分配合计", fmt.money_auto(total), help=fmt.money(total), border=True)
+    cols[0].metric("分配合计", fmt.money_in(total, unit), help=fmt.money(total), border=True)
     for col, (source, amount) in zip(cols[1:], per_source.items(), strict=True):
-        col.metric(source, fmt.money_auto(amount), help=f"{fmt.money(amount)}，占 {amount / total:.1%}",
+        col.metric(source, fmt.money_in(amount, unit), help=f"{fmt.money(amount)}，占 {amount / total:.1%}",
                    border=True)
 
     st.subheader("分地区资金（按来源堆叠）")

@@ -5,7 +5,8 @@ import streamlit as st
 from lib import charts, ui
 from lib.labels import INDICATOR_STATUS
 
-st.title("🎯 绩效指标")
+ui.require_entrypoint()
+st.title("绩效指标")
 ui.version_caption()
 filters = ui.current_filters()
 

@@ -6,7 +6,8 @@ from lib import charts, fmt, summary, ui
 from lib.labels import BAND_LABELS
 from lib.scoring import execution_band
 
-st.title("📊 总览")
+ui.require_entrypoint()
+st.title("总览")
 ui.version_caption()
 filters = ui.current_filters()
 
@@ -14,9 +15,10 @@ execution = ui.read("v_execution", filters)
 projects = ui.read("v_projects", filters, order_by=("program_id", "project_id"))
 head = summary.headline(execution)
 
+unit = fmt.money_unit([head["budget"], head["executed"]])
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("预算总额", fmt.money_auto(head["budget"]), help=fmt.money(head["budget"]), border=True)
-c2.metric("执行数", fmt.money_auto(head["executed"]), help=fmt.money(head["executed"]), border=True)
+c1.metric("预算总额", fmt.money_in(head["budget"], unit), help=fmt.money(head["budget"]), border=True)
+c2.metric("执行数", fmt.money_in(head["executed"], unit), help=fmt.money(head["executed"]), border=True)
 c3.metric("执行率", fmt.rate(head["execution_rate"]), help="执行数 ÷ 预算数", border=True)
 c4.metric("项目数", f"{len(projects)} 个", help=f"涉及 {head['programs']} 项资金/部门预算", border=True)
 st.caption("预算与执行取各资金/部门报告的整体数（如部门全年预算、中央与地方资金合计）；"

@@ -4,7 +4,8 @@ import streamlit as st
 
 from lib import ui
 
-st.title("📄 报告详情")
+ui.require_entrypoint()
+st.title("报告详情")
 ui.version_caption()
 filters = ui.current_filters()
 
