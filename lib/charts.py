@@ -74,7 +74,7 @@ def _wide_range(data: pd.DataFrame) -> bool:
 
 
 def execution_gauge(execution_rate: float | None, elapsed_share: float, title: str,
-                    bands: ExecutionBands = DEFAULT_BANDS, stated: float | None = None) -> go.Figure:
+                    bands: ExecutionBands = DEFAULT_BANDS) -> go.Figure:
     """A 0–100% gauge; its red/yellow/green zones move with the share of the year elapsed."""
     share = elapsed_share or 1.0
     red_end = min(100.0, bands.red * share * 100)
@@ -98,10 +98,7 @@ def execution_gauge(execution_rate: float | None, elapsed_share: float, title: s
                           "value": share * 100},
         },
     ))
-    if stated is not None:
-        fig.add_annotation(text=f"报告：{fmt.rate(stated)}", x=0.5, y=0.02, showarrow=False,
-                           font={"size": 12, "color": "#555"})
-    return _layout(fig, 220).update_layout(margin=dict(l=20, r=20, t=50, b=10))
+    return _layout(fig, 220).update_layout(margin=dict(l=35, r=35, t=50, b=10))
 
 
 def execution_ranking(frame: pd.DataFrame) -> go.Figure:

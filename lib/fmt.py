@@ -45,3 +45,10 @@ def score(value: object) -> str:
         return "—"
     v = float(value)
     return f"{v:.0f}" if v.is_integer() else f"{v:.2f}"
+
+
+def text(value: object) -> str:
+    """A text cell for display; missing (None or NaN) shows as —."""
+    if _missing(value) or value is None or (isinstance(value, str) and not value.strip()):
+        return "—"
+    return str(value)

@@ -24,9 +24,9 @@ kinds = {"indicator": "指标", "project": "项目"}
 for row in deviations.itertuples():
     owner = row.project_name if isinstance(row.project_name, str) else row.program_name
     if row.kind == "indicator":
-        figure = f"指标值 **{row.target or '—'}** → 实际 **{row.actual or '—'}**"
+        figure = f"指标值 **{fmt.text(row.target)}** → 实际 **{fmt.text(row.actual)}**"
         status = INDICATOR_STATUS.get(row.status, "")
-        heading = f"{'❌' if 'not_met' in (row.status or '') else '📌'} {owner} · {row.subject}"
+        heading = f"{'❌' if str(row.status).endswith('not_met') else '📌'} {owner} · {row.subject}"
     else:
         figure = f"执行率 **{fmt.rate(row.execution_rate)}**"
         status = ""

@@ -51,12 +51,11 @@ for program_name, rows in execution.groupby("program_name", sort=False):
     grid = st.columns(3)
     for i, row in enumerate(latest.itertuples()):
         with grid[i % 3]:
-            stated = row.stated_execution_rate
-            stated = None if stated != stated else stated  # NaN when the report states none
-            st.plotly_chart(
-                charts.execution_gauge(row.execution_rate, row.elapsed_share, row.label, bands, stated),
-                key=f"gauge_{row.Index}")
-            st.caption(f"{fmt.money(row.executed)} / {fmt.money(row.budget)} · 截至 "
+            st.plotly_chart(charts.execution_gauge(row.execution_rate, row.elapsed_share, row.label, bands),
+                            key=f"gauge_{row.Index}")
+            stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
+                f" · 报告执行率 {fmt.rate(row.stated_execution_rate)}")  # NaN: the report states none
+            st.caption(f"{fmt.money(row.executed)} / {fmt.money(row.budget)}{stated} · 截至 "
                        f"{row.as_of:%Y-%m-%d} · 时间进度 {fmt.rate(row.elapsed_share, 0)}")
 
 st.subheader("执行率排名")

@@ -33,18 +33,19 @@ st.plotly_chart(charts.indicator_status_bars(indicators), key="indicator_status"
 STATUS_ICON = {"met": "✅", "qualitative_met": "✅", "not_met": "❌", "qualitative_not_met": "❌",
                "no_target": "➖", "unknown": "❔", "not_applicable": "⊘"}
 indicators["mark"] = indicators["status"].map(STATUS_ICON) + " " + indicators["status_label"]
-table_columns = ["owner", "region", "level2", "level3", "target", "actual", "mark", "weight",
-                 "stated_score", "deviation_reason"]
-config = {"owner": st.column_config.Column("项目/资金"), "mark": st.column_config.Column("完成状态")}
+table_columns = ["level2", "level3", "target", "actual", "mark", "weight", "stated_score", "region",
+                 "owner", "deviation_reason"]
+config = {"owner": st.column_config.Column("项目/资金", width="medium"),
+          "level3": st.column_config.Column("三级指标", width="large"),
+          "mark": st.column_config.Column("完成状态"),
+          "level2": st.column_config.Column("二级指标", width="small")}
 
 for level1, rows in indicators.groupby("level1", sort=False):
     n_bad = int(rows["status"].isin(["not_met", "qualitative_not_met"]).sum())
     title = f"{level1}（{len(rows)} 项" + (f"，未达标 {n_bad} 项）" if n_bad else "）")
     with st.expander(title, expanded=True):
-        for level2, sub in rows.groupby(rows["level2"].fillna("（未分二级）"), sort=False):
-            st.markdown(f"**{level2}**")
-            ui.show_table(sub, "v_indicators", key=f"ind_{level1}_{level2}", columns=table_columns,
-                          column_config=config)
+        ui.show_table(rows.sort_values(["level2", "owner", "seq"], na_position="last"), "v_indicators",
+                      key=f"ind_{level1}", columns=table_columns, column_config=config)
 
 parts = ui.read("v_score_parts", filters, order_by=("program_id", "project_id", "part"))
 if not parts.empty:
