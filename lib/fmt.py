@@ -33,6 +33,14 @@ def money_in(value: object, unit: str) -> str:
     return money(value)
 
 
+def number_in(value: object, unit: str) -> str:
+    """A 万元 amount as a bare number in the given unit, for cards whose label names the unit."""
+    if _missing(value):
+        return "—"
+    v = float(value) / YI if unit == "亿元" else float(value)
+    return f"{v:,.2f}"
+
+
 def rate(value: object, digits: int = 2) -> str:
     """A fraction as a percentage: 0.9465 -> 94.65%."""
     if _missing(value):

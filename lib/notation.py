@@ -17,7 +17,8 @@ _NOT_APPLICABLE = {"/", "／", "无", "不适用", "—", "-", "--"}
 
 # Qualitative actuals that mean the target was reached or not. Checked as substrings, negative
 # first ("未达到" contains "达到").
-_NEGATIVE_WORDS = ("未完成", "未达到", "未达成", "未实现", "未", "正在", "部分", "滞后", "不足", "无效", "差")
+_NEGATIVE_WORDS = ("未完成", "未达到", "未达成", "未实现", "未", "正在", "部分", "滞后", "不足", "无效", "差",
+                   "不满意", "不合格", "不达标", "不到位", "不及时", "不明显", "不理想", "没有")
 _POSITIVE_WORDS = (
     "效果显著", "显著", "有效", "达成", "达到", "完成", "按期", "按时", "及时", "合格", "良好",
     "提升", "提高", "满意",
@@ -27,7 +28,8 @@ _POSITIVE_WORDS = (
 _TIME_UNITS = {"月", "个月", "天", "日", "个工作日", "工作日", "小时", "年", "周"}
 
 _NUMBER_RE = re.compile(
-    r"^(?P<op>>=|<=|≥|≤|>|<|=)?\s*(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)\s*(?P<unit>\S{0,8})$"
+    r"^(?P<op>>=|<=|≥|≤|>|<|=)?\s*(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)\s*"
+    r"(?P<unit>[^\d,.\s]\S{0,7})?$"
 )
 _OP_CANON = {">=": "≥", "≤": "≤", "<=": "≤", "≥": "≥", ">": ">", "<": "<", "=": "="}
 
@@ -153,23 +155,31 @@ def indicator_status(target: Value, actual: Value, how: str) -> str:
     if how == "equal":
         if actual.op in ("<", ">"):
             return "not_met"
+        if actual.op in ("≤", "≥"):
+            return "unknown" if a == t else "not_met"
         return "met" if a == t else "not_met"
-    if how == "higher":
-        if actual.op == "<":
-            return "not_met" if a <= t else "unknown"
-        if actual.op == ">":
-            return "met" if a >= t else "unknown"
-        if actual.op == "≤":
-            return "not_met" if a < t else ("met" if a == t else "unknown")
-        return "met" if a >= t else "not_met"
-    # lower is better
-    if actual.op == ">":
-        return "not_met" if a >= t else "unknown"
-    if actual.op == "<":
-        return "met" if a <= t else "unknown"
-    if actual.op == "≥":
-        return "not_met" if a > t else ("met" if a == t else "unknown")
-    return "met" if a <= t else "not_met"
+    strict = target.op in (">", "<")
+    if how == "lower":  # mirror onto higher-is-better by negating both sides
+        t, a = -t, -a
+        flip = {"<": ">", ">": "<", "≤": "≥", "≥": "≤"}
+        actual_op = flip.get(actual.op, actual.op)
+    else:
+        actual_op = actual.op
+
+    def reaches(x: float) -> bool:
+        return x > t if strict else x >= t
+
+    if actual_op == "<":  # actual is somewhere below a
+        return "not_met" if a <= t else "unknown"
+    if actual_op == "≤":
+        if a < t or (strict and a == t):
+            return "not_met"
+        return "unknown"
+    if actual_op in (">", "≥"):  # actual is somewhere above a
+        if reaches(a) or (actual_op == ">" and a >= t):
+            return "met"
+        return "unknown"
+    return "met" if reaches(a) else "not_met"
 
 
 def completion_ratio(target: Value, actual: Value, how: str) -> float | None:
@@ -180,6 +190,8 @@ def completion_ratio(target: Value, actual: Value, how: str) -> float | None:
     if target.number is None or actual.number is None:
         return None
     if not _units_compatible(target.unit, actual.unit):
+        return None
+    if actual.op in ("<", ">", "≤", "≥"):  # a bound, not a measured value
         return None
     t, a = target.number, actual.number
     if how == "lower":

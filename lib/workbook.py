@@ -22,6 +22,9 @@ from openpyxl.utils import get_column_letter
 from lib import workbook_spec as spec
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# DECIMAL(18,6) holds up to 10^12 万元; anything larger is a keying error, not a budget.
+MAX_AMOUNT = 1e12
+YUAN_PER_WAN = 10_000
 # Sheets an analyst may add for their own notes; everything else must be a known sheet.
 IGNORED_SHEETS = {"说明", "填表说明", "README"}
 
@@ -77,21 +80,38 @@ def _fold(text: str) -> str:
     return folded.lower()
 
 
+def _header_in_yuan(text: str) -> bool:
+    """A header such as 金额（元）: the column's amounts are 元 and are converted to 万元."""
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+    return folded.endswith("(元)")
+
+
+_WHAT_EN = {"整数": "a whole number", "金额（万元）": "an amount in wan yuan (10,000 CNY)",
+            "数值": "a number", "分数": "a score", "比率": "a rate", "完成比例": "a completion share"}
+
+
 def _number(value: object, what: str) -> float:
+    """A number from a cell; text may carry thousands separators and, for amounts, a unit."""
+    what_en = _WHAT_EN.get(what, "a number")
     if isinstance(value, bool):
-        raise CellError(f"应为{what}，不是逻辑值", f"expected {what}, got a boolean")
+        raise CellError(f"应为{what}，不是逻辑值", f"expected {what_en}, got a boolean")
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
-            raise CellError(f"应为{what}", f"expected {what}")
+            raise CellError(f"应为{what}", f"expected {what_en}")
         return float(value)
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
-    text = re.sub(r"(万元|元)$", "", text)
+    scale = 1.0
+    if what.startswith("金额"):
+        if text.endswith("万元"):
+            text = text[:-2]
+        elif text.endswith("元"):  # 元 written in a 万元 column
+            text, scale = text[:-1], 1 / YUAN_PER_WAN
     try:
-        number = float(text)
+        number = float(text) * scale
     except ValueError:
-        raise CellError(f"应为{what}，实际为“{value}”", f"expected {what}, got '{value}'") from None
+        raise CellError(f"应为{what}，实际为“{value}”", f"expected {what_en}, got '{value}'") from None
     if not math.isfinite(number):
-        raise CellError(f"应为{what}，实际为“{value}”", f"expected {what}, got '{value}'")
+        raise CellError(f"应为{what}，实际为“{value}”", f"expected {what_en}, got '{value}'")
     return number
 
 
@@ -122,6 +142,9 @@ def convert(value: object, column: spec.Column) -> object:
         number = _number(value, "金额（万元）")
         if number < 0:
             raise CellError(f"金额不能为负数：{value}", f"amount must not be negative: {value}")
+        if number >= MAX_AMOUNT:
+            raise CellError(f"金额过大（应小于10^12万元）：{value}",
+                            f"amount too large (must be below 10^12 wan yuan): {value}")
         return number
     if t == spec.NUMBER:
         number = _number(value, "数值")
@@ -253,6 +276,7 @@ def _read_sheet(ws, sheet: spec.Sheet, label: str, rows_out: list[dict],
         return
     by_header = {_fold(c.header): c for c in sheet.columns} | {_fold(c.name): c for c in sheet.columns}
     positions: dict[int, spec.Column] = {}
+    in_yuan: set[int] = set()
     for idx, title in enumerate(header):
         if _is_blank(title):
             continue
@@ -266,6 +290,8 @@ def _read_sheet(ws, sheet: spec.Sheet, label: str, rows_out: list[dict],
                                     "列名重复", "duplicate column header"))
         else:
             positions[idx] = col
+            if col.type == spec.MONEY and _header_in_yuan(title):
+                in_yuan.add(idx)
     present = set(positions.values())
     for col in sheet.columns:
         if col.required and col not in present:
@@ -287,6 +313,8 @@ def _read_sheet(ws, sheet: spec.Sheet, label: str, rows_out: list[dict],
                                             "必填单元格为空", "required cell is empty"))
                 continue
             try:
+                if idx in in_yuan and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    value = value / YUAN_PER_WAN
                 record[col.name] = convert(value, col)
             except CellError as err:
                 findings.append(Finding(label, ws.title, row_no, where, err.zh, err.en))

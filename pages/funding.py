@@ -19,10 +19,10 @@ else:
     per_source = by_region.groupby("fund_source")["amount"].sum().astype(float)
     unit = fmt.money_unit([total])
     cols = st.columns(1 + len(per_source))
-    cols[0].metric("分配合计", fmt.money_in(total, unit), help=fmt.money(total), border=True)
+    cols[0].metric(f"分配合计（{unit}）", fmt.number_in(total, unit), help=fmt.money(total), border=True)
     for col, (source, amount) in zip(cols[1:], per_source.items(), strict=True):
-        col.metric(source, fmt.money_in(amount, unit), help=f"{fmt.money(amount)}，占 {amount / total:.1%}",
-                   border=True)
+        col.metric(f"{source}（{unit}）", fmt.number_in(amount, unit),
+                   help=f"{fmt.money(amount)}，占 {amount / total:.1%}", border=True)
 
     st.subheader("分地区资金（按来源堆叠）")
     st.plotly_chart(charts.funding_stacked(by_region), key="funding_stacked")

@@ -17,8 +17,10 @@ head = summary.headline(execution)
 
 unit = fmt.money_unit([head["budget"], head["executed"]])
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("预算总额", fmt.money_in(head["budget"], unit), help=fmt.money(head["budget"]), border=True)
-c2.metric("执行数", fmt.money_in(head["executed"], unit), help=fmt.money(head["executed"]), border=True)
+c1.metric(f"预算总额（{unit}）", fmt.number_in(head["budget"], unit), help=fmt.money(head["budget"]),
+          border=True)
+c2.metric(f"执行数（{unit}）", fmt.number_in(head["executed"], unit), help=fmt.money(head["executed"]),
+          border=True)
 c3.metric("执行率", fmt.rate(head["execution_rate"]), help="执行数 ÷ 预算数", border=True)
 c4.metric("项目数", f"{len(projects)} 个", help=f"涉及 {head['programs']} 项资金/部门预算", border=True)
 st.caption("预算与执行取各资金/部门报告的整体数（如部门全年预算、中央与地方资金合计）；"

@@ -1,0 +1,150 @@
+"""End to end in Debian Chromium: what only a browser shows.
+
+Starts the real app (`streamlit run app.py`) on a loopback port with its own database, opens
+every page, checks that Chinese text and figures render without an exception, saves
+screenshots to tests/artifacts/, follows a bookmarked filter URL and downloads a table.
+
+Needs /usr/bin/chromium and CJK fonts (`apt-get install chromium fonts-noto-cjk`). Skipped
+where Chromium is missing, except under CI, where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+# The default page lives at "/" (Streamlit ignores url_path for it).
+PAGES = {"": "总览", "funding": "资金分配", "execution": "执行率", "indicators": "绩效指标",
+         "deviations": "偏差分析", "reports": "报告详情"}
+
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium fonts-noto-cjk)",
+                allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = _free_port()
+    env = os.environ | {"JIXIAO_DB": str(tmp_path_factory.mktemp("browser") / "app.duckdb")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace"))
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    # A tall viewport: Streamlit scrolls inside its own container, so full_page misses content.
+    context = browser.new_context(viewport={"width": 1400, "height": 2600}, accept_downloads=True,
+                                  locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _settle(pg) -> None:
+    pg.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
+    pg.wait_for_function(
+        "document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    pg.wait_for_timeout(800)
+
+
+def test_every_page_renders_in_chromium(server, page):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for path, title in PAGES.items():
+        page.goto(f"{server}/{path}")
+        _settle(page)
+        expect(page.locator("h1").first).to_have_text(title)
+        assert page.locator("[data-testid='stException']").count() == 0, path
+        # the sidebar navigation and the shared filters are there on every page
+        nav = page.locator("[data-testid='stSidebarNav']")
+        for label in PAGES.values():
+            expect(nav.get_by_text(label, exact=True)).to_be_visible()
+        expect(page.locator("[data-testid='stSidebar']").get_by_text("资金/部门")).to_be_visible()
+        assert page.get_by_text("Page not found").count() == 0, path
+        page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"))
+
+
+def test_charts_draw_with_chinese_labels(server, page):
+    page.goto(f"{server}/funding")
+    _settle(page)
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    expect(chart.locator("svg.main-svg").first).to_be_visible()
+    assert chart.get_by_text("沈阳市").count() >= 1
+    # money axis in 万元 with separators, not plotly's "3k"
+    ticks = chart.locator(".ytick text").evaluate_all("els => els.map(e => e.textContent)")
+    assert "4,000" in ticks and not any(t.endswith("k") for t in ticks)
+
+
+def test_bookmarked_filter_url_opens_the_same_view(server, page):
+    page.goto(f"{server}/funding?region=%E6%B2%88%E9%98%B3%E5%B8%82")  # region=沈阳市
+    _settle(page)
+    metric = page.locator("[data-testid='stMetric']").first
+    expect(metric).to_contain_text("分配合计（万元）")
+    expect(metric).to_contain_text("3,011.00")
+    assert "region=" in page.url
+
+
+def test_download_csv_of_the_shown_table(server, page, tmp_path):
+    page.goto(f"{server}/?program=LZ2022-YJJ")
+    _settle(page)
+    button = page.get_by_role("button", name="下载 CSV").last
+    button.scroll_into_view_if_needed()
+    with page.expect_download() as info:
+        button.click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("项目名称,全年预算数")
+    assert "档案整理专项,16.0" in text
+    assert info.value.suggested_filename.endswith(".csv")
