@@ -3,6 +3,7 @@
     python -m lib.cli load FILE... [--db PATH]
     python -m lib.cli export NAME [--where COLUMN=VALUE ...] [--format csv|xlsx] [--out FILE] [--db PATH]
     python -m lib.cli template [--out FILE]
+    python -m lib.cli hash-password < password.txt
 
 Exit codes: 0 success; 1 rejected input (findings printed); 2 usage or store error.
 """
@@ -10,10 +11,12 @@ Exit codes: 0 success; 1 rejected input (findings printed); 2 usage or store err
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
 from lib import export
+from lib.auth import hash_password
 from lib.store import EXPORTABLE, ImportRejected, StoreBusyError, open_store
 from lib.template import write_workbook
 
@@ -36,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
 
     tpl = sub.add_parser("template", help="写出空白模板 (write the blank template)")
     tpl.add_argument("--out", type=Path, default=Path("template.xlsx"))
+
+    sub.add_parser("hash-password",
+                   help="生成 config/users.toml 用的密码哈希 (hash a password from stdin or a prompt)")
     return parser
 
 
@@ -46,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             return _load(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "hash-password":
+            return _hash_password()
         write_workbook(args.out)
         print(f"已写出模板 {args.out}")
         return 0
@@ -107,6 +115,15 @@ def _export(args) -> int:
         out.write_bytes(export.to_xlsx_bytes(frame, args.name, meta))
         args.out = out
     print(f"已导出 {len(frame)} 行到 {args.out}", file=sys.stderr)
+    return 0
+
+
+def _hash_password() -> int:
+    password = getpass.getpass("密码: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if not password:
+        print("密码不能为空 (empty password)", file=sys.stderr)
+        return 2
+    print(hash_password(password))
     return 0
 
 

@@ -91,7 +91,32 @@ COLUMN_LABELS: dict[str, str] = {
     "local": "地方资金",
     "total": "合计",
     "rows": "行数",
+    # dataset versions and upload preview
+    "version_id": "版本",
+    "created_at": "时间",
+    "user_name": "用户",
+    "action": "操作",
+    "files": "文件",
+    "sha256": "SHA-256",
+    "programs": "涉及资金/部门",
+    "row_counts": "各表行数",
+    "restored_version": "恢复自版本",
+    "sources_version": "来源版本",
+    "sheet": "工作表",
+    "added": "新增",
+    "changed": "修改",
+    "removed": "删除",
+    "unchanged": "未变",
+    "column": "列",
+    "old": "原值",
+    "new": "新值",
+    "file": "文件",
+    "row": "行",
+    "problem": "问题",
+    "problem_en": "Problem",
 }
+
+VERSION_ACTIONS = {"import": "导入", "rollback": "回滚"}
 
 # Workbook sheet names (Chinese) for each stored table.
 SHEET_LABELS: dict[str, str] = {
@@ -142,6 +167,7 @@ PAGES = {
     "indicators": "绩效指标",
     "deviations": "偏差分析",
     "reports": "报告详情",
+    "data": "数据管理",
 }
 
 FILTER_LABELS = {

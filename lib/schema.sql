@@ -11,7 +11,16 @@ CREATE TABLE IF NOT EXISTS dataset_versions (
     files        VARCHAR,                   -- file names, '; ' separated
     sha256       VARCHAR,                   -- per file, '; ' separated, same order
     programs     VARCHAR,                   -- program ids the import replaced
-    row_counts   VARCHAR                    -- JSON object: table -> rows after the import
+    row_counts   VARCHAR,                   -- JSON object: table -> rows after the import
+    restored_version INTEGER,               -- rollback: the version whose data it restored
+    sources_version  INTEGER                -- which archived set of sources is current
+);
+
+-- Which archived state of each program makes up each version (see archive_* below).
+CREATE TABLE IF NOT EXISTS version_programs (
+    version_id    INTEGER NOT NULL,
+    program_id    VARCHAR NOT NULL,
+    state_version INTEGER NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS sources (
@@ -297,3 +306,8 @@ SELECT p.year, o.program_id, p.program_name, o.project_id, j.project_name,
 FROM objectives o
 JOIN programs p ON p.program_id = o.program_id
 LEFT JOIN projects j ON j.project_id = o.project_id;
+
+-- ---------------------------------------------------------------- archive (versions, rollback)
+-- Every import copies the new rows of each program it replaced into archive_<table>, tagged with
+-- its version (state_version), and every version lists its programs' states in
+-- version_programs; so any version can be rebuilt and a rollback destroys nothing.

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,8 @@ import pandas as pd
 
 from lib import notation
 from lib import workbook_spec as spec
+from lib.access import ANALYST, SYSTEM, Actor, require
+from lib.diff import TableDiff, diff_rows
 from lib.filters import Filters, where_clause
 from lib.workbook import Finding, ParsedWorkbook, read_workbooks
 
@@ -38,6 +41,8 @@ VIEWS = (
     "v_objectives",
 )
 EXPORTABLE = TABLES + VIEWS + ("dataset_versions",)
+# Tables whose content a rejected import must leave unchanged.
+STATE_TABLES = TABLES + ("dataset_versions", "version_programs") + tuple(f"archive_{t}" for t in TABLES)
 
 # Columns the import derives for indicators from their notation (lib/notation.py).
 INDICATOR_DERIVED = (
@@ -88,6 +93,9 @@ class Store:
             raise
         self._write_lock = threading.Lock()
         self._con.execute(SCHEMA_SQL)
+        for table in TABLES:  # archive_<table>: the table's columns after a state_version
+            self._con.execute(f"CREATE TABLE IF NOT EXISTS archive_{table} AS "
+                              f"SELECT CAST(NULL AS INTEGER) AS state_version, * FROM {table} WHERE 1 = 0")
 
     def close(self) -> None:
         self._con.close()
@@ -174,7 +182,7 @@ class Store:
         digest = hashlib.sha256()
         cur = self.cursor()
         try:
-            for table in TABLES + ("dataset_versions",):
+            for table in STATE_TABLES:
                 rows = cur.execute(f"SELECT * FROM {table}").fetchall()
                 digest.update(table.encode())
                 for line in sorted(repr(r) for r in rows):
@@ -184,22 +192,59 @@ class Store:
         return digest.hexdigest()
 
     # ------------------------------------------------------------------ writes
-    def import_files(self, sources: list[tuple[str, str | Path | bytes]], user: str | None = None,
-                     ) -> ImportResult:
-        """Validate and import workbooks in one transaction.
+    def validate(self, sources: list[tuple[str, str | Path | bytes]],
+                 on_file: Callable[[int, int, str], None] | None = None) -> ParsedWorkbook:
+        """Read and validate workbooks against the format and the stored data; writes nothing.
+
+        ``on_file(i, n, label)`` is called before each file is read (for a progress bar).
+        """
+        parsed = read_workbooks(sources, on_file=on_file)
+        parsed.findings.extend(self._conflicts(parsed))
+        return parsed
+
+    def import_files(self, sources: list[tuple[str, str | Path | bytes]],
+                     user: str | Actor | None = None) -> ImportResult:
+        """Validate and import workbooks in one transaction, as a new dataset version.
 
         Every program in the files replaces all stored records of the same program id (its
-        projects, allocations, execution, indicators, …); other programs stay as they are.
+        projects, allocations, execution, indicators, …); other programs stay as they are;
+        sources with the same id are replaced.
 
+        Args:
+            sources: (file label, path or bytes) pairs.
+            user: the Actor importing (must be an analyst); a plain name means a trusted local
+                caller (command line, tests) acting as analyst.
         Raises:
+            PermissionDenied: the actor may not upload.
             ImportRejected: with the findings, when any file has a problem. Nothing is written.
         """
-        parsed = read_workbooks(sources)
-        findings = parsed.findings + self._conflicts(parsed)
-        if findings:
-            raise ImportRejected(findings)
+        actor = _actor(user)
+        require(actor, "upload")
+        parsed = self.validate(sources)
+        if parsed.findings:
+            raise ImportRejected(parsed.findings)
         files = [(label, _sha256(src)) for label, src in sources]
-        return self._apply(parsed, files, user or _current_user())
+        return self._apply(parsed, files, actor.name)
+
+    def preview(self, parsed: ParsedWorkbook) -> dict[str, TableDiff]:
+        """What importing ``parsed`` would change, per table, against the stored data."""
+        program_ids = sorted({r["program_id"] for r in parsed.tables["programs"]})
+        source_ids = sorted({r["source_id"] for r in parsed.tables["sources"]})
+        out: dict[str, TableDiff] = {}
+        for table in TABLES:
+            sheet = spec.SHEETS_BY_TABLE[table]
+            columns = [c.name for c in sheet.columns]
+            ids, id_column = (source_ids, "source_id") if table == "sources" else (program_ids, "program_id")
+            current = self._rows_in(table, id_column, ids, columns)
+            incoming = pd.DataFrame(parsed.tables[table], columns=columns)
+            out[table] = diff_rows(current, incoming, list(sheet.key), columns)
+        return out
+
+    def _rows_in(self, table: str, column: str, values: list, columns: list[str]) -> pd.DataFrame:
+        if not values:
+            return pd.DataFrame(columns=columns)
+        marks = ", ".join("?" for _ in values)
+        return self.query(f"SELECT {', '.join(columns)} FROM {table} WHERE {column} IN ({marks})", values)
 
     def _conflicts(self, parsed: ParsedWorkbook) -> list[Finding]:
         """Project ids the file reuses from another stored program (they would collide)."""
@@ -224,15 +269,11 @@ class Store:
             cur = self.cursor()
             try:
                 cur.begin()
-                marks = ", ".join("?" for _ in program_ids)
-                for table in reversed(TABLES):
-                    if table == "sources":
-                        continue
-                    if program_ids:
-                        cur.execute(f"DELETE FROM {table} WHERE program_id IN ({marks})", program_ids)
+                version_id = _next_version(cur)
+                previous = version_id - 1
+                self._delete_programs(cur, program_ids)
                 if source_ids:
-                    marks_s = ", ".join("?" for _ in source_ids)
-                    cur.execute(f"DELETE FROM sources WHERE source_id IN ({marks_s})", source_ids)
+                    cur.execute(f"DELETE FROM sources WHERE source_id IN ({_marks(source_ids)})", source_ids)
                 for table in TABLES:
                     frame = frames[table]
                     if frame.empty:
@@ -241,15 +282,22 @@ class Store:
                     cols = ", ".join(frame.columns)
                     cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_rows")
                     cur.unregister("incoming_rows")
-                counts = {t: cur.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
-                version_id = cur.execute(
-                    "SELECT COALESCE(MAX(version_id), 0) + 1 FROM dataset_versions").fetchone()[0]
-                cur.execute(
-                    "INSERT INTO dataset_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [version_id, dt.datetime.now(), user, "import",
-                     "; ".join(f for f, _ in files), "; ".join(h for _, h in files),
-                     "; ".join(program_ids), json.dumps(counts, ensure_ascii=False)],
-                )
+                # archive the new state of each replaced program, and the sources as they now are
+                if program_ids:
+                    for table in TABLES[1:]:
+                        cur.execute(f"INSERT INTO archive_{table} SELECT ?, * FROM {table} "
+                                    f"WHERE program_id IN ({_marks(program_ids)})",
+                                    [version_id, *program_ids])
+                cur.execute("INSERT INTO archive_sources SELECT ?, * FROM sources", [version_id])
+                keep = "" if not program_ids else f" AND program_id NOT IN ({_marks(program_ids)})"
+                cur.execute("INSERT INTO version_programs SELECT ?, program_id, state_version "
+                            f"FROM version_programs WHERE version_id = ?{keep}",
+                            [version_id, previous, *program_ids])
+                for program_id in program_ids:
+                    cur.execute("INSERT INTO version_programs VALUES (?, ?, ?)",
+                                [version_id, program_id, version_id])
+                counts = self._record_version(cur, version_id, user, "import", files, program_ids,
+                                              restored=None, sources_version=version_id)
                 cur.commit()
             except Exception:
                 cur.rollback()
@@ -257,6 +305,88 @@ class Store:
             finally:
                 cur.close()
         return ImportResult(version_id, program_ids, counts)
+
+    def rollback(self, target_version: int, user: str | Actor | None = None) -> ImportResult:
+        """Restore the data of an earlier version, as a new version (nothing is destroyed).
+
+        Raises:
+            PermissionDenied: the actor may not roll back.
+            KeyError: no such version.
+        """
+        actor = _actor(user)
+        require(actor, "rollback")
+        with self._write_lock:
+            cur = self.cursor()
+            try:
+                cur.begin()
+                target = cur.execute("SELECT sources_version FROM dataset_versions WHERE version_id = ?",
+                                     [target_version]).fetchone()
+                if target is None:
+                    raise KeyError(f"没有数据版本 v{target_version} (no version {target_version})")
+                version_id = _next_version(cur)
+                wanted = dict(cur.execute("SELECT program_id, state_version FROM version_programs "
+                                          "WHERE version_id = ?", [target_version]).fetchall())
+                current = dict(cur.execute("SELECT program_id, state_version FROM version_programs "
+                                           "WHERE version_id = ?", [version_id - 1]).fetchall())
+                changed = sorted(p for p in set(wanted) | set(current) if wanted.get(p) != current.get(p))
+                self._delete_programs(cur, changed)
+                for program_id in changed:
+                    if program_id not in wanted:
+                        continue
+                    for table in TABLES[1:]:
+                        cols = ", ".join(self.columns(table))
+                        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM archive_{table} "
+                                    "WHERE state_version = ? AND program_id = ?",
+                                    [wanted[program_id], program_id])
+                cur.execute("DELETE FROM sources")
+                cols = ", ".join(self.columns("sources"))
+                cur.execute(f"INSERT INTO sources ({cols}) SELECT {cols} FROM archive_sources "
+                            "WHERE state_version = ?", [target[0]])
+                for program_id, state in sorted(wanted.items()):
+                    cur.execute("INSERT INTO version_programs VALUES (?, ?, ?)",
+                                [version_id, program_id, state])
+                counts = self._record_version(cur, version_id, actor.name, "rollback", [], changed,
+                                              restored=target_version, sources_version=target[0])
+                cur.commit()
+            except Exception:
+                cur.rollback()
+                raise
+            finally:
+                cur.close()
+        return ImportResult(version_id, changed, counts)
+
+    @staticmethod
+    def _delete_programs(cur, program_ids: list[str]) -> None:
+        if not program_ids:
+            return
+        for table in reversed(TABLES[1:]):  # children first; sources have no program
+            cur.execute(f"DELETE FROM {table} WHERE program_id IN ({_marks(program_ids)})", program_ids)
+
+    @staticmethod
+    def _record_version(cur, version_id: int, user: str, action: str, files: list[tuple[str, str]],
+                        program_ids: list[str], restored: int | None, sources_version: int) -> dict:
+        counts = {t: cur.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
+        cur.execute(
+            "INSERT INTO dataset_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [version_id, dt.datetime.now(), user, action,
+             "; ".join(f for f, _ in files), "; ".join(h for _, h in files),
+             "; ".join(program_ids), json.dumps(counts, ensure_ascii=False), restored, sources_version],
+        )
+        return counts
+
+
+def _marks(values: list) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _next_version(cur) -> int:
+    return cur.execute("SELECT COALESCE(MAX(version_id), 0) + 1 FROM dataset_versions").fetchone()[0]
+
+
+def _actor(user: str | Actor | None) -> Actor:
+    if isinstance(user, Actor):
+        return user
+    return Actor(user or _current_user(), ANALYST)
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -304,5 +434,5 @@ def open_store(path: str | Path | None = None, seed: bool = True) -> Store:
     """Open the database, building it from the shipped dataset when it holds no data yet."""
     store = Store(path)
     if seed and store.version_id() == 0:
-        store.import_files(seed_sources(), user="system")
+        store.import_files(seed_sources(), user=SYSTEM)
     return store

@@ -7,10 +7,15 @@ connections, so a new import shows at once and a rerun costs nothing.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
 from lib import export
+from lib.access import LOCAL_ANALYST, ROLE_LABELS, Actor
+from lib.auth import AuthConfigError, authenticate, load_users
 from lib.filters import Filters
 from lib.labels import COLUMN_LABELS, FILTER_LABELS
 from lib.store import Store, open_store
@@ -21,23 +26,69 @@ KEY_PROGRAM = "filter_program"
 KEY_REGION = "filter_region"
 KEY_PROJECT = "filter_project"
 KEY_FILTERS = "filters"
+KEY_USER = "auth_user"  # the logged-in auth.User, when a users file is configured
 # URL query parameter for each filter key.
 URL_PARAMS = {KEY_YEAR: "year", KEY_PROGRAM: "program", KEY_REGION: "region", KEY_PROJECT: "project"}
 
 
+APP_PATH = Path(__file__).resolve().parents[1] / "app.py"
+
+
 def require_entrypoint() -> None:
-    """Make sure app.py's st.navigation (and so the sidebar filters) drives this run.
+    """Make sure app.py's st.navigation (and so the login and sidebar filters) drives this run.
 
     Streamlit treats a ``pages/`` folder as v1 auto-discovered pages until the entrypoint's
-    ``st.navigation`` has run once in the process; until then a first request straight to a
-    page URL runs the page file alone, without app.py. Switching the flag off and rerunning
-    sends that request through app.py, which then opens the same page.
+    ``st.navigation`` has run once in the process; until then a request straight to a page URL
+    runs the page file alone. A page calls this first: when app.py is not on the call stack,
+    app.py is run now, in this same run (so clicks and uploads of this run are kept), and it
+    draws the page; the direct execution then stops.
     """
-    from streamlit.runtime.pages_manager import PagesManager
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == str(APP_PATH):
+            return
+        frame = frame.f_back
+    code = compile(APP_PATH.read_text(encoding="utf-8"), str(APP_PATH), "exec")
+    exec(code, {"__name__": "__main__", "__file__": str(APP_PATH)})
+    st.stop()
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+
+def login_gate() -> Actor:
+    """The acting user. With a users file, draws the login form and stops until login;
+    without one, the local single user (an analyst), said plainly in the sidebar."""
+    try:
+        users = load_users()
+    except AuthConfigError as exc:
+        st.error(f"登录配置有误，已停止：{exc}")
+        st.stop()
+    if users is None:
+        st.sidebar.info("本地单用户模式：未配置登录（config/users.toml），当前用户拥有分析员权限。")
+        return LOCAL_ANALYST
+    user = st.session_state.get(KEY_USER)
+    if user is None:
+        st.title("登录 · 绩效看板")
+        with st.form("login"):
+            username = st.text_input("用户名", key="login_username")
+            password = st.text_input("密码", type="password", key="login_password")
+            if st.form_submit_button("登录", type="primary"):
+                found = authenticate(users, username, password)
+                if found is None:
+                    st.error("用户名或密码错误。")
+                else:
+                    st.session_state[KEY_USER] = found
+                    st.rerun()
+        st.stop()
+    st.sidebar.markdown(f"**{user.name}**（{ROLE_LABELS[user.role]}）")
+    if st.sidebar.button("退出登录", key="logout"):
+        del st.session_state[KEY_USER]
         st.rerun()
+    return user.actor()
+
+
+def current_actor() -> Actor:
+    """The user acting on this run (app.py's login_gate decided it)."""
+    user = st.session_state.get(KEY_USER)
+    return user.actor() if user is not None else (LOCAL_ANALYST if load_users() is None else Actor("", ""))
 
 
 @st.cache_resource(show_spinner="正在打开数据库…")

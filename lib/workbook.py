@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -375,7 +376,8 @@ def _cross_checks(wb: ParsedWorkbook) -> list[Finding]:
     return found
 
 
-def read_workbooks(sources: list[tuple[str, str | Path | bytes]]) -> ParsedWorkbook:
+def read_workbooks(sources: list[tuple[str, str | Path | bytes]],
+                   on_file: Callable[[int, int, str], None] | None = None) -> ParsedWorkbook:
     """Read and validate several workbooks as one load.
 
     Args:
@@ -386,7 +388,9 @@ def read_workbooks(sources: list[tuple[str, str | Path | bytes]]) -> ParsedWorkb
     """
     merged = ParsedWorkbook({s.table: [] for s in spec.SHEETS}, [],
                             {s.table: [] for s in spec.SHEETS})
-    for label, source in sources:
+    for i, (label, source) in enumerate(sources):
+        if on_file:
+            on_file(i, len(sources), label)
         one = read_workbook(source, label)
         merged.findings.extend(one.findings)
         for table, rows in one.tables.items():

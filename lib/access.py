@@ -1,0 +1,51 @@
+"""Who may do what: viewer (browse, export) and analyst (upload, roll back).
+
+The check lives in the code path that writes (lib/store.py calls :func:`require`), not only in
+the UI, so a viewer cannot change the figures by any route.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VIEWER = "viewer"
+ANALYST = "analyst"
+ROLES = (VIEWER, ANALYST)
+ROLE_LABELS = {VIEWER: "浏览者", ANALYST: "分析员"}
+
+# action -> roles allowed
+PERMISSIONS = {
+    "browse": {VIEWER, ANALYST},
+    "export": {VIEWER, ANALYST},
+    "upload": {ANALYST},
+    "rollback": {ANALYST},
+}
+
+
+class PermissionDenied(PermissionError):
+    """The actor's role does not allow the action."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or process) acting: a display name and a role."""
+
+    name: str
+    role: str = VIEWER
+
+    def can(self, action: str) -> bool:
+        return self.role in PERMISSIONS.get(action, set())
+
+
+# The app without a login config, the command line and the first build of the database act
+# with the rights of the local user who can already write the database file.
+LOCAL_ANALYST = Actor("本地用户", ANALYST)
+SYSTEM = Actor("system", ANALYST)
+
+
+def require(actor: Actor, action: str) -> None:
+    """Raise PermissionDenied unless the actor may do the action."""
+    if not actor.can(action):
+        label = ROLE_LABELS.get(actor.role, actor.role)
+        raise PermissionDenied(f"{actor.name}（{label}）无权执行此操作：{action} "
+                               f"(role '{actor.role}' may not {action})")

@@ -1,0 +1,134 @@
+"""数据管理: upload with validation and preview, atomic commit, versions and rollback, template,
+and a dedicated export section."""
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from lib import diff, ui
+from lib.access import PermissionDenied
+from lib.labels import COLUMN_LABELS, SHEET_LABELS, VERSION_ACTIONS, VIEW_LABELS
+from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected
+
+ui.require_entrypoint()
+st.title("数据管理")
+ui.version_caption()
+actor = ui.current_actor()
+store = ui.get_store()
+KEY_CHECK = "upload_check"  # (files key, parsed workbook, preview) of the files being reviewed
+KEY_UPLOADER = "uploader_round"  # bumping it empties the uploader after a commit
+
+tab_upload, tab_versions, tab_template, tab_export = st.tabs(["上传数据", "版本历史", "模板下载", "数据导出"])
+
+with tab_upload:
+    if not actor.can("upload"):
+        st.info("当前账号为浏览者：可以浏览和导出数据；上传与回滚需要分析员账号。")
+    else:
+        st.markdown(
+            "上传一个或多个数据工作簿（.xlsx）。**先校验、再预览、确认后才写入。** "
+            "工作簿中每个“资金/部门编号”对应的**全部记录**（项目、资金分配、执行进度、指标、目标、"
+            "声明数等）将被整体替换；工作簿中没有的资金/部门保持不变；同编号的来源记录被替换。"
+            "每次提交都生成一个新的数据版本，可随时回滚。")
+        files = st.file_uploader("选择工作簿", type=["xlsx"], accept_multiple_files=True,
+                                 key=f"uploader_{st.session_state.get(KEY_UPLOADER, 0)}")
+        if files:
+            sources = [(f.name, f.getvalue()) for f in files]
+            files_key = tuple((name, hashlib.sha256(data).hexdigest()) for name, data in sources)
+            check = st.session_state.get(KEY_CHECK)
+            if check is None or check[0] != (files_key, store.version_id()):
+                with st.status("正在读取与校验…", expanded=True) as status:
+                    bar = st.progress(0.0)
+
+                    def on_file(i: int, n: int, label: str) -> None:
+                        bar.progress(i / n, text=f"读取 {label}（{i + 1}/{n}）")
+
+                    parsed = store.validate(sources, on_file=on_file)
+                    bar.progress(1.0, text="校验完成")
+                    preview = None if parsed.findings else store.preview(parsed)
+                    status.update(label="校验未通过" if parsed.findings else "校验通过",
+                                  state="error" if parsed.findings else "complete", expanded=False)
+                check = ((files_key, store.version_id()), parsed, preview)
+                st.session_state[KEY_CHECK] = check
+            _, parsed, preview = check
+
+            if parsed.findings:
+                st.error(f"发现 {len(parsed.findings)} 个问题，未做任何更改。请修改后重新上传。")
+                findings = pd.DataFrame([f.as_dict() for f in parsed.findings])
+                ui.show_table(findings, "upload_findings", key="findings",
+                              columns=["file", "sheet", "row", "column", "problem", "problem_en"])
+            else:
+                incoming = sorted({r["program_id"] for r in parsed.tables["programs"]})
+                stored = set(ui.read("programs")["program_id"])
+                replaced = [p for p in incoming if p in stored]
+                added = [p for p in incoming if p not in stored]
+                st.success("校验通过。提交前请核对以下变更。")
+                if replaced:
+                    st.markdown("**将整体替换：** " + "、".join(replaced))
+                if added:
+                    st.markdown("**将新增：** " + "、".join(added))
+                summary = diff.summary(preview)
+                summary = summary[(summary[["added", "changed", "removed", "unchanged"]].sum(axis=1)) > 0]
+                st.dataframe(summary.drop(columns="table"), hide_index=True, column_config={
+                    c: st.column_config.Column(COLUMN_LABELS.get(c, c)) for c in summary.columns})
+                for table, table_diff in preview.items():
+                    if table_diff.empty:
+                        continue
+                    with st.expander(f"{SHEET_LABELS[table]}：新增 {len(table_diff.added)}，"
+                                     f"修改 {table_diff.changed_rows}，删除 {len(table_diff.removed)}"):
+                        for label, frame in (("修改（原值 → 新值）", table_diff.changed),
+                                             ("新增", table_diff.added), ("删除", table_diff.removed)):
+                            if not frame.empty:
+                                st.markdown(f"**{label}**")
+                                st.dataframe(frame.rename(columns=COLUMN_LABELS), hide_index=True)
+                if st.button("确认提交", type="primary", key="commit_upload"):
+                    try:
+                        result = store.import_files(sources, user=actor)
+                    except (ImportRejected, PermissionDenied) as exc:
+                        st.error(str(exc))
+                    else:
+                        st.session_state.pop(KEY_CHECK, None)
+                        st.session_state[KEY_UPLOADER] = st.session_state.get(KEY_UPLOADER, 0) + 1
+                        st.session_state["upload_done"] = result.version_id
+                        st.rerun()
+        if "upload_done" in st.session_state:
+            st.success(f"已提交，当前数据版本 v{st.session_state.pop('upload_done')}。所有页面已使用新数据。")
+
+with tab_versions:
+    versions = ui.read("dataset_versions", order_by=("version_id",)).iloc[::-1]
+    versions["action"] = versions["action"].map(VERSION_ACTIONS).fillna(versions["action"])
+    ui.show_table(versions, "dataset_versions", key="versions",
+                  columns=["version_id", "created_at", "user_name", "action", "files", "programs",
+                           "restored_version", "row_counts", "sha256"])
+    if actor.can("rollback") and len(versions) > 1:
+        current = int(versions["version_id"].max())
+        earlier = [int(v) for v in versions["version_id"] if int(v) != current]
+        target = st.selectbox("回滚到版本", earlier, format_func=lambda v: f"v{v}", key="rollback_target")
+        st.caption("回滚会生成一个新版本，内容与所选版本相同；之后的版本仍保留在历史中，可再次恢复。")
+        confirm = st.checkbox(f"确认将数据恢复为 v{target}", key="rollback_confirm")
+        if st.button("回滚", disabled=not confirm, key="rollback_button"):
+            try:
+                result = store.rollback(target, user=actor)
+            except PermissionDenied as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["rollback_done"] = (target, result.version_id)
+                st.rerun()
+    if "rollback_done" in st.session_state:
+        target, new = st.session_state.pop("rollback_done")
+        st.success(f"已恢复为 v{target} 的数据（新版本 v{new}）。")
+
+with tab_template:
+    st.markdown("空白模板含“说明”工作表，逐列说明含义、类型与是否必填。示例为本系统自带的两份报告数据。")
+    st.download_button("⬇ 下载空白模板", (DATA_DIR / "template.xlsx").read_bytes(),
+                       file_name="绩效看板_数据模板.xlsx", key="dl_template", on_click="ignore")
+    for name in SEED_WORKBOOKS:
+        st.download_button(f"⬇ 下载示例：{name}", (DATA_DIR / name).read_bytes(), file_name=name,
+                           key=f"dl_{name}", on_click="ignore")
+
+with tab_export:
+    st.markdown("按侧栏筛选条件导出任意数据表或视图（CSV 为带 BOM 的 UTF-8，Excel 含筛选条件与版本说明）。")
+    names = [n for n in EXPORTABLE if n != "dataset_versions"]
+    relation = st.selectbox("数据表 / 视图", names, key="export_relation",
+                            format_func=lambda n: f"{VIEW_LABELS.get(n) or SHEET_LABELS.get(n, n)}（{n}）")
+    ui.show_table(ui.read(relation, ui.current_filters()), relation, key="export_table")

@@ -1,0 +1,181 @@
+"""数据管理 through AppTest: upload → findings or preview → commit → every page shows it →
+roll back; and login with roles (a viewer cannot upload or roll back in the UI)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from lib.auth import hash_password
+
+ROOT = Path(__file__).resolve().parents[1]
+LANZHOU = ROOT / "data" / "lanzhou_2022_emergency.xlsx"
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    """A fresh database per test (uploads change it); no login config unless a test adds one."""
+    db = tmp_path / "app.duckdb"
+    monkeypatch.setenv("JIXIAO_DB", str(db))
+    monkeypatch.setenv("JIXIAO_USERS", str(tmp_path / "no-users.toml"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield db
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def run(page: str, at: AppTest | None = None) -> AppTest:
+    at = at or AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def lanzhou_with(budget_p01: float | str) -> bytes:
+    """The shipped Lanzhou workbook with 档案整理专项's 全年预算数 replaced."""
+    book = openpyxl.load_workbook(LANZHOU)
+    ws = book["项目"]
+    col = [c.value for c in ws[1]].index("全年预算数") + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == "LZ2022-P01")
+    ws.cell(row=row, column=col, value=budget_p01)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def frame_with(at: AppTest, column: str):
+    for df in (d.value for d in at.dataframe):
+        if column in df.columns:
+            return df
+    raise AssertionError(f"no table with column {column}")
+
+
+def archive_budget(at: AppTest) -> float:
+    projects = frame_with(run("overview", at), "stated_rating")
+    return float(projects.loc[projects["project_name"] == "档案整理专项", "budget"].iloc[0])
+
+
+def test_local_mode_says_so_and_allows_upload(app_env):
+    at = run("data")
+    assert any("本地单用户模式" in i.value for i in at.sidebar.info)
+    assert len(at.get("file_uploader")) == 1
+
+
+def test_upload_preview_commit_then_rollback(app_env):
+    at = run("data")
+    at.get("file_uploader")[0].upload("lanzhou_v2.xlsx", lanzhou_with(17)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("将整体替换" in md.value and "LZ2022-YJJ" in md.value for md in at.markdown)
+    changes = [d.value for d in at.dataframe if "原值" in d.value.columns]
+    assert changes, "the preview shows old → new values"
+    change = changes[0].iloc[0]
+    assert (change["项目编号"], change["列"], change["原值"], change["新值"]) == ("LZ2022-P01", "budget", 16.0, 17.0)
+
+    at.button(key="commit_upload").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("当前数据版本 v2" in s.value for s in at.success)
+    assert archive_budget(at) == 17  # every page reads the new version
+    assert any("数据版本 v2" in c.value for c in at.caption)
+
+    at = run("data", at)
+    versions = frame_with(at, "restored_version")
+    assert versions["version_id"].tolist() == [2, 1]
+    assert at.button(key="rollback_button").disabled  # until the confirmation is ticked
+    at.selectbox(key="rollback_target").set_value(1)
+    at.checkbox(key="rollback_confirm").check().run()
+    at.button(key="rollback_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("已恢复为 v1" in s.value for s in at.success)
+    assert archive_budget(at) == 16
+
+
+def test_bad_upload_shows_findings_and_changes_nothing(app_env):
+    at = run("data")
+    at.get("file_uploader")[0].upload("lanzhou_bad.xlsx", lanzhou_with("十六万")).run()
+    assert not at.exception
+    assert any("未做任何更改" in e.value for e in at.error)
+    findings = frame_with(at, "problem")
+    row = findings.iloc[0]
+    assert row["sheet"] == "项目" and row["row"] == 2 and "全年预算数" in row["column"]
+    assert "金额" in row["problem"]
+    assert not [b for b in at.button if b.key == "commit_upload"]
+    assert archive_budget(at) == 16
+    assert any("数据版本 v1" in c.value for c in at.caption)
+
+
+def test_template_and_examples_are_offered(app_env):
+    at = run("data")
+    labels = [b.label for b in at.get("download_button")]
+    assert "⬇ 下载空白模板" in labels
+    assert any("lanzhou_2022_emergency.xlsx" in label for label in labels)
+
+
+# ---------------------------------------------------------------- login and roles
+
+
+@pytest.fixture
+def users_file(app_env, tmp_path, monkeypatch):
+    path = tmp_path / "users.toml"
+    path.write_text(
+        "[users.leader]\n"
+        'name = "局领导"\nrole = "viewer"\n'
+        f'password_hash = "{hash_password("view-pass", iterations=1000)}"\n\n'
+        "[users.analyst]\n"
+        'name = "分析员"\nrole = "analyst"\n'
+        f'password_hash = "{hash_password("analyst-pass", iterations=1000)}"\n',
+        encoding="utf-8")
+    monkeypatch.setenv("JIXIAO_USERS", str(path))
+    return path
+
+
+def login(username: str, password: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert at.title[0].value == "登录 · 绩效看板"
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_login_required_when_configured(users_file):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert at.title[0].value == "登录 · 绩效看板"
+    assert not at.metric  # no data before login
+
+
+def test_wrong_password_is_refused(users_file):
+    at = login("leader", "wrong")
+    assert any("用户名或密码错误" in e.value for e in at.error)
+    assert at.title[0].value == "登录 · 绩效看板"
+
+
+def test_viewer_browses_and_exports_but_cannot_upload_or_roll_back(users_file):
+    at = login("leader", "view-pass")
+    assert not at.exception
+    assert any("局领导" in md.value for md in at.sidebar.markdown)
+    assert at.metric  # the overview is shown
+    at = run("data", at)
+    assert any("浏览者" in i.value for i in at.info)
+    assert len(at.get("file_uploader")) == 0
+    assert not [b for b in at.button if b.key == "rollback_button"]
+    assert any(b.label == "⬇ 下载 CSV" for b in at.get("download_button"))  # export still allowed
+
+
+def test_analyst_can_upload(users_file):
+    at = login("analyst", "analyst-pass")
+    at = run("data", at)
+    assert len(at.get("file_uploader")) == 1
+    at.get("file_uploader")[0].upload("lanzhou_v2.xlsx", lanzhou_with(18)).run()
+    at.button(key="commit_upload").click().run()
+    assert any("当前数据版本 v2" in s.value for s in at.success)
+    versions = frame_with(run("data", at), "restored_version")
+    assert versions.iloc[0]["user_name"] == "分析员"
