@@ -1451,6 +1451,8 @@ def write_workbook(path: Path, tables: dict[str, list[dict]]) -> None:
             letter = get_column_letter(idx)
             long_text = col.name in LONG_TEXT
             for (cell,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text such as "=58+62" is a note, not a formula
                 if col.type in (RATE, SHARE):
                     cell.number_format = PERCENT_FORMAT
                 elif col.type == DATE:

@@ -57,6 +57,8 @@ def write_workbook(path: str | Path, tables: dict[str, list[dict]] | None = None
                 if value is None:
                     continue
                 cell = ws.cell(row=r, column=idx, value=value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # text, never a formula
                 if col.type in _FORMATS and not isinstance(value, str):
                     cell.number_format = _FORMATS[col.type]
         ws.freeze_panes = "A2"

@@ -201,26 +201,81 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _open(source: str | Path | bytes, file_label: str) -> tuple[openpyxl.Workbook | None, list[Finding]]:
-    def file_finding(zh: str, en: str) -> list[Finding]:
-        return [Finding(file_label, "", None, "", zh, en)]
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A workbook that unpacks to more than this is refused before anything parses it (zip bomb).
+MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
+_MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+_CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_CACHED_VALUE_RE = re.compile(rb"<v>[^<]+</v>")
+
+
+def _open(source: str | Path | bytes, file_label: str
+          ) -> tuple[openpyxl.Workbook | None, zipfile.ZipFile | None, list[Finding]]:
+    """Open a workbook for reading, or say in one finding why the file cannot be read."""
+    def file_finding(zh: str, en: str) -> tuple[None, None, list[Finding]]:
+        return None, None, [Finding(file_label, "", None, "", zh, en)]
 
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
     if not data:
-        return None, file_finding("文件为空", "the file is empty")
+        return file_finding("文件为空", "the file is empty")
     if len(data) > MAX_FILE_BYTES:
         mb = MAX_FILE_BYTES // (1024 * 1024)
-        return None, file_finding(f"文件超过{mb}MB上限", f"file exceeds the {mb} MB limit")
+        return file_finding(f"文件超过{mb}MB上限", f"file exceeds the {mb} MB limit")
+    if data.startswith(_OLE_SIGNATURE):
+        return file_finding(
+            "文件设有打开密码（已加密），或是旧版 .xls 格式；请取消密码并另存为 .xlsx 后再上传",
+            "the file is password-protected (encrypted) or an old .xls file; save it as a plain .xlsx")
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        return None, file_finding(
-            "不是有效的 .xlsx 文件（可能是改了扩展名的其他文件，或已加密）",
-            "not a valid .xlsx file (renamed from another format, or encrypted)",
-        )
+        return file_finding("不是有效的 .xlsx 文件（可能是改了扩展名的其他文件）",
+                            "not a valid .xlsx file (perhaps another file renamed to .xlsx)")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    unzipped = sum(info.file_size for info in archive.infolist())
+    if unzipped > MAX_UNZIPPED_BYTES:
+        return file_finding(
+            f"文件解压后达 {unzipped // (1024 * 1024)}MB，超过上限（疑似压缩炸弹）",
+            f"the file unpacks to {unzipped // (1024 * 1024)} MB, over the limit (zip bomb?)")
+    if "xl/workbook.xml" not in archive.namelist():
+        return file_finding("压缩包中没有 Excel 工作簿（不是 .xlsx 文件）",
+                            "the archive holds no Excel workbook (not an .xlsx file)")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        return None, file_finding(f"无法读取工作簿：{exc}", f"cannot read the workbook: {exc}")
-    return book, []
+        return file_finding(f"无法读取工作簿：{exc}", f"cannot read the workbook: {exc}")
+    return book, archive, []
+
+
+def _sheet_xml_findings(archive: zipfile.ZipFile, ws, label: str) -> list[Finding]:
+    """Merged cells and formulas, which the values alone do not show.
+
+    A merged range in a data sheet hides which row a value belongs to; a formula's cached
+    value may be stale or missing (a file written by a program that does not calculate).
+    Both are refused, naming the cell, so what is imported is exactly what the analyst sees.
+    """
+    try:
+        xml = archive.read(ws._worksheet_path)
+    except (KeyError, AttributeError):
+        return []
+    found = []
+    for ref in _MERGE_RE.findall(xml):
+        cell = ref.decode()
+        row = int(re.search(r"\d+", cell).group())
+        found.append(Finding(label, ws.title, row, cell,
+                             f"有合并单元格 {cell}；请取消合并，每行每列各填一个值",
+                             f"merged cells {cell}; unmerge and fill one value per cell"))
+    if b"<f" in xml:
+        for match in _CELL_RE.finditer(xml):
+            body = match.group(3) or b""
+            if b"<f" not in body:
+                continue
+            cell = (match.group(1) + match.group(2)).decode()
+            if _CACHED_VALUE_RE.search(body):
+                zh = "单元格含公式；请复制后“选择性粘贴为数值”再上传"
+                en = "cell holds a formula; paste it as a value before uploading"
+            else:
+                zh = "单元格含公式但没有计算结果；请在Excel中重新计算并粘贴为数值"
+                en = "cell holds a formula with no calculated value; recalculate and paste as a value"
+            found.append(Finding(label, ws.title, int(match.group(2)), cell, zh, en))
+    return found
 
 
 def read_workbook(source: str | Path | bytes, file_label: str | None = None) -> ParsedWorkbook:
@@ -235,7 +290,7 @@ def read_workbook(source: str | Path | bytes, file_label: str | None = None) -> 
         finding must not be imported.
     """
     label = file_label or (Path(source).name if isinstance(source, (str, Path)) else "上传文件")
-    book, findings = _open(source, label)
+    book, archive, findings = _open(source, label)
     tables: dict[str, list[dict]] = {s.table: [] for s in spec.SHEETS}
     origins: dict[str, list[tuple[str, str, int]]] = {s.table: [] for s in spec.SHEETS}
     if book is None:
@@ -257,9 +312,16 @@ def read_workbook(source: str | Path | bytes, file_label: str | None = None) -> 
                 findings.append(Finding(label, ws.title, None, "", "工作表重复", "duplicate sheet"))
                 continue
             seen.add(sheet.table)
+            if ws.sheet_state != "visible":
+                findings.append(Finding(label, ws.title, None, "",
+                                        "工作表处于隐藏状态；请取消隐藏、核对内容后再上传",
+                                        "the sheet is hidden; unhide and check it before uploading"))
+                continue
+            findings.extend(_sheet_xml_findings(archive, ws, label))
             _read_sheet(ws, sheet, label, tables[sheet.table], origins[sheet.table], findings)
     finally:
         book.close()
+        archive.close()
 
     for table in spec.REQUIRED_SHEETS:
         if table not in seen:

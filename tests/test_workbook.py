@@ -185,10 +185,12 @@ def test_merged_header_cells_lose_a_required_column(tmp_path, minimal_tables):
     book = openpyxl.load_workbook(path)
     book["项目"].merge_cells("B1:C1")  # 资金/部门编号 spans over 项目名称
     book.save(path)
-    f = only(read_workbook(path).findings)
-    assert (f.sheet, f.row) == ("项目", 1)
-    assert "项目名称" in f.column
-    assert f.problem == "缺少必填列"
+    merged, missing = read_workbook(path).findings
+    assert (merged.sheet, merged.row, merged.column) == ("项目", 1, "B1:C1")
+    assert "合并单元格" in merged.problem
+    assert (missing.sheet, missing.row) == ("项目", 1)
+    assert "项目名称" in missing.column
+    assert missing.problem == "缺少必填列"
 
 
 def test_unknown_sheet(tmp_path, minimal_tables):
@@ -231,7 +233,7 @@ def test_zip_that_is_not_a_workbook(tmp_path):
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("hello.txt", "hi")
     f = only(check(path))
-    assert f.problem.startswith("无法读取工作簿")
+    assert f.problem.startswith("压缩包中没有 Excel 工作簿")
 
 
 def test_upload_bytes_use_the_given_label(tmp_path, minimal_tables):
