@@ -58,15 +58,16 @@ with tab_upload:
                 ui.show_table(findings, "upload_findings", key="findings",
                               columns=["file", "sheet", "row", "column", "problem", "problem_en"])
             else:
-                incoming = sorted({r["program_id"] for r in parsed.tables["programs"]})
+                names = {r["program_id"]: r["program_name"] for r in parsed.tables["programs"]}
+                incoming = sorted(names)
                 stored = set(ui.read("programs")["program_id"])
                 replaced = [p for p in incoming if p in stored]
                 added = [p for p in incoming if p not in stored]
                 st.success("校验通过。提交前请核对以下变更。")
                 if replaced:
-                    st.markdown("**将整体替换：** " + "、".join(replaced))
+                    st.markdown("**将整体替换：** " + "、".join(f"{names[p]}（{p}）" for p in replaced))
                 if added:
-                    st.markdown("**将新增：** " + "、".join(added))
+                    st.markdown("**将新增：** " + "、".join(f"{names[p]}（{p}）" for p in added))
                 summary = diff.summary(preview)
                 summary = summary[(summary[["added", "changed", "removed", "unchanged"]].sum(axis=1)) > 0]
                 st.dataframe(summary.drop(columns="table"), hide_index=True, column_config={
@@ -79,6 +80,9 @@ with tab_upload:
                         for label, frame in (("修改（原值 → 新值）", table_diff.changed),
                                              ("新增", table_diff.added), ("删除", table_diff.removed)):
                             if not frame.empty:
+                                if "column" in frame.columns:  # name the changed column as Excel does
+                                    frame = frame.assign(column=frame["column"].map(
+                                        lambda c: COLUMN_LABELS.get(c, c)))
                                 st.markdown(f"**{label}**")
                                 st.dataframe(frame.rename(columns=COLUMN_LABELS), hide_index=True)
                 if st.button("确认提交", type="primary", key="commit_upload"):

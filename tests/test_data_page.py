@@ -76,7 +76,7 @@ def test_upload_preview_commit_then_rollback(app_env):
     changes = [d.value for d in at.dataframe if "原值" in d.value.columns]
     assert changes, "the preview shows old → new values"
     change = changes[0].iloc[0]
-    assert (change["项目编号"], change["列"], change["原值"], change["新值"]) == ("LZ2022-P01", "budget", 16.0, 17.0)
+    assert (change["项目编号"], change["列"], change["原值"], change["新值"]) == ("LZ2022-P01", "全年预算数", 16.0, 17.0)
 
     at.button(key="commit_upload").click().run()
     assert not at.exception, [e.value for e in at.exception]
