@@ -14,7 +14,8 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -265,45 +266,36 @@ class Store:
         program_ids = sorted({r["program_id"] for r in parsed.tables["programs"]})
         source_ids = sorted({r["source_id"] for r in parsed.tables["sources"]})
         frames = {t: _frame(t, rows) for t, rows in parsed.tables.items()}
-        with self._write_lock:
-            cur = self.cursor()
-            try:
-                cur.begin()
-                version_id = _next_version(cur)
-                previous = version_id - 1
-                self._delete_programs(cur, program_ids)
-                if source_ids:
-                    cur.execute(f"DELETE FROM sources WHERE source_id IN ({_marks(source_ids)})", source_ids)
-                for table in TABLES:
-                    frame = frames[table]
-                    if frame.empty:
-                        continue
-                    cur.register("incoming_rows", frame)
-                    cols = ", ".join(frame.columns)
-                    cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_rows")
-                    cur.unregister("incoming_rows")
-                # archive the new state of each replaced program, and the sources as they now are
-                if program_ids:
-                    for table in TABLES[1:]:
-                        cur.execute(f"INSERT INTO archive_{table} SELECT ?, * FROM {table} "
-                                    f"WHERE program_id IN ({_marks(program_ids)})",
-                                    [version_id, *program_ids])
-                cur.execute("INSERT INTO archive_sources SELECT ?, * FROM sources", [version_id])
-                keep = "" if not program_ids else f" AND program_id NOT IN ({_marks(program_ids)})"
-                cur.execute("INSERT INTO version_programs SELECT ?, program_id, state_version "
-                            f"FROM version_programs WHERE version_id = ?{keep}",
-                            [version_id, previous, *program_ids])
-                for program_id in program_ids:
-                    cur.execute("INSERT INTO version_programs VALUES (?, ?, ?)",
-                                [version_id, program_id, version_id])
-                counts = self._record_version(cur, version_id, user, "import", files, program_ids,
-                                              restored=None, sources_version=version_id)
-                cur.commit()
-            except Exception:
-                cur.rollback()
-                raise
-            finally:
-                cur.close()
+        with self._transaction() as cur:
+            version_id = _next_version(cur)
+            previous = version_id - 1
+            self._delete_programs(cur, program_ids)
+            if source_ids:
+                cur.execute(f"DELETE FROM sources WHERE source_id IN ({_marks(source_ids)})", source_ids)
+            for table in TABLES:
+                frame = frames[table]
+                if frame.empty:
+                    continue
+                cur.register("incoming_rows", frame)
+                cols = ", ".join(frame.columns)
+                cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_rows")
+                cur.unregister("incoming_rows")
+            # archive the new state of each replaced program, and the sources as they now are
+            if program_ids:
+                for table in TABLES[1:]:
+                    cur.execute(f"INSERT INTO archive_{table} SELECT ?, * FROM {table} "
+                                f"WHERE program_id IN ({_marks(program_ids)})",
+                                [version_id, *program_ids])
+            cur.execute("INSERT INTO archive_sources SELECT ?, * FROM sources", [version_id])
+            keep = "" if not program_ids else f" AND program_id NOT IN ({_marks(program_ids)})"
+            cur.execute("INSERT INTO version_programs SELECT ?, program_id, state_version "
+                        f"FROM version_programs WHERE version_id = ?{keep}",
+                        [version_id, previous, *program_ids])
+            for program_id in program_ids:
+                cur.execute("INSERT INTO version_programs VALUES (?, ?, ?)",
+                            [version_id, program_id, version_id])
+            counts = self._record_version(cur, version_id, user, "import", files, program_ids,
+                                          restored=None, sources_version=version_id)
         return ImportResult(version_id, program_ids, counts)
 
     def rollback(self, target_version: int, user: str | Actor | None = None) -> ImportResult:
@@ -315,45 +307,51 @@ class Store:
         """
         actor = _actor(user)
         require(actor, "rollback")
+        with self._transaction() as cur:
+            target = cur.execute("SELECT sources_version FROM dataset_versions WHERE version_id = ?",
+                                 [target_version]).fetchone()
+            if target is None:
+                raise KeyError(f"没有数据版本 v{target_version} (no version {target_version})")
+            version_id = _next_version(cur)
+            wanted = dict(cur.execute("SELECT program_id, state_version FROM version_programs "
+                                      "WHERE version_id = ?", [target_version]).fetchall())
+            current = dict(cur.execute("SELECT program_id, state_version FROM version_programs "
+                                       "WHERE version_id = ?", [version_id - 1]).fetchall())
+            changed = sorted(p for p in set(wanted) | set(current) if wanted.get(p) != current.get(p))
+            self._delete_programs(cur, changed)
+            for program_id in changed:
+                if program_id not in wanted:
+                    continue
+                for table in TABLES[1:]:
+                    cols = ", ".join(self.columns(table))
+                    cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM archive_{table} "
+                                "WHERE state_version = ? AND program_id = ?",
+                                [wanted[program_id], program_id])
+            cur.execute("DELETE FROM sources")
+            cols = ", ".join(self.columns("sources"))
+            cur.execute(f"INSERT INTO sources ({cols}) SELECT {cols} FROM archive_sources "
+                        "WHERE state_version = ?", [target[0]])
+            for program_id, state in sorted(wanted.items()):
+                cur.execute("INSERT INTO version_programs VALUES (?, ?, ?)",
+                            [version_id, program_id, state])
+            counts = self._record_version(cur, version_id, actor.name, "rollback", [], changed,
+                                          restored=target_version, sources_version=target[0])
+        return ImportResult(version_id, changed, counts)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write at a time, all or nothing: a cursor inside a transaction under the lock."""
         with self._write_lock:
             cur = self.cursor()
             try:
                 cur.begin()
-                target = cur.execute("SELECT sources_version FROM dataset_versions WHERE version_id = ?",
-                                     [target_version]).fetchone()
-                if target is None:
-                    raise KeyError(f"没有数据版本 v{target_version} (no version {target_version})")
-                version_id = _next_version(cur)
-                wanted = dict(cur.execute("SELECT program_id, state_version FROM version_programs "
-                                          "WHERE version_id = ?", [target_version]).fetchall())
-                current = dict(cur.execute("SELECT program_id, state_version FROM version_programs "
-                                           "WHERE version_id = ?", [version_id - 1]).fetchall())
-                changed = sorted(p for p in set(wanted) | set(current) if wanted.get(p) != current.get(p))
-                self._delete_programs(cur, changed)
-                for program_id in changed:
-                    if program_id not in wanted:
-                        continue
-                    for table in TABLES[1:]:
-                        cols = ", ".join(self.columns(table))
-                        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM archive_{table} "
-                                    "WHERE state_version = ? AND program_id = ?",
-                                    [wanted[program_id], program_id])
-                cur.execute("DELETE FROM sources")
-                cols = ", ".join(self.columns("sources"))
-                cur.execute(f"INSERT INTO sources ({cols}) SELECT {cols} FROM archive_sources "
-                            "WHERE state_version = ?", [target[0]])
-                for program_id, state in sorted(wanted.items()):
-                    cur.execute("INSERT INTO version_programs VALUES (?, ?, ?)",
-                                [version_id, program_id, state])
-                counts = self._record_version(cur, version_id, actor.name, "rollback", [], changed,
-                                              restored=target_version, sources_version=target[0])
+                yield cur
                 cur.commit()
-            except Exception:
+            except BaseException:
                 cur.rollback()
                 raise
             finally:
                 cur.close()
-        return ImportResult(version_id, changed, counts)
 
     @staticmethod
     def _delete_programs(cur, program_ids: list[str]) -> None:
