@@ -46,8 +46,18 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    yield from _serve(tmp_path_factory.mktemp("browser") / "app.duckdb")
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A server with its own database, for a test that changes the data."""
+    yield from _serve(tmp_path / "own.duckdb")
+
+
+def _serve(db: Path):
     port = _free_port()
-    env = os.environ | {"JIXIAO_DB": str(tmp_path_factory.mktemp("browser") / "app.duckdb")}
+    env = os.environ | {"JIXIAO_DB": str(db), "JIXIAO_USERS": str(db.parent / "no-users.toml")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -148,3 +158,27 @@ def test_download_csv_of_the_shown_table(server, page, tmp_path):
     assert text.splitlines()[0].startswith("项目名称,全年预算数")
     assert "档案整理专项,16.0" in text
     assert info.value.suggested_filename.endswith(".csv")
+
+
+def test_upload_preview_commit_and_rollback(own_server, page, tmp_path):
+    import openpyxl
+
+    book = openpyxl.load_workbook(ROOT / "data" / "lanzhou_2022_emergency.xlsx")
+    ws = book["项目"]
+    ws.cell(row=2, column=[c.value for c in ws[1]].index("全年预算数") + 1).value = 17
+    changed = tmp_path / "lanzhou_v2.xlsx"
+    book.save(changed)
+
+    page.goto(f"{own_server}/data")
+    _settle(page)
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(changed))
+    expect(page.get_by_text("校验通过。提交前请核对以下变更。")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("项目：新增 0，修改 1，删除 0")).to_be_visible()
+    page.get_by_role("button", name="确认提交").click()
+    expect(page.get_by_text("已提交，当前数据版本 v2")).to_be_visible(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "data_committed.png"))
+
+    page.get_by_role("tab", name="版本历史").click()
+    page.get_by_text("确认将数据恢复为 v1").click()
+    page.get_by_role("button", name="回滚").click()
+    expect(page.get_by_text("已恢复为 v1 的数据（新版本 v3）")).to_be_visible(timeout=60_000)
