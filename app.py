@@ -11,7 +11,7 @@ PAGE_ICONS = {
     "overview": ":material/dashboard:", "funding": ":material/account_balance:",
     "execution": ":material/speed:", "indicators": ":material/checklist:",
     "deviations": ":material/rate_review:", "reports": ":material/description:",
-    "data": ":material/upload_file:",
+    "audit": ":material/fact_check:", "data": ":material/upload_file:",
 }
 pages = [
     st.Page(f"pages/{name}.py", title=PAGES[name], icon=icon, url_path=name, default=name == "overview")

@@ -4,6 +4,7 @@
     python -m lib.cli export NAME [--where COLUMN=VALUE ...] [--format csv|xlsx] [--out FILE] [--db PATH]
     python -m lib.cli template [--out FILE]
     python -m lib.cli hash-password < password.txt
+    python -m lib.cli check [--json] [--db PATH]
 
 Exit codes: 0 success; 1 rejected input (findings printed); 2 usage or store error.
 """
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from pathlib import Path
 
-from lib import export
+from lib import checks, export
 from lib.auth import hash_password
 from lib.store import EXPORTABLE, ImportRejected, StoreBusyError, open_store
 from lib.template import write_workbook
@@ -40,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     tpl = sub.add_parser("template", help="写出空白模板 (write the blank template)")
     tpl.add_argument("--out", type=Path, default=Path("template.xlsx"))
 
+    chk = sub.add_parser("check", help="核查：报告数字是否自洽 (consistency audit; always exits 0)")
+    chk.add_argument("--json", action="store_true", help="输出 JSON (print findings as JSON)")
+    chk.add_argument("--db", type=Path)
+
     sub.add_parser("hash-password",
                    help="生成 config/users.toml 用的密码哈希 (hash a password from stdin or a prompt)")
     return parser
@@ -52,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             return _load(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "check":
+            return _check(args)
         if args.command == "hash-password":
             return _hash_password()
         write_workbook(args.out)
@@ -115,6 +123,22 @@ def _export(args) -> int:
         out.write_bytes(export.to_xlsx_bytes(frame, args.name, meta))
         args.out = out
     print(f"已导出 {len(frame)} 行到 {args.out}", file=sys.stderr)
+    return 0
+
+
+def _check(args) -> int:
+    """Print the audit findings (a readable Chinese list, or JSON); exit 0 whatever is found."""
+    store = open_store(args.db)
+    try:
+        findings = checks.run_audit(checks.read_inputs(store.read))
+        version = store.version_id()
+    finally:
+        store.close()
+    if args.json:
+        payload = {"version": version, "count": len(findings), "findings": [f.to_dict() for f in findings]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+        return 0
+    sys.stdout.write(checks.format_findings(findings, version) + "\n")
     return 0
 
 

@@ -168,6 +168,7 @@ PAGES = {
     "deviations": "偏差分析",
     "reports": "报告详情",
     "data": "数据管理",
+    "audit": "核查",
 }
 
 FILTER_LABELS = {
@@ -185,3 +186,66 @@ UNIT_YI = "亿元"
 def column_label(name: str) -> str:
     """The Chinese label of a storage column; unknown names pass through unchanged."""
     return COLUMN_LABELS.get(name, name)
+
+
+# ---------------------------------------------------------------- 核查 (audit): lib/checks.py, pages/audit.py
+# Rule code -> Chinese name; the numbers follow DOMAIN.md "Consistency checks" 1–8.
+AUDIT_RULES: dict[str, str] = {
+    "R1": "执行率核对",
+    "R2": "分项与合计",
+    "R3": "得分与评级",
+    "R4": "个数核对",
+    "R5": "状态与文字",
+    "R6": "超支与缺少说明",
+    "R7": "得分与执行率",
+    "R8": "执行与时间进度",
+}
+AUDIT_SEVERITIES = ("高", "中", "低")
+AUDIT_UNCHECKABLE = "无法核对"
+AUDIT_COLUMN_LABELS: dict[str, str] = {
+    "severity": "严重程度",
+    "rule": "规则",
+    "rule_name": "规则名称",
+    "record": "记录",
+    "stated": "报告值",
+    "recomputed": "重算值",
+    "difference": "差异",
+    "message": "说明",
+    "findings": "发现数",
+    "computed_score": "计算得分",
+    "computed_rating": "计算评级",
+    "rating_of_stated": "评级区间",
+    "score_basis": "计分依据",
+    "execution_points": "预算执行得分",
+}
+COLUMN_LABELS.update({k: v for k, v in AUDIT_COLUMN_LABELS.items() if k not in COLUMN_LABELS})
+VIEW_LABELS.setdefault("audit_findings", "核查结果")
+# How a project's computed score (计算得分) was obtained (lib/scoring.project_scores).
+SCORE_BASIS_LABELS: dict[str, str] = {
+    "indicators": "按指标计分（含预算执行得分）",
+    "parts": "一级指标报告得分 + 预算执行得分（按执行率计算）",
+    "none": "报告未给出指标级分值，无法计算",
+}
+RATING_BAND_NOTE = "评级区间为报告得分所属区间（优 ≥ 90，良 80–<90，中 60–<80，差 < 60）。"
+QUALITATIVE_LEVELS = {"achieved": "达成", "partly": "部分达成", "not_achieved": "未达成"}
+INDICATOR_SCORE_NOTE = ("计算得分：定量指标达标得满分，未达标按完成比例计分"
+                        "（越小越好的指标按 指标值 ÷ 实际值），"
+                        "不超过分值；定性指标以报告得分为准（核查页检查它是否在应得区间内）。"
+                        "{weighted} 项指标有分值；其余 {unweighted} 项报告未给出指标级分值，无法计算得分。")
+AUDIT_SEVERITY_HELP = {
+    "高": "数字明显不符（差额大，或评级与得分不符）",
+    "中": "需要核实（差额较小、文字与状态矛盾、执行偏慢、得分与执行率背离）",
+    "低": "细微差异、提示，或记录不足以重算（无法核对）",
+}
+AUDIT_RULE_HELP = {
+    "R1": "报告执行率 vs 执行数 ÷ 预算数，按报告写出的小数位数容许四舍五入（33% 对 32.67% 不算不符）",
+    "R2": ("合计数 vs 分项：资金分配按地区/来源/年度合计，部门预算与支出 vs 各项目之和，"
+           "支出明细 vs 执行数，分年度数 vs 合计"),
+    "R3": ("报告得分 vs 一级指标得分之和（加按执行率计算的预算执行得分）；评级 vs 得分区间；"
+           "指标得分 vs 分值与计分规则"),
+    "R4": "报告所称项目个数、评级个数、指标个数 vs 记录；完成率 vs 报告所称个数",
+    "R5": "偏差说明写“低于目标值”却已达标（或反之）；一级指标写“均完成”却被扣分",
+    "R6": "执行数超过预算或财政拨款；未达标、远超目标（≥130%）或执行率低于 90% 却没有偏差说明",
+    "R7": "得分率（得分 ÷ 100）与执行率相差超过 5 个百分点",
+    "R8": "执行率低于时间进度的 60%（红）或 80%（黄）",
+}

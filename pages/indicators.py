@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import charts, ui
+from lib import charts, scoring, ui
 from lib.labels import INDICATOR_STATUS
 
 ui.require_entrypoint()
@@ -29,13 +29,16 @@ c4.metric("达标率", f"{met / judged:.1%}" if judged else "—", border=True,
           help="达标 ÷ (达标 + 未达标)；无指标值、无法判断的不计")
 
 st.plotly_chart(charts.indicator_status_bars(indicators), key="indicator_status")
+st.caption(scoring.indicator_score_note(indicators))
 
 STATUS_ICON = {"met": "✅", "qualitative_met": "✅", "not_met": "❌", "qualitative_not_met": "❌",
                "no_target": "➖", "unknown": "❔", "not_applicable": "⊘"}
 indicators["mark"] = indicators["status"].map(STATUS_ICON) + " " + indicators["status_label"]
-table_columns = ["level2", "level3", "target", "actual", "mark", "weight", "stated_score", "region",
-                 "owner", "deviation_reason"]
-config = {"owner": st.column_config.Column("项目/资金", width="medium"),
+indicators["computed_score"] = scoring.indicator_scores(indicators)["computed_score"]
+table_columns = ["level2", "level3", "target", "actual", "mark", "weight", "stated_score", "computed_score",
+                 "region", "owner", "deviation_reason"]
+config = {"computed_score": st.column_config.NumberColumn("计算得分", format="%.2f"),
+          "owner": st.column_config.Column("项目/资金", width="medium"),
           "level3": st.column_config.Column("三级指标", width="large"),
           "mark": st.column_config.Column("完成状态"),
           "level2": st.column_config.Column("二级指标", width="small")}

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import charts, fmt, summary, ui
+from lib import charts, fmt, scoring, summary, ui
 from lib.labels import BAND_LABELS
 from lib.scoring import execution_band
 
@@ -60,8 +60,16 @@ with right:
             f"（{fmt.money(row.executed)} / {fmt.money(row.budget)}）· {BAND_LABELS.get(band, '')}")
 
 st.subheader("项目一览")
+scores = scoring.project_scores(projects, ui.read("v_indicators", filters), ui.read("v_score_parts", filters))
+projects = projects.merge(scores.drop(columns="execution_points"), on="project_id", how="left")
 ui.show_table(
     projects, "v_projects", key="overview_projects",
     columns=["project_name", "budget", "appropriation", "executed", "execution_rate",
-             "stated_execution_rate", "stated_score", "stated_rating"],
+             "stated_execution_rate", "stated_score", "computed_score", "stated_rating", "rating_of_stated",
+             "computed_rating"],
+    column_config={"computed_score": st.column_config.NumberColumn("计算得分", format="%.2f"),
+                   "rating_of_stated": st.column_config.Column("评级区间", help="报告得分所属区间：优 ≥ 90，"
+                                                               "良 80–<90，中 60–<80，差 < 60")},
 )
+if not projects.empty:
+    st.caption(scoring.score_note(projects))
