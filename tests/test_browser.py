@@ -25,7 +25,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 # The default page lives at "/" (Streamlit ignores url_path for it).
 PAGES = {"": "总览", "funding": "资金分配", "execution": "执行率", "indicators": "绩效指标",
-         "deviations": "偏差分析", "reports": "报告详情"}
+         "deviations": "偏差分析", "reports": "报告详情", "audit": "核查", "data": "数据管理"}
 
 pytestmark = pytest.mark.browser
 
