@@ -5,6 +5,7 @@
     python -m lib.cli template [--out FILE]
     python -m lib.cli hash-password < password.txt
     python -m lib.cli check [--json] [--db PATH]
+    python -m lib.cli form PROJECT_OR_PROGRAM_ID [--out FILE] [--db PATH]
 
 Exit codes: 0 success; 1 rejected input (findings printed); 2 usage or store error.
 """
@@ -46,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--json", action="store_true", help="输出 JSON (print findings as JSON)")
     chk.add_argument("--db", type=Path)
 
+    frm = sub.add_parser("form", help="写出官方自评表 (write the official self-evaluation form)")
+    frm.add_argument("record_id", metavar="PROJECT_OR_PROGRAM_ID",
+                     help="项目编号（项目支出自评表）或资金/部门编号（区域自评表或全部项目）")
+    frm.add_argument("--out", type=Path, help="输出文件 (default: 自评表_<ID>.xlsx)")
+    frm.add_argument("--db", type=Path)
+
     sub.add_parser("hash-password",
                    help="生成 config/users.toml 用的密码哈希 (hash a password from stdin or a prompt)")
     return parser
@@ -60,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "form":
+            return _form(args)
         if args.command == "hash-password":
             return _hash_password()
         write_workbook(args.out)
@@ -139,6 +148,25 @@ def _check(args) -> int:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
         return 0
     sys.stdout.write(checks.format_findings(findings, version) + "\n")
+    return 0
+
+
+def _form(args) -> int:
+    """Write the official 自评表 of a project or program (lib/forms.py)."""
+    from lib import forms
+
+    store = open_store(args.db)
+    try:
+        data = forms.write_form(store, args.record_id)
+    except KeyError as exc:
+        print(exc.args[0] if exc.args else str(exc), file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    out = args.out or Path(forms.form_file_name(args.record_id))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"已写出自评表 {out}", file=sys.stderr)
     return 0
 
 

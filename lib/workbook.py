@@ -453,7 +453,13 @@ def read_workbooks(sources: list[tuple[str, str | Path | bytes]],
     for i, (label, source) in enumerate(sources):
         if on_file:
             on_file(i, len(sources), label)
-        one = read_workbook(source, label)
+        from lib import forms  # here, not at the top: forms imports this module
+
+        if forms.detect_format(source) == "form":  # an official 自评表, read by its labels
+            one = forms.read_form(source, label)
+            forms.merge_into(merged, one)  # forms of one department and year share a program
+        else:
+            one = read_workbook(source, label)
         merged.findings.extend(one.findings)
         for table, rows in one.tables.items():
             merged.tables[table].extend(rows)

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib import ui
+from lib import forms, ui
+from lib.labels import FORM_LABELS
 
 ui.require_entrypoint()
 st.title("报告详情")
@@ -57,3 +58,16 @@ with tab_stated:
 with tab_sources:
     sources = ui.read("sources")
     ui.show_table(sources, "sources", key="sources_table")
+
+st.divider()
+st.subheader(FORM_LABELS["section"])
+st.caption(FORM_LABELS["caption"])
+form_choices = forms.form_options(projects, ui.read("programs", filters, order_by=("program_id",)))
+if not form_choices:
+    st.info(FORM_LABELS["none"])
+else:
+    form_id = st.selectbox(FORM_LABELS["choose"], list(form_choices), format_func=form_choices.get,
+                           key="form_choice")
+    st.download_button(FORM_LABELS["download"], forms.write_form(ui.get_store(), form_id),
+                       file_name=forms.form_file_name(form_id), key="form_download", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
