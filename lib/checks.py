@@ -115,14 +115,7 @@ class Finding:
 # ---------------------------------------------------------------- helpers
 
 
-def _num(value: object) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
+_num = scoring.as_number
 
 
 def _str(value: object) -> str | None:

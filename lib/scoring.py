@@ -136,7 +136,7 @@ class ScoringSettings:
 DEFAULT_SETTINGS = ScoringSettings()
 
 
-def _number(value: object) -> float | None:
+def as_number(value: object) -> float | None:
     """A float, or None for None/NaN/blank (pandas cells come in as NaN or pd.NA)."""
     if value is None:
         return None
@@ -154,7 +154,7 @@ def execution_rate(executed: float | None, budget: float | None, received: float
     Amounts in 万元. None when the denominator is missing or zero.
     """
     denominator = received if settings.execution_basis == EXECUTION_BASIS_RECEIVED else budget
-    executed, denominator = _number(executed), _number(denominator)
+    executed, denominator = as_number(executed), as_number(denominator)
     if executed is None or not denominator:
         return None
     return executed / denominator
@@ -275,7 +275,7 @@ def indicator_score(target: object, actual: object, weight: object, level2: str 
     the band the analyst's score must lie in; "/" or "无" indicators are not applicable.
     """
     t, a = notation.parse_value(target), notation.parse_value(actual)
-    w = _number(weight)
+    w = as_number(weight)
     if is_not_applicable(t, a):
         return IndicatorScore("not_applicable", w)
     if w is None:
@@ -296,7 +296,7 @@ def indicator_score(target: object, actual: object, weight: object, level2: str 
 def total_score(points: Iterable[float | None]) -> float | None:
     """Sum of part scores in 分; None when any part is unknown."""
     values = list(points)
-    if any(_number(v) is None for v in values):
+    if any(as_number(v) is None for v in values):
         return None
     return float(sum(float(v) for v in values))
 
@@ -320,7 +320,7 @@ def indicator_scores(indicators: pd.DataFrame, settings: ScoringSettings = DEFAU
     for _, group in indicators.groupby(keys, sort=False):
         applicable = [not is_not_applicable(notation.parse_value(t), notation.parse_value(a))
                       for t, a in zip(group["target"], group["actual"], strict=True)]
-        weights = rescale_weights([_number(w) for w in group["weight"]], applicable)
+        weights = rescale_weights([as_number(w) for w in group["weight"]], applicable)
         for (idx, row), w in zip(group.iterrows(), weights, strict=True):
             result = indicator_score(row["target"], row["actual"], w, _text(row.get("level2")),
                                      _text(row.get("level3")), settings)
@@ -357,7 +357,7 @@ def project_scores(projects: pd.DataFrame, indicators: pd.DataFrame, score_parts
         rate = execution_rate(row.executed, row.budget, getattr(row, "appropriation", None), settings)
         parts = score_parts[score_parts["project_id"] == pid] if not score_parts.empty else score_parts
         exec_part = parts[parts["part"] == PART_EXECUTION] if not parts.empty else parts
-        exec_weight = (_number(exec_part["weight"].iloc[0]) if not exec_part.empty else None)
+        exec_weight = (as_number(exec_part["weight"].iloc[0]) if not exec_part.empty else None)
         if exec_weight is None:
             exec_weight = settings.weight(PART_EXECUTION)
         exec_points = execution_score(rate, exec_weight) if rate is not None else None
@@ -369,12 +369,12 @@ def project_scores(projects: pd.DataFrame, indicators: pd.DataFrame, score_parts
                 score, basis = score + exec_points, "indicators"
         if score is None and exec_points is not None and not parts.empty:
             others = parts[parts["part"] != PART_EXECUTION]
-            weights = [_number(w) for w in others["weight"]]
-            stated = [_number(s) for s in others["stated_score"]]
+            weights = [as_number(w) for w in others["weight"]]
+            stated = [as_number(s) for s in others["stated_score"]]
             if (not others.empty and None not in weights and None not in stated
                     and abs(sum(weights) + exec_weight - WEIGHT_TOTAL) < 1e-6):
                 score, basis = sum(stated) + exec_points, "parts"
-        stated_score = _number(row.stated_score)
+        stated_score = as_number(row.stated_score)
         out.append({"project_id": pid, "computed_score": score,
                     "computed_rating": rating_band(score) if score is not None else None,
                     "execution_points": exec_points,
@@ -393,7 +393,7 @@ def _score_from_indicators(rows: pd.DataFrame, scored: pd.DataFrame, exec_weight
             continue
         if s["basis"] == "quantitative":
             points += float(s["computed_score"])
-        elif s["basis"] == "qualitative" and _number(row["stated_score"]) is not None:
+        elif s["basis"] == "qualitative" and as_number(row["stated_score"]) is not None:
             points += float(row["stated_score"])  # the analyst's score stands
         else:
             return None

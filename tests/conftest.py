@@ -199,3 +199,20 @@ def tmp_db(tmp_path):
         yield store
     finally:
         store.close()
+
+
+def seeded_app(tmp_path_factory, name: str):
+    """For a module of AppTest page tests: one database built from data/ (as the app does on
+    first start) behind $JIXIAO_DB, with Streamlit's caches cleared around the module."""
+    import streamlit as st
+
+    path = tmp_path_factory.mktemp(name) / f"{name}.duckdb"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("JIXIAO_DB", str(path))
+    mp.setenv("JIXIAO_USERS", str(path.parent / "no-users.toml"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    mp.undo()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
+from conftest import seeded_app
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,16 +19,7 @@ LIAONING = "LN2023-WHP"
 
 @pytest.fixture(scope="module", autouse=True)
 def seeded_db(tmp_path_factory):
-    """One database built from data/ for all tests here (the app builds it on first start)."""
-    path = tmp_path_factory.mktemp("audit_page") / "audit.duckdb"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("JIXIAO_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    mp.undo()
+    yield from seeded_app(tmp_path_factory, "audit_page")
 
 
 def run_page(page: str = "audit", **query) -> AppTest:

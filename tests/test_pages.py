@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
+from conftest import seeded_app
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,16 +20,7 @@ LANZHOU = "LZ2022-YJJ"
 
 @pytest.fixture(scope="module", autouse=True)
 def seeded_db(tmp_path_factory):
-    """One database built from data/ for all page tests (the app builds it on first start)."""
-    path = tmp_path_factory.mktemp("pages") / "pages.duckdb"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("JIXIAO_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    mp.undo()
+    yield from seeded_app(tmp_path_factory, "pages")
 
 
 def run_page(page: str, **query) -> AppTest:
