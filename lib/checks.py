@@ -331,7 +331,8 @@ def check_totals(frames: Mapping[str, pd.DataFrame],
 
     资金合计 = allocations of the same program (project, region, fund source, fund year);
     预算合计 / 执行合计 = the project's figure, or the sum over the program's projects;
-    spending items vs the project's executed amount; stated yearly splits vs the stated total.
+    spending items vs the project's executed amount; stated yearly splits vs the stated total;
+    分项合计 = the stated figures that name this one as their total (part_of = its 序号).
     A total the records cannot recompute is 无法核对 (低).
     """
     ctx = _Context(frames)
@@ -345,6 +346,8 @@ def check_totals(frames: Mapping[str, pd.DataFrame],
                 out += _funding_total(ctx, row, funding, settings)
             elif row.aggregate in ("预算合计", "执行合计"):
                 out += _project_total(ctx, row, projects, settings)
+            elif row.aggregate == "分项合计":
+                out += _stated_parts_total(ctx, row, figures, settings)
         out += _yearly_splits(ctx, figures, settings)
     out += _spending_items(ctx, frames, settings)
     return out
@@ -384,6 +387,28 @@ def _funding_total(ctx: _Context, row, funding: pd.DataFrame, settings: AuditSet
                f"合计 {fmt_value(total, UNIT_WAN)}，相差 {_diff_text(stated - total, UNIT_WAN)}。")
     return [_finding(ctx, row, "R2", _amount_severity(stated, total, settings), record, stated, total,
                      UNIT_WAN, message)]
+
+
+def _stated_parts_total(ctx: _Context, row, figures: pd.DataFrame, settings: AuditSettings) -> list[Finding]:
+    """A stated total vs the stated parts listed under it (same program and project)."""
+    stated = _num(row.value)
+    record = ctx.record(row, row.metric)
+    same_owner = figures["program_id"] == row.program_id
+    if _str(row.project_id):
+        same_owner &= figures["project_id"] == row.project_id
+    else:
+        same_owner &= figures["project_id"].isna()
+    parts = figures[same_owner & (pd.to_numeric(figures["part_of"]) == row.seq)]
+    if parts.empty:
+        return [_finding(ctx, row, "R2", LOW, record, stated, None, row.unit,
+                         f"{AUDIT_UNCHECKABLE}：没有以序号 {row.seq} 为所属合计的分项。")]
+    total = float(pd.to_numeric(parts["value"]).sum())
+    if amounts_reconcile(stated, total, settings):
+        return []
+    message = (f"报告所称 {fmt_value(stated, row.unit)}，所列 {len(parts)} 个分项合计 "
+               f"{fmt_value(total, row.unit)}，相差 {_diff_text(stated - total, row.unit)}。")
+    return [_finding(ctx, row, "R2", _amount_severity(stated, total, settings), record, stated, total,
+                     row.unit, message)]
 
 
 def _project_total(ctx: _Context, row, projects: pd.DataFrame, settings: AuditSettings) -> list[Finding]:

@@ -76,6 +76,7 @@ COLUMN_LABELS: dict[str, str] = {
     "value": "数值",
     "unit": "单位",
     "aggregate": "核对方式",
+    "part_of": "所属合计序号",
     "rating": "评级",
     "text": "原文",
     # computed (views)

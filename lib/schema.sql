@@ -178,6 +178,7 @@ CREATE TABLE IF NOT EXISTS stated_figures (
     value        DOUBLE PRECISION NOT NULL,
     unit         VARCHAR NOT NULL,
     aggregate    VARCHAR NOT NULL,
+    part_of      INTEGER,                   -- seq of the stated total this figure is a part of
     text         VARCHAR,
     source_ref   VARCHAR NOT NULL,
     note         VARCHAR
@@ -275,7 +276,7 @@ FROM progress g JOIN programs p ON p.program_id = g.program_id;
 CREATE OR REPLACE VIEW v_stated_figures AS
 SELECT p.year, s.program_id, p.program_name, s.project_id, j.project_name,
        COALESCE(s.region, j.region, p.region) AS region, s.seq,
-       s.metric, s.value, s.unit, s.fund_source, s.fund_year, s.rating, s.aggregate,
+       s.metric, s.value, s.unit, s.fund_source, s.fund_year, s.rating, s.aggregate, s.part_of,
        s.text, s.source_ref, s.note
 FROM stated_figures s
 JOIN programs p ON p.program_id = s.program_id

@@ -30,7 +30,7 @@ CHOICE = "choice"  # one of Column.choices
 RATINGS = ("优", "良", "中", "差")
 PROGRAM_KINDS = ("转移支付", "部门预算")
 # How a stated figure can be recomputed from the records (used by the audit).
-AGGREGATES = ("资金合计", "预算合计", "执行合计", "项目个数", "评级个数", "指标个数", "无")
+AGGREGATES = ("资金合计", "预算合计", "执行合计", "项目个数", "评级个数", "指标个数", "分项合计", "无")
 SCORE_PARTS = ("预算执行率", "产出指标", "效益指标", "满意度指标", "成本指标")
 
 
@@ -252,7 +252,9 @@ SHEETS: tuple[Sheet, ...] = (
             _c("metric", TEXT, True, "口径，如 项目投资总额、评级为优的项目数"),
             _c("value", NUMBER, True, "数值"),
             _c("unit", TEXT, True, "单位：万元、个、%"),
-            _c("aggregate", CHOICE, True, "可由记录重算的方式；不可重算填“无”", AGGREGATES),
+            _c("aggregate", CHOICE, True,
+               "可由记录重算的方式；“分项合计”= 所属合计序号指向本行的各行之和；不可重算填“无”", AGGREGATES),
+            _c("part_of", INT, False, "本行是同一项目（或资金/部门）下哪一行合计数的分项：填那一行的序号"),
             _c("text", TEXT, False, "原文"),
             _SOURCE_REF,
             _NOTE,

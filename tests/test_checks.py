@@ -621,3 +621,31 @@ def test_cli_check_json_exits_0_with_the_findings(tmp_path):
     assert text.returncode == 0
     out = text.stdout.decode("utf-8")
     assert out.startswith(f"核查发现 {payload['count']} 条") and "R1 执行率核对" in out and "报告值 99.36%" in out
+
+
+def test_shipped_census_objects_total_vs_listed_parts(shipped):
+    # P07: "已完成清查对象1451个，其中：医疗卫生机构15个、…家庭减灾能力1144个" — the 21 listed parts add to 1354
+    census = find(shipped, "R2", record="清查对象数")
+    assert [(f.stated, f.recomputed) for f in census] == [(1451, 1354)]
+    assert "21 个分项" in census[0].message
+    # 58 + 62 = 120 万元 of central census funds reconciles and is not flagged
+    assert not find(shipped, "R2", record="中央累计下拨普查资金")
+
+
+def test_stated_parts_total_rule():
+    figures = pd.DataFrame([
+        {"program_id": "P", "project_id": None, "seq": 1, "metric": "合计", "value": 10.0, "unit": "个",
+         "aggregate": "分项合计", "part_of": None, "region": None, "fund_source": None, "fund_year": None,
+         "rating": None, "source_ref": "x", "year": 2023, "program_name": "资金", "project_name": None},
+        {"program_id": "P", "project_id": None, "seq": 2, "metric": "甲", "value": 4.0, "unit": "个",
+         "aggregate": "无", "part_of": 1, "region": None, "fund_source": None, "fund_year": None,
+         "rating": None, "source_ref": "x", "year": 2023, "program_name": "资金", "project_name": None},
+        {"program_id": "P", "project_id": None, "seq": 3, "metric": "乙", "value": 6.0, "unit": "个",
+         "aggregate": "无", "part_of": 1, "region": None, "fund_source": None, "fund_year": None,
+         "rating": None, "source_ref": "x", "year": 2023, "program_name": "资金", "project_name": None},
+    ])
+    frames = {"v_stated_figures": figures}
+    assert [f for f in checks.check_totals(frames) if f.rule == "R2"] == []
+    figures.loc[2, "value"] = 5.0
+    found = [f for f in checks.check_totals(frames) if f.rule == "R2"]
+    assert [(f.stated, f.recomputed) for f in found] == [(10.0, 9.0)]
