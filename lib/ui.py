@@ -226,14 +226,15 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     config.update(_number_columns(shown))
     config.update(column_config or {})
     st.dataframe(shown, hide_index=True, column_config=config, height=height)
-    filters = current_filters()
-    meta = export.ExportMeta(name, {k: str(v) for k, v in filters.active().items()}, dataset_version())
+    filters = {k: str(v) for k, v in current_filters().active().items()}
+    version = dataset_version()
+    # Callables: the files are built only when someone clicks, not on every rerun of the page.
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("⬇ 下载 CSV", export.to_csv_bytes(shown, name),
+    left.download_button("⬇ 下载 CSV", lambda: export.to_csv_bytes(shown, name),
                          file_name=export.file_name(name, "csv"), mime="text/csv",
                          key=f"{key}_csv", on_click="ignore")
     right.download_button(
-        "⬇ 下载 Excel", export.to_xlsx_bytes(shown, name, meta),
+        "⬇ 下载 Excel", lambda: export.to_xlsx_bytes(shown, name, export.ExportMeta(name, filters, version)),
         file_name=export.file_name(name, "xlsx"), key=f"{key}_xlsx", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

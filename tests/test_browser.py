@@ -182,3 +182,25 @@ def test_upload_preview_commit_and_rollback(own_server, page, tmp_path):
     page.get_by_text("确认将数据恢复为 v1").click()
     page.get_by_role("button", name="回滚").click()
     expect(page.get_by_text("已恢复为 v1 的数据（新版本 v3）")).to_be_visible(timeout=60_000)
+
+
+def test_download_excel_of_the_shown_table(server, page, tmp_path):
+    import openpyxl
+
+    page.goto(f"{server}/?program=LZ2022-YJJ")
+    _settle(page)
+    button = page.get_by_role("button", name="下载 Excel").last
+    button.scroll_into_view_if_needed()
+    with page.expect_download() as info:
+        button.click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    book = openpyxl.load_workbook(target)
+    sheet = book.worksheets[0]
+    assert sheet.cell(row=1, column=1).value == "项目名称"
+    assert sheet.cell(row=2, column=1).value == "档案整理专项"
+    assert sheet.cell(row=2, column=2).value == 16  # a number, not text
+    info_sheet = book["导出说明"]
+    values = {r[0].value: r[1].value for r in info_sheet.iter_rows(min_row=2)}
+    assert values["筛选条件"] == "program_id=LZ2022-YJJ"
+    assert values["行数"] == 9
