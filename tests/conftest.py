@@ -216,3 +216,21 @@ def seeded_app(tmp_path_factory, name: str):
     st.cache_resource.clear()
     st.cache_data.clear()
     mp.undo()
+
+
+def run_page(page: str, **query):
+    """Run app.py on one page with AppTest (query = URL parameters); fail on any exception."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at) -> dict[str, str]:
+    """The page's metric cards, label -> value."""
+    return {m.label: m.value for m in at.metric}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import seeded_app
+from conftest import metrics, run_page, seeded_app
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,20 +21,6 @@ LANZHOU = "LZ2022-YJJ"
 @pytest.fixture(scope="module", autouse=True)
 def seeded_db(tmp_path_factory):
     yield from seeded_app(tmp_path_factory, "pages")
-
-
-def run_page(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def frame_with(at: AppTest, column: str):
