@@ -165,8 +165,12 @@ class Store:
         return None if df.empty else df.iloc[0].to_dict()
 
     def version_id(self) -> int:
-        version = self.current_version()
-        return int(version["version_id"]) if version else 0
+        """The current dataset version (0 for an empty store); cheap, pages ask on every read."""
+        cur = self.cursor()
+        try:
+            return int(cur.execute("SELECT COALESCE(MAX(version_id), 0) FROM dataset_versions").fetchone()[0])
+        finally:
+            cur.close()
 
     def row_counts(self) -> dict[str, int]:
         cur = self.cursor()
