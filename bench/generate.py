@@ -715,9 +715,12 @@ def build_db(n_indicators: int, seed: int = DEFAULT_SEED, log=print) -> tuple[Pa
         cur.register("version_rows", pa.table({"program_id": list(pl.program_ids)}))
         cur.execute("INSERT INTO version_programs SELECT 1, program_id, 1 FROM version_rows")
         cur.unregister("version_rows")
-        cur.execute("CHECKPOINT")
     finally:
         cur.close()
+    try:
+        store.refresh_derived()  # what an import does for its programs
+        store.cursor().execute("CHECKPOINT")
+    finally:
         store.close()
     record = {"path": str(path), "indicators": counts["indicators"], "rows": counts,
               "seconds": round(time.perf_counter() - started, 1), "seed": seed,

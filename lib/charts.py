@@ -124,10 +124,10 @@ def rating_distribution(counts: pd.DataFrame) -> go.Figure:
     return _layout(fig, 300)
 
 
-def indicator_status_bars(frame: pd.DataFrame) -> go.Figure:
-    """Indicators per 一级指标, stacked by completion status."""
-    data = frame.assign(status_label=frame["status"].map(INDICATOR_STATUS))
-    counts = data.groupby(["level1", "status_label"]).size().reset_index(name="count")
+def indicator_status_bars(counts_by_status: pd.DataFrame) -> go.Figure:
+    """Indicators per 一级指标, stacked by completion status (columns level1, status, n)."""
+    data = counts_by_status.assign(status_label=counts_by_status["status"].map(INDICATOR_STATUS))
+    counts = data.groupby(["level1", "status_label"])["n"].sum().reset_index(name="count")
     fig = px.bar(counts, x="count", y="level1", color="status_label", orientation="h",
                  color_discrete_map=STATUS_COLORS, text="count",
                  labels={"level1": "一级指标", "count": "指标数", "status_label": "完成状态"})

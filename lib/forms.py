@@ -1723,10 +1723,14 @@ def write_form(store: Store, record_id: str) -> bytes:
     return write_program_forms(store, record_id)
 
 
-def form_options(projects: pd.DataFrame, programs: pd.DataFrame) -> dict[str, str]:
-    """id → menu label for every form the store can write (for the download selectbox)."""
+def form_options(projects: pd.DataFrame, programs: pd.DataFrame,
+                 with_projects: set[str] | None = None) -> dict[str, str]:
+    """id → menu label for every form the store can write for these programs and projects (for
+    the download selectbox). ``with_projects``: the programs that have projects, when
+    ``projects`` is not all of them."""
     options: dict[str, str] = {}
-    with_projects = set(projects["program_id"]) if not projects.empty else set()
+    if with_projects is None:
+        with_projects = set(projects["program_id"]) if not projects.empty else set()
     for row in programs.itertuples():
         if row.program_kind == "转移支付":
             options[row.program_id] = f"区域绩效自评表 · {row.program_name}"

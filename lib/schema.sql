@@ -312,3 +312,11 @@ LEFT JOIN projects j ON j.project_id = o.project_id;
 -- Every import copies the new rows of each program it replaced into archive_<table>, tagged with
 -- its version (state_version), and every version lists its programs' states in
 -- version_programs; so any version can be rebuilt and a rollback destroys nothing.
+
+-- ---------------------------------------------------------------- derived (rebuilt on import)
+-- region_options: every (program, region) pair that has funding, execution, indicator or
+-- progress rows; the sidebar's 地区 choices. Rebuilt per program by every import and rollback.
+CREATE TABLE IF NOT EXISTS region_options (
+    program_id   VARCHAR NOT NULL,
+    region       VARCHAR NOT NULL
+);

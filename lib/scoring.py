@@ -407,14 +407,20 @@ def score_note(scored_projects: pd.DataFrame) -> str:
     """One sentence under a table of projects with computed scores: how each was computed, and
     which could not be (the report gives no indicator-level 分值), so nothing is invented."""
     names = scored_projects.get("project_name", scored_projects["project_id"])
-    groups = {basis: "、".join(names[scored_projects["score_basis"] == basis].astype(str))
+    groups = {basis: _name_list(names[scored_projects["score_basis"] == basis].astype(str).tolist())
               for basis in SCORE_BASIS_LABELS}
     parts = [f"{SCORE_BASIS_LABELS[basis]}：{who}" for basis, who in groups.items() if who]
     return "计算得分 — " + "；".join(parts) + "。" + RATING_BAND_NOTE
 
 
-def indicator_score_note(indicators: pd.DataFrame) -> str:
-    """How the indicator table's 计算得分 was obtained, and how many indicators have none
-    because the report gives them no 分值."""
-    weighted = int(pd.to_numeric(indicators["weight"], errors="coerce").notna().sum())
-    return INDICATOR_SCORE_NOTE.format(weighted=weighted, unweighted=len(indicators) - weighted)
+def _name_list(names: list[str], most: int = 10) -> str:
+    """Names joined with 、; a long list is cut to its first ``most`` and a count."""
+    if len(names) <= most:
+        return "、".join(names)
+    return "、".join(names[:most]) + f" 等 {len(names):,} 个"
+
+
+def indicator_score_note(weighted: int, total: int) -> str:
+    """How the indicator table's 计算得分 was obtained, and how many of ``total`` indicators have
+    none because the report gives them no 分值 (``weighted`` have one)."""
+    return INDICATOR_SCORE_NOTE.format(weighted=f"{weighted:,}", unweighted=f"{total - weighted:,}")

@@ -93,10 +93,28 @@ class Store:
                 ) from exc
             raise
         self._write_lock = threading.Lock()
+        self._columns: dict[str, list[str]] = {}
         self._con.execute(SCHEMA_SQL)
         for table in TABLES:  # archive_<table>: the table's columns after a state_version
             self._con.execute(f"CREATE TABLE IF NOT EXISTS archive_{table} AS "
                               f"SELECT CAST(NULL AS INTEGER) AS state_version, * FROM {table} WHERE 1 = 0")
+        self._build_derived_if_missing()
+
+    def _build_derived_if_missing(self) -> None:
+        """Fill the derived tables of a database written before they existed (or by a bulk loader)."""
+        cur = self.cursor()
+        try:
+            empty = cur.execute("SELECT COUNT(*) FROM region_options").fetchone()[0] == 0
+            if empty and cur.execute("SELECT COUNT(*) FROM programs").fetchone()[0] > 0:
+                with self._transaction() as tx:
+                    _refresh_derived(tx, None)
+        finally:
+            cur.close()
+
+    def refresh_derived(self) -> None:
+        """Rebuild every derived table from the data tables (after a bulk load outside import_files)."""
+        with self._transaction() as cur:
+            _refresh_derived(cur, None)
 
     def close(self) -> None:
         self._con.close()
@@ -115,16 +133,46 @@ class Store:
     def columns(self, relation: str) -> list[str]:
         if relation not in EXPORTABLE:
             raise KeyError(relation)
-        cur = self.cursor()
-        try:
-            cur.execute(f"SELECT * FROM {relation} LIMIT 0")  # relation is from the allow-list
-            return [d[0] for d in cur.description]
-        finally:
-            cur.close()
+        cached = self._columns.get(relation)
+        if cached is None:
+            cur = self.cursor()
+            try:
+                cur.execute(f"SELECT * FROM {relation} LIMIT 0")  # relation is from the allow-list
+                cached = self._columns[relation] = [d[0] for d in cur.description]
+            finally:
+                cur.close()
+        return list(cached)
+
+    def _where(self, relation: str, filters: Filters | None = None, where: dict[str, object] | None = None,
+               search: tuple[tuple[str, ...], str] | None = None, where_in: dict[str, list] | None = None,
+               not_null: tuple[str, ...] = ()) -> tuple[str, list, list[str]]:
+        """(' WHERE …' with ? placeholders, params, the relation's columns) for read/count/summarize."""
+        cols = self.columns(relation)
+        sql_where, params = where_clause(filters or Filters(), set(cols))
+        conditions: list[str] = [sql_where[len(" WHERE "):]] if sql_where else []
+        for column, value in (where or {}).items():
+            _known(relation, cols, [column])
+            conditions.append(f"{column} = ?")
+            params.append(value)
+        for column, values in (where_in or {}).items():
+            _known(relation, cols, [column])
+            values = list(values)
+            conditions.append(f"{column} IN ({_marks(values)})" if values else "1 = 0")
+            params.extend(values)
+        _known(relation, cols, not_null)
+        conditions.extend(f"{column} IS NOT NULL" for column in not_null)
+        if search and search[1].strip():
+            search_cols, text = search
+            _known(relation, cols, search_cols)
+            conditions.append("(" + " OR ".join(
+                f"LOWER(COALESCE(CAST({c} AS VARCHAR), '')) LIKE ?" for c in search_cols) + ")")
+            params.extend([f"%{text.strip().lower()}%"] * len(search_cols))
+        return (" WHERE " + " AND ".join(conditions) if conditions else ""), params, cols
 
     def read(self, relation: str, filters: Filters | None = None,
              where: dict[str, object] | None = None, order_by: list[str] | None = None,
-             search: tuple[tuple[str, ...], str] | None = None) -> pd.DataFrame:
+             search: tuple[tuple[str, ...], str] | None = None, limit: int | None = None,
+             where_in: dict[str, list] | None = None, not_null: tuple[str, ...] = ()) -> pd.DataFrame:
         """Rows of a documented table or view, filtered.
 
         Args:
@@ -134,31 +182,151 @@ class Store:
             order_by: columns to sort by (must exist in the relation).
             search: (columns, text): keep rows where any of the columns contains the text,
                 case-insensitively.
+            limit: at most this many rows (in ``order_by`` order): pages show a bounded table and
+                get the full count from ``count``.
+            where_in: column -> allowed values.
+            not_null: columns that must have a value.
         """
-        cols = self.columns(relation)
-        sql_where, params = where_clause(filters or Filters(), set(cols))
-        conditions: list[str] = [sql_where[len(" WHERE "):]] if sql_where else []
-        for column, value in (where or {}).items():
-            if column not in cols:
-                raise KeyError(f"{relation} 没有列 {column} (no column {column})")
-            conditions.append(f"{column} = ?")
-            params.append(value)
-        if search and search[1].strip():
-            search_cols, text = search
-            unknown = [c for c in search_cols if c not in cols]
-            if unknown:
-                raise KeyError(f"{relation} 没有列 {unknown}")
-            conditions.append("(" + " OR ".join(
-                f"LOWER(COALESCE(CAST({c} AS VARCHAR), '')) LIKE ?" for c in search_cols) + ")")
-            params.extend([f"%{text.strip().lower()}%"] * len(search_cols))
-        sql_where = " WHERE " + " AND ".join(conditions) if conditions else ""
-        order = [c for c in (order_by or []) if c in cols]
-        if order_by and len(order) != len(order_by):
-            raise KeyError(f"unknown order column in {order_by}")
+        sql_where, params, cols = self._where(relation, filters, where, search, where_in, not_null)
         sql = f"SELECT * FROM {relation}{sql_where}"
-        if order:
-            sql += " ORDER BY " + ", ".join(order)
+        if order_by:
+            sql += " ORDER BY " + ", ".join(_order_terms(order_by, cols))
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
         return self.query(sql, params)
+
+    def count(self, relation: str, filters: Filters | None = None, where: dict[str, object] | None = None,
+              search: tuple[tuple[str, ...], str] | None = None, where_in: dict[str, list] | None = None,
+              not_null: tuple[str, ...] = ()) -> int:
+        """How many rows ``read`` would return without a limit."""
+        sql_where, params, _ = self._where(relation, filters, where, search, where_in, not_null)
+        return int(self.query(f"SELECT COUNT(*) AS n FROM {relation}{sql_where}", params)["n"].iloc[0])
+
+    def summarize(self, relation: str, filters: Filters | None = None, by: tuple[str, ...] = (),
+                  sums: tuple[str, ...] = (), nonnull: tuple[str, ...] = (),
+                  order: tuple[str, ...] = (), limit: int | None = None) -> pd.DataFrame:
+        """Per group of ``by``, aggregated in the database: row count ``n``, the sum of each of
+        ``sums`` (as float: 万元 for display) and ``n_<col>``, the count of values of each of
+        ``nonnull``. Sorted by ``order`` (names of output columns, each optionally followed by
+        ' DESC'), else by ``by``; at most ``limit`` groups.
+        """
+        sql_where, params, cols = self._where(relation, filters)
+        _known(relation, cols, (*by, *sums, *nonnull))
+        select = [*by, "COUNT(*) AS n", *(f"CAST(SUM({c}) AS DOUBLE PRECISION) AS {c}" for c in sums),
+                  *(f"COUNT({c}) AS n_{c}" for c in nonnull)]
+        sql = f"SELECT {', '.join(select)} FROM {relation}{sql_where}"
+        if by:
+            sql += f" GROUP BY {', '.join(by)}"
+        outputs = [*by, "n", *sums, *(f"n_{c}" for c in nonnull)]
+        if order or by:
+            sql += " ORDER BY " + ", ".join(_order_terms(order or by, outputs))
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return self.query(sql, params)
+
+    def count_distinct(self, relation: str, filters: Filters | None, columns: tuple[str, ...]) -> int:
+        """How many distinct combinations of ``columns`` the filtered rows have."""
+        sql_where, params, cols = self._where(relation, filters)
+        _known(relation, cols, columns)
+        return int(self.query(f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT {', '.join(columns)} "
+                              f"FROM {relation}{sql_where}) d", params)["n"].iloc[0])
+
+    def execution_band_counts(self, filters: Filters | None, red: float, yellow: float) -> dict[str, int]:
+        """v_execution rows per band (red / yellow / green), as lib.scoring.execution_band judges
+        them: execution_rate below red (yellow) × the elapsed share of the year."""
+        sql_where, params, _ = self._where("v_execution", filters, not_null=("execution_rate",))
+        share = "(CASE WHEN elapsed_share > 0 THEN elapsed_share ELSE 1.0 END)"
+        frame = self.query(
+            f"SELECT CASE WHEN execution_rate < ? * {share} THEN 'red' "
+            f"WHEN execution_rate < ? * {share} THEN 'yellow' ELSE 'green' END AS band, COUNT(*) AS n "
+            f"FROM v_execution{sql_where} GROUP BY 1", [red, yellow, *params])
+        counts = dict(zip(frame["band"], frame["n"], strict=True))
+        return {band: int(counts.get(band, 0)) for band in ("red", "yellow", "green")}
+
+    def program_totals(self, filters: Filters | None = None) -> pd.DataFrame:
+        """Budget and executed per program, from the best record each program has.
+
+        A program-wide snapshot (a v_execution row with no project, e.g. a department's or a
+        province's total) is what the report states for the whole program, so its latest as-of
+        date wins; a program with none is the sum of its projects' year-end figures.
+        Columns: program_id, program_name, year, basis ('program' / 'projects'), as_of, budget,
+        executed, execution_rate; sorted by program.
+        """
+        sql_where, params, _ = self._where("v_execution", filters)
+        sql = f"""
+            WITH e AS (SELECT * FROM v_execution{sql_where}),
+            wide AS (SELECT program_id, MAX(as_of) AS as_of FROM e
+                     WHERE scope = 'snapshot' AND project_id IS NULL GROUP BY program_id),
+            picked AS (
+                SELECT e.program_id, e.program_name, e.year, 'program' AS basis, e.as_of, e.budget, e.executed
+                FROM e JOIN wide w ON w.program_id = e.program_id AND w.as_of = e.as_of
+                WHERE e.scope = 'snapshot' AND e.project_id IS NULL
+                UNION ALL
+                SELECT e.program_id, e.program_name, e.year, 'projects', e.as_of, e.budget, e.executed
+                FROM e WHERE e.scope = 'project'
+                  AND NOT EXISTS (SELECT 1 FROM wide w WHERE w.program_id = e.program_id))
+            SELECT program_id, program_name, year, basis, MAX(as_of) AS as_of,
+                   CAST(SUM(budget) AS DOUBLE PRECISION) AS budget,
+                   CAST(SUM(executed) AS DOUBLE PRECISION) AS executed,
+                   CASE WHEN SUM(budget) <> 0
+                        THEN CAST(SUM(executed) AS DOUBLE PRECISION) / CAST(SUM(budget) AS DOUBLE PRECISION)
+                   END AS execution_rate
+            FROM picked GROUP BY program_id, program_name, year, basis
+            ORDER BY program_id, program_name, year"""
+        return self.query(sql, params)
+
+    # ------------------------------------------------------------------ sidebar filter options
+    def filter_years(self) -> list[int]:
+        return [int(y) for y in self.query("SELECT DISTINCT year FROM programs ORDER BY year DESC")["year"]]
+
+    def filter_programs(self, year: int | None, limit: int,
+                        include: str | None = None) -> tuple[pd.DataFrame, int]:
+        """(program_id, program_name) of a year (newest first, then by id), at most ``limit``
+        (``include`` always among them when it exists), and how many there are in all."""
+        cond, params = ("WHERE year = ?", [year]) if year is not None else ("", [])
+        total = int(self.query(f"SELECT COUNT(*) AS n FROM programs {cond}", params)["n"].iloc[0])
+        frame = self.query(
+            f"SELECT program_id, program_name, year FROM programs {cond} "
+            "ORDER BY CASE WHEN program_id = ? THEN 0 ELSE 1 END, year DESC, program_id LIMIT ?",
+            [*params, include, limit])
+        return frame.sort_values(["year", "program_id"], ascending=[False, True], ignore_index=True), total
+
+    def filter_regions(self, year: int | None, program_id: str | None) -> list[str]:
+        """Regions that have funding, execution, indicator or progress rows in the selection."""
+        conds, params = [], []
+        if year is not None:
+            conds.append("p.year = ?")
+            params.append(year)
+        if program_id is not None:
+            conds.append("r.program_id = ?")
+            params.append(program_id)
+        where = " WHERE " + " AND ".join(conds) if conds else ""
+        join = " JOIN programs p ON p.program_id = r.program_id" if year is not None else ""
+        frame = self.query(f"SELECT DISTINCT r.region FROM region_options r{join}{where} ORDER BY r.region",
+                           params)
+        return frame["region"].tolist()
+
+    def filter_projects(self, year: int | None, program_id: str | None, limit: int,
+                        include: str | None = None) -> tuple[pd.DataFrame, int]:
+        """(project_id, project_name) in the selection, by id, at most ``limit`` (``include``
+        always among them when it exists), and how many there are in all."""
+        conds, params = [], []
+        if year is not None:
+            conds.append("p.year = ?")
+            params.append(year)
+        if program_id is not None:
+            conds.append("j.program_id = ?")
+            params.append(program_id)
+        where = " WHERE " + " AND ".join(conds) if conds else ""
+        base = f"FROM projects j JOIN programs p ON p.program_id = j.program_id{where}"
+        total = int(self.query(f"SELECT COUNT(*) AS n {base}", params)["n"].iloc[0])
+        frame = self.query(
+            f"SELECT j.project_id, j.project_name {base} "
+            "ORDER BY CASE WHEN j.project_id = ? THEN 0 ELSE 1 END, j.project_id LIMIT ?",
+            [*params, include, limit])
+        return frame.sort_values("project_id", ignore_index=True), total
 
     def current_version(self) -> dict | None:
         df = self.query("SELECT * FROM dataset_versions ORDER BY version_id DESC LIMIT 1")
@@ -298,6 +466,7 @@ class Store:
             for program_id in program_ids:
                 cur.execute("INSERT INTO version_programs VALUES (?, ?, ?)",
                             [version_id, program_id, version_id])
+            _refresh_derived(cur, program_ids)
             counts = self._record_version(cur, version_id, user, "import", files, program_ids,
                                           restored=None, sources_version=version_id)
         return ImportResult(version_id, program_ids, counts)
@@ -338,6 +507,7 @@ class Store:
             for program_id, state in sorted(wanted.items()):
                 cur.execute("INSERT INTO version_programs VALUES (?, ?, ?)",
                             [version_id, program_id, state])
+            _refresh_derived(cur, changed)
             counts = self._record_version(cur, version_id, actor.name, "rollback", [], changed,
                                           restored=target_version, sources_version=target[0])
         return ImportResult(version_id, changed, counts)
@@ -375,6 +545,43 @@ class Store:
              "; ".join(program_ids), json.dumps(counts, ensure_ascii=False), restored, sources_version],
         )
         return counts
+
+
+def _order_terms(terms, allowed) -> list[str]:
+    """ORDER BY terms from 'column' or 'column DESC' (columns from ``allowed`` only); NULLs last."""
+    out = []
+    for term in terms:
+        name, descending = (term[:-len(" DESC")], True) if term.endswith(" DESC") else (term, False)
+        if name not in allowed:
+            raise KeyError(f"unknown order term {term!r}")
+        out.append(f"{name} {'DESC' if descending else 'ASC'} NULLS LAST")
+    return out
+
+
+def _known(relation: str, cols: list[str], wanted) -> None:
+    unknown = [c for c in wanted if c not in cols]
+    if unknown:
+        raise KeyError(f"{relation} 没有列 {unknown} (no such column)")
+
+
+# Tables derived from the data tables, rebuilt per program inside the transaction that changes
+# the program: the sidebar's region choices would otherwise scan four views on every first load.
+_REGION_SOURCES = ("v_funding", "v_execution", "v_indicators", "v_progress")
+
+
+def _refresh_derived(cur, program_ids: list[str] | None) -> None:
+    """Rebuild region_options for the given programs (None: all of them)."""
+    if program_ids is not None and not program_ids:
+        return
+    if program_ids is None:
+        cur.execute("DELETE FROM region_options")
+        cond, params = "", []
+    else:
+        cur.execute(f"DELETE FROM region_options WHERE program_id IN ({_marks(program_ids)})", program_ids)
+        cond, params = f" AND program_id IN ({_marks(program_ids)})", list(program_ids)
+    union = " UNION ".join(f"SELECT program_id, region FROM {v} WHERE region IS NOT NULL{cond}"
+                           for v in _REGION_SOURCES)
+    cur.execute(f"INSERT INTO region_options (program_id, region) {union}", params * len(_REGION_SOURCES))
 
 
 def _marks(values: list) -> str:

@@ -8,6 +8,7 @@ connections, so a new import shows at once and a rerun costs nothing.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -101,40 +102,148 @@ def dataset_version() -> int:
     return get_store().version_id()
 
 
+# Detail tables and lists show at most this many rows; the count and the downloads cover all.
+DETAIL_ROWS = 1000
+# A sidebar choice list longer than this asks for a narrower selection first (a browser
+# select of 20,000 programs helps no one and costs every rerun).
+MAX_OPTIONS = 3000
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached_read(version: int, relation: str, filters_key: tuple, order_by: tuple,
-                 search: tuple | None) -> pd.DataFrame:
+def _cached_read(version: int, relation: str, filters_key: tuple, order_by: tuple, search: tuple | None,
+                 limit: int | None, where_in: tuple | None, not_null: tuple) -> pd.DataFrame:
     del version  # part of the cache key only
     filters = Filters(*filters_key)
     return get_store().read(relation, filters, order_by=list(order_by) or None,
-                            search=(search[0], search[1]) if search else None)
+                            search=(search[0], search[1]) if search else None, limit=limit,
+                            where_in={c: list(v) for c, v in where_in} if where_in else None,
+                            not_null=not_null)
+
+
+def _search_key(search: tuple[tuple[str, ...], str] | None) -> tuple | None:
+    return (tuple(search[0]), search[1]) if search and search[1].strip() else None
 
 
 def read(relation: str, filters: Filters | None = None, order_by: tuple[str, ...] = (),
-         search: tuple[tuple[str, ...], str] | None = None) -> pd.DataFrame:
-    """A filtered view as a DataFrame (a copy: pages may add columns)."""
+         search: tuple[tuple[str, ...], str] | None = None, limit: int | None = None,
+         where_in: dict[str, list] | None = None, not_null: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A filtered view as a DataFrame (a copy: pages may add columns); ``limit`` bounds the rows."""
     frame = _cached_read(dataset_version(), relation, (filters or Filters()).key(), tuple(order_by),
-                         (tuple(search[0]), search[1]) if search and search[1].strip() else None)
+                         _search_key(search), limit,
+                         _in_key(where_in), tuple(not_null))
     return frame.copy()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _filter_options(version: int) -> dict[str, pd.DataFrame]:
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_count(version: int, relation: str, filters_key: tuple, search: tuple | None,
+                  where_in: tuple | None, not_null: tuple) -> int:
     del version
-    store = get_store()
-    programs = store.query(
-        "SELECT program_id, program_name, year FROM programs ORDER BY year DESC, program_id")
-    projects = store.query(
-        "SELECT j.project_id, j.project_name, j.program_id, p.year FROM projects j "
-        "JOIN programs p ON p.program_id = j.program_id ORDER BY j.project_id")
-    regions = store.query(
-        "SELECT DISTINCT year, program_id, region FROM ("
-        " SELECT year, program_id, region FROM v_funding UNION ALL"
-        " SELECT year, program_id, region FROM v_execution UNION ALL"
-        " SELECT year, program_id, region FROM v_indicators UNION ALL"
-        " SELECT year, program_id, region FROM v_progress) r WHERE region IS NOT NULL "
-        "ORDER BY region")
-    return {"programs": programs, "projects": projects, "regions": regions}
+    return get_store().count(relation, Filters(*filters_key),
+                             search=(search[0], search[1]) if search else None,
+                             where_in={c: list(v) for c, v in where_in} if where_in else None,
+                             not_null=not_null)
+
+
+def count(relation: str, filters: Filters | None = None, search: tuple[tuple[str, ...], str] | None = None,
+          where_in: dict[str, list] | None = None, not_null: tuple[str, ...] = ()) -> int:
+    """How many rows ``read`` gives without a limit."""
+    return _cached_count(dataset_version(), relation, (filters or Filters()).key(), _search_key(search),
+                         _in_key(where_in), tuple(not_null))
+
+
+def _in_key(where_in: dict[str, list] | None) -> tuple | None:
+    return tuple((c, tuple(v)) for c, v in where_in.items()) if where_in is not None else None
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_summarize(version: int, relation: str, filters_key: tuple, by: tuple, sums: tuple,
+                      nonnull: tuple, order: tuple, limit: int | None) -> pd.DataFrame:
+    del version
+    return get_store().summarize(relation, Filters(*filters_key), by=by, sums=sums, nonnull=nonnull,
+                                 order=order, limit=limit)
+
+
+def summarize(relation: str, filters: Filters | None = None, by: tuple[str, ...] = (),
+              sums: tuple[str, ...] = (), nonnull: tuple[str, ...] = (), order: tuple[str, ...] = (),
+              limit: int | None = None) -> pd.DataFrame:
+    """Rows ``n`` and sums per group, aggregated in the database (see Store.summarize)."""
+    return _cached_summarize(dataset_version(), relation, (filters or Filters()).key(), tuple(by),
+                             tuple(sums), tuple(nonnull), tuple(order), limit).copy()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached_count_distinct(version: int, relation: str, filters_key: tuple, columns: tuple) -> int:
+    del version
+    return get_store().count_distinct(relation, Filters(*filters_key), columns)
+
+
+def count_distinct(relation: str, filters: Filters | None, columns: tuple[str, ...]) -> int:
+    """How many distinct combinations of ``columns`` the selection has."""
+    return _cached_count_distinct(dataset_version(), relation, (filters or Filters()).key(), tuple(columns))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _cached_band_counts(version: int, filters_key: tuple, red: float, yellow: float) -> dict[str, int]:
+    del version
+    return get_store().execution_band_counts(Filters(*filters_key), red, yellow)
+
+
+def execution_band_counts(filters: Filters, red: float, yellow: float) -> dict[str, int]:
+    """Execution records per band in the selection (see Store.execution_band_counts)."""
+    return _cached_band_counts(dataset_version(), filters.key(), red, yellow)
+
+
+def read_all(relation: str, filters: Filters | None = None, order_by: tuple[str, ...] = (),
+             where_in: dict[str, list] | None = None) -> pd.DataFrame:
+    """Every row of a selection, uncached: for a download someone clicked, never for drawing."""
+    return get_store().read(relation, filters, order_by=list(order_by) or None, where_in=where_in)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _cached_program_totals(version: int, filters_key: tuple) -> pd.DataFrame:
+    del version
+    return get_store().program_totals(Filters(*filters_key))
+
+
+def program_totals(filters: Filters | None = None) -> pd.DataFrame:
+    """Budget and executed per program in the selection (see Store.program_totals)."""
+    return _cached_program_totals(dataset_version(), (filters or Filters()).key()).copy()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _years(version: int) -> list[int]:
+    del version
+    return get_store().filter_years()
+
+
+# The sidebar's choices for the current selection: only what it shows, from small queries.
+@st.cache_data(max_entries=256, show_spinner=False)
+def _programs(version: int, year: int | None, include: str | None) -> tuple[pd.DataFrame, int]:
+    del version
+    return get_store().filter_programs(year, MAX_OPTIONS, include=include)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _regions(version: int, year: int | None, program: str | None) -> list[str]:
+    del version
+    return get_store().filter_regions(year, program)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _projects(version: int, year: int | None, program: str | None,
+              include: str | None) -> tuple[pd.DataFrame, int]:
+    del version
+    return get_store().filter_projects(year, program, MAX_OPTIONS, include=include)
+
+
+def _chosen(key: str) -> str | None:
+    value = st.session_state.get(key)
+    return None if value in (None, ALL) else str(value)
+
+
+def _too_many(total: int, shown: int, what: str, narrower: str) -> None:
+    if total > shown:
+        st.sidebar.caption(f"{what}共 {total:,} 项，列表只列出 {shown:,} 项：请先选择{narrower}。")
 
 
 def _url_value(param: str) -> str | None:
@@ -173,25 +282,18 @@ def sidebar_filters() -> Filters:
         for key in (KEY_PROGRAM, KEY_REGION, KEY_PROJECT):
             st.session_state[key] = _url_value(URL_PARAMS[key])
 
-    opts = _filter_options(dataset_version())
-    programs, projects, regions = opts["programs"], opts["projects"], opts["regions"]
-
-    years = sorted({int(y) for y in programs["year"]}, reverse=True)
+    version = dataset_version()
+    years = _years(version)
     year = _choose(FILTER_LABELS["year"], KEY_YEAR, years, {y: f"{y}年" for y in years})
-    if year is not None:
-        programs = programs[programs["year"] == year]
-        projects = projects[projects["year"] == year]
-        regions = regions[regions["year"] == year]
-
+    programs, n_programs = _programs(version, year, _chosen(KEY_PROGRAM))
     program = _choose(FILTER_LABELS["program"], KEY_PROGRAM, programs["program_id"].tolist(),
                       dict(zip(programs["program_id"], programs["program_name"], strict=True)))
-    if program is not None:
-        projects = projects[projects["program_id"] == program]
-        regions = regions[regions["program_id"] == program]
-
-    region = _choose(FILTER_LABELS["region"], KEY_REGION, sorted(set(regions["region"])))
+    _too_many(n_programs, len(programs), "资金/部门", "年度")
+    region = _choose(FILTER_LABELS["region"], KEY_REGION, _regions(version, year, program))
+    projects, n_projects = _projects(version, year, program, _chosen(KEY_PROJECT))
     project = _choose(FILTER_LABELS["project"], KEY_PROJECT, projects["project_id"].tolist(),
                       dict(zip(projects["project_id"], projects["project_name"], strict=True)))
+    _too_many(n_projects, len(projects), "项目", "资金/部门")
 
     for key, param in URL_PARAMS.items():
         value = st.session_state.get(key)
@@ -219,24 +321,60 @@ def version_caption() -> None:
 
 
 def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,
-               column_config: dict | None = None, height: int | str = "auto") -> None:
-    """A table with Chinese headers and csv/xlsx downloads of exactly the rows shown."""
+               column_config: dict | None = None, height: int | str = "auto", total: int | None = None,
+               full: Callable[[], pd.DataFrame] | None = None) -> None:
+    """A table with Chinese headers and csv/xlsx downloads.
+
+    ``frame`` may be the first rows of a longer selection: then ``total`` is its full length and
+    ``full`` returns all of it, which the downloads contain (built only when clicked).
+    """
     shown = frame[columns] if columns else frame
     config = {c: st.column_config.Column(COLUMN_LABELS.get(c, c)) for c in shown.columns}
     config.update(_number_columns(shown))
     config.update(column_config or {})
     st.dataframe(shown, hide_index=True, column_config=config, height=height)
+    truncated = total is not None and full is not None and total > len(shown)
+    if truncated:
+        st.caption(f"共 {total:,} 行，表中列出前 {len(shown):,} 行；下载的文件包含全部 {total:,} 行。")
+
+    def rows() -> pd.DataFrame:
+        if not truncated:
+            return shown
+        everything = full()
+        return everything[[c for c in shown.columns if c in everything.columns]]
+
     filters = {k: str(v) for k, v in current_filters().active().items()}
     version = dataset_version()
     # Callables: the files are built only when someone clicks, not on every rerun of the page.
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("⬇ 下载 CSV", lambda: export.to_csv_bytes(shown, name),
+    left.download_button("⬇ 下载 CSV", lambda: export.to_csv_bytes(rows(), name),
                          file_name=export.file_name(name, "csv"), mime="text/csv",
                          key=f"{key}_csv", on_click="ignore")
     right.download_button(
-        "⬇ 下载 Excel", lambda: export.to_xlsx_bytes(shown, name, export.ExportMeta(name, filters, version)),
+        "⬇ 下载 Excel", lambda: export.to_xlsx_bytes(rows(), name, export.ExportMeta(name, filters, version)),
         file_name=export.file_name(name, "xlsx"), key=f"{key}_xlsx", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def show_rows(relation: str, filters: Filters, name: str, key: str, order_by: tuple[str, ...] = (),
+              columns: list[str] | None = None, column_config: dict | None = None,
+              search: tuple[tuple[str, ...], str] | None = None, where_in: dict[str, list] | None = None,
+              prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
+    """A view's filtered rows as a table: the first DETAIL_ROWS in ``order_by`` order on screen,
+    all of them in the downloads. ``prepare`` adds display columns (to both). Returns the rows shown."""
+    shown = read(relation, filters, order_by=order_by, search=search, limit=DETAIL_ROWS, where_in=where_in)
+    total = len(shown)
+    if total >= DETAIL_ROWS:
+        total = count(relation, filters, search=search, where_in=where_in)
+    prepare = prepare or (lambda frame: frame)
+    shown = prepare(shown)
+
+    def full() -> pd.DataFrame:
+        return prepare(get_store().read(relation, filters, order_by=list(order_by) or None, where_in=where_in,
+                                        search=search if search and search[1].strip() else None))
+
+    show_table(shown, name, key, columns=columns, column_config=column_config, total=total, full=full)
+    return shown
 
 
 def _number_columns(frame: pd.DataFrame) -> dict:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import checks, ui
+from lib.filters import Filters
 from lib.labels import AUDIT_RULE_HELP, AUDIT_RULES, AUDIT_SEVERITIES, AUDIT_SEVERITY_HELP
 
 ui.require_entrypoint()
@@ -10,8 +11,18 @@ st.title("核查")
 ui.version_caption()
 filters = ui.current_filters()
 
-findings = checks.filter_findings(checks.findings_frame(checks.run_audit(checks.read_inputs(ui.read))),
-                                  filters)
+# The checks recompute whole programs, so they read every record of the selected year / program
+# and the findings are then narrowed to the region / project. Past AUDIT_MAX_ROWS indicator rows
+# that is no longer a page view but a batch job: the command line does it.
+AUDIT_MAX_ROWS = 200_000
+scope = Filters(year=filters.year, program_id=filters.program_id)
+in_scope = ui.count("v_indicators", scope)
+if in_scope > AUDIT_MAX_ROWS:
+    st.info(f"当前范围有 {in_scope:,} 条绩效指标，超过页面核查上限 {AUDIT_MAX_ROWS:,} 条："
+            "请在左侧选择年度和资金/部门，或在命令行运行 python -m lib.cli check 核查全部数据。")
+    st.stop()
+findings = checks.filter_findings(
+    checks.findings_frame(checks.run_audit(checks.read_inputs(lambda name: ui.read(name, scope)))), filters)
 counts = checks.summary(findings)
 
 cards = st.columns(1 + len(AUDIT_SEVERITIES))

@@ -135,4 +135,4 @@ with tab_export:
     names = [n for n in EXPORTABLE if n != "dataset_versions"]
     relation = st.selectbox("数据表 / 视图", names, key="export_relation",
                             format_func=lambda n: f"{VIEW_LABELS.get(n) or SHEET_LABELS.get(n, n)}（{n}）")
-    ui.show_table(ui.read(relation, ui.current_filters()), relation, key="export_table")
+    ui.show_rows(relation, ui.current_filters(), relation, key="export_table")

@@ -13,12 +13,20 @@ filters = ui.current_filters()
 SEARCH_COLUMNS = ("subject", "project_name", "program_name", "deviation_reason", "improvement", "target",
                   "actual")
 text = st.text_input("搜索偏差说明", placeholder="如：疫情、满意度、执行率", key="deviation_search")
-deviations = ui.read("v_deviations", filters, order_by=("program_id", "project_id", "kind"),
-                     search=(SEARCH_COLUMNS, text))
-st.caption(f"共 {len(deviations)} 条" + (f"（含“{text}”）" if text.strip() else ""))
-if deviations.empty:
+ORDER = ("program_id", "project_id", "kind")
+search = (SEARCH_COLUMNS, text)
+total = ui.count("v_deviations", filters, search=search)
+st.caption(f"共 {total:,} 条" + (f"（含“{text}”）" if text.strip() else ""))
+if total == 0:
     st.info("没有符合条件的偏差说明。")
     st.stop()
+
+# Cards for the first CARDS (a page of reading, not a wall); the table below lists more and its
+# downloads hold every one.
+CARDS = 100
+deviations = ui.read("v_deviations", filters, order_by=ORDER, search=search, limit=CARDS)
+if total > CARDS:
+    st.caption(f"下面列出前 {CARDS} 条的说明卡片；全部 {total:,} 条见“偏差说明表”及其下载。")
 
 kinds = {"indicator": "指标", "project": "项目"}
 for row in deviations.itertuples():
@@ -42,10 +50,17 @@ for row in deviations.itertuples():
         st.caption(f"{kinds.get(row.kind, row.kind)} · 出处 {row.source_ref}")
 
 st.subheader("偏差说明表")
-deviations["kind_label"] = deviations["kind"].map(kinds)
-deviations["status_label"] = deviations["status"].map(INDICATOR_STATUS)
-ui.show_table(deviations, "v_deviations", key="deviation_table",
-              columns=["kind_label", "program_name", "project_name", "subject", "target", "actual",
-                       "status_label", "execution_rate", "deviation_reason", "improvement", "source_ref"],
-              column_config={"kind_label": st.column_config.Column("类别"),
-                             "status_label": st.column_config.Column("完成状态")})
+
+
+def labelled(frame):
+    frame["kind_label"] = frame["kind"].map(kinds)
+    frame["status_label"] = frame["status"].map(INDICATOR_STATUS)
+    return frame
+
+
+ui.show_rows("v_deviations", filters, "v_deviations", key="deviation_table", order_by=ORDER, search=search,
+             prepare=labelled,
+             columns=["kind_label", "program_name", "project_name", "subject", "target", "actual",
+                      "status_label", "execution_rate", "deviation_reason", "improvement", "source_ref"],
+             column_config={"kind_label": st.column_config.Column("类别"),
+                            "status_label": st.column_config.Column("完成状态")})

@@ -21,8 +21,12 @@ with st.expander("预警口径设置", expanded=False):
                       key="band_yellow")
     bands = ExecutionBands(red=red / 100, yellow=max(yellow, red) / 100)
 
-execution = ui.read("v_execution", filters, order_by=("program_id", "project_id", "as_of"))
-if execution.empty:
+ORDER = ("program_id", "project_id", "as_of")
+# Gauges and ranking bars are drawn for at most these many records: beyond that, the lowest.
+GAUGES = 24
+RANKED = 60
+total = ui.count("v_execution", filters)
+if total == 0:
     st.info("当前筛选下没有执行数据。")
     st.stop()
 
@@ -34,22 +38,40 @@ def _label(row) -> str:
     return " · ".join(p for p in parts if isinstance(p, str)) or row.program_name
 
 
-execution["label"] = [_label(r) for r in execution.itertuples()]
-execution["band"] = [execution_band(r.execution_rate, r.elapsed_share, bands)
-                     for r in execution.itertuples()]
-execution["band_label"] = execution["band"].map(BAND_LABELS)
+def banded(execution):
+    """Display label and band of each record (the bands follow the sliders above)."""
+    execution["label"] = [_label(r) for r in execution.itertuples()]
+    execution["band"] = [execution_band(r.execution_rate, r.elapsed_share, bands)
+                         for r in execution.itertuples()]
+    execution["band_label"] = execution["band"].map(BAND_LABELS)
+    return execution
 
-counts = execution["band"].value_counts()
+
+counts = ui.execution_band_counts(filters, bands.red, bands.yellow)
 c1, c2, c3 = st.columns(3)
-c1.metric("🔴 红色预警", f"{int(counts.get('red', 0))} 项", border=True)
-c2.metric("🟡 黄色关注", f"{int(counts.get('yellow', 0))} 项", border=True)
-c3.metric("🟢 正常", f"{int(counts.get('green', 0))} 项", border=True)
+c1.metric("🔴 红色预警", f"{counts['red']:,} 项", border=True)
+c2.metric("🟡 黄色关注", f"{counts['yellow']:,} 项", border=True)
+c3.metric("🟢 正常", f"{counts['green']:,} 项", border=True)
 
-for program_name, rows in execution.groupby("program_name", sort=False):
+if total <= ui.DETAIL_ROWS:
+    execution = banded(ui.read("v_execution", filters, order_by=ORDER))
+    latest = execution.sort_values("as_of").groupby(["program_name", "label"], sort=False).tail(1)
+else:  # too many for a wall of gauges: the lowest rates of the selection
+    execution = None
+    latest = banded(ui.read("v_execution", filters, not_null=("execution_rate",), limit=GAUGES,
+                            order_by=("execution_rate", *ORDER)))
+if len(latest) > GAUGES:
+    latest = latest.nsmallest(GAUGES, "execution_rate")
+if execution is None or len(latest) < len(execution.drop_duplicates(["program_name", "label"])):
+    st.caption(f"共 {total:,} 条执行记录，仪表盘只画执行率最低的 {len(latest)} 项；全部见下表及其下载。")
+order = {name: i for i, name in enumerate(dict.fromkeys(
+    execution["program_name"] if execution is not None else latest["program_name"]))}
+latest = latest.assign(_order=latest["program_name"].map(order)).sort_values("_order", kind="stable")
+
+for program_name, rows in latest.groupby("program_name", sort=False):
     st.subheader(program_name)
-    latest = rows.sort_values("as_of").groupby(["label"], sort=False).tail(1)
     grid = st.columns(3)
-    for i, row in enumerate(latest.itertuples()):
+    for i, row in enumerate(rows.itertuples()):
         with grid[i % 3]:
             st.plotly_chart(charts.execution_gauge(row.execution_rate, row.elapsed_share, row.label, bands),
                             key=f"gauge_{row.Index}")
@@ -59,9 +81,15 @@ for program_name, rows in execution.groupby("program_name", sort=False):
                        f"{row.as_of:%Y-%m-%d} · 时间进度 {fmt.rate(row.elapsed_share, 0)}")
 
 st.subheader("执行率排名")
-st.plotly_chart(charts.execution_ranking(execution.dropna(subset=["execution_rate"])), key="ranking")
-ui.show_table(
-    execution, "v_execution", key="execution_table",
+if execution is not None and len(execution.dropna(subset=["execution_rate"])) <= RANKED:
+    ranked = execution.dropna(subset=["execution_rate"])
+else:
+    st.caption(f"图中为执行率最低的 {RANKED} 条记录。")
+    ranked = banded(ui.read("v_execution", filters, not_null=("execution_rate",), limit=RANKED,
+                            order_by=("execution_rate", *ORDER)))
+st.plotly_chart(charts.execution_ranking(ranked), key="ranking")
+ui.show_rows(
+    "v_execution", filters, "v_execution", key="execution_table", order_by=ORDER, prepare=banded,
     columns=["program_name", "label", "as_of", "budget", "appropriation", "executed", "execution_rate",
              "stated_execution_rate", "elapsed_share", "band_label", "source_ref", "note"],
     column_config={"label": st.column_config.Column("事项"),
@@ -69,10 +97,15 @@ ui.show_table(
                    "as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
 )
 
-progress = ui.read("v_progress", filters, order_by=("program_id", "region", "subject"))
-if not progress.empty:
+PROGRESS_ORDER = ("program_id", "region", "subject")
+with_percent = ui.count("v_progress", filters, not_null=("percent",))
+if ui.count("v_progress", filters):
     st.subheader("建设进度")
-    if progress["percent"].notna().any():
-        st.plotly_chart(charts.progress_bars(progress), key="progress")
-    ui.show_table(progress, "v_progress", key="progress_table",
-                  columns=["region", "subject", "measure", "percent", "status_text", "source_ref"])
+    if with_percent > RANKED:
+        st.caption(f"共 {with_percent:,} 条有完成比例的进度，图中为最低的 {RANKED} 条。")
+    if with_percent:
+        lowest = ui.read("v_progress", filters, not_null=("percent",), limit=RANKED,
+                         order_by=("percent", *PROGRESS_ORDER))
+        st.plotly_chart(charts.progress_bars(lowest), key="progress")
+    ui.show_rows("v_progress", filters, "v_progress", key="progress_table", order_by=PROGRESS_ORDER,
+                 columns=["region", "subject", "measure", "percent", "status_text", "source_ref"])

@@ -9,56 +9,93 @@ st.title("资金分配")
 ui.version_caption()
 filters = ui.current_filters()
 
-by_region = ui.read("v_funding_by_region_source", filters, order_by=("program_id", "region", "fund_source"))
-funding = ui.read("v_funding", filters, order_by=("program_id", "region", "fund_source"))
+# Charts draw at most this many bars / sectors; the tables and their downloads have the rest.
+CHART_REGIONS = 30
+CHART_PROJECTS = 30
+SUNBURST_GROUPS = 300
 
-if by_region.empty:
+per_source = ui.summarize("v_funding", filters, by=("fund_source",), sums=("amount",))
+if per_source.empty:
     st.info("当前筛选下没有按地区、来源分配的资金记录。")
 else:
-    total = float(by_region["amount"].sum())
-    per_source = by_region.groupby("fund_source")["amount"].sum().astype(float)
+    total = float(per_source["amount"].sum())
     unit = fmt.money_unit([total])
     cols = st.columns(1 + len(per_source))
     cols[0].metric(f"分配合计（{unit}）", fmt.number_in(total, unit), help=fmt.money(total), border=True)
-    for col, (source, amount) in zip(cols[1:], per_source.items(), strict=True):
-        col.metric(f"{source}（{unit}）", fmt.number_in(amount, unit),
-                   help=f"{fmt.money(amount)}，占 {amount / total:.1%}", border=True)
+    for col, row in zip(cols[1:], per_source.itertuples(), strict=True):
+        col.metric(f"{row.fund_source}（{unit}）", fmt.number_in(row.amount, unit),
+                   help=f"{fmt.money(row.amount)}，占 {row.amount / total:.1%}", border=True)
 
     st.subheader("分地区资金（按来源堆叠）")
+    by_region = ui.summarize("v_funding", filters, by=("region", "fund_source"), sums=("amount",))
+    region_totals = by_region.groupby("region")["amount"].sum().sort_values(ascending=False)
+    if len(region_totals) > CHART_REGIONS:
+        st.caption(f"共 {len(region_totals):,} 个地区，图中为金额最大的 {CHART_REGIONS} 个。")
+        by_region = by_region[by_region["region"].isin(region_totals.index[:CHART_REGIONS])]
     st.plotly_chart(charts.funding_stacked(by_region), key="funding_stacked")
 
     st.subheader("分地区分来源汇总")
-    pivot = by_region.pivot_table(index=["program_name", "region"], columns="fund_source",
-                                  values="amount", aggfunc="sum", fill_value=0).reset_index()
-    pivot["total"] = pivot.drop(columns=["program_name", "region"]).sum(axis=1)
-    pivot = pivot.sort_values(["program_name", "total"], ascending=[True, False])
+    # One row per program × region × source from the database; the pivot is of the rows shown.
+    group_by = ("program_name", "region", "fund_source")
+    groups = ui.summarize("v_funding", filters, by=group_by, sums=("amount",), limit=3 * ui.DETAIL_ROWS)
+    n_groups = ui.count_distinct("v_funding", filters, group_by)
+    truncated = len(groups) < n_groups
+    if truncated:  # the last program × region may have lost a source to the limit
+        last = groups.iloc[-1]
+        groups = groups[(groups["program_name"] != last["program_name"])
+                        | (groups["region"] != last["region"])]
+
+    def pivot_of(rows):
+        pivot = rows.pivot_table(index=["program_name", "region"], columns="fund_source",
+                                 values="amount", aggfunc="sum", fill_value=0).reset_index()
+        pivot["total"] = pivot.drop(columns=["program_name", "region"]).sum(axis=1)
+        return pivot.sort_values(["program_name", "total"], ascending=[True, False])
+
+    pivot = pivot_of(groups)
     money_cols = [c for c in pivot.columns if c not in ("program_name", "region")]
     money_config = {c: st.column_config.NumberColumn(f"{'合计' if c == 'total' else c}（万元）",
                                                       format="accounting") for c in money_cols}
-    ui.show_table(pivot, "v_funding_by_region_source", key="funding_pivot", column_config=money_config)
+    ui.show_table(pivot, "v_funding_by_region_source", key="funding_pivot", column_config=money_config,
+                  total=ui.count_distinct("v_funding", filters, group_by[:2]) if truncated else None,
+                  full=lambda: pivot_of(ui.get_store().summarize("v_funding", filters, by=group_by,
+                                                                 sums=("amount",))))
 
     st.subheader("资金构成：资金 → 地区 → 来源")
-    st.plotly_chart(charts.funding_sunburst(by_region), key="funding_sunburst")
+    if n_groups > SUNBURST_GROUPS:
+        st.caption(f"当前筛选有 {n_groups:,} 组资金 × 地区 × 来源，构成图只在 {SUNBURST_GROUPS} 组以内绘制："
+                   "请先选择年度或资金。")
+    else:
+        st.plotly_chart(charts.funding_sunburst(groups), key="funding_sunburst")
 
 st.subheader("分项目预算与执行")
-projects = ui.read("v_projects", filters, order_by=("program_id", "project_id"))
-if projects.empty:
+PROJECT_ORDER = ("program_id", "project_id")
+n_projects = ui.count("v_projects", filters)
+if n_projects == 0:
     st.info("当前筛选下没有项目。")
 else:
-    st.plotly_chart(charts.budget_vs_executed(projects), key="funding_projects")
-    ui.show_table(projects, "v_projects", key="funding_projects_table",
-                  columns=["program_name", "project_name", "budget", "appropriation", "executed",
-                           "execution_rate"])
+    if n_projects > CHART_PROJECTS:
+        st.caption(f"共 {n_projects:,} 个项目，图中为预算最大的 {CHART_PROJECTS} 个。")
+        largest = ui.read("v_projects", filters, order_by=("budget DESC", *PROJECT_ORDER),
+                          limit=CHART_PROJECTS)
+    else:
+        largest = ui.read("v_projects", filters, order_by=PROJECT_ORDER)
+    st.plotly_chart(charts.budget_vs_executed(largest), key="funding_projects")
+    ui.show_rows("v_projects", filters, "v_projects", key="funding_projects_table", order_by=PROJECT_ORDER,
+                 columns=["program_name", "project_name", "budget", "appropriation", "executed",
+                          "execution_rate"])
 
-spending = ui.read("v_spending_items", filters, order_by=("program_id", "project_id", "seq"))
-if not spending.empty:
+SPENDING_ORDER = ("program_id", "project_id", "seq")
+if ui.count("v_spending_items", filters):
     st.subheader("项目支出明细")
-    sums = spending.groupby("project_name")["amount"].sum()
-    st.caption("；".join(f"{p}：明细合计 {fmt.money(v)}" for p, v in sums.items()))
-    ui.show_table(spending, "v_spending_items", key="funding_spending",
-                  columns=["project_name", "seq", "item", "amount", "source_ref", "note"])
+    sums = ui.summarize("v_spending_items", filters, by=("project_name",), sums=("amount",), limit=21)
+    if len(sums) <= 20:
+        st.caption("；".join(f"{r.project_name}：明细合计 {fmt.money(r.amount)}" for r in sums.itertuples()))
+    ui.show_rows("v_spending_items", filters, "v_spending_items", key="funding_spending",
+                 order_by=SPENDING_ORDER,
+                 columns=["project_name", "seq", "item", "amount", "source_ref", "note"])
 
 st.subheader("资金分配明细")
-ui.show_table(funding, "v_funding", key="funding_detail",
-              columns=["year", "program_name", "region", "fund_source", "fund_year", "amount",
-                       "doc_no", "source_ref", "note"])
+ui.show_rows("v_funding", filters, "v_funding", key="funding_detail",
+             order_by=("program_id", "region", "fund_source"),
+             columns=["year", "program_name", "region", "fund_source", "fund_year", "amount",
+                      "doc_no", "source_ref", "note"])

@@ -10,31 +10,46 @@ st.title("绩效指标")
 ui.version_caption()
 filters = ui.current_filters()
 
-indicators = ui.read("v_indicators", filters, order_by=("program_id", "project_id", "seq"))
-if indicators.empty:
+# Counts come from the database for the whole selection; the tables list its first rows.
+by_status = ui.summarize("v_indicators", filters, by=("level1", "status"), nonnull=("weight",))
+if by_status.empty:
     st.info("当前筛选下没有绩效指标。")
     st.stop()
 
-indicators["status_label"] = indicators["status"].map(INDICATOR_STATUS)
-indicators["owner"] = indicators["project_name"].fillna(indicators["program_name"])
-counts = indicators["status"].value_counts()
-met = int(counts.get("met", 0) + counts.get("qualitative_met", 0))
-not_met = int(counts.get("not_met", 0) + counts.get("qualitative_not_met", 0))
+per_status = by_status.groupby("status")["n"].sum()
+met = int(per_status.get("met", 0) + per_status.get("qualitative_met", 0))
+not_met = int(per_status.get("not_met", 0) + per_status.get("qualitative_not_met", 0))
 judged = met + not_met
+total = int(by_status["n"].sum())
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("指标数", f"{len(indicators)} 项", border=True)
-c2.metric("达标（含定性）", f"{met} 项", border=True)
-c3.metric("未达标", f"{not_met} 项", border=True)
+c1.metric("指标数", f"{total:,} 项", border=True)
+c2.metric("达标（含定性）", f"{met:,} 项", border=True)
+c3.metric("未达标", f"{not_met:,} 项", border=True)
 c4.metric("达标率", f"{met / judged:.1%}" if judged else "—", border=True,
           help="达标 ÷ (达标 + 未达标)；无指标值、无法判断的不计")
 
-st.plotly_chart(charts.indicator_status_bars(indicators), key="indicator_status")
-st.caption(scoring.indicator_score_note(indicators))
+st.plotly_chart(charts.indicator_status_bars(by_status), key="indicator_status")
+st.caption(scoring.indicator_score_note(int(by_status["n_weight"].sum()), total))
 
 STATUS_ICON = {"met": "✅", "qualitative_met": "✅", "not_met": "❌", "qualitative_not_met": "❌",
                "no_target": "➖", "unknown": "❔", "not_applicable": "⊘"}
-indicators["mark"] = indicators["status"].map(STATUS_ICON) + " " + indicators["status_label"]
-indicators["computed_score"] = scoring.indicator_scores(indicators)["computed_score"]
+ORDER = ("program_id", "project_id", "seq")
+
+
+def prepare(indicators):
+    """Display columns; computed scores rescale weights over each project's rows in the frame."""
+    indicators["status_label"] = indicators["status"].map(INDICATOR_STATUS)
+    indicators["owner"] = indicators["project_name"].fillna(indicators["program_name"])
+    indicators["mark"] = indicators["status"].map(STATUS_ICON) + " " + indicators["status_label"]
+    indicators["computed_score"] = scoring.indicator_scores(indicators)["computed_score"]
+    return indicators
+
+
+def in_table_order(rows):
+    return rows.sort_values(["level2", "owner", "seq"], na_position="last")
+
+
+shown = prepare(ui.read("v_indicators", filters, order_by=ORDER, limit=ui.DETAIL_ROWS))
 table_columns = ["level2", "level3", "target", "actual", "mark", "weight", "stated_score", "computed_score",
                  "region", "owner", "deviation_reason"]
 config = {"computed_score": st.column_config.NumberColumn("计算得分", format="%.2f"),
@@ -43,15 +58,19 @@ config = {"computed_score": st.column_config.NumberColumn("计算得分", format
           "mark": st.column_config.Column("完成状态"),
           "level2": st.column_config.Column("二级指标", width="small")}
 
-for level1, rows in indicators.groupby("level1", sort=False):
-    n_bad = int(rows["status"].isin(["not_met", "qualitative_not_met"]).sum())
-    title = f"{level1}（{len(rows)} 项" + (f"，未达标 {n_bad} 项）" if n_bad else "）")
+for level1, rows in by_status.groupby("level1", sort=False):
+    n_rows = int(rows["n"].sum())
+    n_bad = int(rows.loc[rows["status"].isin(["not_met", "qualitative_not_met"]), "n"].sum())
+    title = f"{level1}（{n_rows:,} 项" + (f"，未达标 {n_bad:,} 项）" if n_bad else "）")
     with st.expander(title, expanded=True):
-        ui.show_table(rows.sort_values(["level2", "owner", "seq"], na_position="last"), "v_indicators",
-                      key=f"ind_{level1}", columns=table_columns, column_config=config)
+        ui.show_table(
+            in_table_order(shown[shown["level1"] == level1]), "v_indicators", key=f"ind_{level1}",
+            columns=table_columns, column_config=config, total=n_rows,
+            full=lambda level1=level1: in_table_order(
+                prepare(ui.read_all("v_indicators", filters, order_by=ORDER)).query("level1 == @level1")))
 
-parts = ui.read("v_score_parts", filters, order_by=("program_id", "project_id", "part"))
-if not parts.empty:
+if ui.count("v_score_parts", filters):
     st.subheader("一级指标分值与得分")
-    ui.show_table(parts, "v_score_parts", key="score_parts",
-                  columns=["project_name", "part", "weight", "stated_score", "status_text", "source_ref"])
+    ui.show_rows("v_score_parts", filters, "v_score_parts", key="score_parts",
+                 order_by=("program_id", "project_id", "part"),
+                 columns=["project_name", "part", "weight", "stated_score", "status_text", "source_ref"])

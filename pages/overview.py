@@ -11,9 +11,9 @@ st.title("总览")
 ui.version_caption()
 filters = ui.current_filters()
 
-execution = ui.read("v_execution", filters)
-projects = ui.read("v_projects", filters, order_by=("program_id", "project_id"))
-head = summary.headline(execution)
+totals = ui.program_totals(filters)
+head = summary.headline(totals)
+n_projects = ui.count("v_projects", filters)
 
 unit = fmt.money_unit([head["budget"], head["executed"]])
 c1, c2, c3, c4 = st.columns(4)
@@ -22,15 +22,15 @@ c1.metric(f"预算总额（{unit}）", fmt.number_in(head["budget"], unit), help
 c2.metric(f"执行数（{unit}）", fmt.number_in(head["executed"], unit), help=fmt.money(head["executed"]),
           border=True)
 c3.metric("执行率", fmt.rate(head["execution_rate"]), help="执行数 ÷ 预算数", border=True)
-c4.metric("项目数", f"{len(projects)} 个", help=f"涉及 {head['programs']} 项资金/部门预算", border=True)
+c4.metric("项目数", f"{n_projects:,} 个", help=f"涉及 {head['programs']} 项资金/部门预算", border=True)
 st.caption("预算与执行取各资金/部门报告的整体数（如部门全年预算、中央与地方资金合计）；"
            "没有整体数的，取其项目年末数之和。")
 
 st.subheader("各资金/部门预算执行")
-totals = summary.program_totals(execution)
 totals["basis"] = totals["basis"].map({"program": "报告整体数", "projects": "项目合计"})
 ui.show_table(
-    totals, "program_totals", key="overview_totals",
+    totals.head(ui.DETAIL_ROWS), "program_totals", key="overview_totals",
+    total=len(totals), full=lambda: totals,
     columns=["year", "program_name", "basis", "as_of", "budget", "executed", "execution_rate"],
     column_config={"basis": st.column_config.Column("口径"),
                    "as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
@@ -39,15 +39,16 @@ ui.show_table(
 left, right = st.columns(2)
 with left:
     st.subheader("自评等级分布")
-    if projects.empty:
+    if n_projects == 0:
         st.info("当前筛选下没有项目自评结果。")
     else:
-        counts = summary.rating_counts(projects)
+        counts = summary.rating_counts_of(ui.summarize("v_projects", filters, by=("stated_rating",)))
         st.plotly_chart(charts.rating_distribution(counts), key="overview_ratings")
         st.caption("、".join(f"{r}：{n}个" for r, n in zip(counts["rating"], counts["count"], strict=True)))
 with right:
     st.subheader("执行率最低的事项")
-    rows = execution.dropna(subset=["execution_rate"]).sort_values("execution_rate").head(5).copy()
+    rows = ui.read("v_execution", filters, not_null=("execution_rate",), limit=5,
+                   order_by=("execution_rate", "program_id", "project_id", "as_of"))
     if rows.empty:
         st.info("当前筛选下没有执行数据。")
     for row in rows.itertuples():
@@ -60,10 +61,22 @@ with right:
             f"（{fmt.money(row.executed)} / {fmt.money(row.budget)}）· {BAND_LABELS.get(band, '')}")
 
 st.subheader("项目一览")
-scores = scoring.project_scores(projects, ui.read("v_indicators", filters), ui.read("v_score_parts", filters))
-projects = projects.merge(scores.drop(columns="execution_points"), on="project_id", how="left")
-ui.show_table(
-    projects, "v_projects", key="overview_projects",
+
+
+def with_scores(projects):
+    """The projects with their computed score and rating (from their own indicators only)."""
+    if len(projects) <= ui.DETAIL_ROWS:  # the table on screen: only these projects' rows
+        ids = {"project_id": projects["project_id"].tolist()}
+        indicators, parts = ui.read("v_indicators", where_in=ids), ui.read("v_score_parts", where_in=ids)
+    else:  # a download of the whole selection
+        indicators, parts = ui.read("v_indicators", filters), ui.read("v_score_parts", filters)
+    scores = scoring.project_scores(projects, indicators, parts)
+    return projects.merge(scores.drop(columns="execution_points"), on="project_id", how="left")
+
+
+projects = ui.show_rows(
+    "v_projects", filters, "v_projects", key="overview_projects", order_by=("program_id", "project_id"),
+    prepare=with_scores,
     columns=["project_name", "budget", "appropriation", "executed", "execution_rate",
              "stated_execution_rate", "stated_score", "computed_score", "stated_rating", "rating_of_stated",
              "computed_rating"],

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import forms, ui
+from lib.filters import Filters
 from lib.labels import FORM_LABELS
 
 ui.require_entrypoint()
@@ -10,9 +11,20 @@ st.title("报告详情")
 ui.version_caption()
 filters = ui.current_filters()
 
-objectives = ui.read("v_objectives", filters, order_by=("program_id", "project_id", "seq"))
-projects = ui.read("v_projects", filters, order_by=("program_id", "project_id"))
-stated = ui.read("v_stated_figures", filters, order_by=("program_id", "project_id", "seq"))
+# Expanders for the first CARDS records of each kind; the tables list more, their downloads all.
+CARDS = 100
+OBJECTIVE_ORDER = ("program_id", "project_id", "seq")
+PROJECT_ORDER = ("program_id", "project_id")
+objectives = ui.read("v_objectives", filters, order_by=OBJECTIVE_ORDER, limit=CARDS)
+projects = ui.read("v_projects", filters, order_by=PROJECT_ORDER, limit=ui.DETAIL_ROWS)
+n_objectives = ui.count("v_objectives", filters) if len(objectives) >= CARDS else len(objectives)
+n_projects = ui.count("v_projects", filters) if len(projects) >= ui.DETAIL_ROWS else len(projects)
+
+
+def more_note(total: int, shown: int, what: str) -> None:
+    if total > shown:
+        st.caption(f"共 {total:,} 条{what}，下面展开前 {shown:,} 条；全部见表格及其下载。")
+
 
 tab_goals, tab_projects, tab_stated, tab_sources = st.tabs(
     ["绩效目标与完成情况", "项目自评情况", "报告声明数", "来源报告"])
@@ -20,6 +32,7 @@ tab_goals, tab_projects, tab_stated, tab_sources = st.tabs(
 with tab_goals:
     if objectives.empty:
         st.info("当前筛选下没有绩效目标记录。")
+    more_note(n_objectives, len(objectives), "绩效目标")
     for program_name, rows in objectives.groupby("program_name", sort=False):
         st.subheader(program_name)
         for row in rows.itertuples():
@@ -33,14 +46,15 @@ with tab_goals:
                 if isinstance(row.note, str):
                     st.caption(f"说明：{row.note}")
                 st.caption(f"出处 {row.source_ref}")
-    ui.show_table(objectives, "v_objectives", key="objectives_table",
-                  columns=["program_name", "project_name", "seq", "label", "expected", "actual_text",
+    ui.show_rows("v_objectives", filters, "v_objectives", key="objectives_table", order_by=OBJECTIVE_ORDER,
+                 columns=["program_name", "project_name", "seq", "label", "expected", "actual_text",
                            "source_ref", "note"])
 
 with tab_projects:
     if projects.empty:
         st.info("当前筛选下没有项目。")
-    for row in projects.itertuples():
+    more_note(n_projects, min(len(projects), CARDS), "项目")
+    for row in projects.head(CARDS).itertuples():
         with st.expander(f"{row.project_name} · 自评 {row.stated_rating or '—'}", expanded=False):
             for label, value in (("总体绩效目标完成情况", row.objective_actual),
                                  ("偏离绩效目标的原因", row.deviation_reason),
@@ -51,23 +65,25 @@ with tab_projects:
 
 with tab_stated:
     st.caption("报告中写明的合计数、个数与比率，按原文保存；核对方式说明可由哪些明细重算。")
-    ui.show_table(stated, "v_stated_figures", key="stated_table",
-                  columns=["program_name", "project_name", "region", "metric", "value", "unit",
-                           "fund_source", "fund_year", "rating", "aggregate", "text", "source_ref", "note"])
+    ui.show_rows("v_stated_figures", filters, "v_stated_figures", key="stated_table",
+                 order_by=("program_id", "project_id", "seq"),
+                 columns=["program_name", "project_name", "region", "metric", "value", "unit",
+                          "fund_source", "fund_year", "rating", "aggregate", "text", "source_ref", "note"])
 
 with tab_sources:
-    sources = ui.read("sources")
-    ui.show_table(sources, "sources", key="sources_table")
+    ui.show_rows("sources", Filters(), "sources", key="sources_table", order_by=("source_id",))
 
 st.divider()
 st.subheader(FORM_LABELS["section"])
 st.caption(FORM_LABELS["caption"])
-form_choices = forms.form_options(projects, ui.read("programs", filters, order_by=("program_id",)))
+form_choices = forms.form_options(
+    projects, ui.read("programs", filters, order_by=("program_id",), limit=ui.DETAIL_ROWS),
+    with_projects=set(ui.summarize("v_projects", filters, by=("program_id",))["program_id"]))
 if not form_choices:
     st.info(FORM_LABELS["none"])
 else:
     form_id = st.selectbox(FORM_LABELS["choose"], list(form_choices), format_func=form_choices.get,
                            key="form_choice")
-    st.download_button(FORM_LABELS["download"], forms.write_form(ui.get_store(), form_id),
+    st.download_button(FORM_LABELS["download"], lambda: forms.write_form(ui.get_store(), form_id),
                        file_name=forms.form_file_name(form_id), key="form_download", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
