@@ -8,6 +8,7 @@ re-keying the value. Pure functions: no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ def normalize_text(text: str) -> str:
     return re.sub(r"\s+", "", folded)
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and the same texts recur across thousands of indicators
 def parse_value(text: object) -> Value:
     """Parse one 年度指标值 / 实际完成值 cell.
 

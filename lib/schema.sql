@@ -185,14 +185,20 @@ CREATE TABLE IF NOT EXISTS stated_figures (
 );
 
 -- ---------------------------------------------------------------- views (documented in README)
+-- The four large views (v_funding, v_execution, v_projects, v_indicators) read mat_<name>
+-- tables: calc_<name> computed and stored per program by every import and rollback (see
+-- lib/store.py _refresh_derived), so a page's filter or GROUP BY reads one table instead of
+-- joining 10M indicator rows to 1M projects on every query. The calc_ views hold the definitions.
 
 -- v_funding: every allocation with its program and project names.
-CREATE OR REPLACE VIEW v_funding AS
+CREATE OR REPLACE VIEW calc_funding AS
 SELECT p.year, a.program_id, p.program_name, a.project_id, j.project_name,
        a.region, a.fund_source, a.fund_year, a.amount, a.doc_no, a.source_ref, a.note
 FROM allocations a
 JOIN programs p ON p.program_id = a.program_id
 LEFT JOIN projects j ON j.project_id = a.project_id;
+CREATE TABLE IF NOT EXISTS mat_funding AS SELECT * FROM calc_funding WHERE 1 = 0;
+CREATE OR REPLACE VIEW v_funding AS SELECT * FROM mat_funding;
 
 -- v_funding_by_region_source: allocations summed per program x region x source.
 CREATE OR REPLACE VIEW v_funding_by_region_source AS
@@ -203,7 +209,7 @@ GROUP BY year, program_id, program_name, region, fund_source;
 -- v_execution: one row per execution record. Projects contribute their year-end figures
 -- (scope 'project'); execution snapshots contribute theirs (scope 'snapshot').
 -- execution_rate = executed / budget; elapsed_share = share of the budget year elapsed at as_of.
-CREATE OR REPLACE VIEW v_execution AS
+CREATE OR REPLACE VIEW calc_execution AS
 WITH rows_ AS (
     SELECT 'project' AS scope, j.program_id, j.project_id, j.project_name, j.region,
            CAST(NULL AS VARCHAR) AS fund_source, make_date(p.year, 12, 31) AS as_of,
@@ -226,9 +232,11 @@ SELECT p.year, r.scope, r.program_id, p.program_name, r.project_id, r.project_na
            AS elapsed_share,
        r.source_ref, r.note
 FROM rows_ r JOIN programs p ON p.program_id = r.program_id;
+CREATE TABLE IF NOT EXISTS mat_execution AS SELECT * FROM calc_execution WHERE 1 = 0;
+CREATE OR REPLACE VIEW v_execution AS SELECT * FROM mat_execution;
 
 -- v_projects: projects with the computed execution rate beside the stated one.
-CREATE OR REPLACE VIEW v_projects AS
+CREATE OR REPLACE VIEW calc_projects AS
 SELECT p.year, j.program_id, p.program_name, j.project_id, j.project_name,
        j.implementing_unit, j.region, j.budget_initial, j.budget, j.appropriation, j.executed,
        CASE WHEN j.budget > 0 THEN CAST(j.executed AS DOUBLE PRECISION) / CAST(j.budget AS DOUBLE PRECISION) END
@@ -236,9 +244,11 @@ SELECT p.year, j.program_id, p.program_name, j.project_id, j.project_name,
        j.stated_execution_rate, j.stated_score, j.stated_rating,
        j.objective, j.objective_actual, j.deviation_reason, j.improvement, j.source_ref, j.note
 FROM projects j JOIN programs p ON p.program_id = j.program_id;
+CREATE TABLE IF NOT EXISTS mat_projects AS SELECT * FROM calc_projects WHERE 1 = 0;
+CREATE OR REPLACE VIEW v_projects AS SELECT * FROM mat_projects;
 
 -- v_indicators: indicators with the parsed notation and completion status.
-CREATE OR REPLACE VIEW v_indicators AS
+CREATE OR REPLACE VIEW calc_indicators AS
 SELECT p.year, i.program_id, p.program_name, i.project_id, j.project_name,
        COALESCE(i.region, j.region, p.region) AS region,
        i.seq, i.level1, i.level2, i.level3, i.target, i.actual, i.weight, i.stated_score,
@@ -248,6 +258,8 @@ SELECT p.year, i.program_id, p.program_name, i.project_id, j.project_name,
 FROM indicators i
 JOIN programs p ON p.program_id = i.program_id
 LEFT JOIN projects j ON j.project_id = i.project_id;
+CREATE TABLE IF NOT EXISTS mat_indicators AS SELECT * FROM calc_indicators WHERE 1 = 0;
+CREATE OR REPLACE VIEW v_indicators AS SELECT * FROM mat_indicators;
 
 -- v_deviations: every deviation explanation next to the figure it explains: indicators that
 -- carry an explanation or are not met, and projects that carry one.
@@ -316,6 +328,10 @@ LEFT JOIN projects j ON j.project_id = o.project_id;
 -- ---------------------------------------------------------------- derived (rebuilt on import)
 -- region_options: every (program, region) pair that has funding, execution, indicator or
 -- progress rows; the sidebar's 地区 choices. Rebuilt per program by every import and rollback.
+CREATE TABLE IF NOT EXISTS derived_state (
+    schema_sha256 VARCHAR NOT NULL            -- the schema the derived tables were built with
+);
+
 CREATE TABLE IF NOT EXISTS region_options (
     program_id   VARCHAR NOT NULL,
     region       VARCHAR NOT NULL

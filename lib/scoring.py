@@ -315,19 +315,30 @@ def indicator_scores(indicators: pd.DataFrame, settings: ScoringSettings = DEFAU
     cols = ["basis", "weight_used", "computed_score", "score_low", "score_high", "level"]
     if indicators.empty:
         return pd.DataFrame(columns=cols, index=indicators.index)
-    rows = {}
-    keys = [indicators["program_id"], indicators["project_id"].fillna("")]
-    for _, group in indicators.groupby(keys, sort=False):
-        applicable = [not is_not_applicable(notation.parse_value(t), notation.parse_value(a))
-                      for t, a in zip(group["target"], group["actual"], strict=True)]
-        weights = rescale_weights([as_number(w) for w in group["weight"]], applicable)
-        for (idx, row), w in zip(group.iterrows(), weights, strict=True):
-            result = indicator_score(row["target"], row["actual"], w, _text(row.get("level2")),
-                                     _text(row.get("level3")), settings)
-            rows[idx] = {"basis": result.basis, "weight_used": result.weight,
-                         "computed_score": result.score, "score_low": result.low,
-                         "score_high": result.high, "level": result.level}
-    return pd.DataFrame.from_dict(rows, orient="index", columns=cols).reindex(indicators.index)
+    # Plain records, not iterrows: a page scores thousands of rows on every uncached run.
+    records = _records(indicators,
+                       ["program_id", "project_id", "target", "actual", "weight", "level2", "level3"])
+    groups: dict[tuple, list[int]] = {}
+    for i, r in enumerate(records):
+        groups.setdefault((r["program_id"], _text(r["project_id"]) or ""), []).append(i)
+    out: list[tuple | None] = [None] * len(records)
+    for members in groups.values():
+        rows = [records[i] for i in members]
+        applicable = [not is_not_applicable(notation.parse_value(r["target"]),
+                                            notation.parse_value(r["actual"])) for r in rows]
+        weights = rescale_weights([as_number(r["weight"]) for r in rows], applicable)
+        for i, r, w in zip(members, rows, weights, strict=True):
+            result = indicator_score(r["target"], r["actual"], w, _text(r["level2"]), _text(r["level3"]),
+                                     settings)
+            out[i] = (result.basis, result.weight, result.score, result.low, result.high, result.level)
+    return pd.DataFrame(out, columns=cols, index=indicators.index)
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows as dicts of the given columns (absent columns as None; missing cells stay NaN or None,
+    which as_number, _text and the notation parser all read as empty)."""
+    values = [frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _text(value: object) -> str | None:
@@ -352,26 +363,38 @@ def project_scores(projects: pd.DataFrame, indicators: pd.DataFrame, score_parts
             "score_basis"]
     out = []
     scored = indicator_scores(indicators, settings) if not indicators.empty else None
+    # Each project's indicator rows (positions) and score parts, found once rather than per project.
+    by_project: dict[object, list[int]] = {}
+    if scored is not None:
+        for i, pid in enumerate(indicators["project_id"].tolist()):
+            by_project.setdefault(pid, []).append(i)
+        ind_rows = _records(indicators, ["stated_score"])
+        score_rows = _records(scored, ["basis", "computed_score", "weight_used"])
+    parts_of: dict[object, list[dict]] = {}
+    for part in (_records(score_parts, ["project_id", "part", "weight", "stated_score"])
+                 if not score_parts.empty else []):
+        parts_of.setdefault(part["project_id"], []).append(part)
     for row in projects.itertuples(index=False):
         pid = row.project_id
         rate = execution_rate(row.executed, row.budget, getattr(row, "appropriation", None), settings)
-        parts = score_parts[score_parts["project_id"] == pid] if not score_parts.empty else score_parts
-        exec_part = parts[parts["part"] == PART_EXECUTION] if not parts.empty else parts
-        exec_weight = (as_number(exec_part["weight"].iloc[0]) if not exec_part.empty else None)
+        parts = parts_of.get(pid, [])
+        exec_part = [p for p in parts if p["part"] == PART_EXECUTION]
+        exec_weight = as_number(exec_part[0]["weight"]) if exec_part else None
         if exec_weight is None:
             exec_weight = settings.weight(PART_EXECUTION)
         exec_points = execution_score(rate, exec_weight) if rate is not None else None
         score, basis = None, "none"
         if exec_points is not None and scored is not None:
-            mine = indicators["project_id"] == pid
-            score = _score_from_indicators(indicators[mine], scored[mine], exec_weight)
+            mine = by_project.get(pid, [])
+            score = _score_from_indicators([ind_rows[i] for i in mine], [score_rows[i] for i in mine],
+                                           exec_weight)
             if score is not None:
                 score, basis = score + exec_points, "indicators"
-        if score is None and exec_points is not None and not parts.empty:
-            others = parts[parts["part"] != PART_EXECUTION]
-            weights = [as_number(w) for w in others["weight"]]
-            stated = [as_number(s) for s in others["stated_score"]]
-            if (not others.empty and None not in weights and None not in stated
+        if score is None and exec_points is not None and parts:
+            others = [p for p in parts if p["part"] != PART_EXECUTION]
+            weights = [as_number(p["weight"]) for p in others]
+            stated = [as_number(p["stated_score"]) for p in others]
+            if (others and None not in weights and None not in stated
                     and abs(sum(weights) + exec_weight - WEIGHT_TOTAL) < 1e-6):
                 score, basis = sum(stated) + exec_points, "parts"
         stated_score = as_number(row.stated_score)
@@ -382,13 +405,13 @@ def project_scores(projects: pd.DataFrame, indicators: pd.DataFrame, score_parts
     return pd.DataFrame(out, columns=cols)
 
 
-def _score_from_indicators(rows: pd.DataFrame, scored: pd.DataFrame, exec_weight: float) -> float | None:
+def _score_from_indicators(rows: list[dict], scored: list[dict], exec_weight: float) -> float | None:
     """Sum of indicator points when every applicable indicator can be scored and the weights
     with the execution weight make 100; else None."""
-    if rows.empty:
+    if not rows:
         return None
     total_weight, points = 0.0, 0.0
-    for (_, row), (_, s) in zip(rows.iterrows(), scored.iterrows(), strict=True):
+    for row, s in zip(rows, scored, strict=True):
         if s["basis"] == "not_applicable":
             continue
         if s["basis"] == "quantitative":

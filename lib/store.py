@@ -31,6 +31,9 @@ from lib.workbook import Finding, ParsedWorkbook, read_workbooks
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
+SCHEMA_SHA256 = hashlib.sha256(SCHEMA_SQL.encode()).hexdigest()
+# v_<name> reads the table mat_<name>, calc_<name> stored per program (see schema.sql).
+MATERIALIZED = ("funding", "execution", "projects", "indicators")
 DATA_DIR = ROOT / "data"
 # The shipped default dataset, one workbook per source report.
 SEED_WORKBOOKS = ("liaoning_2023_hazchem.xlsx", "lanzhou_2022_emergency.xlsx")
@@ -98,23 +101,28 @@ class Store:
         for table in TABLES:  # archive_<table>: the table's columns after a state_version
             self._con.execute(f"CREATE TABLE IF NOT EXISTS archive_{table} AS "
                               f"SELECT CAST(NULL AS INTEGER) AS state_version, * FROM {table} WHERE 1 = 0")
-        self._build_derived_if_missing()
+        self._ensure_derived()
 
-    def _build_derived_if_missing(self) -> None:
-        """Fill the derived tables of a database written before they existed (or by a bulk loader)."""
+    def _ensure_derived(self) -> None:
+        """Rebuild the derived tables when they were built with another schema (or never: a
+        database from before they existed, or one filled by a bulk loader)."""
         cur = self.cursor()
         try:
-            empty = cur.execute("SELECT COUNT(*) FROM region_options").fetchone()[0] == 0
-            if empty and cur.execute("SELECT COUNT(*) FROM programs").fetchone()[0] > 0:
-                with self._transaction() as tx:
-                    _refresh_derived(tx, None)
+            built = cur.execute("SELECT schema_sha256 FROM derived_state").fetchall()
         finally:
             cur.close()
+        if [r[0] for r in built] != [SCHEMA_SHA256]:
+            self.refresh_derived()
 
     def refresh_derived(self) -> None:
         """Rebuild every derived table from the data tables (after a bulk load outside import_files)."""
         with self._transaction() as cur:
+            for name in MATERIALIZED:  # recreated: their columns follow the calc_ views
+                cur.execute(f"DROP TABLE IF EXISTS mat_{name}")
+            cur.execute(SCHEMA_SQL)
             _refresh_derived(cur, None)
+            cur.execute("DELETE FROM derived_state")
+            cur.execute("INSERT INTO derived_state VALUES (?)", [SCHEMA_SHA256])
 
     def close(self) -> None:
         self._con.close()
@@ -570,15 +578,22 @@ _REGION_SOURCES = ("v_funding", "v_execution", "v_indicators", "v_progress")
 
 
 def _refresh_derived(cur, program_ids: list[str] | None) -> None:
-    """Rebuild region_options for the given programs (None: all of them)."""
+    """Rebuild the derived rows (mat_* tables, region_options) of the given programs (None: all).
+
+    Imports and rollbacks replace whole programs with their projects, so a program's derived
+    rows depend on that program's records only.
+    """
     if program_ids is not None and not program_ids:
         return
     if program_ids is None:
-        cur.execute("DELETE FROM region_options")
-        cond, params = "", []
+        where, cond, params = "", "", []
     else:
-        cur.execute(f"DELETE FROM region_options WHERE program_id IN ({_marks(program_ids)})", program_ids)
+        where = f" WHERE program_id IN ({_marks(program_ids)})"
         cond, params = f" AND program_id IN ({_marks(program_ids)})", list(program_ids)
+    for name in MATERIALIZED:
+        cur.execute(f"DELETE FROM mat_{name}{where}", params)
+        cur.execute(f"INSERT INTO mat_{name} SELECT * FROM calc_{name}{where}", params)
+    cur.execute(f"DELETE FROM region_options{where}", params)
     union = " UNION ".join(f"SELECT program_id, region FROM {v} WHERE region IS NOT NULL{cond}"
                            for v in _REGION_SOURCES)
     cur.execute(f"INSERT INTO region_options (program_id, region) {union}", params * len(_REGION_SOURCES))

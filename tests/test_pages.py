@@ -181,3 +181,16 @@ def test_year_filter_drops_other_programs():
     assert m["项目数"] == "0 个"
     assert m["预算总额（亿元）"] == "1.79"  # central 7500 + local 10380
     assert at.sidebar.selectbox[0].value == 2023
+
+
+def test_long_tables_list_their_first_rows_and_say_how_many(monkeypatch):
+    import lib.ui
+
+    monkeypatch.setattr(lib.ui, "DETAIL_ROWS", 4)
+    at = run_page("overview", program=LANZHOU)
+    assert metrics(at)["项目数"] == "9 个"  # counted in the database, not from the rows listed
+    projects = frame_with(at, "stated_rating")
+    assert len(projects) == 4 and "全国自然灾害综合风险普查项目" not in set(projects["project_name"])  # P07
+    assert any("共 9 行，表中列出前 4 行；下载的文件包含全部 9 行" in c.value for c in at.caption)
+    at = run_page("indicators", program=LANZHOU)
+    assert any("共" in c.value and "表中列出前" in c.value for c in at.caption)
