@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import openpyxl
 from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
 
 from lib import workbook_spec as spec
 
@@ -207,10 +207,61 @@ MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 _MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 _CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 _CACHED_VALUE_RE = re.compile(rb"<v>[^<]+</v>")
+_ERROR_CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(.*?)</c>', re.S)
+
+
+class _Sheet:
+    """One worksheet's values (python-calamine: several times faster than openpyxl) and where
+    its XML lies in the archive, for the merged-cell and formula scan."""
+
+    def __init__(self, book: CalamineWorkbook, title: str, visible: bool, xml_path: str | None):
+        self._book, self.title, self._worksheet_path = book, title, xml_path
+        self.sheet_state = "visible" if visible else "hidden"
+
+    def iter_rows(self, values_only: bool = True):
+        # skip_empty_area=False: rows and columns count from A1, as Excel numbers them
+        for row in self._book.get_sheet_by_name(self.title).to_python(skip_empty_area=False):
+            yield tuple(row)
+
+
+class _Book:
+    """The worksheets of a workbook, in workbook order."""
+
+    def __init__(self, book: CalamineWorkbook, archive: zipfile.ZipFile):
+        paths = _sheet_paths(archive)
+        self.worksheets = [
+            _Sheet(book, meta.name, str(meta.visible).endswith("Visible"), paths.get(meta.name))
+            for meta in book.sheets_metadata if str(meta.typ).endswith("WorkSheet")]
+        self._book = book
+
+    def close(self) -> None:
+        self._book.close()
+
+
+_SHEET_RE = re.compile(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_REL_RE = re.compile(r'<Relationship\b[^>]*>')
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> path of its XML in the archive (from workbook.xml and its relationships)."""
+    import html
+
+    try:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = {}
+    for tag in _REL_RE.findall(rels):
+        rel_id, target = re.search(r'\bId="([^"]*)"', tag), re.search(r'\bTarget="([^"]*)"', tag)
+        if rel_id and target:
+            path = target.group(1)
+            targets[rel_id.group(1)] = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+    return {html.unescape(name): targets[rid] for name, rid in _SHEET_RE.findall(workbook) if rid in targets}
 
 
 def _open(source: str | Path | bytes, file_label: str
-          ) -> tuple[openpyxl.Workbook | None, zipfile.ZipFile | None, list[Finding]]:
+          ) -> tuple[_Book | None, zipfile.ZipFile | None, list[Finding]]:
     """Open a workbook for reading, or say in one finding why the file cannot be read."""
     def file_finding(zh: str, en: str) -> tuple[None, None, list[Finding]]:
         return None, None, [Finding(file_label, "", None, "", zh, en)]
@@ -238,8 +289,8 @@ def _open(source: str | Path | bytes, file_label: str
         return file_finding("压缩包中没有 Excel 工作簿（不是 .xlsx 文件）",
                             "the archive holds no Excel workbook (not an .xlsx file)")
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
+        book = _Book(CalamineWorkbook.from_filelike(io.BytesIO(data)), archive)
+    except Exception as exc:  # the reader raises several types for damaged files
         return file_finding(f"无法读取工作簿：{exc}", f"cannot read the workbook: {exc}")
     return book, archive, []
 
@@ -253,7 +304,7 @@ def _sheet_xml_findings(archive: zipfile.ZipFile, ws, label: str) -> list[Findin
     """
     try:
         xml = archive.read(ws._worksheet_path)
-    except (KeyError, AttributeError):
+    except (KeyError, AttributeError, TypeError):
         return []
     found = []
     for ref in _MERGE_RE.findall(xml):
@@ -275,6 +326,15 @@ def _sheet_xml_findings(archive: zipfile.ZipFile, ws, label: str) -> list[Findin
                 zh = "单元格含公式但没有计算结果；请在Excel中重新计算并粘贴为数值"
                 en = "cell holds a formula with no calculated value; recalculate and paste as a value"
             found.append(Finding(label, ws.title, int(match.group(2)), cell, zh, en))
+    if b't="e"' in xml:  # an error value typed in (#N/A, #REF!): the reader would see a blank
+        for match in _ERROR_CELL_RE.finditer(xml):
+            if b"<f" in match.group(3):
+                continue  # reported above as a formula
+            cell = (match.group(1) + match.group(2)).decode()
+            value = re.sub(rb"</?v>", b"", match.group(3)).decode("utf-8", "replace")
+            found.append(Finding(label, ws.title, int(match.group(2)), cell,
+                                 f"单元格为错误值 {value}；请改为实际数值或文字后再上传",
+                                 f"cell holds the error value {value}; enter the real value"))
     return found
 
 

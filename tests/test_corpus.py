@@ -74,6 +74,18 @@ def formula_with_cached_value() -> bytes:
     return with_xml(data, member, lambda xml: re.sub(r"(<f>8\*2</f>)(<v>\s*</v>)?", r"\1<v>16</v>", xml, count=1))
 
 
+def error_value(header: str, row: int, value: str) -> Callable[[], bytes]:
+    """A cell holding an Excel error value typed in or pasted (t="e"), as Excel stores it."""
+    def make() -> bytes:
+        data = edited(set_cell("项目", header, row, "PLACEHOLDER"))
+        member = sheet_member(data, "项目")
+        return with_xml(data, member, lambda xml: re.sub(
+            r'<c r="([A-Z]+\d+)"([^>]*?) t="(?:s|inlineStr)"([^>]*)>(?:<is><t>PLACEHOLDER</t></is>|<v>\d+</v>)</c>',
+            lambda m: f'<c r="{m[1]}"{m[2]} t="e"{m[3]}><v>{value}</v></c>', xml, count=1)
+            if "PLACEHOLDER" in xml else xml)
+    return make
+
+
 def zip_bomb() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -163,6 +175,8 @@ CASES: dict[str, tuple[Callable[[], bytes], tuple | None, str]] = {
     "merged cells in the data area": (lambda: edited(merge_data), ("项目", 3, "C3:C4"), "合并单元格"),
     "formula without cached value": (lambda: edited(set_cell("项目", "全年预算数", 2, "=8*2")), ("项目", 2, "G2"), "没有计算结果"),
     "formula with cached value": (formula_with_cached_value, ("项目", 2, "G2"), "含公式"),
+    "error value in an optional cell": (error_value("备注", 3, "#N/A"), ("项目", 3, "R3"), "错误值 #N/A"),
+    "error value in an amount": (error_value("全年执行数", 4, "#REF!"), ("项目", 4, "I4"), "错误值 #REF!"),
     "hidden sheet": (lambda: edited(hide("项目")), ("项目", None, ""), "隐藏"),
     "empty file": (lambda: b"", None, "文件为空"),
     "csv renamed to xlsx": (lambda: "项目编号,全年预算数\nLZ2022-P01,16\n".encode(), None, "不是有效的 .xlsx"),
