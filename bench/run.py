@@ -11,7 +11,7 @@ bench/generate.py and is cached in bench/out/ (keyed by scale, seed, generator v
 
 What is measured (see bench/README.md for details):
 
-* import: a 100,000-row workbook through ``Store.import_files`` (openpyxl read, validate, load)
+* import: a 100,000-row workbook through ``Store.import_files`` (calamine read, validate, load)
   into an empty database, vs. reading the same file with python-calamine;
 * pages: ``AppTest`` runs of app.py switched to each page, with default filters and with a
   narrow one (year + program in the URL), with ``st.cache_data`` cleared before each measured
@@ -228,52 +228,6 @@ def progress(text: str) -> None:
 
 
 # =================================================================================== import
-class _CalamineSheet:
-    """Just enough of an openpyxl read-only worksheet for lib.workbook._read_sheet."""
-
-    def __init__(self, sheet, title: str, path: str):
-        self._sheet, self.title, self._worksheet_path = sheet, title, path
-        self.sheet_state = "visible"
-
-    def iter_rows(self, values_only: bool = True):
-        for row in self._sheet.iter_rows():
-            yield tuple(row)
-
-
-def read_workbook_calamine(path: Path):
-    """A prototype of lib.workbook.read_workbook on python-calamine (bench only, not product code).
-
-    Same header matching, cell conversion, findings and cross-checks (it calls lib.workbook's own
-    functions); the merged-cell / formula scan reads the same sheet XML. Sheet paths assume the
-    sheets are stored in workbook order (true of files written by openpyxl and Excel).
-    """
-    import zipfile
-
-    from python_calamine import CalamineWorkbook
-
-    from lib import workbook as wbmod
-    from lib import workbook_spec as spec
-
-    label = path.name
-    book = CalamineWorkbook.from_path(str(path))
-    archive = zipfile.ZipFile(path)
-    tables = {s.table: [] for s in spec.SHEETS}
-    origins = {s.table: [] for s in spec.SHEETS}
-    findings: list = []
-    by_name = {wbmod._fold(s.name): s for s in spec.SHEETS} | {wbmod._fold(s.table): s for s in spec.SHEETS}
-    for i, meta in enumerate(book.sheets_metadata):
-        sheet = by_name.get(wbmod._fold(meta.name))
-        if sheet is None:
-            continue
-        ws = _CalamineSheet(book.get_sheet_by_name(meta.name), meta.name, f"xl/worksheets/sheet{i + 1}.xml")
-        findings.extend(wbmod._sheet_xml_findings(archive, ws, label))
-        wbmod._read_sheet(ws, sheet, label, tables[sheet.table], origins[sheet.table], findings)
-    archive.close()
-    parsed = wbmod.ParsedWorkbook(tables, findings, origins)
-    parsed.findings.extend(wbmod._cross_checks(parsed))
-    return parsed
-
-
 def child_import(a) -> None:
     from python_calamine import CalamineWorkbook
 
@@ -304,16 +258,7 @@ def child_import(a) -> None:
                 parts[name] = parts.get(name, 0.0) + time.perf_counter() - t0
         return wrapper
 
-    parsed_ours: list = []
-    original_read = store_mod.read_workbooks
-
-    def read_and_keep(*args, **kwargs):
-        parsed = original_read(*args, **kwargs)
-        if not parsed_ours:
-            parsed_ours.append(parsed)
-        return parsed
-
-    store_mod.read_workbooks = timed("read_validate", read_and_keep)
+    store_mod.read_workbooks = timed("read_validate", store_mod.read_workbooks)
     store_mod._frame = timed("frames_derive", store_mod._frame)
     store_mod.Store._apply = timed("load", store_mod.Store._apply)
     tmp = Path(tempfile.mkdtemp(prefix="import-", dir=OUT))
@@ -329,12 +274,6 @@ def child_import(a) -> None:
         store.close()
         emit("ours", s=elapsed, parts=dict(parts), rows=sum(result.row_counts.values()), i=i)
 
-    # the calamine prototype of read + validate, checked against ours
-    for i in range(runs):
-        t = time.perf_counter()
-        parsed = read_workbook_calamine(path)
-        emit("calamine_validate", s=time.perf_counter() - t, findings=len(parsed.findings),
-             identical=parsed.tables == parsed_ours[0].tables if parsed_ours else None, i=i)
     for f in tmp.glob("*"):
         f.unlink()
     tmp.rmdir()
@@ -346,14 +285,12 @@ def bench_import(workbook: Path, runs: int, budget: float) -> dict:
                   deadline=budget + 300, log_name="import")
     ours = child.of("ours")
     raw = [e["s"] for e in child.of("calamine_raw")]
-    proto = [e["s"] for e in child.of("calamine_validate")]
     parts = {k: median([e["parts"].get(k, 0.0) for e in ours])
              for k in ("read_validate", "frames_derive", "load")}
     total = median([e["s"] for e in ours])
     return {
         "ours_s": total, "ours_runs": [e["s"] for e in ours], "calamine_raw_s": median(raw),
-        "calamine_raw_runs": raw, "calamine_validate_s": median(proto),
-        "calamine_validate_identical": all(e.get("identical") for e in child.of("calamine_validate")),
+        "calamine_raw_runs": raw,
         "parts": parts, "rows": ours[0]["rows"] if ours else None,
         "ratio": total / median(raw) if total and raw else None,
         "peak_rss": child.peak_rss, "timed_out": child.timed_out, "log": str(child.log_path),
@@ -945,21 +882,17 @@ def report(results: dict) -> str:
         over = imp["ours_s"] / imp["calamine_raw_s"] / TARGET_IMPORT_RATIO
         verdict = f"{speed:.2f} of raw calamine speed (target ≥ {1 / TARGET_IMPORT_RATIO:.2f}): " + (
             "meets" if ok else f"misses by {over:.1f}×")
-        proto = imp.get("calamine_validate_s")
         rows = [
-            ["ours: Store.import_files (openpyxl read + validate + load)", fmt_s(imp["ours_s"]),
+            ["ours: Store.import_files (calamine read + validate + load)", fmt_s(imp["ours_s"]),
              fmt_ratio(imp["ratio"]), verdict],
-            ["  read + validate (lib.workbook, openpyxl read_only)", fmt_s(imp["parts"]["read_validate"]),
+            ["  read + validate (lib.workbook on python-calamine)", fmt_s(imp["parts"]["read_validate"]),
              fmt_ratio(imp["parts"]["read_validate"] / imp["calamine_raw_s"]), ""],
-            ["  load (Store._apply: frames, insert, archive, version)", fmt_s(imp["parts"]["load"]),
+            ["  load (Store._apply: frames, insert, archive, derived tables, version)",
+             fmt_s(imp["parts"]["load"]),
              fmt_ratio(imp["parts"]["load"] / imp["calamine_raw_s"]), ""],
             ["    of which _frame (derive_indicator per row, astype)", fmt_s(imp["parts"]["frames_derive"]),
              "", ""],
             ["raw: python-calamine, every sheet to Python lists", fmt_s(imp["calamine_raw_s"]), "1.00×", ""],
-            ["bench prototype: calamine read + lib.workbook validation", fmt_s(proto),
-             fmt_ratio(proto / imp["calamine_raw_s"] if proto else None),
-             ("same parsed rows as ours" if imp["calamine_validate_identical"] else "rows DIFFER from ours")
-             if proto else ""],
         ]
         lines += [table(["step", "median", "÷ raw", "target"], rows),
                   f"peak RSS of the import process {fmt_mib(imp['peak_rss'])}"]

@@ -185,10 +185,11 @@ CREATE TABLE IF NOT EXISTS stated_figures (
 );
 
 -- ---------------------------------------------------------------- views (documented in README)
--- The four large views (v_funding, v_execution, v_projects, v_indicators) read mat_<name>
--- tables: calc_<name> computed and stored per program by every import and rollback (see
--- lib/store.py _refresh_derived), so a page's filter or GROUP BY reads one table instead of
--- joining 10M indicator rows to 1M projects on every query. The calc_ views hold the definitions.
+-- Every view over a data table (v_funding, v_execution, v_projects, v_indicators, v_progress,
+-- v_stated_figures, v_spending_items, v_score_parts, v_objectives) reads a mat_<name> table:
+-- calc_<name> computed and stored per program by every import and rollback (see lib/store.py
+-- _refresh_derived), so a page's filter or GROUP BY reads one table instead of joining 10M
+-- indicator rows to 1M projects on every query. The calc_ views hold the definitions.
 
 -- v_funding: every allocation with its program and project names.
 CREATE OR REPLACE VIEW calc_funding AS
@@ -279,13 +280,15 @@ FROM v_projects
 WHERE deviation_reason IS NOT NULL OR improvement IS NOT NULL;
 
 -- v_progress: construction progress per region and subject.
-CREATE OR REPLACE VIEW v_progress AS
+CREATE OR REPLACE VIEW calc_progress AS
 SELECT p.year, g.program_id, p.program_name, CAST(NULL AS VARCHAR) AS project_id, g.region,
        g.subject, g.measure, g.percent, g.status_text, g.as_of, g.source_ref, g.note
 FROM progress g JOIN programs p ON p.program_id = g.program_id;
+CREATE TABLE IF NOT EXISTS mat_progress AS SELECT * FROM calc_progress WHERE 1 = 0;
+CREATE OR REPLACE VIEW v_progress AS SELECT * FROM mat_progress;
 
 -- v_stated_figures: totals and counts exactly as the reports state them.
-CREATE OR REPLACE VIEW v_stated_figures AS
+CREATE OR REPLACE VIEW calc_stated_figures AS
 SELECT p.year, s.program_id, p.program_name, s.project_id, j.project_name,
        COALESCE(s.region, j.region, p.region) AS region, s.seq,
        s.metric, s.value, s.unit, s.fund_source, s.fund_year, s.rating, s.aggregate, s.part_of,
@@ -293,32 +296,40 @@ SELECT p.year, s.program_id, p.program_name, s.project_id, j.project_name,
 FROM stated_figures s
 JOIN programs p ON p.program_id = s.program_id
 LEFT JOIN projects j ON j.project_id = s.project_id;
+CREATE TABLE IF NOT EXISTS mat_stated_figures AS SELECT * FROM calc_stated_figures WHERE 1 = 0;
+CREATE OR REPLACE VIEW v_stated_figures AS SELECT * FROM mat_stated_figures;
 
 -- v_spending_items: what a project's money was spent on.
-CREATE OR REPLACE VIEW v_spending_items AS
+CREATE OR REPLACE VIEW calc_spending_items AS
 SELECT p.year, s.program_id, p.program_name, s.project_id, j.project_name,
        COALESCE(j.region, p.region) AS region, s.seq, s.item, s.amount, s.source_ref, s.note
 FROM spending_items s
 JOIN programs p ON p.program_id = s.program_id
 LEFT JOIN projects j ON j.project_id = s.project_id;
+CREATE TABLE IF NOT EXISTS mat_spending_items AS SELECT * FROM calc_spending_items WHERE 1 = 0;
+CREATE OR REPLACE VIEW v_spending_items AS SELECT * FROM mat_spending_items;
 
 -- v_score_parts: weights and stated scores per 一级指标 (and 预算执行率).
-CREATE OR REPLACE VIEW v_score_parts AS
+CREATE OR REPLACE VIEW calc_score_parts AS
 SELECT p.year, s.program_id, p.program_name, s.project_id, j.project_name,
        COALESCE(j.region, p.region) AS region, s.part, s.weight, s.stated_score, s.status_text,
        s.source_ref, s.note
 FROM score_parts s
 JOIN programs p ON p.program_id = s.program_id
 LEFT JOIN projects j ON j.project_id = s.project_id;
+CREATE TABLE IF NOT EXISTS mat_score_parts AS SELECT * FROM calc_score_parts WHERE 1 = 0;
+CREATE OR REPLACE VIEW v_score_parts AS SELECT * FROM mat_score_parts;
 
 -- v_objectives: annual objectives, expected and achieved, as written.
-CREATE OR REPLACE VIEW v_objectives AS
+CREATE OR REPLACE VIEW calc_objectives AS
 SELECT p.year, o.program_id, p.program_name, o.project_id, j.project_name,
        COALESCE(j.region, p.region) AS region, o.seq, o.label, o.expected, o.actual_text,
        o.source_ref, o.note
 FROM objectives o
 JOIN programs p ON p.program_id = o.program_id
 LEFT JOIN projects j ON j.project_id = o.project_id;
+CREATE TABLE IF NOT EXISTS mat_objectives AS SELECT * FROM calc_objectives WHERE 1 = 0;
+CREATE OR REPLACE VIEW v_objectives AS SELECT * FROM mat_objectives;
 
 -- ---------------------------------------------------------------- archive (versions, rollback)
 -- Every import copies the new rows of each program it replaced into archive_<table>, tagged with
@@ -330,6 +341,19 @@ LEFT JOIN projects j ON j.project_id = o.project_id;
 -- progress rows; the sidebar's 地区 choices. Rebuilt per program by every import and rollback.
 CREATE TABLE IF NOT EXISTS derived_state (
     schema_sha256 VARCHAR NOT NULL            -- the schema the derived tables were built with
+);
+
+-- mat_program_totals: Store.program_totals per program (the report's whole-program figure, else
+-- the sum of its projects), for selections narrowed by year / program only.
+CREATE TABLE IF NOT EXISTS mat_program_totals (
+    program_id     VARCHAR NOT NULL,
+    program_name   VARCHAR,
+    year           INTEGER,
+    basis          VARCHAR,
+    as_of          DATE,
+    budget         DOUBLE PRECISION,
+    executed       DOUBLE PRECISION,
+    execution_rate DOUBLE PRECISION
 );
 
 CREATE TABLE IF NOT EXISTS region_options (

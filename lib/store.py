@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 SCHEMA_SHA256 = hashlib.sha256(SCHEMA_SQL.encode()).hexdigest()
 # v_<name> reads the table mat_<name>, calc_<name> stored per program (see schema.sql).
-MATERIALIZED = ("funding", "execution", "projects", "indicators")
+MATERIALIZED = ("funding", "execution", "projects", "indicators", "progress", "stated_figures",
+                "spending_items", "score_parts", "objectives")
 DATA_DIR = ROOT / "data"
 # The shipped default dataset, one workbook per source report.
 SEED_WORKBOOKS = ("liaoning_2023_hazchem.xlsx", "lanzhou_2022_emergency.xlsx")
@@ -262,28 +263,14 @@ class Store:
         Columns: program_id, program_name, year, basis ('program' / 'projects'), as_of, budget,
         executed, execution_rate; sorted by program.
         """
+        filters = filters or Filters()
+        if filters.region is None and filters.project_id is None:  # stored per program on import
+            scope = Filters(year=filters.year, program_id=filters.program_id)
+            sql_where, params, _ = self._where("programs", scope)
+            return self.query(f"SELECT * FROM mat_program_totals{sql_where} "
+                              "ORDER BY program_id, program_name, year", params)
         sql_where, params, _ = self._where("v_execution", filters)
-        sql = f"""
-            WITH e AS (SELECT * FROM v_execution{sql_where}),
-            wide AS (SELECT program_id, MAX(as_of) AS as_of FROM e
-                     WHERE scope = 'snapshot' AND project_id IS NULL GROUP BY program_id),
-            picked AS (
-                SELECT e.program_id, e.program_name, e.year, 'program' AS basis, e.as_of, e.budget, e.executed
-                FROM e JOIN wide w ON w.program_id = e.program_id AND w.as_of = e.as_of
-                WHERE e.scope = 'snapshot' AND e.project_id IS NULL
-                UNION ALL
-                SELECT e.program_id, e.program_name, e.year, 'projects', e.as_of, e.budget, e.executed
-                FROM e WHERE e.scope = 'project'
-                  AND NOT EXISTS (SELECT 1 FROM wide w WHERE w.program_id = e.program_id))
-            SELECT program_id, program_name, year, basis, MAX(as_of) AS as_of,
-                   CAST(SUM(budget) AS DOUBLE PRECISION) AS budget,
-                   CAST(SUM(executed) AS DOUBLE PRECISION) AS executed,
-                   CASE WHEN SUM(budget) <> 0
-                        THEN CAST(SUM(executed) AS DOUBLE PRECISION) / CAST(SUM(budget) AS DOUBLE PRECISION)
-                   END AS execution_rate
-            FROM picked GROUP BY program_id, program_name, year, basis
-            ORDER BY program_id, program_name, year"""
-        return self.query(sql, params)
+        return self.query(_program_totals_sql(sql_where), params)
 
     # ------------------------------------------------------------------ sidebar filter options
     def filter_years(self) -> list[int]:
@@ -295,6 +282,8 @@ class Store:
         (``include`` always among them when it exists), and how many there are in all."""
         cond, params = ("WHERE year = ?", [year]) if year is not None else ("", [])
         total = int(self.query(f"SELECT COUNT(*) AS n FROM programs {cond}", params)["n"].iloc[0])
+        if total > limit:  # the list would be cut anyway: only the chosen one
+            cond, params, limit = ("WHERE program_id = ?", [include], 1)
         frame = self.query(
             f"SELECT program_id, program_name, year FROM programs {cond} "
             "ORDER BY CASE WHEN program_id = ? THEN 0 ELSE 1 END, year DESC, program_id LIMIT ?",
@@ -330,6 +319,8 @@ class Store:
         where = " WHERE " + " AND ".join(conds) if conds else ""
         base = f"FROM projects j JOIN programs p ON p.program_id = j.program_id{where}"
         total = int(self.query(f"SELECT COUNT(*) AS n {base}", params)["n"].iloc[0])
+        if total > limit:  # the list would be cut anyway: only the chosen one
+            base, params, limit = ("FROM projects j WHERE j.project_id = ?", [include], 1)
         frame = self.query(
             f"SELECT j.project_id, j.project_name {base} "
             "ORDER BY CASE WHEN j.project_id = ? THEN 0 ELSE 1 END, j.project_id LIMIT ?",
@@ -577,6 +568,30 @@ def _known(relation: str, cols: list[str], wanted) -> None:
 _REGION_SOURCES = ("v_funding", "v_execution", "v_indicators", "v_progress")
 
 
+def _program_totals_sql(sql_where: str) -> str:
+    """Budget and executed per program from the v_execution rows ``sql_where`` selects."""
+    return f"""
+        WITH e AS (SELECT * FROM v_execution{sql_where}),
+        wide AS (SELECT program_id, MAX(as_of) AS as_of FROM e
+                 WHERE scope = 'snapshot' AND project_id IS NULL GROUP BY program_id),
+        picked AS (
+            SELECT e.program_id, e.program_name, e.year, 'program' AS basis, e.as_of, e.budget, e.executed
+            FROM e JOIN wide w ON w.program_id = e.program_id AND w.as_of = e.as_of
+            WHERE e.scope = 'snapshot' AND e.project_id IS NULL
+            UNION ALL
+            SELECT e.program_id, e.program_name, e.year, 'projects', e.as_of, e.budget, e.executed
+            FROM e WHERE e.scope = 'project'
+              AND NOT EXISTS (SELECT 1 FROM wide w WHERE w.program_id = e.program_id))
+        SELECT program_id, program_name, year, basis, MAX(as_of) AS as_of,
+               CAST(SUM(budget) AS DOUBLE PRECISION) AS budget,
+               CAST(SUM(executed) AS DOUBLE PRECISION) AS executed,
+               CASE WHEN SUM(budget) <> 0
+                    THEN CAST(SUM(executed) AS DOUBLE PRECISION) / CAST(SUM(budget) AS DOUBLE PRECISION)
+               END AS execution_rate
+        FROM picked GROUP BY program_id, program_name, year, basis
+        ORDER BY program_id, program_name, year"""
+
+
 def _refresh_derived(cur, program_ids: list[str] | None) -> None:
     """Rebuild the derived rows (mat_* tables, region_options) of the given programs (None: all).
 
@@ -593,6 +608,8 @@ def _refresh_derived(cur, program_ids: list[str] | None) -> None:
     for name in MATERIALIZED:
         cur.execute(f"DELETE FROM mat_{name}{where}", params)
         cur.execute(f"INSERT INTO mat_{name} SELECT * FROM calc_{name}{where}", params)
+    cur.execute(f"DELETE FROM mat_program_totals{where}", params)
+    cur.execute(f"INSERT INTO mat_program_totals {_program_totals_sql(where)}", params)
     cur.execute(f"DELETE FROM region_options{where}", params)
     union = " UNION ".join(f"SELECT program_id, region FROM {v} WHERE region IS NOT NULL{cond}"
                            for v in _REGION_SOURCES)

@@ -243,7 +243,7 @@ def _chosen(key: str) -> str | None:
 
 def _too_many(total: int, shown: int, what: str, narrower: str) -> None:
     if total > shown:
-        st.sidebar.caption(f"{what}共 {total:,} 项，列表只列出 {shown:,} 项：请先选择{narrower}。")
+        st.sidebar.caption(f"{what}共 {total:,} 项，太多无法逐一列出：请先选择{narrower}。")
 
 
 def _url_value(param: str) -> str | None:

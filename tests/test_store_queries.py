@@ -8,7 +8,7 @@ from conftest import make_workbook
 
 from lib.filters import Filters
 from lib.scoring import ExecutionBands, execution_band
-from lib.store import Store, open_store
+from lib.store import MATERIALIZED, Store, _program_totals_sql, open_store
 
 LIAONING = "LN2023-WHP"
 LANZHOU = "LZ2022-YJJ"
@@ -46,6 +46,10 @@ def test_program_totals_fall_back_to_the_projects(tmp_db, tmp_path, minimal_tabl
 def test_program_totals_follow_the_filters(seeded):
     assert seeded.program_totals(Filters(year=2023))["program_id"].tolist() == [LIAONING]
     assert seeded.program_totals(Filters(year=2021)).empty
+    # a region narrows the rows first: Shenyang's own snapshots of the Liaoning funds
+    shenyang = seeded.program_totals(Filters(region="沈阳市"))
+    rows = seeded.read("v_execution", Filters(region="沈阳市"))
+    assert shenyang["program_id"].tolist() == sorted(set(rows["program_id"]))
 
 
 def test_summarize_funding_per_region_and_source(seeded):
@@ -108,9 +112,13 @@ def test_sidebar_choices(seeded):
     assert programs["program_id"].tolist() == [LIAONING] and total == 1
     assert set(seeded.filter_regions(2023, LIAONING)) >= {"沈阳市", "抚顺市", "阜新市", "盘锦市", "葫芦岛市"}
     assert seeded.filter_regions(2022, LIAONING) == []
+    projects, total = seeded.filter_projects(None, LANZHOU, limit=20)
+    assert total == 9 and projects["project_id"].tolist() == [f"LZ2022-P0{i}" for i in range(1, 10)]
+    # more than the list holds: only the one already chosen (say, from a shared link) is offered
     projects, total = seeded.filter_projects(None, LANZHOU, limit=3, include="LZ2022-P09")
-    assert total == 9 and len(projects) == 3 and "LZ2022-P09" in set(projects["project_id"])
-    assert projects["project_id"].tolist() == sorted(projects["project_id"])
+    assert total == 9 and projects["project_id"].tolist() == ["LZ2022-P09"]
+    programs, total = seeded.filter_programs(None, limit=1, include=LANZHOU)
+    assert total == 2 and programs["program_id"].tolist() == [LANZHOU]
 
 
 def test_region_choices_follow_imports_and_rollbacks(tmp_db, tmp_path, minimal_tables):
@@ -159,7 +167,7 @@ def assert_stored_views_current(store):
     """v_<name> is the stored mat_<name>: it must hold exactly what calc_<name> computes."""
     cur = store.cursor()
     try:
-        for name in ("funding", "execution", "projects", "indicators"):
+        for name in MATERIALIZED:
             missing = cur.execute(f"SELECT COUNT(*) FROM (SELECT * FROM calc_{name} EXCEPT ALL "
                                   f"SELECT * FROM v_{name}) d").fetchone()[0]
             extra = cur.execute(f"SELECT COUNT(*) FROM (SELECT * FROM v_{name} EXCEPT ALL "
@@ -168,3 +176,6 @@ def assert_stored_views_current(store):
             assert cur.execute(f"SELECT COUNT(*) FROM v_{name}").fetchone()[0] > 0
     finally:
         cur.close()
+    stored = store.program_totals()
+    live = store.query(_program_totals_sql(""))
+    assert stored.equals(live) and not stored.empty
