@@ -202,10 +202,12 @@ CREATE TABLE IF NOT EXISTS mat_funding AS SELECT * FROM calc_funding WHERE 1 = 0
 CREATE OR REPLACE VIEW v_funding AS SELECT * FROM mat_funding;
 
 -- v_funding_by_region_source: allocations summed per program x region x source.
-CREATE OR REPLACE VIEW v_funding_by_region_source AS
+CREATE OR REPLACE VIEW calc_funding_by_region_source AS
 SELECT year, program_id, program_name, region, fund_source, SUM(amount) AS amount
 FROM v_funding
 GROUP BY year, program_id, program_name, region, fund_source;
+CREATE TABLE IF NOT EXISTS mat_funding_by_region_source AS SELECT * FROM calc_funding_by_region_source WHERE 1 = 0;
+CREATE OR REPLACE VIEW v_funding_by_region_source AS SELECT * FROM mat_funding_by_region_source;
 
 -- v_execution: one row per execution record. Projects contribute their year-end figures
 -- (scope 'project'); execution snapshots contribute theirs (scope 'snapshot').

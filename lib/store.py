@@ -33,8 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 SCHEMA_SHA256 = hashlib.sha256(SCHEMA_SQL.encode()).hexdigest()
 # v_<name> reads the table mat_<name>, calc_<name> stored per program (see schema.sql).
-MATERIALIZED = ("funding", "execution", "projects", "indicators", "progress", "stated_figures",
-                "spending_items", "score_parts", "objectives")
+# In refresh order: funding_by_region_source sums v_funding (mat_funding, refreshed just before).
+MATERIALIZED = ("funding", "funding_by_region_source", "execution", "projects", "indicators", "progress",
+                "stated_figures", "spending_items", "score_parts", "objectives")
 DATA_DIR = ROOT / "data"
 # The shipped default dataset, one workbook per source report.
 SEED_WORKBOOKS = ("liaoning_2023_hazchem.xlsx", "lanzhou_2022_emergency.xlsx")

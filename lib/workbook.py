@@ -129,6 +129,8 @@ def convert(value: object, column: spec.Column) -> object:
     """Convert one non-empty cell to its column's type; raise CellError with the reason."""
     t = column.type
     if t == spec.TEXT:
+        if type(value) is str:
+            return value.strip()
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         if isinstance(value, (dt.datetime, dt.date)):
@@ -423,26 +425,54 @@ def _read_sheet(ws, sheet: spec.Sheet, label: str, rows_out: list[dict],
     if any(c.required and c not in present for c in sheet.columns):
         return
 
+    # Per column once, not per cell: where a finding points, and how to convert.
+    columns = [(idx, col, f"{get_column_letter(idx + 1)}列“{col.header}”", idx in in_yuan, _converter(col))
+               for idx, col in positions.items()]
+    names = [c.name for c in sheet.columns]
     for row_no, values in enumerate(rows, start=2):
-        if values is None or all(_is_blank(v) for v in values):
+        if values is None or _blank_row(values):
             continue
-        record: dict = {c.name: None for c in sheet.columns}
-        for idx, col in positions.items():
-            value = values[idx] if idx < len(values) else None
-            where = f"{get_column_letter(idx + 1)}列“{col.header}”"
-            if _is_blank(value):
+        record: dict = dict.fromkeys(names)
+        width = len(values)
+        for idx, col, where, yuan, conv in columns:
+            value = values[idx] if idx < width else None
+            if value is None or value == "" or (type(value) is str and not value.strip()):
                 if col.required:
                     findings.append(Finding(label, ws.title, row_no, where,
                                             "必填单元格为空", "required cell is empty"))
                 continue
             try:
-                if idx in in_yuan and isinstance(value, (int, float)) and not isinstance(value, bool):
+                if yuan and isinstance(value, (int, float)) and not isinstance(value, bool):
                     value = value / YUAN_PER_WAN
-                record[col.name] = convert(value, col)
+                record[col.name] = conv(value)
             except CellError as err:
                 findings.append(Finding(label, ws.title, row_no, where, err.zh, err.en))
         rows_out.append(record)
         origins_out.append((label, ws.title, row_no))
+
+
+def _converter(column: spec.Column) -> Callable[[object], object]:
+    """convert() for one column, with a shortcut for the common cell of its type."""
+    if column.type == spec.TEXT:
+        return lambda value: value.strip() if type(value) is str else convert(value, column)
+    if column.type == spec.MONEY:
+        def money(value: object) -> object:
+            if type(value) is float and 0 <= value < MAX_AMOUNT:
+                return value
+            return convert(value, column)
+        return money
+    return lambda value: convert(value, column)
+
+
+def _blank_row(values) -> bool:
+    """Every cell empty or only whitespace (cheap for the common case of filled rows)."""
+    for v in values:
+        if v is None or v == "":
+            continue
+        if type(v) is str and not v.strip():
+            continue
+        return False
+    return True
 
 
 def _cross_checks(wb: ParsedWorkbook) -> list[Finding]:

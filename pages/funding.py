@@ -26,8 +26,11 @@ else:
         col.metric(f"{row.fund_source}（{unit}）", fmt.number_in(row.amount, unit),
                    help=f"{fmt.money(row.amount)}，占 {row.amount / total:.1%}", border=True)
 
+    # The stored sums per program × region × source answer every selection but a single project's.
+    sums_of = "v_funding" if filters.project_id else "v_funding_by_region_source"
+
     st.subheader("分地区资金（按来源堆叠）")
-    by_region = ui.summarize("v_funding", filters, by=("region", "fund_source"), sums=("amount",))
+    by_region = ui.summarize(sums_of, filters, by=("region", "fund_source"), sums=("amount",))
     region_totals = by_region.groupby("region")["amount"].sum().sort_values(ascending=False)
     if len(region_totals) > CHART_REGIONS:
         st.caption(f"共 {len(region_totals):,} 个地区，图中为金额最大的 {CHART_REGIONS} 个。")
@@ -37,8 +40,13 @@ else:
     st.subheader("分地区分来源汇总")
     # One row per program × region × source from the database; the pivot is of the rows shown.
     group_by = ("program_name", "region", "fund_source")
-    groups = ui.summarize("v_funding", filters, by=group_by, sums=("amount",), limit=3 * ui.DETAIL_ROWS)
-    n_groups = ui.count_distinct("v_funding", filters, group_by)
+    if filters.project_id:
+        groups = ui.summarize("v_funding", filters, by=group_by, sums=("amount",), limit=3 * ui.DETAIL_ROWS)
+        n_groups = ui.count_distinct("v_funding", filters, group_by)
+    else:
+        groups = ui.read(sums_of, filters, order_by=(*group_by, "year", "program_id"),
+                         limit=3 * ui.DETAIL_ROWS)[[*group_by, "amount"]]
+        n_groups = ui.count(sums_of, filters)
     truncated = len(groups) < n_groups
     if truncated:  # the last program × region may have lost a source to the limit
         last = groups.iloc[-1]
@@ -56,8 +64,8 @@ else:
     money_config = {c: st.column_config.NumberColumn(f"{'合计' if c == 'total' else c}（万元）",
                                                       format="accounting") for c in money_cols}
     ui.show_table(pivot, "v_funding_by_region_source", key="funding_pivot", column_config=money_config,
-                  total=ui.count_distinct("v_funding", filters, group_by[:2]) if truncated else None,
-                  full=lambda: pivot_of(ui.get_store().summarize("v_funding", filters, by=group_by,
+                  total=ui.count_distinct(sums_of, filters, group_by[:2]) if truncated else None,
+                  full=lambda: pivot_of(ui.get_store().summarize(sums_of, filters, by=group_by,
                                                                  sums=("amount",))))
 
     st.subheader("资金构成：资金 → 地区 → 来源")

@@ -66,8 +66,11 @@ st.subheader("项目一览")
 def with_scores(projects):
     """The projects with their computed score and rating (from their own indicators only)."""
     if len(projects) <= ui.DETAIL_ROWS:  # the table on screen: only these projects' rows
-        ids = {"project_id": projects["project_id"].tolist()}
-        indicators, parts = ui.read("v_indicators", where_in=ids), ui.read("v_score_parts", where_in=ids)
+        # the programs too: rows are stored by program, so the database skips the others
+        ids = {"program_id": sorted(set(projects["program_id"])),
+               "project_id": projects["project_id"].tolist()}
+        indicators = ui.read("v_indicators", filters, where_in=ids)
+        parts = ui.read("v_score_parts", filters, where_in=ids)
     else:  # a download of the whole selection
         indicators, parts = ui.read("v_indicators", filters), ui.read("v_score_parts", filters)
     scores = scoring.project_scores(projects, indicators, parts)
