@@ -1,0 +1,60 @@
+"""Figure builders: the numbers a chart draws are the numbers it was given."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib import charts
+
+LIAONING_ALLOCATIONS = pd.DataFrame({
+    "region": ["沈阳市", "抚顺市", "盘锦市", "沈阳市", "抚顺市", "盘锦市"],
+    "fund_source": ["中央补助"] * 3 + ["地方资金"] * 3,
+    "amount": [1500.0, 1500.0, 1500.0, 1511.0, 2001.0, 2481.0],
+})
+
+
+def test_funding_stacked_one_trace_per_source_regions_by_total():
+    fig = charts.funding_stacked(LIAONING_ALLOCATIONS)
+    assert [t.name for t in fig.data] == ["中央补助", "地方资金"]
+    local = fig.data[1]
+    assert dict(zip(local.x, local.y, strict=True)) == {"沈阳市": 1511.0, "抚顺市": 2001.0, "盘锦市": 2481.0}
+    assert fig.layout.barmode == "stack"
+    assert list(fig.layout.xaxis.categoryarray) == ["盘锦市", "抚顺市", "沈阳市"]  # 3981, 3501, 3011
+    assert fig.layout.yaxis.tickformat == ",.0f"  # 万元 with separators, not "3k"
+
+
+def test_funding_sunburst_parents_sum_their_children():
+    frame = LIAONING_ALLOCATIONS.assign(program_name="危化品安全治理转移支付")
+    trace = charts.funding_sunburst(frame).data[0]
+    values = dict(zip(trace.ids, trace.values, strict=True))
+    root = "危化品安全治理转移支付"
+    assert values[root] == pytest.approx(10493.0)
+    assert values[charts.SUNBURST_SEP.join([root, "沈阳市"])] == pytest.approx(3011.0)
+    assert values[charts.SUNBURST_SEP.join([root, "沈阳市", "地方资金"])] == pytest.approx(1511.0)
+    for sector, parent in zip(trace.ids, trace.parents, strict=True):
+        children = [v for i, p, v in zip(trace.ids, trace.parents, trace.values, strict=True) if p == sector]
+        if children:
+            assert sum(children) == pytest.approx(values[sector])
+        assert parent == "" or parent in values
+    assert trace.branchvalues == "total"
+
+
+def test_gauge_colour_follows_the_band_of_the_elapsed_year():
+    assert charts.execution_gauge(0.5, 1.0, "x").data[0].gauge.bar.color == charts.BAND_COLORS["red"]
+    assert charts.execution_gauge(0.7, 1.0, "x").data[0].gauge.bar.color == charts.BAND_COLORS["yellow"]
+    # half a year gone: 50% executed is on track
+    half = charts.execution_gauge(0.5, 0.5, "x").data[0].gauge
+    assert half.bar.color == charts.BAND_COLORS["green"] and half.threshold.value == 50
+
+
+def test_ranking_and_status_bars_draw_given_counts():
+    ranking = charts.execution_ranking(pd.DataFrame({
+        "label": ["甲", "乙"], "execution_rate": [0.9465, 0.4], "band": ["green", "red"]}))
+    assert list(ranking.data[0].y) == ["甲", "乙"] and list(ranking.data[0].x) == pytest.approx([94.65, 40.0])
+    bars = charts.indicator_status_bars(pd.DataFrame({
+        "level1": ["产出指标", "产出指标", "效益指标"], "status": ["not_met", "met", "met"], "n": [1, 5, 2]}))
+    assert [t.name for t in bars.data] == ["达标", "未达标"]  # met first, whatever the input order
+    by_status = {t.name: dict(zip(t.y, t.x, strict=True)) for t in bars.data}
+    assert by_status["达标"] == {"产出指标": 5, "效益指标": 2}
+    assert by_status["未达标"] == {"产出指标": 1}
