@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib import export
+from lib import export, scoring
 from lib.access import LOCAL_ANALYST, ROLE_LABELS, Actor
 from lib.auth import AuthConfigError, authenticate, load_users
 from lib.filters import Filters
@@ -197,6 +197,32 @@ def read_all(relation: str, filters: Filters | None = None, order_by: tuple[str,
              where_in: dict[str, list] | None = None) -> pd.DataFrame:
     """Every row of a selection, uncached: for a download someone clicked, never for drawing."""
     return get_store().read(relation, filters, order_by=list(order_by) or None, where_in=where_in)
+
+
+def with_project_scores(projects: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The projects (rows of v_projects in the selection) with computed score and rating from
+    their own indicators and score parts. A table's worth is kept per dataset version, selection
+    and project list, so a rerun (a click on a download button) does not score it again; a
+    download of the whole selection is scored once, uncached."""
+    if len(projects) > DETAIL_ROWS:
+        return _scored(projects, read_all("v_indicators", filters), read_all("v_score_parts", filters))
+    return _cached_scores(dataset_version(), filters.key(), tuple(projects["project_id"]), projects).copy()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _cached_scores(version: int, filters_key: tuple, project_ids: tuple,
+                   _projects: pd.DataFrame) -> pd.DataFrame:
+    del version  # _projects is fixed by the other arguments, so it need not be hashed
+    filters = Filters(*filters_key)
+    # the programs too: rows are stored by program, so the database skips the others
+    ids = {"program_id": sorted(set(_projects["program_id"])), "project_id": list(project_ids)}
+    return _scored(_projects, read("v_indicators", filters, where_in=ids),
+                   read("v_score_parts", filters, where_in=ids))
+
+
+def _scored(projects: pd.DataFrame, indicators: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
+    scores = scoring.project_scores(projects, indicators, parts)
+    return projects.merge(scores.drop(columns="execution_points"), on="project_id", how="left")
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

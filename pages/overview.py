@@ -63,23 +63,9 @@ with right:
 st.subheader("项目一览")
 
 
-def with_scores(projects):
-    """The projects with their computed score and rating (from their own indicators only)."""
-    if len(projects) <= ui.DETAIL_ROWS:  # the table on screen: only these projects' rows
-        # the programs too: rows are stored by program, so the database skips the others
-        ids = {"program_id": sorted(set(projects["program_id"])),
-               "project_id": projects["project_id"].tolist()}
-        indicators = ui.read("v_indicators", filters, where_in=ids)
-        parts = ui.read("v_score_parts", filters, where_in=ids)
-    else:  # a download of the whole selection
-        indicators, parts = ui.read("v_indicators", filters), ui.read("v_score_parts", filters)
-    scores = scoring.project_scores(projects, indicators, parts)
-    return projects.merge(scores.drop(columns="execution_points"), on="project_id", how="left")
-
-
 projects = ui.show_rows(
     "v_projects", filters, "v_projects", key="overview_projects", order_by=("program_id", "project_id"),
-    prepare=with_scores,
+    prepare=lambda rows: ui.with_project_scores(rows, filters),
     columns=["project_name", "budget", "appropriation", "executed", "execution_rate",
              "stated_execution_rate", "stated_score", "computed_score", "stated_rating", "rating_of_stated",
              "computed_rating"],

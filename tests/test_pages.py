@@ -194,3 +194,16 @@ def test_long_tables_list_their_first_rows_and_say_how_many(monkeypatch):
     assert any("共 9 行，表中列出前 4 行；下载的文件包含全部 9 行" in c.value for c in at.caption)
     at = run_page("indicators", program=LANZHOU)
     assert any("共" in c.value and "表中列出前" in c.value for c in at.caption)
+
+
+def test_overview_computed_score_beside_the_stated_one():
+    at = run_page("overview", program=LANZHOU)
+    projects = frame_with(at, "computed_score").set_index("project_name")
+    archive = projects.loc["档案整理专项"]
+    # 84 from its 一级指标 scores as stated + 10 points × execution rate 15.1435 / 16
+    assert archive["computed_score"] == pytest.approx(84 + 10 * 15.14353 / 16, abs=1e-4)
+    assert archive["stated_score"] == 94 and archive["computed_rating"] == "优"
+    assert projects.loc["安全生产监督执法专项经费", "computed_rating"] == "良"
+    at.run()  # a rerun (as after a click) shows the same, from the cache
+    assert frame_with(at, "computed_score").set_index("project_name").loc["档案整理专项", "computed_score"] \
+        == pytest.approx(archive["computed_score"])
