@@ -99,7 +99,10 @@ def emit(event: str, **data) -> None:
 
 
 def maxrss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    """This process's peak RSS since it started: VmHWM. Not getrusage's ru_maxrss, which Linux
+    keeps across execve, so a child forked from this script after it generated a 10M dataset
+    would report the generator's peak as its own."""
+    return _proc_status("self", "VmHWM:") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _proc_status(pid: int | str, key: str) -> int | None:
