@@ -12,6 +12,7 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+import math
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -463,9 +464,7 @@ class Store:
             cur.execute("INSERT INTO version_programs SELECT ?, program_id, state_version "
                         f"FROM version_programs WHERE version_id = ?{keep}",
                         [version_id, previous, *program_ids])
-            for program_id in program_ids:
-                cur.execute("INSERT INTO version_programs VALUES (?, ?, ?)",
-                            [version_id, program_id, version_id])
+            _insert_version_programs(cur, [(version_id, p, version_id) for p in program_ids])
             _refresh_derived(cur, program_ids)
             counts = self._record_version(cur, version_id, user, "import", files, program_ids,
                                           restored=None, sources_version=version_id)
@@ -504,9 +503,7 @@ class Store:
             cols = ", ".join(self.columns("sources"))
             cur.execute(f"INSERT INTO sources ({cols}) SELECT {cols} FROM archive_sources "
                         "WHERE state_version = ?", [target[0]])
-            for program_id, state in sorted(wanted.items()):
-                cur.execute("INSERT INTO version_programs VALUES (?, ?, ?)",
-                            [version_id, program_id, state])
+            _insert_version_programs(cur, [(version_id, p, state) for p, state in sorted(wanted.items())])
             _refresh_derived(cur, changed)
             counts = self._record_version(cur, version_id, actor.name, "rollback", [], changed,
                                           restored=target_version, sources_version=target[0])
@@ -617,6 +614,15 @@ def _refresh_derived(cur, program_ids: list[str] | None) -> None:
     cur.execute(f"INSERT INTO region_options (program_id, region) {union}", params * len(_REGION_SOURCES))
 
 
+def _insert_version_programs(cur, rows: list[tuple[int, str, int]]) -> None:
+    """(version, program, state version) rows, several per statement: one statement per program
+    costs more than the rest of a large import's bookkeeping."""
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        cur.execute("INSERT INTO version_programs VALUES " + ", ".join("(?, ?, ?)" for _ in chunk),
+                    [value for row in chunk for value in row])
+
+
 def _marks(values: list) -> str:
     return ", ".join("?" for _ in values)
 
@@ -632,14 +638,29 @@ def _actor(user: str | Actor | None) -> Actor:
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    sheet = spec.SHEETS_BY_TABLE[table]
-    columns = [c.name for c in sheet.columns]
+    """The parsed rows of one table as columns of Python objects: None stays NULL and dates stay
+    dates for DuckDB (the converted cells are never NaN)."""
+    columns = [c.name for c in spec.SHEETS_BY_TABLE[table].columns]
+    data = {name: [row.get(name) for row in rows] for name in columns}
     if table == "indicators":
-        rows = [row | derive_indicator(row) for row in rows]
-        columns += list(INDICATOR_DERIVED)
-    frame = pd.DataFrame(rows, columns=columns)
-    # Object columns keep None as NULL and Python dates as dates for DuckDB.
-    return frame.astype(object).where(frame.notna(), None)
+        data.update(zip(INDICATOR_DERIVED, _derived_columns(rows), strict=True))
+    return pd.DataFrame(data, columns=list(data), dtype=object)
+
+
+def _derived_columns(rows: list[dict]) -> list[list]:
+    """INDICATOR_DERIVED for each indicator row, as columns; computed once per distinct
+    (target, actual, 二级, 三级), which is all derive_indicator reads."""
+    known: dict[tuple, tuple] = {}
+    out = []
+    for row in rows:
+        key = (row.get("target"), row.get("actual"), row.get("level2"), row.get("level3"))
+        values = known.get(key)
+        if values is None:
+            derived = derive_indicator(row)
+            values = known[key] = tuple(None if isinstance(v, float) and math.isnan(v) else v
+                                        for v in (derived[name] for name in INDICATOR_DERIVED))
+        out.append(values)
+    return [list(column) for column in zip(*out, strict=True)] if out else [[] for _ in INDICATOR_DERIVED]
 
 
 def derive_indicator(row: dict) -> dict:

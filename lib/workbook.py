@@ -455,12 +455,35 @@ def _converter(column: spec.Column) -> Callable[[object], object]:
     """convert() for one column, with a shortcut for the common cell of its type."""
     if column.type == spec.TEXT:
         return lambda value: value.strip() if type(value) is str else convert(value, column)
-    if column.type == spec.MONEY:
-        def money(value: object) -> object:
-            if type(value) is float and 0 <= value < MAX_AMOUNT:
-                return value
+    # The shortcuts return exactly what convert() returns for the same cell; anything else
+    # (text numbers, out-of-range values, booleans) goes through convert() and its messages.
+    # (low, high, whether high itself is allowed), as convert() checks them
+    numeric_range = {spec.MONEY: (0, MAX_AMOUNT, False), spec.NUMBER: (0, math.inf, False),
+                     spec.SCORE: (0, 100, True), spec.RATE: (0, 2, True), spec.SHARE: (0, 1, True)
+                     }.get(column.type)
+    if numeric_range is not None:
+        low, high, closed = numeric_range
+
+        def number(value: object) -> object:
+            if type(value) is float or type(value) is int:
+                number = float(value)
+                if low <= number < high or (closed and number == high):
+                    return number
             return convert(value, column)
-        return money
+        return number
+    if column.type == spec.INT:
+        def whole(value: object) -> object:
+            if type(value) is int:
+                return value
+            if type(value) is float and value.is_integer():
+                return int(value)
+            return convert(value, column)
+        return whole
+    if column.type in (spec.RATING, spec.CHOICE):
+        choices = frozenset(column.choices)
+        return lambda value: value if type(value) is str and value in choices else convert(value, column)
+    if column.type == spec.DATE:
+        return lambda value: value.date() if type(value) is dt.datetime else convert(value, column)
     return lambda value: convert(value, column)
 
 

@@ -10,6 +10,8 @@ import openpyxl
 import pytest
 from conftest import HEADERS, SHEET_NAMES, letter_of, make_workbook
 
+from lib import workbook
+from lib import workbook_spec as spec
 from lib.workbook import Finding, read_workbook, read_workbooks
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -402,3 +404,25 @@ def test_project_belonging_to_another_program(tmp_path, minimal_tables):
     assert (f.sheet, f.row) == ("绩效指标", 4)
     assert "项目编号" in f.column
     assert "属于“P2”" in f.problem and "不属于“P1”" in f.problem
+
+
+CELL_VALUES = [0, 1, 7, -1, 0.0, 0.5, 1.0, 1.5, 2.0, 2.0000001, 99.5, 100, 100.0, 100.5, -0.0, 1e12, 1e15,
+               float("nan"), float("inf"), float("-inf"), True, False, "94.65%", "1,500", " 优 ", "优", "良",
+               "转移支付", "abc", "", dt.datetime(2023, 12, 31, 0, 0), dt.date(2023, 12, 31), "2023-12-31"]
+
+
+@pytest.mark.parametrize("column", sorted({(c.type, c.choices): c for s in spec.SHEETS for c in s.columns}.values(),
+                                          key=lambda c: (c.type, c.name)), ids=lambda c: f"{c.type}-{c.name}")
+def test_fast_cell_conversion_is_the_same_as_convert(column):
+    # The per-column shortcuts of the import must give what convert() gives, or its error.
+    fast = workbook._converter(column)
+    for value in CELL_VALUES:
+        try:
+            expected = ("ok", workbook.convert(value, column))
+        except workbook.CellError as err:
+            expected = ("error", err.zh)
+        try:
+            got = ("ok", fast(value))
+        except workbook.CellError as err:
+            got = ("error", err.zh)
+        assert got == expected and type(got[1]) is type(expected[1]), (column.name, value)
