@@ -893,7 +893,7 @@ def report(results: dict) -> str:
             ["  load (Store._apply: frames, insert, archive, derived tables, version)",
              fmt_s(imp["parts"]["load"]),
              fmt_ratio(imp["parts"]["load"] / imp["calamine_raw_s"]), ""],
-            ["    of which _frame (derive_indicator per row, astype)", fmt_s(imp["parts"]["frames_derive"]),
+            ["    of which _frame (rows to columns, notation parsed)", fmt_s(imp["parts"]["frames_derive"]),
              "", ""],
             ["raw: python-calamine, every sheet to Python lists", fmt_s(imp["calamine_raw_s"]), "1.00×", ""],
         ]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib import export, scoring
+from lib import checks, export, scoring
 from lib.access import LOCAL_ANALYST, ROLE_LABELS, Actor
 from lib.auth import AuthConfigError, authenticate, load_users
 from lib.filters import Filters
@@ -223,6 +223,20 @@ def _cached_scores(version: int, filters_key: tuple, project_ids: tuple,
 def _scored(projects: pd.DataFrame, indicators: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
     scores = scoring.project_scores(projects, indicators, parts)
     return projects.merge(scores.drop(columns="execution_points"), on="project_id", how="left")
+
+
+def audit_findings(scope: Filters) -> pd.DataFrame:
+    """Every audit finding of the records in ``scope`` (a year / program selection: the checks
+    recompute whole programs), kept per dataset version so that choosing rules or severities on
+    the 核查 page does not run the audit again."""
+    return _cached_audit(dataset_version(), scope.key()).copy()
+
+
+@st.cache_data(max_entries=32, show_spinner="正在核查…")
+def _cached_audit(version: int, scope_key: tuple) -> pd.DataFrame:
+    del version
+    scope = Filters(*scope_key)
+    return checks.findings_frame(checks.run_audit(checks.read_inputs(lambda name: read(name, scope))))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -21,8 +21,7 @@ if in_scope > AUDIT_MAX_ROWS:
     st.info(f"当前范围有 {in_scope:,} 条绩效指标，超过页面核查上限 {AUDIT_MAX_ROWS:,} 条："
             "请在左侧选择年度和资金/部门，或在命令行运行 python -m lib.cli check 核查全部数据。")
     st.stop()
-findings = checks.filter_findings(
-    checks.findings_frame(checks.run_audit(checks.read_inputs(lambda name: ui.read(name, scope)))), filters)
+findings = checks.filter_findings(ui.audit_findings(scope), filters)
 counts = checks.summary(findings)
 
 cards = st.columns(1 + len(AUDIT_SEVERITIES))
