@@ -128,6 +128,11 @@ def _export(args) -> int:
             return 0
         args.out.write_bytes(data)
     else:
+        if len(frame) > export.XLSX_MAX_ROWS:
+            print(f"{len(frame):,} 行超过 Excel 单表上限 {export.XLSX_MAX_ROWS:,} 行：请用 --format csv，"
+                  "或用 --where 缩小范围 (too many rows for one Excel sheet: use csv or narrow with --where)",
+                  file=sys.stderr)
+            return 1
         out = args.out or Path(export.file_name(args.name, "xlsx"))
         out.write_bytes(export.to_xlsx_bytes(frame, args.name, meta))
         args.out = out

@@ -186,3 +186,20 @@ def test_file_name_has_title_name_timestamp_and_extension():
 def test_file_name_defaults_to_now():
     name = export.file_name("v_projects", "csv")
     assert re.fullmatch(r"项目一览_v_projects_\d{8}-\d{4}\.csv", name)
+
+
+def test_xlsx_refuses_more_rows_than_an_excel_sheet_holds(frame, monkeypatch):
+    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 2)
+    with pytest.raises(ValueError, match="超过 Excel 单表上限"):
+        export.to_xlsx_bytes(frame, "v_projects")  # 3 rows
+
+
+def test_xlsx_of_many_rows_streams_with_formats_on_every_row():
+    rows = 20_000
+    frame = pd.DataFrame({"project_name": [f"项目{i}" for i in range(rows)], "budget": [i * 1.5 for i in range(rows)],
+                          "execution_rate": [0.5] * rows})
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(frame, "v_projects")), read_only=True)
+    ws = book["项目一览"]
+    last = list(ws.iter_rows(min_row=rows + 1, max_row=rows + 1))[0]
+    assert [c.value for c in last] == [f"项目{rows - 1}", (rows - 1) * 1.5, 0.5]
+    assert last[1].number_format == "#,##0.00" and last[2].number_format == "0.00%"

@@ -207,3 +207,20 @@ def test_overview_computed_score_beside_the_stated_one():
     at.run()  # a rerun (as after a click) shows the same, from the cache
     assert frame_with(at, "computed_score").set_index("project_name").loc["档案整理专项", "computed_score"] \
         == pytest.approx(archive["computed_score"])
+
+
+def test_selections_too_long_to_download_point_to_csv_or_the_command_line(monkeypatch):
+    import lib.ui
+
+    monkeypatch.setattr(lib.ui, "XLSX_DOWNLOAD_MAX_ROWS", 5)
+    at = run_page("overview", program=LANZHOU)  # 9 projects: too many for Excel, fine as csv
+    buttons = {b.proto.label: b.proto.disabled for b in at.get("download_button")}
+    assert buttons["⬇ 下载 CSV"] is False and buttons["⬇ 下载 Excel"] is True
+    assert any("9 行超过 Excel 下载上限 5 行：可下载 CSV" in c.value for c in at.caption)
+
+    monkeypatch.setattr(lib.ui, "CSV_DOWNLOAD_MAX_ROWS", 8)
+    at = run_page("overview", program=LANZHOU)
+    project_buttons = [b.proto for b in at.get("download_button") if "overview_projects" in b.proto.id]
+    assert project_buttons and all(b.disabled for b in project_buttons)
+    assert any("python -m lib.cli export v_projects --where program_id=LZ2022-YJJ --format csv" in c.value
+               for c in at.caption)
