@@ -39,6 +39,11 @@ class TableDiff:
 
 def normalize(value: object) -> object:
     """A comparable form of a cell: None for missing, floats rounded to storage precision."""
+    kind = type(value)  # the common cells first: a preview normalizes every cell of both sides
+    if kind is str:
+        return value
+    if kind is float:
+        return None if math.isnan(value) else round(value, 6)
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -58,9 +63,10 @@ def normalize(value: object) -> object:
 
 def _keyed(frame: pd.DataFrame, key: list[str], columns: list[str]) -> dict[tuple, dict]:
     out: dict[tuple, dict] = {}
-    for record in frame[columns].to_dict("records"):
-        norm = {c: normalize(record[c]) for c in columns}
-        out[tuple(norm[k] for k in key)] = norm
+    key_at = [columns.index(k) for k in key]
+    for values in zip(*(frame[c].tolist() for c in columns), strict=True):
+        norm = [normalize(v) for v in values]
+        out[tuple(norm[i] for i in key_at)] = dict(zip(columns, norm, strict=True))
     return out
 
 
