@@ -377,7 +377,8 @@ class Store:
         return parsed
 
     def import_files(self, sources: list[tuple[str, str | Path | bytes]],
-                     user: str | Actor | None = None) -> ImportResult:
+                     user: str | Actor | None = None,
+                     validated: ParsedWorkbook | None = None) -> ImportResult:
         """Validate and import workbooks in one transaction, as a new dataset version.
 
         Every program in the files replaces all stored records of the same program id (its
@@ -388,13 +389,21 @@ class Store:
             sources: (file label, path or bytes) pairs.
             user: the Actor importing (must be an analyst); a plain name means a trusted local
                 caller (command line, tests) acting as analyst.
+            validated: what ``validate(sources)`` returned for these same files (the upload page
+                has it from its preview): the files are not read again, but the checks against
+                the stored data run again, since another import may have landed since.
         Raises:
             PermissionDenied: the actor may not upload.
             ImportRejected: with the findings, when any file has a problem. Nothing is written.
         """
         actor = _actor(user)
         require(actor, "upload")
-        parsed = self.validate(sources)
+        if validated is None:
+            parsed = self.validate(sources)
+        else:
+            parsed = validated
+            if not parsed.findings:
+                parsed = ParsedWorkbook(parsed.tables, self._conflicts(parsed), parsed.origins)
         if parsed.findings:
             raise ImportRejected(parsed.findings)
         files = [(label, _sha256(src)) for label, src in sources]

@@ -36,7 +36,9 @@ with tab_upload:
             sources = [(f.name, f.getvalue()) for f in files]
             files_key = tuple((name, hashlib.sha256(data).hexdigest()) for name, data in sources)
             check = st.session_state.get(KEY_CHECK)
-            if check is None or check[0] != (files_key, store.version_id()):
+            # a new preview in this run: a click on 确认提交 must not commit what was not shown
+            previewed_now = check is None or check[0] != (files_key, store.version_id())
+            if previewed_now:
                 with st.status("正在读取与校验…", expanded=True) as status:
                     bar = st.progress(0.0)
 
@@ -85,9 +87,12 @@ with tab_upload:
                                         lambda c: COLUMN_LABELS.get(c, c)))
                                 st.markdown(f"**{label}**")
                                 st.dataframe(frame.rename(columns=COLUMN_LABELS), hide_index=True)
-                if st.button("确认提交", type="primary", key="commit_upload"):
+                clicked = st.button("确认提交", type="primary", key="commit_upload")
+                if clicked and previewed_now:
+                    st.warning("预览之后数据已有新的版本，上面的变更已按最新数据重新计算：请核对后再次提交。")
+                elif clicked:
                     try:
-                        result = store.import_files(sources, user=actor)
+                        result = store.import_files(sources, user=actor, validated=parsed)
                     except (ImportRejected, PermissionDenied) as exc:
                         st.error(str(exc))
                     else:

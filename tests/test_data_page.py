@@ -179,3 +179,26 @@ def test_analyst_can_upload(users_file):
     assert any("当前数据版本 v2" in s.value for s in at.success)
     versions = frame_with(run("data", at), "restored_version")
     assert versions.iloc[0]["user_name"] == "分析员"
+
+
+def test_commit_after_someone_else_committed_shows_the_new_preview_first(app_env):
+    from lib.store import Store
+
+    at = run("data")
+    at.get("file_uploader")[0].upload("lanzhou_v2.xlsx", lanzhou_with(17)).run()
+    # another analyst commits while this preview is on screen (old → new was 16 → 17)
+    other = Store(app_env)
+    try:
+        other.import_files([("other.xlsx", lanzhou_with(19))], user="李四")
+    finally:
+        other.close()
+    st.cache_resource.clear()  # the app's Store reopens the file, as another server process would
+    at.button(key="commit_upload").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("预览之后数据已有新的版本" in w.value for w in at.warning)
+    assert not any("当前数据版本" in s.value for s in at.success)  # nothing committed on that click
+    change = next(d.value for d in at.dataframe if "原值" in d.value.columns).iloc[0]
+    assert (change["原值"], change["新值"]) == (19.0, 17.0)  # the preview against the new data
+    at.button(key="commit_upload").click().run()
+    assert any("当前数据版本 v3" in s.value for s in at.success)
+    assert archive_budget(at) == 17

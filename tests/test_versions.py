@@ -172,3 +172,17 @@ def test_rejected_import_leaves_versions_and_archive_unchanged(v1, tmp_path, min
         v1.import_files([("bad.xlsx", make_workbook(tmp_path, tables, name="bad.xlsx"))], user=ANALYST_ACTOR)
     assert v1.content_checksum() == before
     assert v1.version_id() == 1
+
+
+def test_import_of_a_validated_upload_checks_the_stored_data_again(tmp_db, tmp_path, minimal_tables):
+    # validated on screen, then another program took one of its project ids before the commit
+    first = make_workbook(tmp_path, minimal_tables(program_id="P1"), name="p1.xlsx")
+    parsed = tmp_db.validate([("p1.xlsx", first)])
+    assert parsed.ok
+    other = make_workbook(tmp_path, minimal_tables(program_id="P2"), name="p2.xlsx")  # projects PJ1, PJ2
+    tmp_db.import_files([("p2.xlsx", other)], user="李四")
+    before = tmp_db.content_checksum()
+    with pytest.raises(ImportRejected) as rejected:
+        tmp_db.import_files([("p1.xlsx", first)], user="张三", validated=parsed)
+    assert any("已属于库中的“P2”" in f.problem for f in rejected.value.findings)
+    assert tmp_db.content_checksum() == before
