@@ -5,6 +5,10 @@ says so on screen. Passwords are stored as PBKDF2-HMAC-SHA256 hashes (Python's h
 recommended 600,000 iterations) and compared in constant time. Make a hash with
 ``python -m lib.cli hash-password``.
 
+Guessing is slowed down: after MAX_FAILURES wrong passwords for one user name within
+FAILURE_WINDOW, that name is locked for LOCKOUT (per server process: replicas each count their
+own). A signed-in session ends after IDLE_TIMEOUT without a page run.
+
 Config (``$JIXIAO_USERS``, default ``config/users.toml``)::
 
     [users.zhangsan]
@@ -18,9 +22,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import os
 import secrets
+import threading
+import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +37,10 @@ from lib.access import ROLES, Actor
 ROOT = Path(__file__).resolve().parents[1]
 ITERATIONS = 600_000
 SCHEME = "pbkdf2_sha256"
+MAX_FAILURES = 5
+FAILURE_WINDOW = 15 * 60  # seconds
+LOCKOUT = 15 * 60
+IDLE_TIMEOUT = 60 * 60
 
 
 class AuthConfigError(ValueError):
@@ -105,3 +117,65 @@ def authenticate(users: dict[str, User], username: str, password: str) -> User |
         verify_password(password, hash_password("x", iterations=ITERATIONS, salt=b"0" * 16))
         return None
     return user if verify_password(password, user.password_hash) else None
+
+
+class LoginThrottle:
+    """Wrong passwords per user name; a name with MAX_FAILURES of them inside FAILURE_WINDOW is
+    refused for LOCKOUT seconds, right password or not. Thread-safe (one per server process)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, max_failures: int = MAX_FAILURES,
+                 window: float = FAILURE_WINDOW, lockout: float = LOCKOUT):
+        self._clock, self._max, self._window, self._lockout = clock, max_failures, window, lockout
+        self._failures: dict[str, list[float]] = {}
+        self._locked_until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _name(username: str) -> str:
+        return username.strip().casefold()
+
+    def locked_for(self, username: str) -> float:
+        """Seconds until the name may try again (0 when it may now)."""
+        with self._lock:
+            return max(0.0, self._locked_until.get(self._name(username), 0.0) - self._clock())
+
+    def failed(self, username: str) -> None:
+        name, now = self._name(username), self._clock()
+        with self._lock:
+            recent = [t for t in self._failures.get(name, []) if now - t < self._window] + [now]
+            if len(recent) >= self._max:
+                self._locked_until[name] = now + self._lockout
+                recent = []
+            self._failures[name] = recent
+            if len(self._failures) > 10_000:  # names tried at random must not fill the memory
+                self._failures = {n: ts for n, ts in self._failures.items()
+                                  if ts and now - ts[-1] < self._window}
+                self._locked_until = {n: t for n, t in self._locked_until.items() if t > now}
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(self._name(username), None)
+
+
+def sign_in(users: dict[str, User], throttle: LoginThrottle, username: str,
+            password: str) -> tuple[User | None, str | None]:
+    """(user, None) on success, else (None, the message to show): wrong name or password, or a
+    lockout, which names the minutes left and is checked before the password."""
+    wait = throttle.locked_for(username)
+    if wait > 0:
+        return None, f"该用户连续输错密码，已暂时锁定，请 {math.ceil(wait / 60)} 分钟后再试。"
+    user = authenticate(users, username, password)
+    if user is None:
+        throttle.failed(username)
+        wait = throttle.locked_for(username)
+        if wait > 0:
+            return None, (f"用户名或密码错误；连续输错 {MAX_FAILURES} 次，"
+                          f"该用户已锁定 {math.ceil(wait / 60)} 分钟。")
+        return None, "用户名或密码错误。"
+    throttle.succeeded(username)
+    return user, None
+
+
+def session_expired(last_seen: float | None, now: float, idle_timeout: float = IDLE_TIMEOUT) -> bool:
+    """Whether a signed-in session last active at ``last_seen`` has been idle too long."""
+    return last_seen is not None and now - last_seen > idle_timeout

@@ -202,3 +202,27 @@ def test_commit_after_someone_else_committed_shows_the_new_preview_first(app_env
     at.button(key="commit_upload").click().run()
     assert any("当前数据版本 v3" in s.value for s in at.success)
     assert archive_budget(at) == 17
+
+
+def test_repeated_wrong_passwords_lock_the_name_even_for_the_right_one(users_file):
+    for _ in range(5):
+        at = login("leader", "wrong")
+    assert any("已锁定 15 分钟" in e.value for e in at.error)
+    at = login("leader", "view-pass")  # a new tab, same server: still locked
+    assert any("已暂时锁定" in e.value for e in at.error)
+    assert at.title[0].value == "登录 · 绩效看板" and not at.metric
+    at = login("analyst", "analyst-pass")  # other names are not affected
+    assert at.metric
+
+
+def test_an_idle_session_signs_out(users_file):
+    import time
+
+    from lib import auth, ui
+
+    at = login("leader", "view-pass")
+    assert at.metric
+    at.session_state[ui.KEY_LAST_SEEN] = time.time() - auth.IDLE_TIMEOUT - 1
+    at.run()
+    assert at.title[0].value == "登录 · 绩效看板" and not at.metric
+    assert any("已自动退出" in i.value for i in at.info)
