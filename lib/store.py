@@ -14,10 +14,12 @@ import hashlib
 import json
 import math
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -37,6 +39,8 @@ SCHEMA_SHA256 = hashlib.sha256(SCHEMA_SQL.encode()).hexdigest()
 # In refresh order: funding_by_region_source sums v_funding (mat_funding, refreshed just before).
 MATERIALIZED = ("funding", "funding_by_region_source", "execution", "projects", "indicators", "progress",
                 "stated_figures", "spending_items", "score_parts", "objectives")
+# Ids the official forms derive for a department's budget (lib.forms.program_id_for)
+FORM_DEPARTMENT_PROGRAM = re.compile(r"ZP\d{4}-[0-9a-f]{6}")
 DATA_DIR = ROOT / "data"
 # The shipped default dataset, one workbook per source report.
 SEED_WORKBOOKS = ("liaoning_2023_hazchem.xlsx", "lanzhou_2022_emergency.xlsx")
@@ -374,7 +378,44 @@ class Store:
         """
         parsed = read_workbooks(sources, on_file=on_file)
         parsed.findings.extend(self._conflicts(parsed))
+        if not parsed.findings:
+            self._keep_other_projects(parsed)
         return parsed
+
+    def _keep_other_projects(self, parsed: ParsedWorkbook) -> None:
+        """Official 项目支出 forms update their own projects only. A department's program (its id
+        derived from the forms, ZP<year>-…) is still replaced as a whole, so the stored records of
+        its projects that are not in the upload are added to it unchanged, and so are its
+        department-wide records (部门整体 figures, indicators, objectives) when no 部门整体支出
+        form came with it. Dataset workbooks are not touched: they hold whole programs."""
+        programs = sorted({r["program_id"] for r in parsed.tables["programs"]
+                           if FORM_DEPARTMENT_PROGRAM.fullmatch(r["program_id"])})
+        if not programs:
+            return
+        stored = {r[0] for r in self._fetch("programs", ["program_id"], programs)[1]}
+        for program_id in (p for p in programs if p in stored):
+            uploaded = {r["project_id"] for r in parsed.tables["projects"] if r["program_id"] == program_id}
+            department_wide = any(r["program_id"] == program_id and r.get("project_id") is None
+                                  for table in TABLES[3:] for r in parsed.tables[table])
+            for table in TABLES[2:]:
+                columns = [c.name for c in spec.SHEETS_BY_TABLE[table].columns]
+                names, rows = self._fetch(table, columns, [program_id])
+                for values in rows:
+                    record = {name: _python(value) for name, value in zip(names, values, strict=True)}
+                    project_id = record.get("project_id")
+                    if (project_id not in uploaded) if project_id is not None else not department_wide:
+                        parsed.tables[table].append(record)
+                        parsed.origins[table].append(("（库中已有）", spec.SHEETS_BY_TABLE[table].name, 0))
+
+    def _fetch(self, table: str, columns: list[str], program_ids: list[str]) -> tuple[list[str], list[tuple]]:
+        """(column names, rows as Python values) of a table's rows of these programs."""
+        cur = self.cursor()
+        try:
+            where = f"program_id IN ({_marks(program_ids)})"
+            cur.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {where}", program_ids)
+            return [d[0] for d in cur.description], cur.fetchall()
+        finally:
+            cur.close()
 
     def import_files(self, sources: list[tuple[str, str | Path | bytes]],
                      user: str | Actor | None = None,
@@ -630,6 +671,11 @@ def _insert_version_programs(cur, rows: list[tuple[int, str, int]]) -> None:
         chunk = rows[start:start + 500]
         cur.execute("INSERT INTO version_programs VALUES " + ", ".join("(?, ?, ?)" for _ in chunk),
                     [value for row in chunk for value in row])
+
+
+def _python(value: object) -> object:
+    """A stored value as the workbook reader gives it (DECIMAL money as float)."""
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _marks(values: list) -> str:

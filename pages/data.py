@@ -29,6 +29,7 @@ with tab_upload:
             "上传一个或多个数据工作簿（.xlsx）。**先校验、再预览、确认后才写入。** "
             "工作簿中每个“资金/部门编号”对应的**全部记录**（项目、资金分配、执行进度、指标、目标、"
             "声明数等）将被整体替换；工作簿中没有的资金/部门保持不变；同编号的来源记录被替换。"
+            "官方项目支出自评表只更新表中的项目，同一部门的其他项目及部门整体数据保持不变。"
             "每次提交都生成一个新的数据版本，可随时回滚。")
         files = st.file_uploader("选择工作簿", type=["xlsx"], accept_multiple_files=True,
                                  key=f"uploader_{st.session_state.get(KEY_UPLOADER, 0)}")

@@ -697,3 +697,43 @@ def test_minimal_dataset_is_not_mistaken_for_a_form(tmp_path):
     path = make_workbook(tmp_path, minimal_dataset())
     parsed = read_workbooks([(path.name, path)])
     assert parsed.ok and parsed.tables["programs"][0]["program_id"] == "P1"
+
+
+def test_a_project_form_updates_its_project_and_keeps_the_department_s_others(tmp_db, tmp_path):
+    book = openpyxl.Workbook()
+    plain_project_sheet(book.active, "档案整理专项", 16, 15.14353, 94, "优")
+    plain_project_sheet(book.create_sheet("执法经费"), "安全生产监督执法专项经费", 100, 90.43, 88, "良")
+    department_sheet(book.create_sheet("部门整体"))
+    path = tmp_path / "全部.xlsx"
+    tmp_db.import_files([(path.name, save(book, path))], user="tester")
+    counts = tmp_db.row_counts()
+
+    book = openpyxl.Workbook()  # later: only the archive project's form, with a new 全年执行数
+    plain_project_sheet(book.active, "档案整理专项", 16, 16, 96, "优")
+    path = tmp_path / "档案整理.xlsx"
+    source = [(path.name, save(book, path))]
+    parsed = tmp_db.validate(source)
+    preview = tmp_db.preview(parsed)
+    assert all(d.removed.empty for d in preview.values())  # nothing of the other forms goes
+    changed = preview["projects"].changed
+    assert set(changed["column"]) >= {"executed", "stated_score"} and set(changed["project_id"]) == {
+        forms.project_id_for(forms.program_id_for(forms.PROJECT, 2022, "兰州新区应急管理局"), "档案整理专项")}
+    tmp_db.import_files(source, user="tester", validated=parsed)
+
+    assert tmp_db.row_counts() == counts
+    projects = dict(rows_of(tmp_db.read("v_projects"), ["project_name", "executed"]))
+    assert projects == {"档案整理专项": 16.0, "安全生产监督执法专项经费": 90.43}
+    department = tmp_db.read("execution")  # the 部门整体 form's figures stay
+    assert rows_of(department, ["budget", "executed"]) == [(7750.69, 7719.74)]
+    indicators = tmp_db.read("indicators")
+    assert sorted(indicators[indicators["project_id"].isna()]["level3"]) == ["企业满意度", "执法检查企业数"]
+
+
+def test_a_dataset_workbook_still_replaces_its_programs_whole(tmp_db, tmp_path, minimal_tables):
+    tmp_db.import_files([("a.xlsx", make_workbook(tmp_path, minimal_tables()))], user="tester")
+    tables = minimal_tables()
+    tables["projects"] = tables["projects"][:1]
+    for table in ("allocations", "indicators", "score_parts", "spending_items", "execution"):
+        tables[table] = [r for r in tables[table] if r.get("project_id") in (None, "PJ1")]
+    tmp_db.import_files([("b.xlsx", make_workbook(tmp_path, tables, name="b.xlsx"))], user="tester")
+    assert tmp_db.read("projects")["project_id"].tolist() == ["PJ1"]
