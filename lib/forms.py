@@ -1572,18 +1572,128 @@ def write_project_form(store: Store, project_id: str) -> bytes:
     return _save(book)
 
 
+_DEPARTMENT_SCORE = "部门整体支出绩效自评得分"  # the stated figure _read_department records the 总分 as
+_CLOSING_LABELS = {"评价结论": "评价结论", "存在问题": "存在问题", "改进措施": "改进措施", "备注": "备注"}
+_REVENUE_ROWS = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金")
+_SPENDING_ROWS = ("基本支出", "项目支出")
+
+
+def _department_records(store: Store, program_id: str) -> dict:
+    """The department-wide records of a program (those without a project), as the 部门整体 form
+    holds them; empty lists where there are none."""
+    def program_level(relation: str, order: list[str] | None = None) -> list[dict]:
+        rows = _records(store.read(relation, where={"program_id": program_id}, order_by=order))
+        return [r for r in rows if not r.get("project_id")]
+
+    execution = [r for r in program_level("execution", ["as_of"]) if not r.get("fund_source")]
+    return {
+        "execution": execution[-1] if execution else None,
+        "figures": {f["metric"]: f for f in program_level("stated_figures", ["seq"])},
+        "objectives": program_level("objectives", ["seq"]),
+        "indicators": program_level("indicators", ["seq"]),
+        "parts": {p["part"]: p for p in program_level("score_parts")},
+    }
+
+
+def has_department_form(store: Store, program_id: str) -> bool:
+    """Whether a department's program has department-wide figures a 部门整体支出 form can show."""
+    records = _department_records(store, program_id)
+    return bool(records["execution"] or records["indicators"] or _DEPARTMENT_SCORE in records["figures"])
+
+
+def _write_department_sheet(ws, store: Store, program: dict) -> None:
+    """The 部门整体支出绩效自评表 of a department's program, laid out as lib.forms reads it back:
+    the funds by revenue and by spending type, objectives, department-wide indicators, 总分,
+    自评等级 and the closing texts."""
+    d = _department_records(store, program["program_id"])
+    figures = {metric: f["value"] for metric, f in d["figures"].items()}
+    execution = d["execution"] or {}
+    part = d["parts"].get("预算执行率", {})
+    s = _Sheet(ws, _PROJECT_WIDTHS)
+    r = _title(s, TITLES[DEPARTMENT], program["year"], program.get("region"), 10)
+    s.put(r, 1, "部门（单位）名称", to_col=2, center=True)
+    s.put(r, 3, program.get("department"), to_col=10)
+    r += 1
+    rows = len(_REVENUE_ROWS) + len(_SPENDING_ROWS) + 1
+    s.put(r, 1, "年度部门整体支出预算（万元）", to_row=r + rows, center=True)
+    s.put(r, 2, None, to_col=3)
+    for col, text in ((4, "年初预算数"), (5, "全年预算数"), (6, "全年执行数"), (7, "分值"), (8, "执行率")):
+        s.put(r, col, text, center=True, bold=True)
+    s.put(r, 9, "得分", to_col=10, center=True, bold=True)
+    s.put(r + 1, 2, "年度资金总额", to_col=3)
+    for col, value in ((4, figures.get("年度资金总额年初预算数")), (5, execution.get("budget")),
+                       (6, execution.get("executed"))):
+        s.put(r + 1, col, value, fmt=_MONEY_FORMAT)
+    s.put(r + 1, 7, part.get("weight"), center=True)
+    s.put(r + 1, 8, execution.get("stated_execution_rate"), fmt=_RATE_FORMAT, center=True)
+    s.put(r + 1, 9, part.get("stated_score"), to_col=10, center=True)
+    row = r + 2
+    for group, names in (("按收入性质分", _REVENUE_ROWS), ("按支出性质分", _SPENDING_ROWS)):
+        s.put(row, 2, group, to_row=row + len(names) - 1, center=True)
+        for i, name in enumerate(names):
+            s.put(row + i, 3, name)
+            for col, col_name in ((4, "年初预算数"), (5, "全年预算数"), (6, "全年执行数")):
+                s.put(row + i, col, figures.get(f"{name}{col_name}"), fmt=_MONEY_FORMAT)
+            s.put(row + i, 7, "—", center=True)
+            s.put(row + i, 8, None)
+            s.put(row + i, 9, "—", to_col=10, center=True)
+        row += len(names)
+    r = row
+    closing = {o["label"]: o.get("actual_text") for o in d["objectives"]
+               if o.get("label") in _CLOSING_LABELS and not o.get("expected")}
+    pairs = [(f"{o['label']}：{o.get('expected') or ''}" if o.get("label") not in (None, "年度总体目标")
+              else o.get("expected"), o.get("actual_text"))
+             for o in d["objectives"] if not (o.get("label") in _CLOSING_LABELS and not o.get("expected"))]
+    pairs = pairs or [(program.get("objective"), None)]
+    s.put(r, 1, "年度总体目标", to_row=r + len(pairs), center=True)
+    s.put(r, 2, "预期目标", to_col=6, center=True, bold=True)
+    s.put(r, 7, "实际完成情况", to_col=10, center=True, bold=True)
+    for i, (expected, achieved) in enumerate(pairs, start=1):
+        s.put(r + i, 2, expected, to_col=6)
+        s.put(r + i, 7, achieved, to_col=10)
+    r += len(pairs) + 1
+    header = r
+    for col, text in ((2, "一级指标"), (3, "二级指标"), (4, "三级指标"), (5, "年度指标值"), (6, "实际完成值"),
+                      (7, "分值"), (8, "得分")):
+        s.put(r, col, text, center=True, bold=True)
+    s.put(r, 9, "偏差原因分析及改进措施", to_col=10, center=True, bold=True)
+    r = _indicator_rows(s, r + 1, _with_subtotals(d["indicators"], d["parts"]), scored=True)
+    s.put(header, 1, "绩效指标", to_row=max(r - 1, header), center=True)
+    score = d["figures"].get(_DEPARTMENT_SCORE, {})
+    rating = re.sub(r"^自评等级[:：]", "", score.get("text") or "") or None
+    s.put(r, 1, "总分", to_col=6, center=True, bold=True)
+    s.put(r, 7, 100, center=True)
+    s.put(r, 8, score.get("value"), center=True)
+    s.put(r, 9, None, to_col=10)
+    r += 1
+    s.put(r, 1, "自评等级", to_col=6, center=True, bold=True)
+    s.put(r, 7, rating, to_col=10, center=True)
+    r += 1
+    for label in _CLOSING_LABELS:
+        if closing.get(label):
+            s.put(r, 1, label, to_col=2, center=True)
+            s.put(r, 3, closing[label], to_col=10)
+            r += 1
+    s.finish()
+
+
 def write_program_forms(store: Store, program_id: str) -> bytes:
-    """Every project of a program as its own 项目支出绩效自评表 sheet, in one workbook.
+    """A department's program as official forms in one workbook: its 部门整体支出绩效自评表 first
+    (when it has department-wide figures), then every project's 项目支出绩效自评表 on its own sheet.
 
     Raises:
         KeyError: no such program, or it has no projects.
     """
     projects = _records(store.read("v_projects", where={"program_id": program_id}, order_by=["project_id"]))
-    if not projects:
+    department = has_department_form(store, program_id)
+    if not projects and not department:
         raise KeyError(f"资金/部门 {program_id} 没有项目 (program {program_id} has no projects)")
     book = openpyxl.Workbook()
     book.remove(book.active)
     taken: set[str] = set()
+    if department:
+        _write_department_sheet(book.create_sheet(_sheet_title("部门整体", taken)), store,
+                                _one(store, "programs", program_id=program_id))
     for project in projects:
         ws = book.create_sheet(_sheet_title(project["project_name"], taken))
         _write_project_sheet(ws, store, project["project_id"])
@@ -1735,7 +1845,7 @@ def form_options(projects: pd.DataFrame, programs: pd.DataFrame,
         if row.program_kind == "转移支付":
             options[row.program_id] = f"区域绩效自评表 · {row.program_name}"
         elif row.program_id in with_projects:
-            options[row.program_id] = f"全部项目支出绩效自评表 · {row.program_name}"
+            options[row.program_id] = f"部门全部自评表 · {row.program_name}"
     for row in projects.itertuples():
         options[row.project_id] = f"项目支出绩效自评表 · {row.project_name}"
     return options

@@ -577,13 +577,17 @@ def test_liaoning_transfer_round_trips_through_its_region_form(shipped):
     assert rows_of(after, indicator_columns) == rows_of(before, indicator_columns)
 
 
-def test_department_program_exports_every_project_as_a_sheet(shipped, tmp_path):
+def test_department_program_exports_its_department_form_and_every_project(shipped, tmp_path):
     store, _ = shipped
     data = forms.write_form(store, "LZ2022-YJJ")
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert len(book.sheetnames) == 9 and "档案整理专项" in book.sheetnames
+    assert book.sheetnames[0] == "部门整体" and len(book.sheetnames) == 10 and "档案整理专项" in book.sheetnames
+    department = [str(c.value) for row in book["部门整体"].iter_rows() for c in row if c.value is not None]
+    assert "None" not in " ".join(department) and "自评工作开展情况：" in department
     parsed = forms.read_form(data, "all.xlsx")
     assert parsed.ok and len(parsed.tables["projects"]) == 9 and len(parsed.tables["programs"]) == 1
+    whole = [r for r in parsed.tables["execution"] if r["project_id"] is None]  # the department's 整体
+    assert [(r["budget"], r["executed"], r["stated_execution_rate"]) for r in whole] == [(7750.69, 7719.74, 0.9936)]
 
 
 def test_exported_form_layout_is_the_official_one(shipped):
@@ -737,3 +741,41 @@ def test_a_dataset_workbook_still_replaces_its_programs_whole(tmp_db, tmp_path, 
         tables[table] = [r for r in tables[table] if r.get("project_id") in (None, "PJ1")]
     tmp_db.import_files([("b.xlsx", make_workbook(tmp_path, tables, name="b.xlsx"))], user="tester")
     assert tmp_db.read("projects")["project_id"].tolist() == ["PJ1"]
+
+
+def _content(store, program_id: str) -> dict[str, list[tuple]]:
+    """Every stored record of a program, without where it came from (file and sheet names)."""
+    out = {}
+    for table in ("programs", "projects", "execution", "objectives", "indicators", "score_parts",
+                  "stated_figures", "allocations", "spending_items", "progress"):
+        frame = store.read(table, where={"program_id": program_id})
+        columns = sorted(c for c in frame.columns if c not in ("source_ref", "source_id"))
+        out[table] = sorted(rows_of(frame, columns), key=repr)
+    return out
+
+
+def test_department_program_round_trips_through_its_forms(tmp_path):
+    from lib.store import Store
+
+    book = openpyxl.Workbook()
+    department_sheet(book.active)
+    plain_project_sheet(book.create_sheet("档案整理"), "档案整理专项", 16, 15.14353, 94, "优")
+    plain_project_sheet(book.create_sheet("执法经费"), "安全生产监督执法专项经费", 100, 90.43, 88, "良")
+    path = tmp_path / "兰州新区应急管理局2022.xlsx"
+    first, second = Store(tmp_path / "a.duckdb"), Store(tmp_path / "b.duckdb")
+    try:
+        first.import_files([(path.name, save(book, path))], user="tester")
+        program_id = forms.program_id_for(forms.DEPARTMENT, 2022, "兰州新区应急管理局")
+        assert forms.has_department_form(first, program_id)
+        exported = forms.write_form(first, program_id)
+        sheets = openpyxl.load_workbook(io.BytesIO(exported))
+        assert sheets.sheetnames[0] == "部门整体" and len(sheets.sheetnames) == 3
+        assert sheets["部门整体"]["A1"].value == "部门整体支出绩效自评表"
+        second.import_files([("exported.xlsx", exported)], user="tester")
+        before, after = _content(first, program_id), _content(second, program_id)
+        for table in before:
+            assert after[table] == before[table], table
+        assert len(before["stated_figures"]) >= 9 and len(before["indicators"]) == 8  # 2 + 3 + 3
+    finally:
+        first.close()
+        second.close()
