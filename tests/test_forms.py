@@ -690,7 +690,7 @@ def test_reports_page_offers_the_form_download(tmp_path, monkeypatch):
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         choice = next(s for s in at.selectbox if s.key == "form_choice")
-        assert "LZ2022-YJJ" in choice.options or any("全部项目" in o for o in choice.options)
+        assert "部门全部自评表 · 兰州新区应急管理局部门本级预算" in choice.options
         assert any("档案整理专项" in o for o in choice.options)
     finally:
         st.cache_resource.clear()
