@@ -23,7 +23,7 @@ if total == 0:
 
 # Cards for the first CARDS (a page of reading, not a wall); the table below lists more and its
 # downloads hold every one.
-CARDS = 100
+CARDS = 40
 deviations = ui.read("v_deviations", filters, order_by=ORDER, search=search, limit=CARDS)
 if total > CARDS:
     st.caption(f"下面列出前 {CARDS} 条的说明卡片；全部 {total:,} 条见“偏差说明表”及其下载。")

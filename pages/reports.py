@@ -12,7 +12,7 @@ ui.version_caption()
 filters = ui.current_filters()
 
 # Expanders for the first CARDS records of each kind; the tables list more, their downloads all.
-CARDS = 100
+CARDS = 40
 OBJECTIVE_ORDER = ("program_id", "project_id", "seq")
 PROJECT_ORDER = ("program_id", "project_id")
 objectives = ui.read("v_objectives", filters, order_by=OBJECTIVE_ORDER, limit=CARDS)
