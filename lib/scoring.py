@@ -322,15 +322,21 @@ def indicator_scores(indicators: pd.DataFrame, settings: ScoringSettings = DEFAU
     for i, r in enumerate(records):
         groups.setdefault((r["program_id"], _text(r["project_id"]) or ""), []).append(i)
     out: list[tuple | None] = [None] * len(records)
+    # The same indicator text and 分值 recur across projects (满意度 ≥90% …): score each once.
+    known: dict[tuple, tuple] = {}
     for members in groups.values():
         rows = [records[i] for i in members]
         applicable = [not is_not_applicable(notation.parse_value(r["target"]),
                                             notation.parse_value(r["actual"])) for r in rows]
         weights = rescale_weights([as_number(r["weight"]) for r in rows], applicable)
         for i, r, w in zip(members, rows, weights, strict=True):
-            result = indicator_score(r["target"], r["actual"], w, _text(r["level2"]), _text(r["level3"]),
-                                     settings)
-            out[i] = (result.basis, result.weight, result.score, result.low, result.high, result.level)
+            key = (r["target"], r["actual"], w, _text(r["level2"]), _text(r["level3"]))
+            scored = known.get(key)
+            if scored is None:
+                result = indicator_score(r["target"], r["actual"], w, key[3], key[4], settings)
+                scored = known[key] = (result.basis, result.weight, result.score, result.low, result.high,
+                                       result.level)
+            out[i] = scored
     return pd.DataFrame(out, columns=cols, index=indicators.index)
 
 
