@@ -132,12 +132,19 @@ def execution_ranking(frame: pd.DataFrame) -> go.Figure:
                       xaxis=dict(ticksuffix="%", range=[0, max([100, *(r + 5 for r in rates)])])))
 
 
+def _whole_ticks(counts: pd.Series) -> int | None:
+    """A tick per whole number for small counts (no "2.5 个项目"); plotly's own ticks beyond,
+    since dtick=1 on an axis up to 500,000 has the browser draw half a million labels."""
+    return 1 if len(counts) and float(counts.max()) <= 20 else None
+
+
 def rating_distribution(counts: pd.DataFrame) -> go.Figure:
     return go.Figure(go.Bar(x=counts["rating"].tolist(), y=counts["count"].tolist(),
                             text=counts["count"].tolist(),
                             marker_color=[RATING_COLORS[r] for r in counts["rating"]],
                             hovertemplate="%{x}：%{y} 个项目<extra></extra>"),
-                     layout=_layout(300, yaxis=dict(title=dict(text="项目数"), dtick=1),
+                     layout=_layout(300, yaxis=dict(title=dict(text="项目数"),
+                                                    dtick=_whole_ticks(counts["count"])),
                                     xaxis=dict(title=dict(text="自评等级"))))
 
 
@@ -152,7 +159,7 @@ def indicator_status_bars(counts_by_status: pd.DataFrame) -> go.Figure:
                                          key=lambda group: STATUS_ORDER.get(group[0], len(STATUS_ORDER)))]
     return go.Figure(traces, layout=_layout(
         280, barmode="relative", yaxis=dict(title=dict(text="一级指标")),
-        xaxis=dict(title=dict(text="指标数"), dtick=1 if counts["count"].max() <= 20 else None)))
+        xaxis=dict(title=dict(text="指标数"), dtick=_whole_ticks(counts["count"]))))
 
 
 def progress_bars(frame: pd.DataFrame) -> go.Figure:

@@ -58,3 +58,13 @@ def test_ranking_and_status_bars_draw_given_counts():
     by_status = {t.name: dict(zip(t.y, t.x, strict=True)) for t in bars.data}
     assert by_status["达标"] == {"产出指标": 5, "效益指标": 2}
     assert by_status["未达标"] == {"产出指标": 1}
+
+
+def test_count_axes_tick_every_whole_number_only_for_small_counts():
+    small = charts.rating_distribution(pd.DataFrame({"rating": ["优", "良"], "count": [7, 1]}))
+    assert small.layout.yaxis.dtick == 1
+    # a national count: one tick per project would have the browser draw 500,000 labels
+    large = charts.rating_distribution(pd.DataFrame({"rating": ["优", "良"], "count": [512_345, 80_000]}))
+    assert large.layout.yaxis.dtick is None
+    bars = charts.indicator_status_bars(pd.DataFrame({"level1": ["产出指标"], "status": ["met"], "n": [4_000_000]}))
+    assert bars.layout.xaxis.dtick is None
