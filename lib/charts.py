@@ -33,6 +33,9 @@ def _layout(height: int = 380, **extra) -> dict:
     return layout
 
 
+LABELLED_BARS = 12  # more bars than this and their amounts overlap: the hover says them instead
+
+
 def funding_stacked(frame: pd.DataFrame) -> go.Figure:
     """Amount per region, stacked by fund source (central vs local); one row per region × source."""
     order = (frame.groupby("region")["amount"].sum().sort_values(ascending=False).index.tolist())
@@ -40,7 +43,8 @@ def funding_stacked(frame: pd.DataFrame) -> go.Figure:
     for i, (source, part) in enumerate(frame.groupby("fund_source", sort=False)):
         traces.append(go.Bar(
             x=part["region"].tolist(), y=part["amount"].astype(float).tolist(), name=source,
-            marker_color=SOURCE_COLORS[i % len(SOURCE_COLORS)], texttemplate="%{y:,.0f}",
+            marker_color=SOURCE_COLORS[i % len(SOURCE_COLORS)],
+            texttemplate="%{y:,.0f}" if len(order) <= LABELLED_BARS else None,
             hovertemplate="%{x}<br>%{fullData.name}: %{y:,.2f} 万元<extra></extra>"))
     return go.Figure(traces, layout=_layout(
         barmode="stack",
@@ -140,7 +144,7 @@ def _whole_ticks(counts: pd.Series) -> int | None:
 
 def rating_distribution(counts: pd.DataFrame) -> go.Figure:
     return go.Figure(go.Bar(x=counts["rating"].tolist(), y=counts["count"].tolist(),
-                            text=counts["count"].tolist(),
+                            text=[f"{int(n):,}" for n in counts["count"]],
                             marker_color=[RATING_COLORS[r] for r in counts["rating"]],
                             hovertemplate="%{x}：%{y} 个项目<extra></extra>"),
                      layout=_layout(300, yaxis=dict(title=dict(text="项目数"),

@@ -62,23 +62,34 @@ else:  # too many for a wall of gauges: the lowest rates of the selection
                             order_by=("execution_rate", *ORDER)))
 if len(latest) > GAUGES:
     latest = latest.nsmallest(GAUGES, "execution_rate")
-if execution is None or len(latest) < len(execution.drop_duplicates(["program_name", "label"])):
-    st.caption(f"共 {total:,} 条执行记录，仪表盘只画执行率最低的 {len(latest)} 项；全部见下表及其下载。")
-order = {name: i for i, name in enumerate(dict.fromkeys(
-    execution["program_name"] if execution is not None else latest["program_name"]))}
-latest = latest.assign(_order=latest["program_name"].map(order)).sort_values("_order", kind="stable")
+lowest_only = execution is None or len(latest) < len(execution.drop_duplicates(["program_name", "label"]))
 
-for program_name, rows in latest.groupby("program_name", sort=False):
-    st.subheader(program_name)
+
+def draw_gauge(row, with_program: bool) -> None:
+    st.plotly_chart(charts.execution_gauge(row.execution_rate, row.elapsed_share, row.label, bands),
+                    key=f"gauge_{row.Index}")
+    stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
+        f" · 报告执行率 {fmt.rate(row.stated_execution_rate)}")  # NaN: the report states none
+    program = f"{row.program_name} · " if with_program else ""
+    st.caption(f"{program}{fmt.money(row.executed)} / {fmt.money(row.budget)}{stated} · 截至 "
+               f"{row.as_of:%Y-%m-%d} · 时间进度 {fmt.rate(row.elapsed_share, 0)}")
+
+
+if lowest_only:  # one grid, lowest first; each gauge names its program
+    st.caption(f"共 {total:,} 条执行记录，仪表盘只画执行率最低的 {len(latest)} 项；全部见下表及其下载。")
     grid = st.columns(3)
-    for i, row in enumerate(rows.itertuples()):
+    for i, row in enumerate(latest.sort_values("execution_rate", kind="stable").itertuples()):
         with grid[i % 3]:
-            st.plotly_chart(charts.execution_gauge(row.execution_rate, row.elapsed_share, row.label, bands),
-                            key=f"gauge_{row.Index}")
-            stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
-                f" · 报告执行率 {fmt.rate(row.stated_execution_rate)}")  # NaN: the report states none
-            st.caption(f"{fmt.money(row.executed)} / {fmt.money(row.budget)}{stated} · 截至 "
-                       f"{row.as_of:%Y-%m-%d} · 时间进度 {fmt.rate(row.elapsed_share, 0)}")
+            draw_gauge(row, with_program=True)
+else:  # every record: grouped by program, in the order of the data
+    order = {name: i for i, name in enumerate(dict.fromkeys(execution["program_name"]))}
+    latest = latest.assign(_order=latest["program_name"].map(order)).sort_values("_order", kind="stable")
+    for program_name, rows in latest.groupby("program_name", sort=False):
+        st.subheader(program_name)
+        grid = st.columns(3)
+        for i, row in enumerate(rows.itertuples()):
+            with grid[i % 3]:
+                draw_gauge(row, with_program=False)
 
 st.subheader("执行率排名")
 if execution is not None and len(execution.dropna(subset=["execution_rate"])) <= RANKED:

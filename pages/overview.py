@@ -44,7 +44,7 @@ with left:
     else:
         counts = summary.rating_counts_of(ui.summarize("v_projects", filters, by=("stated_rating",)))
         st.plotly_chart(charts.rating_distribution(counts), key="overview_ratings")
-        st.caption("、".join(f"{r}：{n}个" for r, n in zip(counts["rating"], counts["count"], strict=True)))
+        st.caption("、".join(f"{r}：{n:,}个" for r, n in zip(counts["rating"], counts["count"], strict=True)))
 with right:
     st.subheader("执行率最低的事项")
     rows = ui.read("v_execution", filters, not_null=("execution_rate",), limit=5,

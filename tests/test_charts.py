@@ -68,3 +68,12 @@ def test_count_axes_tick_every_whole_number_only_for_small_counts():
     assert large.layout.yaxis.dtick is None
     bars = charts.indicator_status_bars(pd.DataFrame({"level1": ["产出指标"], "status": ["met"], "n": [4_000_000]}))
     assert bars.layout.xaxis.dtick is None
+
+
+def test_many_stacked_bars_leave_their_amounts_to_the_hover():
+    regions = [f"地区{i}" for i in range(30)]
+    many = pd.DataFrame({"region": regions, "fund_source": "中央补助", "amount": range(30)})
+    assert charts.funding_stacked(many).data[0].texttemplate is None
+    assert charts.funding_stacked(LIAONING_ALLOCATIONS).data[0].texttemplate == "%{y:,.0f}"
+    big = charts.rating_distribution(pd.DataFrame({"rating": ["优"], "count": [545_459]}))
+    assert list(big.data[0].text) == ["545,459"]

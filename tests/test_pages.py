@@ -224,3 +224,16 @@ def test_selections_too_long_to_download_point_to_csv_or_the_command_line(monkey
     assert project_buttons and all(b.disabled for b in project_buttons)
     assert any("python -m lib.cli export v_projects --where program_id=LZ2022-YJJ --format csv" in c.value
                for c in at.caption)
+
+
+def test_execution_gauges_of_a_long_selection_are_the_lowest_in_one_grid(monkeypatch):
+    import lib.ui
+
+    monkeypatch.setattr(lib.ui, "DETAIL_ROWS", 4)  # 12 records: more than a table's worth
+    at = run_page("execution")
+    assert not [h for h in at.subheader if h.value in ("兰州新区应急管理局部门本级预算",)]  # no per-program groups
+    gauges = [c.value for c in at.caption if "时间进度" in c.value]
+    assert len(gauges) == 12
+    assert gauges[0].startswith("中央安全生产预防和应急救援能力建设补助资金") and "800.00 万元" in gauges[0]  # 7.71%
+    # (captions come column by column: the grid's first column holds the 1st, 4th, 7th … lowest)
+    assert any(g.startswith("兰州新区应急管理局部门本级预算 · 9.00 万元 / 49.00 万元") for g in gauges)  # 18.37%
