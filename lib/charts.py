@@ -157,7 +157,7 @@ def indicator_status_bars(counts_by_status: pd.DataFrame) -> go.Figure:
     data = counts_by_status.assign(status_label=counts_by_status["status"].map(INDICATOR_STATUS))
     counts = data.groupby(["level1", "status_label"])["n"].sum().reset_index(name="count")
     traces = [go.Bar(x=part["count"].tolist(), y=part["level1"].tolist(), name=status, orientation="h",
-                     marker_color=STATUS_COLORS.get(status), text=part["count"].tolist(),
+                     marker_color=STATUS_COLORS.get(status), text=[f"{int(n):,}" for n in part["count"]],
                      hovertemplate="%{y}<br>%{fullData.name}：%{x} 项<extra></extra>")
               for status, part in sorted(counts.groupby("status_label", sort=False),
                                          key=lambda group: STATUS_ORDER.get(group[0], len(STATUS_ORDER)))]

@@ -41,6 +41,14 @@ def number_in(value: object, unit: str) -> str:
     return f"{v:,.2f}"
 
 
+def count(n: int, unit: str) -> str:
+    """A count for a card: 9 个, 945,259 项; from a million on in 万 (1,000.0 万项), so the card
+    does not cut it off. The exact figure goes in the card's help."""
+    if n >= 1_000_000:
+        return f"{n / 10_000:,.1f} 万{unit}"
+    return f"{n:,} {unit}"
+
+
 def rate(value: object, digits: int = 2) -> str:
     """A fraction as a percentage: 0.9465 -> 94.65%."""
     if _missing(value):

@@ -49,9 +49,10 @@ def banded(execution):
 
 counts = ui.execution_band_counts(filters, bands.red, bands.yellow)
 c1, c2, c3 = st.columns(3)
-c1.metric("🔴 红色预警", f"{counts['red']:,} 项", border=True)
-c2.metric("🟡 黄色关注", f"{counts['yellow']:,} 项", border=True)
-c3.metric("🟢 正常", f"{counts['green']:,} 项", border=True)
+c1.metric("🔴 红色预警", fmt.count(counts["red"], "项"), help=f"{counts['red']:,} 项", border=True)
+c2.metric("🟡 黄色关注", fmt.count(counts["yellow"], "项"), help=f"{counts['yellow']:,} 项",
+          border=True)
+c3.metric("🟢 正常", fmt.count(counts["green"], "项"), help=f"{counts['green']:,} 项", border=True)
 
 if total <= ui.DETAIL_ROWS:
     execution = banded(ui.read("v_execution", filters, order_by=ORDER))

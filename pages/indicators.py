@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import charts, scoring, ui
+from lib import charts, fmt, scoring, ui
 from lib.labels import INDICATOR_STATUS
 
 ui.require_entrypoint()
@@ -22,9 +22,9 @@ not_met = int(per_status.get("not_met", 0) + per_status.get("qualitative_not_met
 judged = met + not_met
 total = int(by_status["n"].sum())
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("指标数", f"{total:,} 项", border=True)
-c2.metric("达标（含定性）", f"{met:,} 项", border=True)
-c3.metric("未达标", f"{not_met:,} 项", border=True)
+c1.metric("指标数", fmt.count(total, "项"), help=f"{total:,} 项", border=True)
+c2.metric("达标（含定性）", fmt.count(met, "项"), help=f"{met:,} 项", border=True)
+c3.metric("未达标", fmt.count(not_met, "项"), help=f"{not_met:,} 项", border=True)
 c4.metric("达标率", f"{met / judged:.1%}" if judged else "—", border=True,
           help="达标 ÷ (达标 + 未达标)；无指标值、无法判断的不计")
 

@@ -22,7 +22,8 @@ c1.metric(f"预算总额（{unit}）", fmt.number_in(head["budget"], unit), help
 c2.metric(f"执行数（{unit}）", fmt.number_in(head["executed"], unit), help=fmt.money(head["executed"]),
           border=True)
 c3.metric("执行率", fmt.rate(head["execution_rate"]), help="执行数 ÷ 预算数", border=True)
-c4.metric("项目数", f"{n_projects:,} 个", help=f"涉及 {head['programs']} 项资金/部门预算", border=True)
+c4.metric("项目数", fmt.count(n_projects, "个"), border=True,
+          help=f"{n_projects:,} 个，涉及 {head['programs']:,} 项资金/部门预算")
 st.caption("预算与执行取各资金/部门报告的整体数（如部门全年预算、中央与地方资金合计）；"
            "没有整体数的，取其项目年末数之和。")
 
