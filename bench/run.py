@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import importlib
 import importlib.metadata
@@ -43,6 +44,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -664,8 +666,10 @@ async def _first_page(port: int, query_string: str, timeout: float) -> tuple[flo
                 return time.perf_counter(), received, error
 
 
-def bench_cold_start(db: Path, query_string: str, timeout: float, label: str) -> dict:
-    """``streamlit run app.py`` in a fresh process: server ready, then the first page rendered."""
+@contextlib.contextmanager
+def _streamlit_server(db: Path, label: str):
+    """``streamlit run app.py`` on the database; yields (port, process, start time) once the
+    process runs (not yet ready); stops it on exit."""
     port = free_port()
     logs = OUT / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -676,16 +680,36 @@ def bench_cold_start(db: Path, query_string: str, timeout: float, label: str) ->
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         env={**os.environ, "JIXIAO_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT))
-    out: dict = {"query_string": query_string, "timeout_s": timeout}
     try:
-        while time.perf_counter() - started < 60:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read()
-                out["server_ready_s"] = time.perf_counter() - started
-                break
-            except OSError:
-                time.sleep(0.05)
-        if "server_ready_s" in out:
+        yield port, proc, started
+    finally:
+        proc.terminate()  # our own child
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _wait_ready(port: int, started: float, limit: float = 60) -> float | None:
+    """Seconds from ``started`` until /_stcore/health answers (None: not within ``limit``)."""
+    while time.perf_counter() - started < limit:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read()
+            return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.05)
+    return None
+
+
+def bench_cold_start(db: Path, query_string: str, timeout: float, label: str) -> dict:
+    """``streamlit run app.py`` in a fresh process: server ready, then the first page rendered."""
+    out: dict = {"query_string": query_string, "timeout_s": timeout}
+    with _streamlit_server(db, label) as (port, proc, started):
+        ready = _wait_ready(port, started)
+        if ready is not None:
+            out["server_ready_s"] = ready
             try:
                 done, received, error = asyncio.run(_first_page(port, query_string, timeout))
                 out["first_page_s"] = done - started
@@ -698,14 +722,6 @@ def bench_cold_start(db: Path, query_string: str, timeout: float, label: str) ->
             except Exception as exc:  # noqa: BLE001 - report, don't crash the benchmark
                 out["error"] = repr(exc)
         out["peak_rss"] = vm_hwm(proc.pid)
-    finally:
-        proc.terminate()  # our own child
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
     return out
 
 
@@ -724,6 +740,72 @@ def cold_starts(db: Path, query_string: str, timeout: float, label: str, runs: i
             "timed_out": any(d.get("timed_out") for d in done),
             "error": next((d["error"] for d in done if d.get("error")), None),
             "peak_rss": max((d.get("peak_rss") or 0 for d in done), default=0)}
+
+
+# =================================================================================== browser
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_TIMEOUT_S = 90
+# Settled: the script run is over and nothing is waiting to draw. The condition runs in the page's
+# JavaScript, so a renderer kept busy (a chart with half a million ticks) delays it as it delays
+# the reader.
+_SETTLED_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !!document.querySelector('[data-testid="stMainBlockContainer"] h1')
+    && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0
+    && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
+
+def bench_browser(db: Path, pages: list[str], queries: dict[str, dict], runs: int, label: str) -> dict:
+    """Each page opened in Debian Chromium from a running server, timed until it has drawn:
+    the first visit (the server's caches empty for that page and filter) and revisits in a new
+    tab (caches warm; median of ``runs``). What the server-side renders cannot show: the
+    browser's own drawing, and what the page sends it."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"skipped": "playwright is not installed"}
+    if not Path(CHROMIUM).exists():
+        return {"skipped": f"{CHROMIUM} is not installed (apt-get install chromium)"}
+    rows = []
+    with _streamlit_server(db, f"browser-{label}") as (port, _proc, started), sync_playwright() as pw:
+        if _wait_ready(port, started) is None:
+            return {"skipped": "the server did not start within 60 s"}
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            for page in pages:
+                for fname, query in queries.items():
+                    qs = urllib.parse.urlencode(query)
+                    path = "" if page == "overview" else page
+                    url = f"http://127.0.0.1:{port}/{path}" + (f"?{qs}" if qs else "")
+                    times, error = [], None
+                    for _ in range(1 + runs):
+                        context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                                      locale="zh-CN")
+                        tab = context.new_page()
+                        started = time.perf_counter()
+                        try:
+                            tab.goto(url, timeout=BROWSER_TIMEOUT_S * 1000)
+                            tab.wait_for_function(_SETTLED_JS, timeout=BROWSER_TIMEOUT_S * 1000, polling=50)
+                            times.append(time.perf_counter() - started)
+                            if tab.locator("[data-testid='stException']").count():
+                                error = "the page shows an exception"
+                        except Exception as exc:  # noqa: BLE001 - a page that never settles is a result
+                            error = f"not drawn within {BROWSER_TIMEOUT_S} s ({exc.__class__.__name__})"
+                        finally:
+                            context.close()
+                        if error:
+                            break
+                    rows.append({"page": page, "filter": fname, "first_s": times[0] if times else None,
+                                 "warm_s": median(times[1:]), "n": len(times) - 1, "error": error})
+                    progress(f"{label} browser {page} ({fname}): "
+                             + (error or f"{times[0]:.2f} s first, {median(times[1:]) or 0:.2f} s warm"))
+        finally:
+            browser.close()
+    return {"rows": rows}
 
 
 # =================================================================================== parent
@@ -1000,6 +1082,21 @@ def report(results: dict) -> str:
             lines.append(table(["first page", "URL query", "server ready", "first page done",
                                 "server peak RSS"], rows))
             lines += errors
+        browser = res.get("browser")
+        if browser:
+            lines += ["", f"BROWSER · {label}: each page opened in Debian Chromium from a running server, "
+                          "timed from navigation until the script run is over and the page has drawn "
+                          "(checked from the page's own JavaScript, so a busy renderer counts); first = the "
+                          "first visit of that page and filter (server caches empty), warm = a new tab "
+                          "afterwards (median). No target in the issue: front-end time is not in the renders "
+                          "above."]
+            if browser.get("skipped"):
+                lines.append(f"  skipped: {browser['skipped']}")
+            else:
+                lines.append(table(["page", "filter", "first visit", "warm", "note"], [
+                    [r["page"], r["filter"], fmt_s(r["first_s"]),
+                     f"{fmt_s(r['warm_s'])} (n={r['n']})" if r["warm_s"] is not None else "—",
+                     r["error"] or ""] for r in browser["rows"]]))
         peaks = [p["peak_rss"] for p in res["pages"]]
         peaks += [c.get("peak_rss") or 0 for c in (cold or {}).values()]
         if peaks:
@@ -1018,8 +1115,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="绩效看板 benchmarks (issue 5)")
     p.add_argument("--scale", default="1M", help="indicator rows, comma-separated: 1M (default), 10M, 250k …")
     p.add_argument("--seed", type=int, default=gen.DEFAULT_SEED)
-    p.add_argument("--only", default="import,pages,pandas,cold",
-                   help="parts to run, comma-separated: import, pages, pandas, cold")
+    p.add_argument("--only", default="import,pages,pandas,cold,browser",
+                   help="parts to run, comma-separated: import, pages, pandas, cold, browser")
     p.add_argument("--pages", default=None, help="pages to render, comma-separated (default: every page)")
     p.add_argument("--filters", default="default,narrow", help="default, narrow, or both")
     p.add_argument("--runs", type=int, default=3, help="measured runs per page render and raw query set")
@@ -1105,6 +1202,11 @@ def main(argv: list[str] | None = None) -> int:
                 "overview, no filter": cold_starts(db, "", timeout, f"{label}-default", a.runs),
                 "overview, narrow URL": cold_starts(db, qs, timeout, f"{label}-narrow", a.runs),
             }
+        if "browser" in parts:
+            progress(f"{label} pages in Chromium")
+            res["browser"] = bench_browser(
+                db, a.pages.split(",") if a.pages else app_pages(),
+                {f: queries[f] for f in a.filters.split(",")}, min(a.runs, 2), label)
 
     results["seconds"] = time.perf_counter() - started
     json_path = OUT / f"results-{a.scale.replace(',', '_')}.json"
