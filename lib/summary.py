@@ -17,6 +17,19 @@ def headline(totals: pd.DataFrame) -> dict:
     }
 
 
+def by_year(totals: pd.DataFrame) -> pd.DataFrame:
+    """Budget, executed and execution rate per budget year over per-program totals."""
+    if totals.empty:
+        return pd.DataFrame(columns=["year", "budget", "executed", "execution_rate", "programs"])
+    out = (totals.groupby("year", sort=True)
+           .agg(budget=("budget", "sum"), executed=("executed", "sum"), programs=("program_id", "count"))
+           .reset_index())
+    out["budget"], out["executed"] = out["budget"].astype(float), out["executed"].astype(float)
+    out["execution_rate"] = [e / b if b else None
+                             for e, b in zip(out["executed"], out["budget"], strict=True)]
+    return out
+
+
 RATINGS = ("优", "良", "中", "差")
 
 

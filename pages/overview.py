@@ -37,6 +37,11 @@ ui.show_table(
                    "as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
 )
 
+yearly = summary.by_year(totals)
+if len(yearly) > 1:
+    st.subheader("各年度预算执行")
+    st.plotly_chart(charts.yearly_execution(yearly), key="overview_years")
+
 left, right = st.columns(2)
 with left:
     st.subheader("自评等级分布")

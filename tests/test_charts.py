@@ -77,3 +77,16 @@ def test_many_stacked_bars_leave_their_amounts_to_the_hover():
     assert charts.funding_stacked(LIAONING_ALLOCATIONS).data[0].texttemplate == "%{y:,.0f}"
     big = charts.rating_distribution(pd.DataFrame({"rating": ["优"], "count": [545_459]}))
     assert list(big.data[0].text) == ["545,459"]
+
+
+def test_yearly_totals_and_chart():
+    from lib import summary
+
+    totals = pd.DataFrame({"program_id": ["A", "B", "C"], "year": [2023, 2022, 2023],
+                           "budget": [100.0, 50.0, 0.0], "executed": [90.0, 25.0, 0.0]})
+    yearly = summary.by_year(totals)
+    assert yearly["year"].tolist() == [2022, 2023] and yearly["programs"].tolist() == [1, 2]
+    assert yearly["execution_rate"].tolist() == [0.5, 0.9]
+    fig = charts.yearly_execution(yearly)
+    assert [t.name for t in fig.data] == ["预算数", "执行数", "执行率"]
+    assert list(fig.data[2].y) == pytest.approx([50.0, 90.0]) and fig.data[2].yaxis == "y2"

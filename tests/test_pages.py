@@ -237,3 +237,16 @@ def test_execution_gauges_of_a_long_selection_are_the_lowest_in_one_grid(monkeyp
     assert gauges[0].startswith("中央安全生产预防和应急救援能力建设补助资金") and "800.00 万元" in gauges[0]  # 7.71%
     # (captions come column by column: the grid's first column holds the 1st, 4th, 7th … lowest)
     assert any(g.startswith("兰州新区应急管理局部门本级预算 · 9.00 万元 / 49.00 万元") for g in gauges)  # 18.37%
+
+
+def test_overview_budget_and_execution_per_year():
+    import json
+
+    at = run_page("overview")
+    chart = next(c for c in at.get("plotly_chart") if "预算年度" in c.proto.spec)
+    traces = {t["name"]: dict(zip(t["x"], t["y"], strict=True)) for t in json.loads(chart.proto.spec)["data"]}
+    assert traces["预算数"] == {"2022": 7750.69, "2023": 17880.0}  # LZ department; LN 7,500 + 10,380
+    assert traces["执行数"] == {"2022": 7719.74, "2023": 3250.0}  # LN 2,450 + 800
+    assert traces["执行率"]["2023"] == pytest.approx(3250 / 17880 * 100)
+    at = run_page("overview", year="2022")  # one year: no trend to draw
+    assert not any("预算年度" in c.proto.spec for c in at.get("plotly_chart"))
