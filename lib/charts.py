@@ -90,20 +90,24 @@ def budget_vs_executed(frame: pd.DataFrame, label_column: str = "project_name") 
 
 
 def yearly_execution(frame: pd.DataFrame) -> go.Figure:
-    """Budget and executed per budget year (bars, 万元) with the execution rate (line, right axis)."""
+    """Budget and executed per budget year (bars, in 万元 or 亿元 as the largest figure needs) with
+    the execution rate (line, right axis)."""
     years = [str(int(y)) for y in frame["year"]]
     rates = [None if r is None or r != r else float(r) * 100 for r in frame["execution_rate"]]
+    unit = fmt.money_unit([*frame["budget"], *frame["executed"]])
+    scale = fmt.YI if unit == "亿元" else 1.0
     return go.Figure([
-        go.Bar(x=years, y=frame["budget"].tolist(), name="预算数", marker_color="#a5c8e4",
-               hovertemplate="%{x} 年<br>预算 %{y:,.2f} 万元<extra></extra>"),
-        go.Bar(x=years, y=frame["executed"].tolist(), name="执行数", marker_color="#1f4e79",
-               hovertemplate="%{x} 年<br>执行 %{y:,.2f} 万元<extra></extra>"),
+        go.Bar(x=years, y=[float(v) / scale for v in frame["budget"]], name="预算数", marker_color="#a5c8e4",
+               hovertemplate=f"%{{x}} 年<br>预算 %{{y:,.2f}} {unit}<extra></extra>"),
+        go.Bar(x=years, y=[float(v) / scale for v in frame["executed"]], name="执行数",
+               marker_color="#1f4e79",
+               hovertemplate=f"%{{x}} 年<br>执行 %{{y:,.2f}} {unit}<extra></extra>"),
         go.Scatter(x=years, y=rates, name="执行率", yaxis="y2", mode="lines+markers+text",
                    text=[fmt.rate(r / 100) if r is not None else "" for r in rates],
                    textposition="top center",
                    line=dict(color="#ed7d31"), hovertemplate="%{x} 年<br>执行率 %{y:.2f}%<extra></extra>"),
     ], layout=_layout(320, barmode="group", xaxis=dict(type="category", title=dict(text="预算年度")),
-                      yaxis=dict(title=dict(text="万元"), tickformat=",.0f"),
+                      yaxis=dict(title=dict(text=unit), tickformat=",.0f" if scale == 1 else ",.2f"),
                       yaxis2=dict(overlaying="y", side="right", ticksuffix="%", showgrid=False, dtick=25,
                                   range=[0, max([100.0, *(r for r in rates if r is not None)]) * 1.15]),
                       legend=dict(orientation="h", x=0, y=1.12, title=dict(text=""))))

@@ -90,3 +90,6 @@ def test_yearly_totals_and_chart():
     fig = charts.yearly_execution(yearly)
     assert [t.name for t in fig.data] == ["预算数", "执行数", "执行率"]
     assert list(fig.data[2].y) == pytest.approx([50.0, 90.0]) and fig.data[2].yaxis == "y2"
+    assert list(fig.data[0].y) == [50.0, 100.0] and fig.layout.yaxis.title.text == "万元"
+    big = charts.yearly_execution(yearly.assign(budget=yearly["budget"] * 1000))  # 100,000 万元 = 10 亿元
+    assert list(big.data[0].y) == [5.0, 10.0] and big.layout.yaxis.title.text == "亿元"

@@ -245,8 +245,9 @@ def test_overview_budget_and_execution_per_year():
     at = run_page("overview")
     chart = next(c for c in at.get("plotly_chart") if "预算年度" in c.proto.spec)
     traces = {t["name"]: dict(zip(t["x"], t["y"], strict=True)) for t in json.loads(chart.proto.spec)["data"]}
-    assert traces["预算数"] == {"2022": 7750.69, "2023": 17880.0}  # LZ department; LN 7,500 + 10,380
-    assert traces["执行数"] == {"2022": 7719.74, "2023": 3250.0}  # LN 2,450 + 800
+    # in 亿元, as the cards: LZ department 7,750.69 万元; LN 7,500 + 10,380 万元
+    assert traces["预算数"] == pytest.approx({"2022": 0.775069, "2023": 1.788})
+    assert traces["执行数"] == pytest.approx({"2022": 0.771974, "2023": 0.325})  # LN 2,450 + 800 万元
     assert traces["执行率"]["2023"] == pytest.approx(3250 / 17880 * 100)
     at = run_page("overview", year="2022")  # one year: no trend to draw
     assert not any("预算年度" in c.proto.spec for c in at.get("plotly_chart"))
