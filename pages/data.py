@@ -83,11 +83,14 @@ with tab_upload:
                         for label, frame in (("修改（原值 → 新值）", table_diff.changed),
                                              ("新增", table_diff.added), ("删除", table_diff.removed)):
                             if not frame.empty:
+                                n_rows, frame = len(frame), frame.head(ui.DETAIL_ROWS)
                                 if "column" in frame.columns:  # name the changed column as Excel does
                                     frame = frame.assign(column=frame["column"].map(
                                         lambda c: COLUMN_LABELS.get(c, c)))
                                 st.markdown(f"**{label}**")
                                 st.dataframe(frame.rename(columns=COLUMN_LABELS), hide_index=True)
+                                if n_rows > len(frame):  # a large upload: the counts above are whole
+                                    st.caption(f"共 {n_rows:,} 行，列出前 {len(frame):,} 行。")
                 clicked = st.button("确认提交", type="primary", key="commit_upload")
                 if clicked and previewed_now:
                     st.warning("预览之后数据已有新的版本，上面的变更已按最新数据重新计算：请核对后再次提交。")

@@ -226,3 +226,17 @@ def test_an_idle_session_signs_out(users_file):
     at.run()
     assert at.title[0].value == "登录 · 绩效看板" and not at.metric
     assert any("已自动退出" in i.value for i in at.info)
+
+
+def test_preview_of_a_large_upload_lists_the_first_rows_with_the_count(app_env, tmp_path, monkeypatch):
+    from conftest import make_workbook, minimal_dataset
+
+    import lib.ui
+
+    monkeypatch.setattr(lib.ui, "DETAIL_ROWS", 2)
+    data = make_workbook(tmp_path, minimal_dataset(program_id="NEW1", project_prefix="NP")).read_bytes()
+    at = run("data")
+    at.get("file_uploader")[0].upload("new.xlsx", data).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("共 5 行，列出前 2 行" in c.value for c in at.caption)  # the 5 new indicators
+    assert all(len(d.value) <= 2 for d in at.dataframe if "三级指标" in d.value.columns)
