@@ -58,8 +58,9 @@ with tab_upload:
             if parsed.findings:
                 st.error(f"发现 {len(parsed.findings)} 个问题，未做任何更改。请修改后重新上传。")
                 findings = pd.DataFrame([f.as_dict() for f in parsed.findings])
-                ui.show_table(findings, "upload_findings", key="findings",
-                              columns=["file", "sheet", "row", "column", "problem", "problem_en"])
+                ui.show_table(findings.head(ui.DETAIL_ROWS), "upload_findings", key="findings",
+                              columns=["file", "sheet", "row", "column", "problem", "problem_en"],
+                              total=len(findings), full=lambda: findings)
             else:
                 names = {r["program_id"]: r["program_name"] for r in parsed.tables["programs"]}
                 incoming = sorted(names)

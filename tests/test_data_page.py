@@ -240,3 +240,21 @@ def test_preview_of_a_large_upload_lists_the_first_rows_with_the_count(app_env, 
     assert not at.exception, [e.value for e in at.exception]
     assert any("共 5 行，列出前 2 行" in c.value for c in at.caption)  # the 5 new indicators
     assert all(len(d.value) <= 2 for d in at.dataframe if "三级指标" in d.value.columns)
+
+
+def test_many_findings_are_listed_first_rows_and_all_downloaded(app_env, monkeypatch):
+    import lib.ui
+
+    monkeypatch.setattr(lib.ui, "DETAIL_ROWS", 1)
+    book = openpyxl.load_workbook(LANZHOU)
+    ws = book["项目"]
+    col = [c.value for c in ws[1]].index("全年预算数") + 1
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row=row, column=col, value="十六万")  # nine bad cells
+    buf = io.BytesIO()
+    book.save(buf)
+    at = run("data")
+    at.get("file_uploader")[0].upload("bad.xlsx", buf.getvalue()).run()
+    assert any("发现 9 个问题" in e.value for e in at.error)
+    assert len(frame_with(at, "problem")) == 1
+    assert any("共 9 行，表中列出前 1 行；下载的文件包含全部 9 行" in c.value for c in at.caption)
