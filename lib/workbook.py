@@ -509,8 +509,8 @@ def _cross_checks(wb: ParsedWorkbook) -> list[Finding]:
     for sheet in spec.SHEETS:
         seen: dict[tuple, int] = {}
         for i, row in enumerate(wb.tables[sheet.table]):
-            key = tuple(row.get(k) for k in sheet.key)
-            if all(v is None for v in key):
+            key = tuple(map(row.get, sheet.key))
+            if key.count(None) == len(key):
                 continue
             if key in seen:
                 _, _, first_row = wb.origins[sheet.table][seen[key]]
