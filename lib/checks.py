@@ -628,9 +628,12 @@ def _indicator_scores(ctx: _Context, indicators: pd.DataFrame, settings: AuditSe
         stated, weight = _num(row["stated_score"]), _num(row["weight"])
         if stated is None:
             continue
-        record = ctx.record(r, row["level1"], row["level3"])
+
+        def record(r=r, row=row) -> str:  # only for a finding: most indicators have none
+            return ctx.record(r, row["level1"], row["level3"])
+
         if weight is not None and stated > weight + 1e-9:
-            out.append(_finding(ctx, r, "R3", HIGH, record, stated, weight, UNIT_POINTS,
+            out.append(_finding(ctx, r, "R3", HIGH, record(), stated, weight, UNIT_POINTS,
                                 f"指标得分 {stated:g} 分超过其分值 {weight:g} 分。"))
             continue
         if s.basis == "quantitative":
@@ -639,14 +642,14 @@ def _indicator_scores(ctx: _Context, indicators: pd.DataFrame, settings: AuditSe
                 message = (f"指标值 {row['target']}、实际完成值 {row['actual']}、分值 {s.weight_used:g}："
                            f"按“达标得满分、未达标按完成比例计分”应得 {score:.2f} 分，"
                            f"报告得 {stated:g} 分。")
-                out.append(_finding(ctx, r, "R3", LOW, record, stated, round(score, 4), UNIT_POINTS,
+                out.append(_finding(ctx, r, "R3", LOW, record(), stated, round(score, 4), UNIT_POINTS,
                                     message))
         elif s.basis == "qualitative":
             if not scoring.qualitative_score_in_band(stated, s.level, float(s.weight_used), settings.scoring):
                 band = f"{s.score_low:g}–{s.score_high:g}"
                 message = (f"定性指标实际完成“{row['actual']}”属{QUALITATIVE_LEVELS[s.level]}，"
                            f"得分应在 {band} 分之间，报告得 {stated:g} 分。")
-                out.append(_finding(ctx, r, "R3", MEDIUM, record, stated, band, UNIT_POINTS, message))
+                out.append(_finding(ctx, r, "R3", MEDIUM, record(), stated, band, UNIT_POINTS, message))
     return out
 
 
@@ -868,8 +871,9 @@ def check_spending_and_explanations(frames: Mapping[str, pd.DataFrame],
         if _has_text(row["deviation_reason"]) or _has_text(row["improvement"]):
             continue
         r = _Row(row)
-        record = ctx.record(r, row["level1"], row["level3"])
         ratio = _num(row["completion_ratio"])
+        if row["status"] in _NOT_MET or (ratio is not None and ratio >= settings.far_above_ratio - 1e-9):
+            record = ctx.record(r, row["level1"], row["level3"])  # a finding follows
         if row["status"] in _NOT_MET:
             general = project_reason.get(row["project_id"], False)
             message = f"指标未达成（指标值 {row['target']}，实际 {row['actual']}），没有偏差原因说明"
