@@ -498,6 +498,11 @@ def _spending_items(ctx: _Context, frames: Mapping[str, pd.DataFrame],
     return out
 
 
+def _indicator_record(ctx: _Context, row) -> str:
+    """An indicator's record text: program / project / 一级指标 / 三级指标."""
+    return ctx.record(row, row.level1, row.level3)
+
+
 def _dict_rows(frame: pd.DataFrame) -> Iterator[dict]:
     """The rows as dicts of plain values: iterrows builds a Series per row, which cost the audit
     of a year's 100,000 indicators most of its time."""
@@ -628,12 +633,9 @@ def _indicator_scores(ctx: _Context, indicators: pd.DataFrame, settings: AuditSe
         stated, weight = _num(row["stated_score"]), _num(row["weight"])
         if stated is None:
             continue
-
-        def record(r=r, row=row) -> str:  # only for a finding: most indicators have none
-            return ctx.record(r, row["level1"], row["level3"])
-
+        # the record text is built only for a finding (_indicator_record): most indicators have none
         if weight is not None and stated > weight + 1e-9:
-            out.append(_finding(ctx, r, "R3", HIGH, record(), stated, weight, UNIT_POINTS,
+            out.append(_finding(ctx, r, "R3", HIGH, _indicator_record(ctx, r), stated, weight, UNIT_POINTS,
                                 f"指标得分 {stated:g} 分超过其分值 {weight:g} 分。"))
             continue
         if s.basis == "quantitative":
@@ -642,14 +644,15 @@ def _indicator_scores(ctx: _Context, indicators: pd.DataFrame, settings: AuditSe
                 message = (f"指标值 {row['target']}、实际完成值 {row['actual']}、分值 {s.weight_used:g}："
                            f"按“达标得满分、未达标按完成比例计分”应得 {score:.2f} 分，"
                            f"报告得 {stated:g} 分。")
-                out.append(_finding(ctx, r, "R3", LOW, record(), stated, round(score, 4), UNIT_POINTS,
-                                    message))
+                out.append(_finding(ctx, r, "R3", LOW, _indicator_record(ctx, r), stated, round(score, 4),
+                                    UNIT_POINTS, message))
         elif s.basis == "qualitative":
             if not scoring.qualitative_score_in_band(stated, s.level, float(s.weight_used), settings.scoring):
                 band = f"{s.score_low:g}–{s.score_high:g}"
                 message = (f"定性指标实际完成“{row['actual']}”属{QUALITATIVE_LEVELS[s.level]}，"
                            f"得分应在 {band} 分之间，报告得 {stated:g} 分。")
-                out.append(_finding(ctx, r, "R3", MEDIUM, record(), stated, band, UNIT_POINTS, message))
+                out.append(_finding(ctx, r, "R3", MEDIUM, _indicator_record(ctx, r), stated, band,
+                                    UNIT_POINTS, message))
     return out
 
 
@@ -818,7 +821,7 @@ def check_status_text(frames: Mapping[str, pd.DataFrame],
         judged = f"{status_names[status]}（指标值 {row['target']}，实际 {row['actual']}）"
         message = (f"偏差说明写“{said}”，但实际完成值 {row['actual']} 对指标值 {row['target']} 为"
                    f"{status_names[status]}。")
-        record = ctx.record(r, row["level1"], row["level3"])
+        record = _indicator_record(ctx, r)
         out.append(_finding(ctx, r, "R5", MEDIUM, record, said, judged, "", message))
     parts = _frame(frames, "v_score_parts")
     for row in parts.itertuples():
@@ -872,18 +875,18 @@ def check_spending_and_explanations(frames: Mapping[str, pd.DataFrame],
             continue
         r = _Row(row)
         ratio = _num(row["completion_ratio"])
-        if row["status"] in _NOT_MET or (ratio is not None and ratio >= settings.far_above_ratio - 1e-9):
-            record = ctx.record(r, row["level1"], row["level3"])  # a finding follows
         if row["status"] in _NOT_MET:
             general = project_reason.get(row["project_id"], False)
             message = f"指标未达成（指标值 {row['target']}，实际 {row['actual']}），没有偏差原因说明"
             message += "（项目层面有总体说明）。" if general else "。"
+            record = _indicator_record(ctx, r)
             out.append(_finding(ctx, r, "R6", LOW if general else MEDIUM, record, _str(row["actual"]),
                                 _str(row["target"]), "", message))
         elif ratio is not None and ratio >= settings.far_above_ratio - 1e-9:
             message = (f"实际 {row['actual']} 为指标值 {row['target']} 的 {ratio:.0%}，远超目标"
                        f"（≥ {settings.far_above_ratio:.0%}）却没有说明；指标值可能定得偏低"
                        "（只提示，不扣分）。")
+            record = _indicator_record(ctx, r)
             out.append(_finding(ctx, r, "R6", LOW, record, ratio * 100, settings.far_above_ratio * 100,
                                 UNIT_PERCENT, message))
     return out

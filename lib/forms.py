@@ -195,6 +195,17 @@ def _short_hash(text: str) -> str:
     return hashlib.sha1(fold(text).encode("utf-8")).hexdigest()[:6]
 
 
+# What program_id_for and source_id_for derive: ZP<year>-<hash> for a department's budget,
+# ZT<year>-<hash> for a transfer program, "-F" after either for its source.
+_DERIVED_ID = re.compile(r"Z([PT])\d{4}-[0-9a-f]{6}(-F)?")
+
+
+def is_department_program_id(record_id: str) -> bool:
+    """Whether the id is one the forms derived for a department's budget (not a source's)."""
+    m = _DERIVED_ID.fullmatch(record_id)
+    return bool(m) and m[1] == "P" and not m[2]
+
+
 def program_id_for(kind: str, year: int, department: str, name: str = "", region: str = "") -> str:
     """The derived program id (see the module docstring)."""
     if kind == REGION:
@@ -1291,7 +1302,7 @@ def merge_into(merged: ParsedWorkbook, one: ParsedWorkbook) -> None:
         rows, origins = [], []
         for row, origin in zip(one.tables[table], one.origins[table], strict=True):
             existing = known.get(row[key])
-            if existing is None or not re.fullmatch(r"Z[PT]\d{4}-[0-9a-f]{6}(-F)?", row[key]):
+            if existing is None or not _DERIVED_ID.fullmatch(row[key]):
                 rows.append(row)
                 origins.append(origin)
                 continue
@@ -1573,7 +1584,7 @@ def write_project_form(store: Store, project_id: str) -> bytes:
 
 
 _DEPARTMENT_SCORE = "部门整体支出绩效自评得分"  # the stated figure _read_department records the 总分 as
-_CLOSING_LABELS = {"评价结论": "评价结论", "存在问题": "存在问题", "改进措施": "改进措施", "备注": "备注"}
+_CLOSING_LABELS = ("评价结论", "存在问题", "改进措施", "备注")
 _REVENUE_ROWS = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金")
 _SPENDING_ROWS = ("基本支出", "项目支出")
 
@@ -1595,17 +1606,19 @@ def _department_records(store: Store, program_id: str) -> dict:
     }
 
 
-def has_department_form(store: Store, program_id: str) -> bool:
-    """Whether a department's program has department-wide figures a 部门整体支出 form can show."""
-    records = _department_records(store, program_id)
+def _has_department_figures(records: dict) -> bool:
     return bool(records["execution"] or records["indicators"] or _DEPARTMENT_SCORE in records["figures"])
 
 
-def _write_department_sheet(ws, store: Store, program: dict) -> None:
-    """The 部门整体支出绩效自评表 of a department's program, laid out as lib.forms reads it back:
-    the funds by revenue and by spending type, objectives, department-wide indicators, 总分,
-    自评等级 and the closing texts."""
-    d = _department_records(store, program["program_id"])
+def has_department_form(store: Store, program_id: str) -> bool:
+    """Whether a department's program has department-wide figures a 部门整体支出 form can show."""
+    return _has_department_figures(_department_records(store, program_id))
+
+
+def _write_department_sheet(ws, program: dict, d: dict) -> None:
+    """The 部门整体支出绩效自评表 of a department's program (``d``: its _department_records),
+    laid out as lib.forms reads it back: the funds by revenue and by spending type, objectives,
+    department-wide indicators, 总分, 自评等级 and the closing texts."""
     figures = {metric: f["value"] for metric, f in d["figures"].items()}
     execution = d["execution"] or {}
     part = d["parts"].get("预算执行率", {})
@@ -1685,15 +1698,15 @@ def write_program_forms(store: Store, program_id: str) -> bytes:
         KeyError: no such program, or it has no projects.
     """
     projects = _records(store.read("v_projects", where={"program_id": program_id}, order_by=["project_id"]))
-    department = has_department_form(store, program_id)
-    if not projects and not department:
+    department = _department_records(store, program_id)
+    if not projects and not _has_department_figures(department):
         raise KeyError(f"资金/部门 {program_id} 没有项目 (program {program_id} has no projects)")
     book = openpyxl.Workbook()
     book.remove(book.active)
     taken: set[str] = set()
-    if department:
-        _write_department_sheet(book.create_sheet(_sheet_title("部门整体", taken)), store,
-                                _one(store, "programs", program_id=program_id))
+    if _has_department_figures(department):
+        _write_department_sheet(book.create_sheet(_sheet_title("部门整体", taken)),
+                                _one(store, "programs", program_id=program_id), department)
     for project in projects:
         ws = book.create_sheet(_sheet_title(project["project_name"], taken))
         _write_project_sheet(ws, store, project["project_id"])

@@ -14,7 +14,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,8 +38,6 @@ SCHEMA_SHA256 = hashlib.sha256(SCHEMA_SQL.encode()).hexdigest()
 # In refresh order: funding_by_region_source sums v_funding (mat_funding, refreshed just before).
 MATERIALIZED = ("funding", "funding_by_region_source", "execution", "projects", "indicators", "progress",
                 "stated_figures", "spending_items", "score_parts", "objectives")
-# Ids the official forms derive for a department's budget (lib.forms.program_id_for)
-FORM_DEPARTMENT_PROGRAM = re.compile(r"ZP\d{4}-[0-9a-f]{6}")
 DATA_DIR = ROOT / "data"
 # The shipped default dataset, one workbook per source report.
 SEED_WORKBOOKS = ("liaoning_2023_hazchem.xlsx", "lanzhou_2022_emergency.xlsx")
@@ -388,8 +385,10 @@ class Store:
         its projects that are not in the upload are added to it unchanged, and so are its
         department-wide records (部门整体 figures, indicators, objectives) when no 部门整体支出
         form came with it. Dataset workbooks are not touched: they hold whole programs."""
+        from lib import forms  # here, not at the top: forms reads workbooks through lib.workbook
+
         programs = sorted({r["program_id"] for r in parsed.tables["programs"]
-                           if FORM_DEPARTMENT_PROGRAM.fullmatch(r["program_id"])})
+                           if forms.is_department_program_id(r["program_id"])})
         if not programs:
             return
         stored = {r[0] for r in self._fetch("programs", ["program_id"], programs)[1]}
