@@ -4,7 +4,7 @@ One generator, two outputs:
 
 * ``build_db``: a DuckDB file created by ``lib.store.Store`` (same schema and views), filled with
   Arrow inserts (never executemany), for page and query timing at 1M–10M indicator rows;
-* ``build_workbook``: a dataset workbook (the import format of lib/workbook_spec.py) of an exact
+* ``build_workbook``: a dataset workbook (the import format of lib/intake/workbook_spec.py) of an exact
   number of data rows, for import timing.
 
 The shape follows the real reports: 31 provinces, ~340 cities, ~2,800 counties, 10 budget years;
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from lib import workbook_spec as spec  # noqa: E402
+from lib.intake import workbook_spec as spec  # noqa: E402
 from lib.store import INDICATOR_DERIVED, SCHEMA_SQL, Store, derive_indicator  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -652,7 +652,7 @@ def _chunk(pl: Plan, cat: Catalogue, prog: np.ndarray, p0: int, p1: int,
 
 # ---------------------------------------------------------------------------------- outputs
 def schema_key() -> str:
-    """Part of the database cache key: a changed lib/schema.sql means a fresh database."""
+    """Part of the database cache key: a changed lib/store/schema.sql means a fresh database."""
     return hashlib.sha256(SCHEMA_SQL.encode("utf-8")).hexdigest()[:8]
 
 

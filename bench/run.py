@@ -310,7 +310,8 @@ def child_page(a) -> None:
     from streamlit.testing.v1 import AppTest
 
     import lib.store as store_mod
-    from lib import export, ui
+    from lib import ui
+    from lib.outputs import export
 
     query = json.loads(a.query)
     timers: dict[str, float] = {}
@@ -569,7 +570,7 @@ def _time_median(fn, runs: int) -> float:
 
 def _aggregation_timings(store, whole, view: str, group: list[str], value_cols: list[str], extra,
                          filters, runs: int) -> dict[str, float]:
-    from lib.filters import where_clause
+    from lib.store.filters import where_clause
 
     where, params = where_clause(filters, set(whole.columns))
     if extra:

@@ -29,7 +29,7 @@ from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Alignment, Font  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402
 
-from lib.workbook_spec import (  # noqa: E402
+from lib.intake.workbook_spec import (  # noqa: E402
     DATE,
     INT,
     MONEY,

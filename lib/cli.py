@@ -18,10 +18,11 @@ import json
 import sys
 from pathlib import Path
 
-from lib import checks, export
-from lib.auth import hash_password
+from lib.access.auth import hash_password
+from lib.analysis import checks
+from lib.outputs import export
+from lib.outputs.template import write_workbook
 from lib.store import EXPORTABLE, ImportRejected, StoreBusyError, open_store
-from lib.template import write_workbook
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -157,8 +158,8 @@ def _check(args) -> int:
 
 
 def _form(args) -> int:
-    """Write the official 自评表 of a project or program (lib/forms.py)."""
-    from lib import forms
+    """Write the official 自评表 of a project or program (lib/outputs/forms.py)."""
+    from lib.outputs import forms
 
     store = open_store(args.db)
     try:

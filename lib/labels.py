@@ -189,7 +189,7 @@ def column_label(name: str) -> str:
     return COLUMN_LABELS.get(name, name)
 
 
-# ---------------------------------------------------------------- 核查 (audit): lib/checks.py, pages/audit.py
+# ------------------------------------------------------- 核查 (audit): lib/analysis/checks.py, pages/audit.py
 # Rule code -> Chinese name; the numbers follow DOMAIN.md "Consistency checks" 1–8.
 AUDIT_RULES: dict[str, str] = {
     "R1": "执行率核对",
@@ -251,7 +251,7 @@ AUDIT_RULE_HELP = {
     "R8": "执行率低于时间进度的 60%（红）或 80%（黄）",
 }
 
-# ---------------------------------------------------------------- 官方自评表 (official forms): lib/forms.py
+# ----------------------------- 官方自评表 (official forms): lib/intake/forms.py, lib/outputs/forms.py
 FORM_LABELS: dict[str, str] = {
     "section": "官方自评表下载",
     "caption": ("按官方格式（项目支出绩效自评表 / 中央对地方转移支付区域绩效自评表）填好本库数据，"

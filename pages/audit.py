@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib import checks, ui
+from lib import ui
+from lib.analysis import checks
 from lib.filters import Filters
 from lib.labels import AUDIT_RULE_HELP, AUDIT_RULES, AUDIT_SEVERITIES, AUDIT_SEVERITY_HELP
 

@@ -6,10 +6,10 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from lib import diff, ui
-from lib.access import PermissionDenied
+from lib import ui
+from lib.access.roles import PermissionDenied
 from lib.labels import COLUMN_LABELS, SHEET_LABELS, VERSION_ACTIONS, VIEW_LABELS
-from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected
+from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff
 
 ui.require_entrypoint()
 st.title("数据管理")

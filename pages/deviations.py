@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from lib import fmt, ui
+from lib import ui
 from lib.labels import INDICATOR_STATUS
+from lib.ui import fmt
 
 ui.require_entrypoint()
 st.title("偏差分析")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import charts, fmt, ui
+from lib import ui
+from lib.analysis.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
 from lib.labels import BAND_LABELS
-from lib.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
+from lib.ui import charts, fmt
 
 ui.require_entrypoint()
 st.title("执行率")

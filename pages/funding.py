@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib import charts, fmt, ui
+from lib import ui
+from lib.ui import charts, fmt
 
 ui.require_entrypoint()
 st.title("资金分配")

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from lib import charts, fmt, scoring, ui
+from lib import ui
+from lib.analysis import scoring
 from lib.labels import INDICATOR_STATUS
+from lib.ui import charts, fmt
 
 ui.require_entrypoint()
 st.title("绩效指标")

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from lib import charts, fmt, scoring, summary, ui
+from lib import ui
+from lib.analysis import scoring, summary
+from lib.analysis.scoring import execution_band
 from lib.labels import BAND_LABELS
-from lib.scoring import execution_band
+from lib.ui import charts, fmt
 
 ui.require_entrypoint()
 st.title("总览")

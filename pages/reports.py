@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import forms, ui
+from lib import ui
 from lib.filters import Filters
 from lib.labels import FORM_LABELS
+from lib.outputs import forms
 
 ui.require_entrypoint()
 st.title("报告详情")

@@ -234,3 +234,29 @@ def run_page(page: str, **query):
 def metrics(at) -> dict[str, str]:
     """The page's metric cards, label -> value."""
     return {m.label: m.value for m in at.metric}
+
+
+def figure_of(chart) -> dict:
+    """A plotly chart element's figure as parsed JSON: plotly escapes non-ASCII text in the spec
+    unless orjson happens to be installed, so tests read the parsed figure, never the raw text."""
+    import json
+
+    return json.loads(chart.proto.spec)
+
+
+def figure_text(chart) -> str:
+    """Every string of a chart's figure (names, labels, titles, hover text), joined, unescaped."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(figure_of(chart))
+    return "\n".join(out)

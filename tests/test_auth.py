@@ -1,8 +1,8 @@
-"""Passwords, the login throttle and idle sessions (lib/auth.py), with a fake clock."""
+"""Passwords, the login throttle and idle sessions (lib/access/auth.py), with a fake clock."""
 
 from __future__ import annotations
 
-from lib import auth
+from lib.access import auth
 
 
 class Clock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib import charts
+from lib.ui import charts
 
 LIAONING_ALLOCATIONS = pd.DataFrame({
     "region": ["沈阳市", "抚顺市", "盘锦市", "沈阳市", "抚顺市", "盘锦市"],
@@ -80,7 +80,7 @@ def test_many_stacked_bars_leave_their_amounts_to_the_hover():
 
 
 def test_yearly_totals_and_chart():
-    from lib import summary
+    from lib.analysis import summary
 
     totals = pd.DataFrame({"program_id": ["A", "B", "C"], "year": [2023, 2022, 2023],
                            "budget": [100.0, 50.0, 0.0], "executed": [90.0, 25.0, 0.0]})

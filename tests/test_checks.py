@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from lib import checks
-from lib.checks import AuditSettings
+from lib.analysis import checks
+from lib.analysis.checks import AuditSettings
+from lib.analysis.scoring import ExecutionBands
 from lib.filters import Filters
-from lib.scoring import ExecutionBands
 from lib.store import open_store
 
 PROGRAM = {"year": 2023, "program_id": "P1", "program_name": "危化品资金"}

@@ -20,8 +20,8 @@ import pytest
 from conftest import ROOT, make_workbook, minimal_dataset
 
 from lib import cli
+from lib.intake.workbook import read_workbook
 from lib.store import Store
-from lib.workbook import read_workbook
 
 BOM = b"\xef\xbb\xbf"
 

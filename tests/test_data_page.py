@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from lib.auth import hash_password
+from lib.access.auth import hash_password
 
 ROOT = Path(__file__).resolve().parents[1]
 LANZHOU = ROOT / "data" / "lanzhou_2022_emergency.xlsx"
@@ -218,7 +218,8 @@ def test_repeated_wrong_passwords_lock_the_name_even_for_the_right_one(users_fil
 def test_an_idle_session_signs_out(users_file):
     import time
 
-    from lib import auth, ui
+    from lib import ui
+    from lib.access import auth
 
     at = login("leader", "view-pass")
     assert at.metric

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import openpyxl
 
-from lib import workbook_spec as spec
+from lib.intake import workbook_spec as spec
 from lib.store import VIEWS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from conftest import make_workbook
 
-from lib import export
 from lib.filters import Filters
+from lib.outputs import export
 
 BOM = b"\xef\xbb\xbf"
 

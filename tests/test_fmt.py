@@ -1,6 +1,6 @@
-"""Display formatting (lib/fmt.py): storage keeps full precision, only display rounds."""
+"""Display formatting (lib/ui/fmt.py): storage keeps full precision, only display rounds."""
 
-from lib import fmt
+from lib.ui import fmt
 
 
 def test_money_and_units():

@@ -1,4 +1,4 @@
-"""Official self-evaluation forms (自评表) in and out: lib/forms.py.
+"""Official self-evaluation forms (自评表) in and out: lib/intake/forms.py (reading) and lib/outputs/forms.py (writing).
 
 The forms here are real .xlsx files written cell by cell with openpyxl, laid out the way
 analysts keep them (merged cells, blank rows, full-width labels, text numbers, amounts in 元, a
@@ -21,9 +21,10 @@ import streamlit as st
 from conftest import ROOT, make_workbook, minimal_dataset
 from streamlit.testing.v1 import AppTest
 
-from lib import forms
+from lib.intake import forms
+from lib.intake.workbook import read_workbooks
+from lib.outputs import forms as form_writer
 from lib.store import ImportRejected, Store, open_store
-from lib.workbook import read_workbooks
 
 LANZHOU_PROJECTS = [f"LZ2022-P{i:02d}" for i in range(1, 10)]
 PROJECT_FIELDS = ["budget_initial", "budget", "appropriation", "executed", "stated_execution_rate",
@@ -533,8 +534,8 @@ def shipped(tmp_path_factory):
     and the Liaoning transfer program as a region form, all imported back in one load."""
     tmp = tmp_path_factory.mktemp("forms")
     store = open_store(tmp / "shipped.duckdb")
-    files = [(f"{pid}.xlsx", forms.write_project_form(store, pid)) for pid in LANZHOU_PROJECTS]
-    files.append(("LN2023-WHP.xlsx", forms.write_region_form(store, "LN2023-WHP")))
+    files = [(f"{pid}.xlsx", form_writer.write_project_form(store, pid)) for pid in LANZHOU_PROJECTS]
+    files.append(("LN2023-WHP.xlsx", form_writer.write_region_form(store, "LN2023-WHP")))
     store.import_files(files, user="tester")
     yield store, files
     store.close()
@@ -579,7 +580,7 @@ def test_liaoning_transfer_round_trips_through_its_region_form(shipped):
 
 def test_department_program_exports_its_department_form_and_every_project(shipped, tmp_path):
     store, _ = shipped
-    data = forms.write_form(store, "LZ2022-YJJ")
+    data = form_writer.write_form(store, "LZ2022-YJJ")
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames[0] == "部门整体" and len(book.sheetnames) == 10 and "档案整理专项" in book.sheetnames
     department = [str(c.value) for row in book["部门整体"].iter_rows() for c in row if c.value is not None]
@@ -592,7 +593,7 @@ def test_department_program_exports_its_department_form_and_every_project(shippe
 
 def test_exported_form_layout_is_the_official_one(shipped):
     store, _ = shipped
-    ws = openpyxl.load_workbook(io.BytesIO(forms.write_project_form(store, "LZ2022-P09"))).active
+    ws = openpyxl.load_workbook(io.BytesIO(form_writer.write_project_form(store, "LZ2022-P09"))).active
     values = {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
     assert values["A1"] == "项目支出绩效自评表" and values["A2"] == "（2022年度）"
     labels = set(values.values())
@@ -605,7 +606,7 @@ def test_exported_form_layout_is_the_official_one(shipped):
     assert ws["E13"].border.left.style == "thin"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-    region = openpyxl.load_workbook(io.BytesIO(forms.write_region_form(store, "LN2023-WHP"))).active
+    region = openpyxl.load_workbook(io.BytesIO(form_writer.write_region_form(store, "LN2023-WHP"))).active
     header = [c.value for c in next(r for r in region.iter_rows() if r[1].value == "一级指标")]
     assert header[1:7] == ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "未完成原因和改进措施"]
     texts = {c.value for row in region.iter_rows() for c in row}
@@ -616,7 +617,7 @@ def test_exported_form_layout_is_the_official_one(shipped):
 def test_form_of_unknown_id_raises(shipped):
     store, _ = shipped
     with pytest.raises(KeyError):
-        forms.write_form(store, "NOPE")
+        form_writer.write_form(store, "NOPE")
 
 
 # ---------------------------------------------------------------- command line and page
@@ -766,8 +767,8 @@ def test_department_program_round_trips_through_its_forms(tmp_path):
     try:
         first.import_files([(path.name, save(book, path))], user="tester")
         program_id = forms.program_id_for(forms.DEPARTMENT, 2022, "兰州新区应急管理局")
-        assert forms.has_department_form(first, program_id)
-        exported = forms.write_form(first, program_id)
+        assert form_writer.has_department_form(first, program_id)
+        exported = form_writer.write_form(first, program_id)
         sheets = openpyxl.load_workbook(io.BytesIO(exported))
         assert sheets.sheetnames[0] == "部门整体" and len(sheets.sheetnames) == 3
         assert sheets["部门整体"]["A1"].value == "部门整体支出绩效自评表"

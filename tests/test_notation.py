@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib.notation import (
+from lib.analysis.notation import (
     INDICATOR_STATUSES,
     Value,
     completion_ratio,

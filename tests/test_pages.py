@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import metrics, run_page, seeded_app
+from conftest import figure_of, figure_text, metrics, run_page, seeded_app
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -240,14 +240,12 @@ def test_execution_gauges_of_a_long_selection_are_the_lowest_in_one_grid(monkeyp
 
 
 def test_overview_budget_and_execution_per_year():
-    import json
-
     at = run_page("overview")
-    chart = next(c for c in at.get("plotly_chart") if "预算年度" in c.proto.spec)
-    traces = {t["name"]: dict(zip(t["x"], t["y"], strict=True)) for t in json.loads(chart.proto.spec)["data"]}
+    chart = next(c for c in at.get("plotly_chart") if "预算年度" in figure_text(c))
+    traces = {t["name"]: dict(zip(t["x"], t["y"], strict=True)) for t in figure_of(chart)["data"]}
     # in 亿元, as the cards: LZ department 7,750.69 万元; LN 7,500 + 10,380 万元
     assert traces["预算数"] == pytest.approx({"2022": 0.775069, "2023": 1.788})
     assert traces["执行数"] == pytest.approx({"2022": 0.771974, "2023": 0.325})  # LN 2,450 + 800 万元
     assert traces["执行率"]["2023"] == pytest.approx(3250 / 17880 * 100)
     at = run_page("overview", year="2022")  # one year: no trend to draw
-    assert not any("预算年度" in c.proto.spec for c in at.get("plotly_chart"))
+    assert not any("预算年度" in figure_text(c) for c in at.get("plotly_chart"))

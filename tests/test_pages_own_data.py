@@ -4,7 +4,7 @@ selections the shipped reports do not have, such as money allocated to a single 
 from __future__ import annotations
 
 import pytest
-from conftest import make_workbook, metrics, minimal_dataset, run_page
+from conftest import figure_text, make_workbook, metrics, minimal_dataset, run_page
 
 from lib.store import Store
 
@@ -45,5 +45,5 @@ def test_funding_of_one_project_counts_only_its_allocations():
     at = run_page("funding", program="P1", project="PJ2")
     assert metrics(at)["分配合计（万元）"] == "500.00"
     assert region_totals(at) == {"大连市": 500}
-    stacked = at.get("plotly_chart")[0].proto.spec
+    stacked = figure_text(at.get("plotly_chart")[0])
     assert "大连市" in stacked and "沈阳市" not in stacked

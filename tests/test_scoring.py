@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from lib import scoring
-from lib.notation import parse_value
-from lib.scoring import ScoringSettings
+from lib.analysis import scoring
+from lib.analysis.notation import parse_value
+from lib.analysis.scoring import ScoringSettings
 
 LINEAR = ScoringSettings(lower_rule=scoring.LOWER_RULE_LINEAR)
 

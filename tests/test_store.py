@@ -11,8 +11,9 @@ import textwrap
 import pytest
 from conftest import ROOT, make_workbook, minimal_dataset
 
-from lib.filters import Filters, where_clause
+from lib.filters import Filters
 from lib.store import EXPORTABLE, TABLES, ImportRejected, Store
+from lib.store.filters import where_clause
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from conftest import make_workbook
 
+from lib.analysis.scoring import ExecutionBands, execution_band
 from lib.filters import Filters
-from lib.scoring import ExecutionBands, execution_band
-from lib.store import MATERIALIZED, Store, _program_totals_sql, open_store
+from lib.store import MATERIALIZED, Store, open_store
+from lib.store.database import _program_totals_sql
 
 LIAONING = "LN2023-WHP"
 LANZHOU = "LZ2022-YJJ"

@@ -8,7 +8,7 @@ import threading
 import pytest
 from conftest import make_workbook
 
-from lib.access import ANALYST, VIEWER, Actor, PermissionDenied
+from lib.access.roles import ANALYST, VIEWER, Actor, PermissionDenied
 from lib.store import TABLES, ImportRejected, Store
 
 VIEWER_ACTOR = Actor("局领导", VIEWER)

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from conftest import HEADERS, SHEET_NAMES, letter_of, make_workbook
 
-from lib import workbook
-from lib import workbook_spec as spec
-from lib.workbook import Finding, read_workbook, read_workbooks
+from lib.intake import workbook
+from lib.intake import workbook_spec as spec
+from lib.intake.workbook import Finding, read_workbook, read_workbooks
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

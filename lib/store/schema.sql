@@ -1,4 +1,4 @@
--- 绩效看板 storage schema: tables mirror the workbook sheets (lib/workbook_spec.py),
+-- 绩效看板 storage schema: tables mirror the workbook sheets (lib/intake/workbook_spec.py),
 -- views are the documented SQL interface other tools may read.
 -- Portable SQL only (DuckDB today, PostgreSQL later): standard types, no DuckDB-only functions.
 -- Money is 万元 as DECIMAL(18,6) (exact); rates are fractions as DOUBLE PRECISION.
@@ -117,7 +117,7 @@ CREATE TABLE IF NOT EXISTS objectives (
 );
 
 -- target/actual are kept as written; the parsed_* and status columns are derived on import
--- by lib/notation.py (operator, number, unit, direction, completion status).
+-- by lib/analysis/notation.py (operator, number, unit, direction, completion status).
 CREATE TABLE IF NOT EXISTS indicators (
     program_id        VARCHAR NOT NULL,
     project_id        VARCHAR,
@@ -187,7 +187,7 @@ CREATE TABLE IF NOT EXISTS stated_figures (
 -- ---------------------------------------------------------------- views (documented in README)
 -- Every view over a data table (v_funding, v_execution, v_projects, v_indicators, v_progress,
 -- v_stated_figures, v_spending_items, v_score_parts, v_objectives) reads a mat_<name> table:
--- calc_<name> computed and stored per program by every import and rollback (see lib/store.py
+-- calc_<name> computed and stored per program by every import and rollback (see lib/store/database.py
 -- _refresh_derived), so a page's filter or GROUP BY reads one table instead of joining 10M
 -- indicator rows to 1M projects on every query. The calc_ views hold the definitions.
 

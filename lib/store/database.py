@@ -24,14 +24,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from lib import notation
-from lib import workbook_spec as spec
-from lib.access import ANALYST, SYSTEM, Actor, require
-from lib.diff import TableDiff, diff_rows
-from lib.filters import Filters, where_clause
-from lib.workbook import Finding, ParsedWorkbook, read_workbooks
+from lib.access.roles import ANALYST, SYSTEM, Actor, require
+from lib.analysis import notation
+from lib.filters import Filters
+from lib.intake import workbook_spec as spec
+from lib.intake.workbook import Finding, ParsedWorkbook, read_workbooks
+from lib.store.diff import TableDiff, diff_rows
+from lib.store.filters import where_clause
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 SCHEMA_SHA256 = hashlib.sha256(SCHEMA_SQL.encode()).hexdigest()
 # v_<name> reads the table mat_<name>, calc_<name> stored per program (see schema.sql).
@@ -52,7 +53,7 @@ EXPORTABLE = TABLES + VIEWS + ("dataset_versions",)
 # Tables whose content a rejected import must leave unchanged.
 STATE_TABLES = TABLES + ("dataset_versions", "version_programs") + tuple(f"archive_{t}" for t in TABLES)
 
-# Columns the import derives for indicators from their notation (lib/notation.py).
+# Columns the import derives for indicators from their notation (lib/analysis/notation.py).
 INDICATOR_DERIVED = (
     "target_op", "target_value", "target_unit", "actual_op", "actual_value", "actual_unit",
     "direction", "status", "completion_ratio",
@@ -385,7 +386,7 @@ class Store:
         its projects that are not in the upload are added to it unchanged, and so are its
         department-wide records (部门整体 figures, indicators, objectives) when no 部门整体支出
         form came with it. Dataset workbooks are not touched: they hold whole programs."""
-        from lib import forms  # here, not at the top: forms reads workbooks through lib.workbook
+        from lib.intake import forms
 
         programs = sorted({r["program_id"] for r in parsed.tables["programs"]
                            if forms.is_department_program_id(r["program_id"])})

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lib import notation
+from lib.analysis import notation
 from lib.labels import INDICATOR_SCORE_NOTE, RATING_BAND_NOTE, SCORE_BASIS_LABELS
 
 RATING_BANDS = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (0.0, "差"))

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from lib import notation, scoring
+from lib.analysis import notation, scoring
 from lib.filters import Filters
 from lib.labels import (
     AUDIT_RULES,

@@ -15,11 +15,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib import checks, export, scoring
-from lib.access import LOCAL_ANALYST, ROLE_LABELS, Actor
-from lib.auth import IDLE_TIMEOUT, AuthConfigError, LoginThrottle, load_users, session_expired, sign_in
+from lib.access.auth import IDLE_TIMEOUT, AuthConfigError, LoginThrottle, load_users, session_expired, sign_in
+from lib.access.roles import LOCAL_ANALYST, ROLE_LABELS, Actor
+from lib.analysis import checks, scoring
 from lib.filters import Filters
 from lib.labels import COLUMN_LABELS, FILTER_LABELS
+from lib.outputs import export
 from lib.store import EXPORTABLE, Store, open_store
 
 # Session-state keys, in one place.
@@ -35,7 +36,7 @@ KEY_EXPIRED = "auth_expired"  # the session was just ended for idleness (said on
 URL_PARAMS = {KEY_YEAR: "year", KEY_PROGRAM: "program", KEY_REGION: "region", KEY_PROJECT: "project"}
 
 
-APP_PATH = Path(__file__).resolve().parents[1] / "app.py"
+APP_PATH = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def require_entrypoint() -> None:

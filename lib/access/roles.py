@@ -1,6 +1,6 @@
 """Who may do what: viewer (browse, export) and analyst (upload, roll back).
 
-The check lives in the code path that writes (lib/store.py calls :func:`require`), not only in
+The check lives in the code path that writes (lib/store/database.py calls :func:`require`), not only in
 the UI, so a viewer cannot change the figures by any route.
 """
 

@@ -32,9 +32,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lib.access import ROLES, Actor
+from lib.access.roles import ROLES, Actor
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ITERATIONS = 600_000
 SCHEME = "pbkdf2_sha256"
 MAX_FAILURES = 5

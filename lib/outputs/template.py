@@ -1,6 +1,6 @@
 """Write workbooks in the dataset format: the blank template analysts fill in.
 
-The 说明 sheet documents every sheet and column from lib/workbook_spec.py, so the template an
+The 说明 sheet documents every sheet and column from lib/intake/workbook_spec.py, so the template an
 analyst downloads always matches what the importer accepts.
 """
 
@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from lib import workbook_spec as spec
-from lib.export import display_width
+from lib.intake import workbook_spec as spec
+from lib.outputs.export import display_width
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")

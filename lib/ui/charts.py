@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib import fmt
+from lib.analysis.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
 from lib.labels import BAND_LABELS, INDICATOR_STATUS
-from lib.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
+from lib.ui import fmt
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 BAND_COLORS = {"red": "#d62728", "yellow": "#f0b400", "green": "#2ca02c", None: "#9e9e9e"}

@@ -20,7 +20,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from lib import workbook_spec as spec
+from lib.intake import workbook_spec as spec
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # DECIMAL(18,6) holds up to 10^12 万元; anything larger is a keying error, not a budget.
@@ -566,7 +566,7 @@ def read_workbooks(sources: list[tuple[str, str | Path | bytes]],
     for i, (label, source) in enumerate(sources):
         if on_file:
             on_file(i, len(sources), label)
-        from lib import forms  # here, not at the top: forms imports this module
+        from lib.intake import forms  # here, not at the top: forms imports this module
 
         if forms.detect_format(source) == "form":  # an official 自评表, read by its labels
             one = forms.read_form(source, label)

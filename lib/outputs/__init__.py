@@ -1,0 +1,1 @@
+"""Files out: csv/xlsx exports, the blank template and the official forms."""
