@@ -260,3 +260,18 @@ FORM_LABELS: dict[str, str] = {
     "download": "⬇ 下载自评表（Excel）",
     "none": "当前筛选下没有可导出的项目或资金。",
 }
+
+# ----------------------------- 总览 (overview): which budget years the headline cards cover
+YEAR_BASIS_LABELS: dict[str, str] = {
+    "question": "年度口径",
+    "help": "不同预算年度的资金不宜直接相加：默认显示最新年度，可切换为各年度并列或全部年度合计。",
+    "latest": "最新年度（{year}年）",
+    "side": "各年度并列",
+    "sum": "全部年度合计",
+    "latest_caption": "当前选择含 {n} 个预算年度（{years}）；卡片为最新年度 {year} 年，"
+                      "各年度见“各年度并列”或下方“各年度预算执行”。",
+    "sum_caption": "全部年度合计：{years} 共 {n} 个预算年度之和；不同年度的预算相加，仅作总量参考。",
+    "side_caption": "只列最近 {shown} 个年度（共 {n} 个）；全部年度见下方“各年度预算执行”。",
+    "no_links": "各年度的资金/部门互不相同，执行率不连线；连线只连接两年都有的资金/部门（同口径）。",
+    "links": "虚线为同口径执行率：只计两年都有的资金/部门。",
+}

@@ -1,11 +1,14 @@
 """总览: headline money and execution, ratings, and the items that need attention."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from lib import ui
 from lib.analysis import scoring, summary
 from lib.analysis.scoring import execution_band
-from lib.labels import BAND_LABELS
+from lib.filters import Filters
+from lib.labels import BAND_LABELS, YEAR_BASIS_LABELS
 from lib.ui import charts, fmt
 
 ui.require_entrypoint()
@@ -14,18 +17,45 @@ ui.version_caption()
 filters = ui.current_filters()
 
 totals = ui.program_totals(filters)
-head = summary.headline(totals)
-n_projects = ui.count("v_projects", filters)
+years = sorted({int(y) for y in totals["year"]}, reverse=True)
 
-unit = fmt.money_unit([head["budget"], head["executed"]])
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(f"预算总额（{unit}）", fmt.number_in(head["budget"], unit), help=fmt.money(head["budget"]),
-          border=True)
-c2.metric(f"执行数（{unit}）", fmt.number_in(head["executed"], unit), help=fmt.money(head["executed"]),
-          border=True)
-c3.metric("执行率", fmt.rate(head["execution_rate"]), help="执行数 ÷ 预算数", border=True)
-c4.metric("项目数", fmt.count(n_projects, "个"), border=True,
-          help=f"{n_projects:,} 个，涉及 {head['programs']:,} 项资金/部门预算")
+
+def headline_cards(scope: Filters, rows, prefix: str = "") -> None:
+    """Budget, executed, rate and project count of ``rows`` (program totals) as four cards."""
+    head = summary.headline(rows)
+    n_projects = ui.count("v_projects", scope)
+    unit = fmt.money_unit([head["budget"], head["executed"]])
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(f"{prefix}预算总额（{unit}）", fmt.number_in(head["budget"], unit),
+              help=fmt.money(head["budget"]), border=True)
+    c2.metric(f"{prefix}执行数（{unit}）", fmt.number_in(head["executed"], unit),
+              help=fmt.money(head["executed"]), border=True)
+    c3.metric(f"{prefix}执行率", fmt.rate(head["execution_rate"]), help="执行数 ÷ 预算数", border=True)
+    c4.metric(f"{prefix}项目数", fmt.count(n_projects, "个"), border=True,
+              help=f"{n_projects:,} 个，涉及 {head['programs']:,} 项资金/部门预算")
+
+
+if len(years) <= 1:
+    headline_cards(filters, totals)
+else:
+    span = f"{years[-1]}–{years[0]}年"
+    basis = st.radio(YEAR_BASIS_LABELS["question"], ("latest", "side", "sum"), horizontal=True,
+                     key="overview_year_basis", help=YEAR_BASIS_LABELS["help"],
+                     format_func=lambda b: YEAR_BASIS_LABELS[b].format(year=years[0]))
+    if basis == "sum":
+        headline_cards(filters, totals, "全部年度合计")
+        st.caption(YEAR_BASIS_LABELS["sum_caption"].format(years=span, n=len(years)))
+    elif basis == "side":
+        shown = years[:4]
+        for year in shown:
+            headline_cards(replace(filters, year=year), totals[totals["year"] == year], f"{year}年")
+        if len(years) > len(shown):
+            st.caption(YEAR_BASIS_LABELS["side_caption"].format(shown=len(shown), n=len(years)))
+    else:
+        headline_cards(replace(filters, year=years[0]), totals[totals["year"] == years[0]], f"{years[0]}年")
+        st.caption(YEAR_BASIS_LABELS["latest_caption"].format(
+            n=len(years), years="、".join(str(y) for y in sorted(years)), year=years[0]))
+n_projects = ui.count("v_projects", filters)
 st.caption("预算与执行取各资金/部门报告的整体数（如部门全年预算、中央与地方资金合计）；"
            "没有整体数的，取其项目年末数之和。")
 
@@ -42,7 +72,9 @@ ui.show_table(
 yearly = summary.by_year(totals)
 if len(yearly) > 1:
     st.subheader("各年度预算执行")
-    st.plotly_chart(charts.yearly_execution(yearly), key="overview_years")
+    links = summary.like_for_like(totals)
+    st.plotly_chart(charts.yearly_execution(yearly, links), key="overview_years")
+    st.caption(YEAR_BASIS_LABELS["links" if len(links) else "no_links"])
 
 left, right = st.columns(2)
 with left:

@@ -93,3 +93,27 @@ def test_yearly_totals_and_chart():
     assert list(fig.data[0].y) == [50.0, 100.0] and fig.layout.yaxis.title.text == "万元"
     big = charts.yearly_execution(yearly.assign(budget=yearly["budget"] * 1000))  # 100,000 万元 = 10 亿元
     assert list(big.data[0].y) == [5.0, 10.0] and big.layout.yaxis.title.text == "亿元"
+
+
+def test_a_year_to_year_line_joins_only_programs_present_in_both_years():
+    from lib.analysis import summary
+
+    totals = pd.DataFrame({
+        "program_id": ["D22", "D23", "S23", "T24"],
+        "program_name": ["兰州新区应急管理局2022年度部门预算", "兰州新区应急管理局2023年度部门预算",
+                         "中央安全生产补助资金", "农村危房改造补助资金"],
+        "year": [2022, 2023, 2023, 2024],
+        "budget": [100.0, 200.0, 1000.0, 50.0], "executed": [90.0, 150.0, 100.0, 50.0]})
+    assert summary.series_key("兰州新区应急管理局2022年度部门预算") == summary.series_key("兰州新区应急管理局 2023年部门预算")
+    links = summary.like_for_like(totals)
+    # 2022→2023: only the department is in both years (its 2023 rate 75%, not 250 / 1,200 with the subsidy);
+    # 2023→2024 share no program: no segment
+    assert links[["from_year", "to_year", "programs"]].values.tolist() == [[2022, 2023, 1]]
+    assert links["from_rate"].tolist() == [0.9] and links["to_rate"].tolist() == [0.75]
+    fig = charts.yearly_execution(summary.by_year(totals), links)
+    rate = next(t for t in fig.data if t.name == "执行率")
+    assert rate.mode == "markers+text"
+    segment = [t for t in fig.data if t.name == "同口径执行率"]
+    assert len(segment) == 1 and list(segment[0].x) == ["2022", "2023"]
+    assert list(segment[0].y) == pytest.approx([90.0, 75.0])
+    assert summary.like_for_like(totals.iloc[0:0]).empty

@@ -41,13 +41,30 @@ def test_every_page_renders_with_title_and_sidebar_filters(page):
     assert any("数据版本 v" in c.value for c in at.caption)
 
 
-def test_overview_headline_all_data():
+def test_overview_headline_all_data_shows_the_latest_year_not_a_sum_over_years():
     at = run_page("overview")
     m = metrics(at)
-    assert m["项目数"] == "9 个"
+    # 2023 is Liaoning's central subsidy alone: 2,450 + 800 of 7,500 + 10,380 万元, no project records
+    assert m["2023年预算总额（亿元）"] == "1.79"
+    assert m["2023年执行率"] == "18.18%"  # 3,250 / 17,880
+    assert m["2023年项目数"] == "0 个"
+    assert not any(label.startswith("预算总额") for label in m)  # never the 2022 + 2023 sum unlabelled
+    assert any("含 2 个预算年度（2022、2023）" in c.value for c in at.caption)
+
+
+def test_overview_years_side_by_side_and_the_labelled_sum():
+    at = run_page("overview")
+    at.radio(key="overview_year_basis").set_value("side").run()
+    m = metrics(at)
+    assert m["2022年预算总额（万元）"] == "7,750.69" and m["2022年执行率"] == "99.60%"
+    assert m["2022年项目数"] == "9 个" and m["2023年执行率"] == "18.18%"
+    at.radio(key="overview_year_basis").set_value("sum").run()
+    m = metrics(at)
     # Liaoning 2450 + 800 of 7500 + 10380; Lanzhou department 7719.74 of 7750.69
-    assert m["预算总额（亿元）"] == "2.56"
-    assert m["执行率"] == "42.80%"  # 10969.74 / 25630.69
+    assert m["全部年度合计预算总额（亿元）"] == "2.56"
+    assert m["全部年度合计执行率"] == "42.80%"  # 10969.74 / 25630.69
+    assert m["全部年度合计项目数"] == "9 个"
+    assert any("2022–2023年 共 2 个预算年度之和" in c.value for c in at.caption)
 
 
 def test_overview_lanzhou_department_figures():
@@ -247,5 +264,9 @@ def test_overview_budget_and_execution_per_year():
     assert traces["预算数"] == pytest.approx({"2022": 0.775069, "2023": 1.788})
     assert traces["执行数"] == pytest.approx({"2022": 0.771974, "2023": 0.325})  # LN 2,450 + 800 万元
     assert traces["执行率"]["2023"] == pytest.approx(3250 / 17880 * 100)
+    # the two years hold different programs: the rates are markers, never joined by a line
+    rate = next(t for t in figure_of(chart)["data"] if t["name"] == "执行率")
+    assert "lines" not in rate["mode"] and "同口径执行率" not in traces
+    assert any("执行率不连线" in c.value for c in at.caption)
     at = run_page("overview", year="2022")  # one year: no trend to draw
     assert not any("预算年度" in figure_text(c) for c in at.get("plotly_chart"))

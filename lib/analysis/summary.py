@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pandas as pd
 
 
@@ -28,6 +31,45 @@ def by_year(totals: pd.DataFrame) -> pd.DataFrame:
     out["execution_rate"] = [e / b if b else None
                              for e, b in zip(out["executed"], out["budget"], strict=True)]
     return out
+
+
+_YEAR_IN_NAME = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)?")
+
+
+def series_key(program_name: str) -> str:
+    """The name a program keeps from year to year: its name without the budget year written in it
+    ("兰州新区应急管理局2022年度部门预算" and "…2023年度部门预算" are one series)."""
+    text = unicodedata.normalize("NFKC", str(program_name or ""))
+    return re.sub(r"\s+", "", _YEAR_IN_NAME.sub("", text))
+
+
+def like_for_like(totals: pd.DataFrame) -> pd.DataFrame:
+    """Execution rate from one budget year to the next over only the programs present in both.
+
+    A year-to-year line must not join different programs (a 2022 department budget and a 2023
+    central subsidy are not one series), so each consecutive pair of years gets the rate of its
+    common programs (matched by :func:`series_key`) in each of the two years, or no row when they
+    share none. Columns: from_year, to_year, from_rate, to_rate, programs (how many in common).
+    """
+    columns = ["from_year", "to_year", "from_rate", "to_rate", "programs"]
+    if totals.empty:
+        return pd.DataFrame(columns=columns)
+    frame = totals.assign(series=[series_key(n) for n in totals["program_name"]])
+    years = sorted(int(y) for y in frame["year"].unique())
+    rows = []
+    for a, b in zip(years, years[1:], strict=False):
+        left, right = frame[frame["year"] == a], frame[frame["year"] == b]
+        common = set(left["series"]) & set(right["series"])
+        if not common:
+            continue
+        rates = []
+        for part in (left, right):
+            part = part[part["series"].isin(common)]
+            budget, executed = float(part["budget"].sum()), float(part["executed"].sum())
+            rates.append(executed / budget if budget else None)
+        if None not in rates:
+            rows.append((a, b, rates[0], rates[1], len(common)))
+    return pd.DataFrame(rows, columns=columns)
 
 
 RATINGS = ("优", "良", "中", "差")

@@ -89,28 +89,42 @@ def budget_vs_executed(frame: pd.DataFrame, label_column: str = "project_name") 
                                  type="log" if _wide_range(data) else "linear")))
 
 
-def yearly_execution(frame: pd.DataFrame) -> go.Figure:
+def yearly_execution(frame: pd.DataFrame, links: pd.DataFrame | None = None) -> go.Figure:
     """Budget and executed per budget year (bars, in 万元 or 亿元 as the largest figure needs) with
-    the execution rate (line, right axis)."""
+    each year's execution rate (a marker, right axis). Rates of different years are joined only by
+    ``links`` (summary.like_for_like: the rate of the programs present in both years), never by a
+    line through years whose programs differ."""
     years = [str(int(y)) for y in frame["year"]]
     rates = [None if r is None or r != r else float(r) * 100 for r in frame["execution_rate"]]
     unit = fmt.money_unit([*frame["budget"], *frame["executed"]])
     scale = fmt.YI if unit == "亿元" else 1.0
-    return go.Figure([
+    traces = [
         go.Bar(x=years, y=[float(v) / scale for v in frame["budget"]], name="预算数", marker_color="#a5c8e4",
                hovertemplate=f"%{{x}} 年<br>预算 %{{y:,.2f}} {unit}<extra></extra>"),
         go.Bar(x=years, y=[float(v) / scale for v in frame["executed"]], name="执行数",
                marker_color="#1f4e79",
                hovertemplate=f"%{{x}} 年<br>执行 %{{y:,.2f}} {unit}<extra></extra>"),
-        go.Scatter(x=years, y=rates, name="执行率", yaxis="y2", mode="lines+markers+text",
+        go.Scatter(x=years, y=rates, name="执行率", yaxis="y2", mode="markers+text",
                    text=[fmt.rate(r / 100) if r is not None else "" for r in rates],
-                   textposition="top center",
-                   line=dict(color="#ed7d31"), hovertemplate="%{x} 年<br>执行率 %{y:.2f}%<extra></extra>"),
-    ], layout=_layout(320, barmode="group", xaxis=dict(type="category", title=dict(text="预算年度")),
-                      yaxis=dict(title=dict(text=unit), tickformat=",.0f" if scale == 1 else ",.2f"),
-                      yaxis2=dict(overlaying="y", side="right", ticksuffix="%", showgrid=False, dtick=25,
-                                  range=[0, max([100.0, *(r for r in rates if r is not None)]) * 1.15]),
-                      legend=dict(orientation="h", x=0, y=1.12, title=dict(text=""))))
+                   textposition="top center", marker=dict(color="#ed7d31", size=9),
+                   hovertemplate="%{x} 年<br>执行率 %{y:.2f}%<extra></extra>"),
+    ]
+    link_rates: list[float] = []
+    for i, link in enumerate((links if links is not None else pd.DataFrame()).itertuples()):
+        pair = [float(link.from_rate) * 100, float(link.to_rate) * 100]
+        link_rates += pair
+        traces.append(go.Scatter(
+            x=[str(int(link.from_year)), str(int(link.to_year))], y=pair, yaxis="y2", mode="lines",
+            name="同口径执行率", legendgroup="like_for_like", showlegend=i == 0,
+            line=dict(color="#ed7d31", dash="dot"),
+            hovertemplate=f"%{{x}} 年<br>两年都有的 {int(link.programs):,} 项资金/部门<br>"
+                          "执行率 %{y:.2f}%<extra></extra>"))
+    top = max([100.0, *(r for r in rates if r is not None), *link_rates]) * 1.15
+    return go.Figure(traces, layout=_layout(
+        320, barmode="group", xaxis=dict(type="category", title=dict(text="预算年度")),
+        yaxis=dict(title=dict(text=unit), tickformat=",.0f" if scale == 1 else ",.2f"),
+        yaxis2=dict(overlaying="y", side="right", ticksuffix="%", showgrid=False, dtick=25, range=[0, top]),
+        legend=dict(orientation="h", x=0, y=1.12, title=dict(text=""))))
 
 
 def _wide_range(data: pd.DataFrame) -> bool:
