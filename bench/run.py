@@ -668,16 +668,16 @@ async def _first_page(port: int, query_string: str, timeout: float) -> tuple[flo
 
 
 @contextlib.contextmanager
-def _streamlit_server(db: Path, label: str):
-    """``streamlit run app.py`` on the database; yields (port, process, start time) once the
-    process runs (not yet ready); stops it on exit."""
+def _streamlit_server(db: Path, label: str, app: Path | None = None):
+    """``streamlit run app.py`` (or ``app``) on the database; yields (port, process, start time)
+    once the process runs (not yet ready); stops it on exit."""
     port = free_port()
     logs = OUT / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log = open(logs / f"server-{label}.log", "w", encoding="utf-8")
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(app or APP), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         env={**os.environ, "JIXIAO_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT))
@@ -758,55 +758,88 @@ _SETTLED_JS = """() => {
 }"""
 
 
+FLOOR_APP = Path(__file__).with_name("floor_app.py")
+TARGET_BROWSER_RATIO = 1.3
+
+
+def _browser_times(browser, url: str, runs: int) -> tuple[list[float], str | None]:
+    """Seconds until drawn: the first visit, then ``runs`` visits in new tabs."""
+    times, error = [], None
+    for _ in range(1 + runs):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        tab = context.new_page()
+        started = time.perf_counter()
+        try:
+            tab.goto(url, timeout=BROWSER_TIMEOUT_S * 1000)
+            tab.wait_for_function(_SETTLED_JS, timeout=BROWSER_TIMEOUT_S * 1000, polling=50)
+            times.append(time.perf_counter() - started)
+            if tab.locator("[data-testid='stException']").count():
+                error = "the page shows an exception"
+        except Exception as exc:  # noqa: BLE001 - a page that never settles is a result
+            error = f"not drawn within {BROWSER_TIMEOUT_S} s ({exc.__class__.__name__})"
+        finally:
+            context.close()
+        if error:
+            break
+    return times, error
+
+
 def bench_browser(db: Path, pages: list[str], queries: dict[str, dict], runs: int, label: str) -> dict:
     """Each page opened in Debian Chromium from a running server, timed until it has drawn:
     the first visit (the server's caches empty for that page and filter) and revisits in a new
     tab (caches warm; median of ``runs``). What the server-side renders cannot show: the
-    browser's own drawing, and what the page sends it."""
+    browser's own drawing, and what the page sends it. The floor (bench/floor_app.py, a bare
+    Streamlit page) is timed the same way in the same run, before and after the pages; each
+    page is reported as a ratio to it."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return {"skipped": "playwright is not installed"}
     if not Path(CHROMIUM).exists():
         return {"skipped": f"{CHROMIUM} is not installed (apt-get install chromium)"}
-    rows = []
-    with _streamlit_server(db, f"browser-{label}") as (port, _proc, started), sync_playwright() as pw:
-        if _wait_ready(port, started) is None:
+    rows, floors = [], []
+    with _streamlit_server(db, f"browser-{label}") as (port, _proc, started), \
+            _streamlit_server(db, f"floor-{label}", FLOOR_APP) as (floor_port, _fproc, floor_started), \
+            sync_playwright() as pw:
+        if _wait_ready(port, started) is None or _wait_ready(floor_port, floor_started) is None:
             return {"skipped": "the server did not start within 60 s"}
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+
+        def floor() -> None:
+            times, error = _browser_times(browser, f"http://127.0.0.1:{floor_port}/", runs)
+            floors.append({"first_s": times[0] if times else None, "warm_s": median(times[1:]),
+                           "error": error})
+            progress(f"{label} browser floor: " + (error or f"{times[0]:.2f} s first, "
+                                                          f"{median(times[1:]) or 0:.2f} s warm"))
+
         try:
+            floor()
             for page in pages:
                 for fname, query in queries.items():
                     qs = urllib.parse.urlencode(query)
                     path = "" if page == "overview" else page
                     url = f"http://127.0.0.1:{port}/{path}" + (f"?{qs}" if qs else "")
-                    times, error = [], None
-                    for _ in range(1 + runs):
-                        context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                                      locale="zh-CN")
-                        tab = context.new_page()
-                        started = time.perf_counter()
-                        try:
-                            tab.goto(url, timeout=BROWSER_TIMEOUT_S * 1000)
-                            tab.wait_for_function(_SETTLED_JS, timeout=BROWSER_TIMEOUT_S * 1000, polling=50)
-                            times.append(time.perf_counter() - started)
-                            if tab.locator("[data-testid='stException']").count():
-                                error = "the page shows an exception"
-                        except Exception as exc:  # noqa: BLE001 - a page that never settles is a result
-                            error = f"not drawn within {BROWSER_TIMEOUT_S} s ({exc.__class__.__name__})"
-                        finally:
-                            context.close()
-                        if error:
-                            break
+                    times, error = _browser_times(browser, url, runs)
                     rows.append({"page": page, "filter": fname, "first_s": times[0] if times else None,
                                  "warm_s": median(times[1:]), "n": len(times) - 1, "error": error})
                     progress(f"{label} browser {page} ({fname}): "
                              + (error or f"{times[0]:.2f} s first, {median(times[1:]) or 0:.2f} s warm"))
+            floor()  # again at the end: the machine's load may have changed while the pages ran
         finally:
             browser.close()
-    return {"rows": rows}
+    # The floor's first visit is its own first visit too (a fresh server); a page's first visit is
+    # compared with it, and warm with warm.
+    out = {"rows": rows,
+           "floor": {"first_s": median([f["first_s"] for f in floors if f["first_s"]]),
+                     "warm_s": median([f["warm_s"] for f in floors if f["warm_s"]]),
+                     "runs": floors}}
+    for r in rows:
+        for kind in ("first", "warm"):
+            base, value = out["floor"][f"{kind}_s"], r[f"{kind}_s"]
+            r[f"{kind}_ratio"] = value / base if value and base else None
+    return out
 
 
 # =================================================================================== parent
@@ -1094,10 +1127,21 @@ def report(results: dict) -> str:
             if browser.get("skipped"):
                 lines.append(f"  skipped: {browser['skipped']}")
             else:
-                lines.append(table(["page", "filter", "first visit", "warm", "note"], [
-                    [r["page"], r["filter"], fmt_s(r["first_s"]),
+                fl = browser.get("floor") or {}
+                lines.append("  floor (bench/floor_app.py: a bare Streamlit page, one chart, four metrics, "
+                             f"a 1,000-row table): {fmt_s(fl.get('first_s'))} first, "
+                             f"{fmt_s(fl.get('warm_s'))} warm (median, before and after the pages)")
+                lines.append(table(["page", "filter", "first visit", "÷ floor", "warm", "÷ floor", "note"], [
+                    [r["page"], r["filter"], fmt_s(r["first_s"]), fmt_ratio(r.get("first_ratio")),
                      f"{fmt_s(r['warm_s'])} (n={r['n']})" if r["warm_s"] is not None else "—",
-                     r["error"] or ""] for r in browser["rows"]]))
+                     fmt_ratio(r.get("warm_ratio")), r["error"] or ""] for r in browser["rows"]]))
+                ratios = [r.get(k) for r in browser["rows"] for k in ("first_ratio", "warm_ratio")]
+                ratios = [x for x in ratios if x]
+                if ratios:
+                    within = sum(x <= TARGET_BROWSER_RATIO for x in ratios)
+                    verdicts.append(f"browser at {label}: {within} of {len(ratios)} page visits within "
+                                    f"{TARGET_BROWSER_RATIO}× the bare-Streamlit floor "
+                                    f"(ratios {min(ratios):.2f}–{max(ratios):.2f}×)")
         peaks = [p["peak_rss"] for p in res["pages"]]
         peaks += [c.get("peak_rss") or 0 for c in (cold or {}).values()]
         if peaks:
