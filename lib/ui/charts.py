@@ -68,8 +68,9 @@ def funding_sunburst(frame: pd.DataFrame) -> go.Figure:
         level = data.groupby(path[:depth + 1], sort=False)["amount"].sum()
         for key, amount in level.items():
             key = key if isinstance(key, tuple) else (key,)
+            key = tuple(plot_texts(key))
             ids.append(SUNBURST_SEP.join(key))
-            labels.append(plot_text(key[-1]))
+            labels.append(key[-1])
             parents.append(SUNBURST_SEP.join(key[:-1]))
             values.append(amount)
     return go.Figure(go.Sunburst(
