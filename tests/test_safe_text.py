@@ -44,8 +44,8 @@ BLOCKS = {("objectives", "actual_text", 0): "- 列表项\n# 标题\n1. 第一条
 def hostile(original: str, tag: str, n: int, lead: str = "") -> str:
     return (f"{lead}{original}〔{tag}〕 ![x](http://{HOST}/{n}.png) <img src=\"http://{HOST}/{n}i.png\"> "
             f"[点我](javascript:alert({n})) <a href=\"http://{HOST}/{n}a\">链</a> :red[红字] "
-            f":blue-background[底色] **粗** _斜_ ~~删~~ `码` $x^2$ $$y$$ :smile: :material/home: "
-            f"&lt;b&gt; www.{HOST}/{n}w m{n}@{HOST}")
+            f":blue-background[底色] **粗** _斜_ ~~删~~ `码` $x^2$ $$y$$ :smile: :material/home: :streamlit: "
+            f"&lt;b&gt; a -> b >= c www.{HOST}/{n}w m{n}@{HOST}")
 
 
 def hostile_dataset() -> tuple[dict, dict[str, str]]:
@@ -159,6 +159,10 @@ def markup_left(segment: str) -> list[str]:
     for match in re.finditer(r"@", segment):
         if segment[match.end():match.end() + 1] != WORD_JOINER:
             problems.append("e-mail autolink not held back")
+    for match in re.finditer(r":(material|streamlit)", segment.replace("\\", ""), re.IGNORECASE):
+        problems.append(f"shortcode :{match[1]} not held back")  # Streamlit's icon and logo
+    if re.search(r"(^|\s)(<->|->|<-|--|>=|<=|~=)(\s|$)", segment.replace("\\", "")):
+        problems.append("an arrow or sign Streamlit would rewrite")
     return problems
 
 
@@ -316,7 +320,7 @@ def test_signed_in_user_name_is_text(tmp_path, monkeypatch):
 @pytest.mark.parametrize("text", [
     "![x](http://evil.test/b.png)", "<img src=x onerror=alert(1)>", "[a](javascript:alert(1))",
     ":red[红] :blue-background[底] :small[小] :material/home: :smile:", "$x^2$ 与 $$y$$", "**粗** _斜_ ~~删~~",
-    "`码` ``双``", "&lt;b&gt; &amp; &#60;", "a|b\n-|-", "- 列表\n+ 列表\n* 列表", "# 标题\n###### 六级",
+    "`码` ``双``", "&lt;b&gt; &amp; &#60;", ":streamlit: 与 :material/home:", "a -> b <- c <-> d -- e >= f <= g ~= h", "a|b\n-|-", "- 列表\n+ 列表\n* 列表", "# 标题\n###### 六级",
     "1. 第一\n2) 第二", "标题\n===", "标题\n---", "    缩进\n\n    代码", "> 引用", "http://evil.test www.evil.test",
     "a@evil.test", "\\*反斜杠\\*", "3,011.00 万元 94.65% (2023) {注} 完成!",
 ])

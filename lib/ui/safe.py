@@ -44,12 +44,26 @@ def _escape_line(line: str) -> str:
     return _BLOCK_START.sub(lambda m: "\\" + m[1] if m[1] else m[2] + "\\" + m[3], line)
 
 
-# GitHub's autolinker finds web addresses and e-mail addresses in the text itself, after the
-# escapes are resolved, but only where the address follows a space, punctuation or the start.
-# An invisible WORD JOINER (U+2060) in front of "http://", "https://" and "www." and after "@"
-# keeps them text; what a reader sees (and a search finds) is unchanged.
+# Streamlit and GitHub also rewrite the text itself, after the escapes are resolved: the
+# autolinker turns web and e-mail addresses into links where they follow a space, punctuation or
+# the start; Streamlit turns ":streamlit:" into its logo (an <img>), ":material/…:" into an icon
+# (it rewrites the raw source before parsing), and " -> ", " <- ", " <-> ", " -- ", " >= ",
+# " <= ", " ~= " into arrows and signs. An invisible WORD JOINER (U+2060) in each — before
+# "http://", "https://" and "www.", after "@", after the colon of ":streamlit" and
+# ":material", between the two signs — keeps them text; what a reader sees is unchanged.
 WORD_JOINER = "\u2060"
-_AUTOLINK = re.compile(r"(https?://|www\.)", re.IGNORECASE)
+_HELD_BACK = [
+    (re.compile(r"(https?://|www\.)", re.IGNORECASE), WORD_JOINER + r"\1"),
+    (re.compile(r"@"), "@" + WORD_JOINER),
+    (re.compile(r":(?=material|streamlit)", re.IGNORECASE), ":" + WORD_JOINER),
+    (re.compile(r"(?<!\S)([<>~-])(?=(?:->|-|=|>)(?!\S))"), r"\1" + WORD_JOINER),
+]
+
+
+def _hold_back(text: str) -> str:
+    for pattern, replacement in _HELD_BACK:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 class Markdown(str):
@@ -81,7 +95,7 @@ def md_text(value: object) -> Markdown:
     """
     if isinstance(value, Markdown):
         return value
-    text = _AUTOLINK.sub(WORD_JOINER + r"\1", _text_of(value)).replace("@", "@" + WORD_JOINER)
+    text = _hold_back(_text_of(value))
     lines = [_escape_line(line) for line in text.splitlines()]
     return Markdown("  \n".join(line for line in lines if line))
 
