@@ -13,7 +13,12 @@ So pages never put data into Markdown by hand:
   backslash-escaped, which CommonMark turns back into the character; line breaks kept).
 - ``md(template, *values)``: Markdown from a trusted template (``str.format`` syntax) with the values
   escaped; a value that is itself ``Markdown`` (the result of ``md``) is put in as it is.
+- ``md_join(separator, values)``: escaped values joined; ``md_code(value)``: a code span (a command).
 - ``plot_text(value)``: a value for plotly text (names, labels, hover text, titles).
+
+Not for plain-text places, where a backslash would show: st.dataframe cells and column headers,
+and select-box / multiselect options (``format_func`` labels) are not Markdown in Streamlit, so
+data goes there as it is (checked in Chromium by tests/test_browser.py).
 
 Pure: no Streamlit, so lib/ui/charts.py and tests use it too.
 """
