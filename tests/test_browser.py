@@ -252,6 +252,13 @@ def test_planted_markup_stays_text(tmp_path, page):
             for tag in shown[path]:  # whole, :material/home:, :streamlit:, "a -> b >= c" and all
                 assert flat(PLANTS[tag]) in text, (path, tag)
             page.screenshot(path=str(ARTIFACTS / f"planted_{path or 'overview'}.png"))
+        # select-box options are plain text in Streamlit: the name shows as it is, no backslashes
+        page.goto(f"{base}/reports")
+        _settle(page)
+        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").nth(1).click()
+        options = page.locator("[role='option']").evaluate_all("els => els.map(e => e.textContent)")
+        assert flat(PLANTS["programs.program_name.0"]) in [flat(o) for o in options], options
+        page.keyboard.press("Escape")
         page.wait_for_timeout(1000)
         assert not [url for url in requests if HOST in url], requests
     finally:
