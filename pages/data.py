@@ -10,6 +10,7 @@ from lib import ui
 from lib.access.roles import PermissionDenied
 from lib.labels import COLUMN_LABELS, SHEET_LABELS, VERSION_ACTIONS, VIEW_LABELS
 from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff
+from lib.ui.safe import md, md_join, md_text
 
 ui.require_entrypoint()
 st.title("数据管理")
@@ -44,7 +45,7 @@ with tab_upload:
                     bar = st.progress(0.0)
 
                     def on_file(i: int, n: int, label: str) -> None:
-                        bar.progress(i / n, text=f"读取 {label}（{i + 1}/{n}）")
+                        bar.progress(i / n, text=md("读取 {}（{}/{}）", label, i + 1, n))
 
                     parsed = store.validate(sources, on_file=on_file)
                     bar.progress(1.0, text="校验完成")
@@ -68,10 +69,10 @@ with tab_upload:
                 replaced = [p for p in incoming if p in stored]
                 added = [p for p in incoming if p not in stored]
                 st.success("校验通过。提交前请核对以下变更。")
-                if replaced:
-                    st.markdown("**将整体替换：** " + "、".join(f"{names[p]}（{p}）" for p in replaced))
-                if added:
-                    st.markdown("**将新增：** " + "、".join(f"{names[p]}（{p}）" for p in added))
+                for heading, ids in (("将整体替换", replaced), ("将新增", added)):
+                    if ids:
+                        st.markdown(md("**{}：** {}", heading, md_join("、", [md("{}（{}）", names[p], p)
+                                                                               for p in ids])))
                 summary = diff.summary(preview)
                 summary = summary[(summary[["added", "changed", "removed", "unchanged"]].sum(axis=1)) > 0]
                 st.dataframe(summary.drop(columns="table"), hide_index=True, column_config={
@@ -99,7 +100,7 @@ with tab_upload:
                     try:
                         result = store.import_files(sources, user=actor, validated=parsed)
                     except (ImportRejected, PermissionDenied) as exc:
-                        st.error(str(exc))
+                        st.error(md_text(exc))
                     else:
                         st.session_state.pop(KEY_CHECK, None)
                         st.session_state[KEY_UPLOADER] = st.session_state.get(KEY_UPLOADER, 0) + 1
@@ -124,7 +125,7 @@ with tab_versions:
             try:
                 result = store.rollback(target, user=actor)
             except PermissionDenied as exc:
-                st.error(str(exc))
+                st.error(md_text(exc))
             else:
                 st.session_state["rollback_done"] = (target, result.version_id)
                 st.rerun()

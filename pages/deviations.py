@@ -5,6 +5,7 @@ import streamlit as st
 from lib import ui
 from lib.labels import INDICATOR_STATUS
 from lib.ui import fmt
+from lib.ui.safe import md
 
 ui.require_entrypoint()
 st.title("偏差分析")
@@ -17,7 +18,7 @@ text = st.text_input("搜索偏差说明", placeholder="如：疫情、满意度
 ORDER = ("program_id", "project_id", "kind")
 search = (SEARCH_COLUMNS, text)
 total = ui.count("v_deviations", filters, search=search)
-st.caption(f"共 {total:,} 条" + (f"（含“{text}”）" if text.strip() else ""))
+st.caption(md("共 {:,} 条（含“{}”）", total, text) if text.strip() else md("共 {:,} 条", total))
 if total == 0:
     st.info("没有符合条件的偏差说明。")
     st.stop()
@@ -33,22 +34,23 @@ kinds = {"indicator": "指标", "project": "项目"}
 for row in deviations.itertuples():
     owner = row.project_name if isinstance(row.project_name, str) else row.program_name
     if row.kind == "indicator":
-        figure = f"指标值 **{fmt.text(row.target)}** → 实际 **{fmt.text(row.actual)}**"
+        figure = md("指标值 **{}** → 实际 **{}**", fmt.text(row.target), fmt.text(row.actual))
         status = INDICATOR_STATUS.get(row.status, "")
-        heading = f"{'❌' if str(row.status).endswith('not_met') else '📌'} {owner} · {row.subject}"
+        heading = md("{} {} · {}", "❌" if str(row.status).endswith("not_met") else "📌", owner, row.subject)
     else:
-        figure = f"执行率 **{fmt.rate(row.execution_rate)}**"
+        figure = md("执行率 **{}**", fmt.rate(row.execution_rate))
         status = ""
-        heading = f"📋 {owner} · 项目整体"
+        heading = md("📋 {} · 项目整体", owner)
     with st.container(border=True):
-        st.markdown(f"**{heading}**  \n{figure}" + (f" · {status}" if status else ""))
+        st.markdown(md("**{}**  \n{} · {}", heading, figure, status) if status
+                    else md("**{}**  \n{}", heading, figure))
         if isinstance(row.deviation_reason, str):
-            st.markdown(f"**偏差原因：** {row.deviation_reason}")
+            st.markdown(md("**偏差原因：** {}", row.deviation_reason))
         if isinstance(row.improvement, str):
-            st.markdown(f"**改进措施：** {row.improvement}")
+            st.markdown(md("**改进措施：** {}", row.improvement))
         if not isinstance(row.deviation_reason, str) and not isinstance(row.improvement, str):
             st.warning("未填写偏差原因及改进措施")
-        st.caption(f"{kinds.get(row.kind, row.kind)} · 出处 {row.source_ref}")
+        st.caption(md("{} · 出处 {}", kinds.get(row.kind, row.kind), row.source_ref))
 
 st.subheader("偏差说明表")
 

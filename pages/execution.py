@@ -6,6 +6,7 @@ from lib import ui
 from lib.analysis.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
 from lib.labels import BAND_LABELS
 from lib.ui import charts, fmt
+from lib.ui.safe import md, md_text
 
 ui.require_entrypoint()
 st.title("执行率")
@@ -72,9 +73,9 @@ def draw_gauge(row, with_program: bool) -> None:
                     key=f"gauge_{row.Index}")
     stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
         f" · 报告执行率 {fmt.rate(row.stated_execution_rate)}")  # NaN: the report states none
-    program = f"{row.program_name} · " if with_program else ""
-    st.caption(f"{program}{fmt.money(row.executed)} / {fmt.money(row.budget)}{stated} · 截至 "
-               f"{row.as_of:%Y-%m-%d} · 时间进度 {fmt.rate(row.elapsed_share, 0)}")
+    program = md("{} · ", row.program_name) if with_program else ""
+    st.caption(md("{}{} / {}{} · 截至 {:%Y-%m-%d} · 时间进度 {}", program, fmt.money(row.executed),
+                  fmt.money(row.budget), stated, row.as_of, fmt.rate(row.elapsed_share, 0)))
 
 
 if lowest_only:  # one grid, lowest first; each gauge names its program
@@ -87,7 +88,7 @@ else:  # every record: grouped by program, in the order of the data
     order = {name: i for i, name in enumerate(dict.fromkeys(execution["program_name"]))}
     latest = latest.assign(_order=latest["program_name"].map(order)).sort_values("_order", kind="stable")
     for program_name, rows in latest.groupby("program_name", sort=False):
-        st.subheader(program_name)
+        st.subheader(md_text(program_name))
         grid = st.columns(3)
         for i, row in enumerate(rows.itertuples()):
             with grid[i % 3]:

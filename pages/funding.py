@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib import ui
 from lib.ui import charts, fmt
+from lib.ui.safe import md, md_join
 
 ui.require_entrypoint()
 st.title("资金分配")
@@ -24,7 +25,7 @@ else:
     cols = st.columns(1 + len(per_source))
     cols[0].metric(f"分配合计（{unit}）", fmt.number_in(total, unit), help=fmt.money(total), border=True)
     for col, row in zip(cols[1:], per_source.itertuples(), strict=True):
-        col.metric(f"{row.fund_source}（{unit}）", fmt.number_in(row.amount, unit),
+        col.metric(md("{}（{}）", row.fund_source, unit), fmt.number_in(row.amount, unit),
                    help=f"{fmt.money(row.amount)}，占 {row.amount / total:.1%}", border=True)
 
     # The stored sums per program × region × source answer every selection but a single project's.
@@ -98,7 +99,8 @@ if ui.count("v_spending_items", filters):
     st.subheader("项目支出明细")
     sums = ui.summarize("v_spending_items", filters, by=("project_name",), sums=("amount",), limit=21)
     if len(sums) <= 20:
-        st.caption("；".join(f"{r.project_name}：明细合计 {fmt.money(r.amount)}" for r in sums.itertuples()))
+        st.caption(md_join("；", [md("{}：明细合计 {}", r.project_name, fmt.money(r.amount))
+                                 for r in sums.itertuples()]))
     ui.show_rows("v_spending_items", filters, "v_spending_items", key="funding_spending",
                  order_by=SPENDING_ORDER,
                  columns=["project_name", "seq", "item", "amount", "source_ref", "note"])

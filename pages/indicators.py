@@ -6,6 +6,7 @@ from lib import ui
 from lib.analysis import scoring
 from lib.labels import INDICATOR_STATUS
 from lib.ui import charts, fmt
+from lib.ui.safe import md
 
 ui.require_entrypoint()
 st.title("绩效指标")
@@ -63,7 +64,8 @@ config = {"computed_score": st.column_config.NumberColumn("计算得分", format
 for level1, rows in by_status.groupby("level1", sort=False):
     n_rows = int(rows["n"].sum())
     n_bad = int(rows.loc[rows["status"].isin(["not_met", "qualitative_not_met"]), "n"].sum())
-    title = f"{level1}（{n_rows:,} 项" + (f"，未达标 {n_bad:,} 项）" if n_bad else "）")
+    title = (md("{}（{:,} 项，未达标 {:,} 项）", level1, n_rows, n_bad) if n_bad
+             else md("{}（{:,} 项）", level1, n_rows))
     with st.expander(title, expanded=True):
         ui.show_table(
             in_table_order(shown[shown["level1"] == level1]), "v_indicators", key=f"ind_{level1}",

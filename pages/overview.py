@@ -10,6 +10,7 @@ from lib.analysis.scoring import execution_band
 from lib.filters import Filters
 from lib.labels import BAND_LABELS, YEAR_BASIS_LABELS
 from lib.ui import charts, fmt
+from lib.ui.safe import md, md_text
 
 ui.require_entrypoint()
 st.title("总览")
@@ -84,7 +85,8 @@ with left:
     else:
         counts = summary.rating_counts_of(ui.summarize("v_projects", filters, by=("stated_rating",)))
         st.plotly_chart(charts.rating_distribution(counts), key="overview_ratings")
-        st.caption("、".join(f"{r}：{n:,}个" for r, n in zip(counts["rating"], counts["count"], strict=True)))
+        st.caption(md_text("、".join(f"{r}：{n:,}个"
+                                     for r, n in zip(counts["rating"], counts["count"], strict=True))))
 with right:
     st.subheader("执行率最低的事项")
     rows = ui.read("v_execution", filters, not_null=("execution_rate",), limit=5,
@@ -96,9 +98,8 @@ with right:
         name = row.project_name if isinstance(row.project_name, str) else (
             f"{row.program_name} · {row.region or ''} {row.fund_source or ''}".strip())
         icon = {"red": "🔴", "yellow": "🟡", "green": "🟢"}.get(band, "⚪")
-        st.markdown(
-            f"{icon} **{name}** — 执行率 **{fmt.rate(row.execution_rate)}**"
-            f"（{fmt.money(row.executed)} / {fmt.money(row.budget)}）· {BAND_LABELS.get(band, '')}")
+        st.markdown(md("{} **{}** — 执行率 **{}**（{} / {}）· {}", icon, name, fmt.rate(row.execution_rate),
+                       fmt.money(row.executed), fmt.money(row.budget), BAND_LABELS.get(band, "")))
 
 st.subheader("项目一览")
 
@@ -114,4 +115,4 @@ projects = ui.show_rows(
                                                                "良 80–<90，中 60–<80，差 < 60")},
 )
 if not projects.empty:
-    st.caption(scoring.score_note(projects))
+    st.caption(md_text(scoring.score_note(projects)))

@@ -6,6 +6,7 @@ from lib import ui
 from lib.filters import Filters
 from lib.labels import FORM_LABELS
 from lib.outputs import forms
+from lib.ui.safe import md, md_text
 
 ui.require_entrypoint()
 st.title("报告详情")
@@ -35,18 +36,18 @@ with tab_goals:
         st.info("当前筛选下没有绩效目标记录。")
     more_note(n_objectives, len(objectives), "绩效目标")
     for program_name, rows in objectives.groupby("program_name", sort=False):
-        st.subheader(program_name)
+        st.subheader(md_text(program_name))
         for row in rows.itertuples():
-            title = row.label or f"第{row.seq}项"
-            owner = f"{row.project_name} · " if isinstance(row.project_name, str) else ""
-            with st.expander(f"{owner}{title}", expanded=False):
+            title = row.label if isinstance(row.label, str) and row.label.strip() else f"第{row.seq}项"
+            owner = md("{} · ", row.project_name) if isinstance(row.project_name, str) else ""
+            with st.expander(md("{}{}", owner, title), expanded=False):
                 if isinstance(row.expected, str):
-                    st.markdown(f"**预期目标：** {row.expected}")
+                    st.markdown(md("**预期目标：** {}", row.expected))
                 if isinstance(row.actual_text, str):
-                    st.markdown(f"**实际完成情况：** {row.actual_text}")
+                    st.markdown(md("**实际完成情况：** {}", row.actual_text))
                 if isinstance(row.note, str):
-                    st.caption(f"说明：{row.note}")
-                st.caption(f"出处 {row.source_ref}")
+                    st.caption(md("说明：{}", row.note))
+                st.caption(md("出处 {}", row.source_ref))
     ui.show_rows("v_objectives", filters, "v_objectives", key="objectives_table", order_by=OBJECTIVE_ORDER,
                  columns=["program_name", "project_name", "seq", "label", "expected", "actual_text",
                            "source_ref", "note"])
@@ -56,13 +57,13 @@ with tab_projects:
         st.info("当前筛选下没有项目。")
     more_note(n_projects, min(len(projects), CARDS), "项目")
     for row in projects.head(CARDS).itertuples():
-        with st.expander(f"{row.project_name} · 自评 {row.stated_rating or '—'}", expanded=False):
+        with st.expander(md("{} · 自评 {}", row.project_name, row.stated_rating or "—"), expanded=False):
             for label, value in (("总体绩效目标完成情况", row.objective_actual),
                                  ("偏离绩效目标的原因", row.deviation_reason),
                                  ("下一步改进措施", row.improvement), ("转录说明", row.note)):
                 if isinstance(value, str):
-                    st.markdown(f"**{label}：** {value}")
-            st.caption(f"出处 {row.source_ref}")
+                    st.markdown(md("**{}：** {}", label, value))
+            st.caption(md("出处 {}", row.source_ref))
 
 with tab_stated:
     st.caption("报告中写明的合计数、个数与比率，按原文保存；核对方式说明可由哪些明细重算。")

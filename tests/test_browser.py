@@ -204,3 +204,62 @@ def test_download_excel_of_the_shown_table(server, page, tmp_path):
     values = {r[0].value: r[1].value for r in info_sheet.iter_rows(min_row=2)}
     assert values["筛选条件"] == "program_id=LZ2022-YJJ"
     assert values["行数"] == 9
+
+
+def test_planted_markup_stays_text(tmp_path, page):
+    """A workbook with Markdown, HTML, images, links, colour directives, LaTeX and shortcodes in
+    every text column (tests/test_safe_text.py): on every page no <img>, <a>, styled span, maths
+    or emphasis comes from it, the planted texts show literally, and no request leaves for the
+    planted host."""
+    from test_safe_text import FILE_NAME, HOST, PLANTS, WORD_JOINER, planted_workbook
+
+    from lib.store import Store
+
+    db = tmp_path / "planted.duckdb"
+    store = Store(db)
+    store.import_files([(FILE_NAME, planted_workbook(tmp_path))], user="分析员")
+    store.close()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    def flat(text: str) -> str:
+        return " ".join(text.replace(WORD_JOINER, "").split())
+
+    shown = {"": ["programs.program_name.0", "execution.region.0"],
+             "funding": ["allocations.fund_source.0"], "execution": ["programs.program_name.0"],
+             "deviations": ["indicators.deviation_reason.3", "projects.improvement.0"],
+             "reports": ["programs.program_name.0", "objectives.expected.0", "projects.project_name.1"],
+             "indicators": [], "audit": [], "data": []}
+    server = _serve(db)
+    base = next(server)
+    try:
+        for path in PAGES:
+            page.goto(f"{base}/{path}")
+            _settle(page)
+            main = page.locator("[data-testid='stAppViewContainer']")
+            assert page.locator("[data-testid='stException']").count() == 0, path
+            assert main.locator("[data-testid='stMarkdownContainer'] img").count() == 0, path
+            assert main.locator(f"img[src*='{HOST}']").count() == 0, path
+            links = main.locator("a").evaluate_all(
+                "els => els.map(a => a.getAttribute('href') || a.getAttribute('xlink:href') || '')")
+            assert not [h for h in links if HOST in h or h.startswith(("javascript:", "mailto:"))], (path, links)
+            assert main.locator("[class*='stMarkdownColored'], .katex, span[style*='color']").count() == 0, path
+            marked = main.locator("[data-testid='stMarkdownContainer'] :is(strong, em, del, code)").evaluate_all(
+                "els => els.map(e => e.textContent)")
+            assert not [m for m in marked if m in ("粗", "斜", "删", "码", "红字", "底色")], (path, marked)
+            text = flat(main.text_content())  # with closed expanders and tabs not chosen
+            assert flat(FILE_NAME) in text, path  # the version line names the uploaded file
+            for tag in shown[path]:  # whole, :material/home:, :streamlit:, "a -> b >= c" and all
+                assert flat(PLANTS[tag]) in text, (path, tag)
+            page.screenshot(path=str(ARTIFACTS / f"planted_{path or 'overview'}.png"))
+        # select-box options are plain text in Streamlit: the name shows as it is, no backslashes
+        page.goto(f"{base}/reports")
+        _settle(page)
+        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").nth(1).click()
+        options = page.locator("[role='option']").evaluate_all("els => els.map(e => e.textContent)")
+        assert flat(PLANTS["programs.program_name.0"]) in [flat(o) for o in options], options
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(1000)
+        assert not [url for url in requests if HOST in url], requests
+    finally:
+        next(server, None)

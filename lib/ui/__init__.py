@@ -22,6 +22,7 @@ from lib.filters import Filters
 from lib.labels import COLUMN_LABELS, FILTER_LABELS
 from lib.outputs import export
 from lib.store import EXPORTABLE, Store, open_store
+from lib.ui.safe import Markdown, md, md_code, md_text
 
 # Session-state keys, in one place.
 KEY_YEAR = "filter_year"
@@ -70,7 +71,7 @@ def login_gate() -> Actor:
     try:
         users = load_users()
     except AuthConfigError as exc:
-        st.error(f"登录配置有误，已停止：{exc}")
+        st.error(md("登录配置有误，已停止：{}", exc))
         st.stop()
     if users is None:
         st.sidebar.info("本地单用户模式：未配置登录（config/users.toml），当前用户拥有分析员权限。")
@@ -91,14 +92,14 @@ def login_gate() -> Actor:
             if st.form_submit_button("登录", type="primary"):
                 found, problem = sign_in(users, login_throttle(), username, password)
                 if found is None:
-                    st.error(problem)
+                    st.error(md_text(problem))
                 else:
                     st.session_state[KEY_USER] = found
                     st.session_state[KEY_LAST_SEEN] = now
                     st.rerun()
         st.stop()
     st.session_state[KEY_LAST_SEEN] = now
-    st.sidebar.markdown(f"**{user.name}**（{ROLE_LABELS[user.role]}）")
+    st.sidebar.markdown(md("**{}**（{}）", user.name, ROLE_LABELS[user.role]))
     if st.sidebar.button("退出登录", key="logout"):
         del st.session_state[KEY_USER]
         st.rerun()
@@ -381,7 +382,7 @@ def version_caption() -> None:
     version = get_store().current_version()
     if version:
         when = pd.Timestamp(version["created_at"]).strftime("%Y-%m-%d %H:%M")
-        st.caption(f"数据版本 v{int(version['version_id'])} · {when} · {version['files']}")
+        st.caption(md("数据版本 v{} · {} · {}", int(version["version_id"]), when, version["files"]))
 
 
 def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,
@@ -438,7 +439,7 @@ def _too_big_to_download(name: str, n_rows: int, filters: Filters, csv_ok: bool)
     columns = get_store().columns(name)
     where = "".join(f" --where {k}={v}" for k, v in filters.active().items() if k in columns)
     command = f"python -m lib.cli export {name}{where} --format csv --out {name}.csv"
-    return text + f"，或在命令行导出全部：`{command}`"
+    return md("{}，或在命令行导出全部：{}", Markdown(text), md_code(command))  # text: figures only
 
 
 def show_rows(relation: str, filters: Filters, name: str, key: str, order_by: tuple[str, ...] = (),

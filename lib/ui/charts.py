@@ -1,5 +1,8 @@
 """Plotly figure builders: data in, figure out. No Streamlit, no SQL.
 
+Every text from the data (names, regions, sources, indicator levels) goes through
+safe.plot_text: plotly reads <b>, <a href>, <br> and entities in text.
+
 Money axes are 万元 with separators (plotly's default "3k" ticks mislead finance readers);
 rates are percentages.
 """
@@ -12,6 +15,7 @@ import plotly.graph_objects as go
 from lib.analysis.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
 from lib.labels import BAND_LABELS, INDICATOR_STATUS
 from lib.ui import fmt
+from lib.ui.safe import plot_text, plot_texts
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 BAND_COLORS = {"red": "#d62728", "yellow": "#f0b400", "green": "#2ca02c", None: "#9e9e9e"}
@@ -42,13 +46,13 @@ def funding_stacked(frame: pd.DataFrame) -> go.Figure:
     traces = []
     for i, (source, part) in enumerate(frame.groupby("fund_source", sort=False)):
         traces.append(go.Bar(
-            x=part["region"].tolist(), y=part["amount"].astype(float).tolist(), name=source,
+            x=plot_texts(part["region"]), y=part["amount"].astype(float).tolist(), name=plot_text(source),
             marker_color=SOURCE_COLORS[i % len(SOURCE_COLORS)],
             texttemplate="%{y:,.0f}" if len(order) <= LABELLED_BARS else None,
             hovertemplate="%{x}<br>%{fullData.name}: %{y:,.2f} 万元<extra></extra>"))
     return go.Figure(traces, layout=_layout(
         barmode="stack",
-        xaxis=dict(title=dict(text="地区"), categoryorder="array", categoryarray=order),
+        xaxis=dict(title=dict(text="地区"), categoryorder="array", categoryarray=plot_texts(order)),
         yaxis=dict(title=dict(text="万元"), tickformat=",.0f")))
 
 
@@ -64,6 +68,7 @@ def funding_sunburst(frame: pd.DataFrame) -> go.Figure:
         level = data.groupby(path[:depth + 1], sort=False)["amount"].sum()
         for key, amount in level.items():
             key = key if isinstance(key, tuple) else (key,)
+            key = tuple(plot_texts(key))
             ids.append(SUNBURST_SEP.join(key))
             labels.append(key[-1])
             parents.append(SUNBURST_SEP.join(key[:-1]))
@@ -78,7 +83,7 @@ def funding_sunburst(frame: pd.DataFrame) -> go.Figure:
 def budget_vs_executed(frame: pd.DataFrame, label_column: str = "project_name") -> go.Figure:
     """Per-project budget and executed amounts side by side, largest budget first."""
     data = frame.sort_values("budget", ascending=True)
-    labels = data[label_column].tolist()
+    labels = plot_texts(data[label_column])
     return go.Figure([
         go.Bar(y=labels, x=data["budget"].astype(float).tolist(), name="全年预算数", orientation="h",
                marker_color="#a5c8e4", hovertemplate="%{y}<br>预算 %{x:,.2f} 万元<extra></extra>"),
@@ -145,7 +150,7 @@ def execution_gauge(execution_rate: float | None, elapsed_share: float, title: s
         mode="gauge+number",
         value=value,
         number={"suffix": "%", "valueformat": ".2f", "font": {"size": 28}},
-        title={"text": title, "font": {"size": 13}},
+        title={"text": plot_text(title), "font": {"size": 13}},
         gauge={
             "axis": {"range": [0, max(100, value or 0)], "ticksuffix": "%"},
             "bar": {"color": BAND_COLORS[band], "thickness": 0.35},
@@ -166,7 +171,7 @@ def execution_ranking(frame: pd.DataFrame) -> go.Figure:
     colors = [BAND_COLORS.get(b) for b in data["band"]]
     rates = (data["execution_rate"].astype(float) * 100).tolist()
     return go.Figure(go.Bar(
-        y=data["label"].tolist(), x=rates, orientation="h", marker_color=colors,
+        y=plot_texts(data["label"]), x=rates, orientation="h", marker_color=colors,
         text=[fmt.rate(r) for r in data["execution_rate"]], textposition="auto",
         customdata=[BAND_LABELS.get(b, "—") for b in data["band"]],
         hovertemplate="%{y}<br>执行率 %{x:.2f}%<br>%{customdata}<extra></extra>",
@@ -194,7 +199,7 @@ def indicator_status_bars(counts_by_status: pd.DataFrame) -> go.Figure:
     """Indicators per 一级指标, stacked by completion status (columns level1, status, n)."""
     data = counts_by_status.assign(status_label=counts_by_status["status"].map(INDICATOR_STATUS))
     counts = data.groupby(["level1", "status_label"])["n"].sum().reset_index(name="count")
-    traces = [go.Bar(x=part["count"].tolist(), y=part["level1"].tolist(), name=status, orientation="h",
+    traces = [go.Bar(x=part["count"].tolist(), y=plot_texts(part["level1"]), name=status, orientation="h",
                      marker_color=STATUS_COLORS.get(status), text=[f"{int(n):,}" for n in part["count"]],
                      hovertemplate="%{y}<br>%{fullData.name}：%{x} 项<extra></extra>")
               for status, part in sorted(counts.groupby("status_label", sort=False),
@@ -209,10 +214,10 @@ def progress_bars(frame: pd.DataFrame) -> go.Figure:
     data = frame.dropna(subset=["percent"]).copy()
     data["label"] = data["region"] + " · " + data["measure"]
     data = data.sort_values("percent")
-    return go.Figure(go.Bar(y=data["label"].tolist(), x=(data["percent"].astype(float) * 100).tolist(),
+    return go.Figure(go.Bar(y=plot_texts(data["label"]), x=(data["percent"].astype(float) * 100).tolist(),
                             orientation="h", marker_color="#5b9bd5",
                             text=[fmt.rate(p, 0) for p in data["percent"]],
-                            customdata=data["subject"].tolist(),
+                            customdata=plot_texts(data["subject"]),
                             hovertemplate="%{customdata}<br>%{y}: %{x:.0f}%<extra></extra>"),
                      layout=_layout(max(220, 60 + 36 * len(data)),
                                     xaxis=dict(range=[0, 100], ticksuffix="%")))
