@@ -13,8 +13,8 @@ states the figure (``places``): the same figure restated is one finding.
     frames = {name: store.read(name) for name in AUDIT_RELATIONS}
     findings = run_audit(frames)
 
-Modules by rule family: core (settings, Finding, tolerances, quotes), amounts (R1, R2), scores
-(R3, R4), texts (R5–R8), reading (R9–R11).
+Modules by rule family: core (settings, Finding, tolerances, quotes), rates (R1), totals (R2),
+scores (R3), counts (R4), texts (R5–R8), reading (R9–R11 and R5 summary claims).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 
-from lib.analysis.checks.amounts import check_execution_rates, check_totals
 from lib.analysis.checks.core import (
     AUDIT_RELATIONS,
     DEFAULT_SETTINGS,
@@ -44,6 +43,8 @@ from lib.analysis.checks.core import (
     stated_decimals,
     sum_reconciles,
 )
+from lib.analysis.checks.counts import check_counts
+from lib.analysis.checks.rates import check_execution_rates
 from lib.analysis.checks.reading import (
     check_missing_explanations,
     check_project_names,
@@ -51,7 +52,7 @@ from lib.analysis.checks.reading import (
     check_summary_claims,
     quantity_mentions,
 )
-from lib.analysis.checks.scores import check_counts, check_scores
+from lib.analysis.checks.scores import check_scores
 from lib.analysis.checks.texts import (
     check_execution_time,
     check_score_vs_execution,
@@ -59,6 +60,7 @@ from lib.analysis.checks.texts import (
     check_status_text,
     text_claim,
 )
+from lib.analysis.checks.totals import check_totals
 from lib.filters import Filters
 from lib.labels import AUDIT_CERTAINTIES, AUDIT_RULES, AUDIT_SEVERITIES
 

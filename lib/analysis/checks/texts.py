@@ -14,7 +14,6 @@ from collections.abc import Mapping
 import pandas as pd
 
 from lib.analysis import notation, scoring
-from lib.analysis.checks.amounts import _execution_label
 from lib.analysis.checks.core import (
     DEFAULT_SETTINGS,
     DISAGREE,
@@ -40,6 +39,7 @@ from lib.analysis.checks.core import (
     fmt_value,
     sentence_with,
 )
+from lib.analysis.checks.rates import _execution_label
 from lib.labels import BAND_LABELS, INDICATOR_STATUS
 
 _DONE = {"met", "qualitative_met"}
