@@ -138,22 +138,20 @@ def _value_key(value: object) -> object:
     return value
 
 
+_RESTATED_FIGURE_RULES = ("R1", "R2")
+
+
 def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
     """One statement, one finding: findings of the same rule and certainty about the same record
     with the same stated and recomputed figures (a figure restated in another section, or one
     sentence stored twice) become one finding that lists every place and every quote."""
     merged: dict[tuple, Finding] = {}
     for f in findings:
-        key = (
-            f.rule,
-            f.certainty,
-            f.program_id,
-            f.project_id,
-            f.region,
-            f.unit,
-            _value_key(f.stated),
-            _value_key(f.recomputed),
-        )
+        # a rate or total restated in another section comes from another row with another label;
+        # any other finding repeats only when it is about the same record
+        subject = None if f.rule in _RESTATED_FIGURE_RULES else f.record
+        key = (f.rule, f.certainty, f.program_id, f.project_id, f.region, f.unit, subject,
+               _value_key(f.stated), _value_key(f.recomputed))
         first = merged.get(key)
         if first is None:
             merged[key] = f

@@ -67,8 +67,9 @@ class AuditSettings:
         points; None infers it from the stated precision and from the precision of the amounts
         the rate is computed from (interval arithmetic: 46.37 ÷ 50 spans 92.73%–92.76%).
     amount_tolerance: allowed gap between amounts beyond their rounding, in 万元 (5 元).
-    amount_min_decimals: an amount written with fewer decimals is read as exact to this many
-        (50 万元 is 50.00, not 49.5–50.5; 6116.3 is 6116.25–6116.35).
+    integer_amounts_exact: an amount written without decimals is read as exact (a budget of
+        50 万元 is 50, not 49.5–50.5); one with decimals spans half its last digit (6116.3 is
+        6116.25–6116.35; 46.37 is 46.365–46.375), as DOMAIN.md's 12.37 ÷ 20 example.
     score_vs_execution_pp: rule 7, score rate vs execution rate, percentage points.
     low_execution: rules 6 and 9, execution below this rate needs an explanation.
     far_above_ratio: rule 6, completion ratio from which an indicator needs an explanation.
@@ -84,7 +85,7 @@ class AuditSettings:
 
     rate_tolerance_pp: float | None = None
     amount_tolerance: float = 0.0005
-    amount_min_decimals: int = 2
+    integer_amounts_exact: bool = True
     score_vs_execution_pp: float = 5.0
     low_execution: float = 0.90
     far_above_ratio: float = 1.3
@@ -227,11 +228,18 @@ def rate_reconciles(stated_pp: float, recomputed_pp: float, tolerance_pp: float 
     return abs(stated_pp - recomputed_pp) <= tolerance_pp + 1e-9
 
 
+def amount_half_unit(value: float, settings: AuditSettings) -> float:
+    """The rounding a stated amount carries (0 for a whole amount when integer_amounts_exact)."""
+    if settings.integer_amounts_exact and stated_decimals(value) == 0:
+        return 0.0
+    return half_unit(value)
+
+
 def rate_interval(numerator: float, denominator: float, settings: AuditSettings) -> tuple[float, float]:
     """The rates (percentage points) a ratio of two rounded amounts can stand for: 46.37 ÷ 50
-    with 46.37 in [46.365, 46.375] and 50 in [49.995, 50.005] spans 92.72%–92.76%."""
-    dn = half_unit(numerator, settings.amount_min_decimals)
-    dd = half_unit(denominator, settings.amount_min_decimals)
+    with 46.37 in [46.365, 46.375] spans 92.73%–92.75%."""
+    dn = amount_half_unit(numerator, settings)
+    dd = amount_half_unit(denominator, settings)
     low_den, high_den = denominator + dd, max(denominator - dd, 1e-12)
     low, high = (numerator - dn) / low_den, (numerator + dn) / high_den
     return low * 100, high * 100
@@ -260,9 +268,7 @@ def sum_reconciles(
     total = float(sum(parts))
     if exact:
         return abs(stated - total) < 1e-9
-    slack = half_unit(stated, settings.amount_min_decimals) + sum(
-        half_unit(p, settings.amount_min_decimals) for p in parts
-    )
+    slack = amount_half_unit(stated, settings) + sum(amount_half_unit(p, settings) for p in parts)
     return abs(stated - total) <= slack + settings.amount_tolerance + 1e-9
 
 

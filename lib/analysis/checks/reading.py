@@ -13,6 +13,7 @@ Each finding quotes the sentences it rests on.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -223,7 +224,13 @@ _QUANTITY_PATTERNS = _patterns()
 
 def quantity_mentions(text: str) -> list[dict]:
     """The exact counts a text states, each with what it counts: [{"quantity": "应急演练",
-    "kinds": ("综合",), "value": 5, "phrase": "5次综合性应急演练"}, …]."""
+    "kinds": ("综合",), "value": 5, "phrase": "5次综合性应急演练"}, …], in text order."""
+    return [dict(m) for m in _mentions(text)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _mentions(text: str) -> tuple[dict, ...]:
+    """quantity_mentions, once per distinct text (a year's projects repeat a few texts)."""
     out, seen = [], set()
     for name, pattern in _QUANTITY_PATTERNS:
         for m in pattern.finditer(text):
@@ -239,7 +246,7 @@ def quantity_mentions(text: str) -> list[dict]:
             out.append(
                 {"quantity": name, "kinds": kinds, "value": value, "phrase": m.group(0), "at": m.start()}
             )
-    return out
+    return tuple(sorted(out, key=lambda m: m["at"]))
 
 
 def check_restated_quantities(
@@ -284,51 +291,41 @@ def check_restated_quantities(
 def _restated(
     ctx: _Context, program_id: str, quantity: str, kinds: tuple, group: list[dict]
 ) -> list[Finding]:
-    out, done = [], set()
-    unique = {}
+    """Pairs of mentions that should agree: two of the program's own sections, two sections of one
+    project (不符), or a program section and a project's (提示). Two different projects count
+    different things and are never compared."""
+    unique: dict[tuple, dict] = {}
     for m in group:  # one mention per section and value (a phrase stored twice is one statement)
-        unique.setdefault((m["source_ref"], m["value"]), m)
-    group = list(unique.values())
-    for i, a in enumerate(group):
-        for b in group[i + 1 :]:
-            if a["value"] == b["value"] or a["source_ref"] == b["source_ref"]:
-                continue
-            key = frozenset(((a["source_ref"], a["value"]), (b["source_ref"], b["value"])))
-            if key in done:
-                continue
-            done.add(key)
-            same_scope = a["project_id"] == b["project_id"]
-            what = "".join(kinds) + quantity if kinds else quantity
-            message = (
-                f"“{what}”在 {a['source_ref']} 写作“{a['phrase']}”（{a['value']}），在 {b['source_ref']} "
-                f"写作“{b['phrase']}”（{b['value']}）：同一数量前后数字不一"
-            )
-            message += "。" if same_scope else "（一处为部门整体、一处为项目，口径可能不同，请核对）。"
-            row = _Anchor(
-                ctx,
-                program_id,
-                a["project_id"] if a["project_id"] == b["project_id"] else None,
-                a["source_ref"],
-            )
-            out.append(
-                _finding(
-                    ctx,
-                    row,
-                    "R10",
-                    MEDIUM if same_scope else LOW,
-                    ctx.record(row, what),
-                    float(a["value"]),
-                    float(b["value"]),
-                    "",
-                    message,
-                    certainty=DISAGREE if same_scope else NOTE,
-                    places=(a["source_ref"], b["source_ref"]),
-                    evidence=[
-                        Evidence("报告值", a["source_ref"], a["sentence"]),
-                        Evidence("另见", b["source_ref"], b["sentence"]),
-                    ],
-                )
-            )
+        unique.setdefault((m["project_id"], m["source_ref"], m["value"]), m)
+    own = [m for m in unique.values() if m["project_id"] is None]
+    by_project: dict[str, list[dict]] = {}
+    for m in unique.values():
+        if m["project_id"] is not None:
+            by_project.setdefault(m["project_id"], []).append(m)
+    pairs = [(a, b) for i, a in enumerate(own) for b in own[i + 1:]]
+    for mine in by_project.values():
+        pairs += [(a, b) for i, a in enumerate(mine) for b in mine[i + 1:]]
+        pairs += [(a, b) for a in own for b in mine]
+    out = []
+    what = "".join(kinds) + quantity if kinds else quantity
+    for a, b in pairs:
+        if a["value"] == b["value"] or a["source_ref"] == b["source_ref"]:
+            continue
+        same_scope = a["project_id"] == b["project_id"]
+        message = (
+            f"“{what}”在 {a['source_ref']} 写作“{a['phrase']}”（{a['value']}），在 {b['source_ref']} "
+            f"写作“{b['phrase']}”（{b['value']}）：同一数量前后数字不一"
+        )
+        message += "。" if same_scope else "（一处为部门整体、一处为项目，口径可能不同，请核对）。"
+        row = _Anchor(ctx, program_id, a["project_id"] if same_scope else None, a["source_ref"])
+        out.append(
+            _finding(ctx, row, "R10", MEDIUM if same_scope else LOW, ctx.record(row, what),
+                     float(a["value"]), float(b["value"]), "", message,
+                     certainty=DISAGREE if same_scope else NOTE,
+                     places=(a["source_ref"], b["source_ref"]),
+                     evidence=[Evidence("报告值", a["source_ref"], a["sentence"]),
+                               Evidence("另见", b["source_ref"], b["sentence"])])
+        )
     return out
 
 
@@ -358,12 +355,20 @@ def check_project_names(
         return out
     for program_id, mine in projects.groupby("program_id", sort=True):
         names = {r.project_id: _core_name(r.project_name, r.region) for r in mine.itertuples()}
+        distinct = sorted({n for n in names.values() if len(n) >= 4}, key=len, reverse=True)
+        if len(distinct) < 2:
+            continue
+        # one pass per text over every name of the program (a department may have thousands)
+        pattern = re.compile("|".join(re.escape(n) for n in distinct))
+        found_in: dict[str, list[str]] = {}
         for row in mine.itertuples():
             own = names[row.project_id]
             reported = set()
             for ref, text in ctx.texts(program_id, row.project_id):
-                for other_id, other in names.items():
-                    if other_id == row.project_id or len(other) < 4 or other in own or other in reported:
+                if text not in found_in:
+                    found_in[text] = list(dict.fromkeys(m.group(0) for m in pattern.finditer(text)))
+                for other in found_in[text]:
+                    if other == own or other in own or other in reported:
                         continue
                     sentence = sentence_with(text, other)
                     if sentence is None or own in sentence:
@@ -374,20 +379,9 @@ def check_project_names(
                         f"“{sentence}”，疑为从该项目复制。"
                     )
                     out.append(
-                        _finding(
-                            ctx,
-                            row,
-                            "R11",
-                            MEDIUM,
-                            ctx.record(row, "项目名称"),
-                            other,
-                            row.project_name,
-                            "",
-                            message,
-                            certainty=DISAGREE,
-                            places=(ref,) if ref else (),
-                            evidence=[Evidence("报告值", ref, sentence)],
-                        )
+                        _finding(ctx, row, "R11", MEDIUM, ctx.record(row, "项目名称"), other,
+                                 row.project_name, "", message, certainty=DISAGREE,
+                                 places=(ref,) if ref else (), evidence=[Evidence("报告值", ref, sentence)])
                     )
     return out
 

@@ -220,7 +220,8 @@ def _stated_parts_total(ctx: _Context, row, figures: pd.DataFrame, settings: Aud
     if sum_reconciles(stated, values, settings, exact=row.unit != UNIT_WAN):
         return []
     stated_ev = ctx.figure_evidence(row)
-    missing = _unnumbered_items(stated_ev.quote, _str(row.text), [str(m) for m in parts["metric"]])
+    names = [str(m) for m in parts["metric"]]
+    missing = _unnumbered_items(stated_ev.quote, _str(getattr(row, "text", None)), names)
     if missing:
         message = (
             f"{UNCHECKABLE}：报告所称 {fmt_value(stated, row.unit)}，"
@@ -280,7 +281,7 @@ def _unnumbered_items(sentence: str, total_text: str | None, part_names: list[st
     out = []
     for piece in _LIST_SPLIT.split(rest.lstrip("：:")):
         piece = piece.strip()
-        if len(piece) < 2 or _HAS_NUMBER.search(piece):
+        if not piece or _HAS_NUMBER.search(piece):
             continue
         if not any(piece in name for name in names):
             out.append(piece)
