@@ -57,6 +57,8 @@ def check_execution_rates(
         stated, budget, executed = _num(row.stated_execution_rate), _num(row.budget), _num(row.executed)
         if stated is None or not budget or executed is None:
             continue
+        if ratio_reconciles(round(stated * 100, 9), executed, budget, settings):
+            continue  # most rates add up: no sentence to look for
         stated_ev = _rate_sentence(ctx, row, stated * 100)
         out += _rate_finding(
             ctx,

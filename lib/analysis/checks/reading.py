@@ -30,10 +30,12 @@ from lib.analysis.checks.core import (
     Evidence,
     Finding,
     _Context,
+    _dict_rows,
     _finding,
     _frame,
     _has_text,
     _num,
+    _Row,
     _str,
     context,
     sentence_with,
@@ -58,6 +60,7 @@ def check_missing_explanations(
     execution = _frame(frames, "v_execution")
     indicators = _frame(frames, "v_indicators")
     objectives = _frame(frames, "v_objectives")
+    unmet_of = _unmet_by_scope(indicators)
     if not objectives.empty:
         sections = objectives[
             objectives["project_id"].isna() & objectives["label"].fillna("").str.contains(_DEVIATION_SECTION)
@@ -66,8 +69,8 @@ def check_missing_explanations(
             if _has_text(row.actual_text):
                 continue
             low = _low_snapshots(execution, row.program_id, settings)
-            unmet = _unmet(indicators, row.program_id, None)
-            if not low and unmet.empty:
+            unmet = unmet_of.get((row.program_id, None), [])
+            if not low and not unmet:
                 continue
             out.append(
                 _section_finding(ctx, row, _str(row.actual_text), low, unmet, str(row.label), explicit=True)
@@ -78,8 +81,8 @@ def check_missing_explanations(
             continue
         rate = _num(row.execution_rate)
         low = [(ctx.record(row), rate, row)] if rate is not None and rate < settings.low_execution else []
-        unmet = _unmet(indicators, row.program_id, row.project_id)
-        if not low and unmet.empty:
+        unmet = unmet_of.get((row.program_id, _str(row.project_id)), [])
+        if not low and not unmet:
             continue
         explicit = _str(row.deviation_reason) is not None
         out.append(
@@ -106,28 +109,30 @@ def _low_snapshots(execution: pd.DataFrame, program_id: str, settings: AuditSett
     return out
 
 
-def _unmet(indicators: pd.DataFrame, program_id: str, project_id: object) -> pd.DataFrame:
+def _unmet_by_scope(indicators: pd.DataFrame) -> dict[tuple, list[_Row]]:
+    """Unmet indicators with no explanation of their own, per (program, project or None)."""
+    out: dict[tuple, list[_Row]] = {}
     if indicators.empty:
-        return indicators
-    rows = indicators[(indicators["program_id"] == program_id) & indicators["status"].isin(_NOT_MET)]
-    rows = rows[rows["project_id"] == project_id] if _str(project_id) else rows[rows["project_id"].isna()]
-    explained = rows["deviation_reason"].map(_has_text).astype(bool) | rows["improvement"].map(
-        _has_text
-    ).astype(bool)
-    return rows[~explained]
+        return out
+    rows = indicators[indicators["status"].isin(_NOT_MET)]
+    for row in _dict_rows(rows):
+        if _has_text(row["deviation_reason"]) or _has_text(row["improvement"]):
+            continue
+        out.setdefault((row["program_id"], _str(row["project_id"])), []).append(_Row(row))
+    return out
 
 
 def _section_finding(
-    ctx: _Context, row, text: str | None, low: list, unmet: pd.DataFrame, label: str, explicit: bool
+    ctx: _Context, row, text: str | None, low: list, unmet: list, label: str, explicit: bool
 ) -> Finding:
     said = text or "（空）"
     facts = [f"{name} 执行率 {rate * 100:.2f}%" for name, rate, _ in low]
-    facts += [f"{r.level3} 指标值 {r.target}、实际 {r.actual}（未达成）" for r in unmet.head(5).itertuples()]
+    facts += [f"{r.level3} 指标值 {r.target}、实际 {r.actual}（未达成）" for r in unmet[:5]]
     evidence = [Evidence("报告值", _str(row.source_ref), f"{label}：{said}")]
     for _, _, r in low:
         evidence.append(ctx.amount_evidence(r, "全年执行数", r.executed))
         evidence.append(ctx.amount_evidence(r, "全年预算数", r.budget))
-    for r in unmet.head(5).itertuples():
+    for r in unmet[:5]:
         evidence.append(
             Evidence(
                 "重算依据", _str(r.source_ref), f"{r.level3} 指标值 {r.target}，实际完成值 {r.actual}（记录）"

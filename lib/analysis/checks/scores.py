@@ -92,11 +92,14 @@ def _same_figures_other_scores(ctx: _Context, indicators: pd.DataFrame) -> list[
         return []
     out = []
     keys = ["program_id", "level1", "level3", "target", "actual", "weight"]
-    for _, group in scored.groupby(keys, sort=True, dropna=False):
-        scores = sorted(set(float(v) for v in group["stated_score"]))
+    groups: dict[tuple, list[dict]] = {}
+    for row in _dict_rows(scored):
+        groups.setdefault(tuple(str(row[k]) for k in keys), []).append(row)
+    for key in sorted(groups):
+        rows = groups[key]
+        scores = sorted({float(r["stated_score"]) for r in rows})
         if len(scores) < 2:
             continue
-        rows = list(_dict_rows(group))
         first = _Row(rows[0])
         other = next(
             float(r["stated_score"]) for r in rows if float(r["stated_score"]) != float(first.stated_score)

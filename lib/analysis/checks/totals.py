@@ -24,6 +24,7 @@ from lib.analysis.checks.core import (
     Finding,
     _amount_severity,
     _Context,
+    _dict_rows,
     _diff_text,
     _finding,
     _frame,
@@ -452,19 +453,12 @@ def _yearly_splits(ctx: _Context, figures: pd.DataFrame, settings: AuditSettings
     return out
 
 
-def _named_total(ctx: _Context, project, items: pd.DataFrame, figures: pd.DataFrame):
+def _named_total(ctx: _Context, project, items: pd.DataFrame, figures: dict[str, list]):
     """The stated amount a list of spending items breaks down: the 预算合计 / 执行合计 figure of
     the project whose sentence stands right before the items (“承担6116.3万元（包括土地款…）”)
     or right after them (“…共计支出170.3196万元”); None when the text does not show it."""
-    if figures.empty:
-        return None
-    mine = figures[
-        (figures["project_id"] == project.project_id)
-        & (figures["unit"] == UNIT_WAN)
-        & figures["aggregate"].isin(["预算合计", "执行合计"])
-        & figures["text"].notna()
-    ]
-    if mine.empty:
+    mine = figures.get(project.project_id, [])
+    if not mine:
         return None
     best, best_gap = None, 41
     for _, text in ctx.texts(project.program_id, project.project_id):
@@ -472,7 +466,7 @@ def _named_total(ctx: _Context, project, items: pd.DataFrame, figures: pd.DataFr
         if any(s < 0 for s, _ in spots):
             continue
         start, end = min(s for s, _ in spots), max(s + n for s, n in spots)
-        for fig in mine.itertuples():
+        for fig in mine:
             at = text.find(str(fig.text))
             if at < 0:
                 continue
@@ -491,17 +485,27 @@ def _spending_items(
     if items.empty or projects.empty:
         return []
     figures = _frame(frames, "v_stated_figures")
+    named_figures: dict[str, list] = {}
+    if not figures.empty:
+        money = figures[figures["project_id"].notna() & (figures["unit"] == UNIT_WAN)
+                        & figures["aggregate"].isin(["预算合计", "执行合计"]) & figures["text"].notna()]
+        for fig in _dict_rows(money):
+            named_figures.setdefault(fig["project_id"], []).append(_Row(fig))
     by_id = {r.project_id: r for r in projects.itertuples()}
+    grouped: dict[str, list[dict]] = {}
+    for row in _dict_rows(items[items["project_id"].notna()]):
+        grouped.setdefault(row["project_id"], []).append(row)
     out = []
-    for project_id, rows in items[items["project_id"].notna()].groupby("project_id", sort=True):
+    for project_id in sorted(grouped):
+        rows = pd.DataFrame(grouped[project_id])
         project = by_id.get(project_id)
         if project is None:
             continue
-        amounts = [float(a) for a in pd.to_numeric(rows["amount"])]
+        amounts = [float(a) for a in rows["amount"]]
         total = float(sum(amounts))
-        first = rows.iloc[0]
+        first = grouped[project_id][0]
         source = _Row({**project._asdict(), "source_ref": first["source_ref"]})
-        named = _named_total(ctx, project, rows, figures)
+        named = _named_total(ctx, project, rows, named_figures)
         items_ev = Evidence(
             "重算依据",
             _str(first["source_ref"]),
