@@ -4,7 +4,7 @@
     python -m lib.cli export NAME [--where COLUMN=VALUE ...] [--format csv|xlsx] [--out FILE] [--db PATH]
     python -m lib.cli template [--out FILE]
     python -m lib.cli hash-password < password.txt
-    python -m lib.cli check [--json] [--db PATH]
+    python -m lib.cli check [--json] [--certainty 不符|无法核对|提示 ...] [--rule R1 ...] [--db PATH]
     python -m lib.cli form PROJECT_OR_PROGRAM_ID [--out FILE] [--db PATH]
 
 Exit codes: 0 success; 1 rejected input (findings printed); 2 usage or store error.
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lib.access.auth import hash_password
 from lib.analysis import checks
+from lib.labels import AUDIT_CERTAINTIES
 from lib.outputs import export
 from lib.outputs.template import write_workbook
 from lib.store import EXPORTABLE, ImportRejected, StoreBusyError, open_store
@@ -46,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
 
     chk = sub.add_parser("check", help="核查：报告数字是否自洽 (consistency audit; always exits 0)")
     chk.add_argument("--json", action="store_true", help="输出 JSON (print findings as JSON)")
+    chk.add_argument("--certainty", action="append", choices=AUDIT_CERTAINTIES,
+                     help="只列此性质的发现，可重复 (only findings of this certainty; repeatable)")
+    chk.add_argument("--rule", action="append", metavar="R1..R11",
+                     help="只列此规则的发现，可重复 (only findings of this rule; repeatable)")
     chk.add_argument("--db", type=Path)
 
     frm = sub.add_parser("form", help="写出官方自评表 (write the official self-evaluation form)")
@@ -149,8 +154,14 @@ def _check(args) -> int:
         version = store.version_id()
     finally:
         store.close()
+    if args.certainty:
+        findings = [f for f in findings if f.certainty in args.certainty]
+    if args.rule:
+        findings = [f for f in findings if f.rule in args.rule]
     if args.json:
-        payload = {"version": version, "count": len(findings), "findings": [f.to_dict() for f in findings]}
+        by_certainty = {c: sum(f.certainty == c for f in findings) for c in AUDIT_CERTAINTIES}
+        payload = {"version": version, "count": len(findings), "by_certainty": by_certainty,
+                   "findings": [f.to_dict() for f in findings]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
         return 0
     sys.stdout.write(checks.format_findings(findings, version) + "\n")

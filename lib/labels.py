@@ -200,10 +200,18 @@ AUDIT_RULES: dict[str, str] = {
     "R6": "超支与缺少说明",
     "R7": "得分与执行率",
     "R8": "执行与时间进度",
+    "R9": "偏差说明缺失",
+    "R10": "前后数字不一",
+    "R11": "项目名称错位",
 }
 AUDIT_SEVERITIES = ("高", "中", "低")
 AUDIT_UNCHECKABLE = "无法核对"
+# What kind of statement a finding is, in display order (不符 first).
+AUDIT_CERTAINTIES = ("不符", AUDIT_UNCHECKABLE, "提示")
 AUDIT_COLUMN_LABELS: dict[str, str] = {
+    "certainty": "性质",
+    "places": "出处（全部）",
+    "evidence": "原文依据",
     "severity": "严重程度",
     "rule": "规则",
     "rule_name": "规则名称",
@@ -249,6 +257,14 @@ AUDIT_RULE_HELP = {
     "R6": "执行数超过预算或财政拨款；未达标、远超目标（≥130%）或执行率低于 90% 却没有偏差说明",
     "R7": "得分率（得分 ÷ 100）与执行率相差超过 5 个百分点",
     "R8": "执行率低于时间进度的 60%（红）或 80%（黄）",
+    "R9": "偏差原因一节写“无”或为空，而执行率低于 90% 或有指标未达成",
+    "R10": "同一数量（演练、监控点位、园区、培训等的个数）在不同章节写成不同数字",
+    "R11": "某项目一节写的是另一个项目的名称（疑为复制）",
+}
+AUDIT_CERTAINTY_HELP = {
+    "不符": "报告自相矛盾：两处数字（或文字与数字）对不上，两者都列出",
+    "无法核对": "报告给出的内容不足以重算（例如只点名了部分指标）；每条记录只说一次，不是不符",
+    "提示": "值得一看：得分与执行率背离、执行偏慢、口径未说明、符合地方规则的差异",
 }
 
 # ----------------------------- 官方自评表 (official forms): lib/intake/forms.py, lib/outputs/forms.py

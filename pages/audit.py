@@ -1,11 +1,18 @@
-"""核查: every stated figure of the reports that does not add up, with the recomputed figure."""
+"""核查: every statement of the reports that does not add up, cannot be checked, or deserves a look,
+grouped by what kind of statement it is (不符 first), each with the quoted sentences behind it."""
 
 import streamlit as st
 
 from lib import ui
 from lib.analysis import checks
 from lib.filters import Filters
-from lib.labels import AUDIT_RULE_HELP, AUDIT_RULES, AUDIT_SEVERITIES, AUDIT_SEVERITY_HELP
+from lib.labels import (
+    AUDIT_CERTAINTIES,
+    AUDIT_CERTAINTY_HELP,
+    AUDIT_RULE_HELP,
+    AUDIT_RULES,
+    AUDIT_SEVERITIES,
+)
 
 ui.require_entrypoint()
 st.title("核查")
@@ -25,35 +32,45 @@ if in_scope > AUDIT_MAX_ROWS:
 findings = checks.filter_findings(ui.audit_findings(scope), filters)
 counts = checks.summary(findings)
 
-cards = st.columns(1 + len(AUDIT_SEVERITIES))
+cards = st.columns(1 + len(AUDIT_CERTAINTIES))
 cards[0].metric("发现", f"{len(findings)} 条", border=True,
-                help="报告所写数字与按记录重算的数字不符之处；能对上的数字不列出")
-for card, severity in zip(cards[1:], AUDIT_SEVERITIES, strict=True):
-    card.metric(f"严重程度：{severity}", f"{counts['by_severity'][severity]} 条", border=True,
-                help=AUDIT_SEVERITY_HELP[severity])
+                help="报告自相矛盾、无法核对或值得一看之处；能对上的数字不列出")
+for card, certainty in zip(cards[1:], AUDIT_CERTAINTIES, strict=True):
+    card.metric(certainty, f"{counts['by_certainty'][certainty]} 条", border=True,
+                help=AUDIT_CERTAINTY_HELP[certainty])
 
 st.subheader("按规则")
 ui.show_table(counts["by_rule"], "audit_rules", key="audit_by_rule",
-              columns=["rule", "rule_name", *AUDIT_SEVERITIES, "findings"])
+              columns=["rule", "rule_name", *AUDIT_CERTAINTIES, "findings"])
 with st.expander("核查规则说明"):
     st.markdown("\n".join(f"- **{code} {AUDIT_RULES[code]}**：{text}"
                            for code, text in AUDIT_RULE_HELP.items()))
 
 st.subheader("核查结果")
-left, right = st.columns(2)
-rules = left.multiselect("规则", list(AUDIT_RULES), key="audit_rule_pick",
-                         format_func=lambda code: f"{code} {AUDIT_RULES[code]}", placeholder="全部规则")
+left, middle, right = st.columns(3)
+certainties = left.multiselect("性质", list(AUDIT_CERTAINTIES), key="audit_certainty_pick",
+                               placeholder="全部")
+rules = middle.multiselect("规则", list(AUDIT_RULES), key="audit_rule_pick",
+                           format_func=lambda code: f"{code} {AUDIT_RULES[code]}", placeholder="全部规则")
 severities = right.multiselect("严重程度", list(AUDIT_SEVERITIES), key="audit_severity_pick",
                                placeholder="全部")
-shown = checks.filter_findings(findings, rules=rules, severities=severities)
+shown = checks.filter_findings(findings, rules=rules, severities=severities, certainties=certainties)
 if shown.empty:
     st.success("当前筛选下没有发现：报告数字与记录一致。")
-else:
-    ui.show_table(shown, "audit_findings", key="audit_findings",
-                  columns=["severity", "rule", "rule_name", "record", "stated", "recomputed", "difference",
-                           "unit", "message", "source_ref"],
+for certainty in AUDIT_CERTAINTIES:
+    group = shown[shown["certainty"] == certainty]
+    if group.empty:
+        continue
+    st.markdown(f"#### {certainty}（{len(group)} 条）")
+    st.caption(AUDIT_CERTAINTY_HELP[certainty])
+    ui.show_table(group, f"audit_findings_{certainty}", key=f"audit_findings_{certainty}",
+                  columns=["certainty", "severity", "rule", "rule_name", "record", "stated", "recomputed",
+                           "difference", "unit", "message", "evidence", "places"],
                   column_config={"record": st.column_config.Column("记录", width="large"),
                                  "message": st.column_config.Column("说明", width="large"),
+                                 "evidence": st.column_config.Column("原文依据", width="large"),
                                  "difference": st.column_config.NumberColumn("差异", format="%.4g")})
-    st.caption("差异 = 报告值 − 重算值（单位见“单位”列：% 为百分点）。“无法核对”表示记录缺少重算所需的维度，"
-               "不是不符。命令行：python -m lib.cli check [--json]")
+if not shown.empty:
+    st.caption("差异 = 报告值 − 重算值（单位见“单位”列：% 为百分点）。“原文依据”引用报告原句："
+               "报告值、重算依据、另见（同一数字在别处的写法）。"
+               "命令行：python -m lib.cli check [--json] [--certainty 不符]")

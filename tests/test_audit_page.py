@@ -27,67 +27,89 @@ def run_page(page: str = "audit", **query) -> AppTest:
     return run_shared_page(page, **query)
 
 
-def findings_table(at: AppTest):
+def findings_tables(at: AppTest) -> dict[str, pd.DataFrame]:
+    """The findings tables by certainty, in page order (不符, 无法核对, 提示)."""
+    out = {}
     for df in (d.value for d in at.dataframe):
-        if "message" in df.columns:
-            return df
-    raise AssertionError("no findings table")
+        if "message" in df.columns and "evidence" in df.columns:
+            out[str(df["certainty"].iloc[0]) if "certainty" in df.columns else str(len(out))] = df
+    return out
 
 
-def test_audit_page_renders_with_title_filters_and_severity_cards():
+def findings_table(at: AppTest) -> pd.DataFrame:
+    tables = findings_tables(at)
+    if not tables:
+        raise AssertionError("no findings table")
+    return pd.concat(tables.values(), ignore_index=True)
+
+
+def headings(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("#### ")]
+
+
+def test_audit_page_renders_with_title_filters_and_certainty_cards():
     at = run_page()
     assert at.title[0].value == "核查"
     assert [s.label for s in at.sidebar.selectbox] == ["年度", "资金/部门", "地区", "项目"]
     m = metrics(at)
     total = int(m["发现"].split()[0])
-    by_severity = sum(int(m[f"严重程度：{s}"].split()[0]) for s in ("高", "中", "低"))
-    assert total == by_severity > 0
+    by_certainty = {c: int(m[c].split()[0]) for c in ("不符", "无法核对", "提示")}
+    assert total == sum(by_certainty.values()) > 0
+    assert by_certainty["不符"] == 7  # the verified list in tests/test_checks_shipped.py
     by_rule = next(d.value for d in at.dataframe if "rule_name" in d.value.columns and "findings" in d.value.columns)
-    assert list(by_rule["rule"]) == [f"R{i}" for i in range(1, 9)]
+    assert list(by_rule["rule"]) == [f"R{i}" for i in range(1, 12)]
     assert by_rule["findings"].sum() == total
 
 
-def test_audit_page_lists_the_known_non_reconciling_figures():
-    table = findings_table(run_page())
-    records = " | ".join(table["record"] + " " + table["stated"] + " → " + table["recomputed"])
+def test_audit_page_groups_by_certainty_with_disagreements_first_and_quotes_the_report():
+    at = run_page()
+    assert headings(at)[0].startswith("#### 不符")
+    assert [h.split("（")[0] for h in headings(at)] == ["#### 不符", "#### 无法核对", "#### 提示"]
+    table = findings_table(at)
+    assert list(table["certainty"].drop_duplicates()) == ["不符", "无法核对", "提示"]
+    first = table[table["certainty"] == "不符"]
+    records = " | ".join(first["record"] + " " + first["stated"] + " → " + first["recomputed"])
     assert "辽宁省 地方资金" in records and "33% → 7.71%" in records
     assert "99.36% → 99.60%" in records
-    assert "92.75% → 92.74%" in records
     assert "170.3196 万元 → 171.12 万元" in records
-    assert "7,750.69 万元 → 7,140.30 万元" in records
-    # the central funds' 33% (2450 / 7500 = 32.67%) only rounds: never flagged by rule 1
-    r1 = table[table["rule"] == "R1"]
-    assert not r1["record"].str.contains("中央补助").any()
-    assert not r1["record"].str.contains("档案整理专项").any()  # 94.65% = 15.14353 / 16
+    local = first[first["stated"] == "33%"].iloc[0]
+    assert "地方投入资金已执行800万元，资金执行率33%" in local["evidence"]
+    assert "市以下财政投入资金10380万元" in local["evidence"]
+    department = first[first["stated"] == "99.36%"].iloc[0]
+    assert department["places"] == "LZ2022 §二(一)、LZ2022 §二(三)"  # one finding, both places
+    # false alarms of the old rules are gone: 92.75% (46.37 / 50 within rounding) and the counts
+    assert not table["stated"].eq("92.75%").any()
+    assert not table["record"].str.endswith("产出指标二级指标数").any()
 
 
-def test_audit_page_widgets_filter_by_rule_and_severity():
+def test_audit_page_widgets_filter_by_certainty_rule_and_severity():
     at = run_page()
     everything = len(findings_table(at))
+    at.multiselect(key="audit_certainty_pick").set_value(["不符"]).run()
+    disagree = findings_table(at)
+    assert set(disagree["certainty"]) == {"不符"} and 0 < len(disagree) < everything
     at.multiselect(key="audit_rule_pick").set_value(["R1"]).run()
     only_r1 = findings_table(at)
-    assert 0 < len(only_r1) < everything
-    assert set(only_r1["rule"]) == {"R1"}
+    assert set(only_r1["rule"]) == {"R1"} and 0 < len(only_r1) < len(disagree)
     at.multiselect(key="audit_severity_pick").set_value(["高"]).run()
     high = findings_table(at)
-    assert set(high["severity"]) == {"高"} and set(high["rule"]) == {"R1"}
-    assert len(high) < len(only_r1)
+    assert list(high["stated"]) == ["33%"]
 
 
 def test_audit_page_follows_the_sidebar_filters():
     at = run_page(program=LIAONING)
     table = findings_table(at)
     assert table["record"].str.startswith("中央安全生产预防和应急救援能力建设补助资金").all()
-    assert table["source_ref"].str.startswith("LN2023").all()
-    at = run_page(project="LZ2022-P06")
+    assert table["places"].str.startswith("LN2023").all()
+    at = run_page(project="LZ2022-P04")
     table = findings_table(at)
-    assert table["record"].str.contains("兰州新区森林防火视频监控建设项目尾款").all()
-    assert set(table["stated"]) == {"92.75%"}  # stated in (1) and again in (2); 46.37 / 50 = 92.74%
+    assert table["record"].str.contains("气象灾害预警项目").all()
+    assert set(table["rule"]) >= {"R5", "R11", "R4", "R7"}
 
 
 def test_audit_page_says_so_when_nothing_is_found():
-    at = run_page(project="LZ2022-P03")  # every stated figure of the 安责险 project adds up, save counts
-    at.multiselect(key="audit_rule_pick").set_value(["R1", "R2"]).run()
+    at = run_page(project="LZ2022-P06")  # every stated figure of P06 reconciles, 92.75% included
+    at.multiselect(key="audit_certainty_pick").set_value(["不符"]).run()
     assert any("没有发现" in s.value for s in at.success)
 
 

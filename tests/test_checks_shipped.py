@@ -1,0 +1,165 @@
+"""The audit on the shipped data (data/*.xlsx, built from the two seed reports).
+
+VERIFIED_DISAGREEMENTS pins every 不符 finding, each verified by reading the report (the sentence
+is quoted beside it); a rule change that adds or loses one shows up as a diff here. The other
+tests pin the false-alarm classes the rules no longer raise, the reading checks' finds, and
+`python -m lib.cli check --json`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from lib.analysis import checks
+from lib.store import open_store
+
+# (rule, record without the program name, stated, recomputed): each a contradiction in the text.
+VERIFIED_DISAGREEMENTS = [
+    # LN §二(一)2 "地方投入资金已执行800万元，资金执行率33%"; §二(一)1 "市以下财政投入资金10380万元": 7.71%
+    ("R1", "辽宁省 地方资金（截至 2023-12-31）", 33.0, 7.7071),
+    # LZ §二(一) and §二(三) "当年财政预算7750.69万元，全年支出7719.74万元，执行率99.36%": 99.60%
+    ("R1", "整体（截至 2022-12-31）", 99.36, 99.6007),
+    # LZ P07 (2) "共计支出170.3196万元" vs (1) "全年执行支出171.12万元" and (4) "支出了171.12万元"
+    ("R2", "全国自然灾害综合风险普查项目 / 共计支出", 170.3196, 171.12),
+    # LZ P04 (3)③ "实际满意度为100%，低于目标值100%。"
+    ("R5", "气象灾害预警项目 / 满意度指标 / 服务对象（企业）满意度", "低于目标值100%",
+     "达标（指标值 100%，实际 100%）"),
+    # LZ P05 (3)③ the same sentence
+    ("R5", "应急救援能力提升项目 / 满意度指标 / 服务对象（企业）满意度", "低于目标值100%",
+     "达标（指标值 100%，实际 100%）"),
+    # LN §三 "无。" while §二(一)2 gives 2450 / 7500 and 800 / 10380
+    ("R9", "偏离绩效目标的原因和下一步改进措施", "无",
+     "辽宁省 中央补助 执行率 32.67%；辽宁省 地方资金 执行率 7.71%"),
+    # LZ P04 (2) "兰州新区应急救援能力提升项目申报资金49万元，已完成支付9万元" (P04 is 气象灾害预警项目)
+    ("R11", "气象灾害预警项目 / 项目名称", "应急救援能力提升项目", "气象灾害预警项目"),
+]
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    store = open_store(tmp_path_factory.mktemp("audit") / "seed.duckdb")
+    try:
+        yield checks.run_audit(checks.read_inputs(store.read))
+    finally:
+        store.close()
+
+
+def _short(record: str) -> str:
+    return record.split(" / ", 1)[1] if " / " in record else record
+
+
+def _figure(value):
+    return round(value, 4) if isinstance(value, float) else value
+
+
+def test_the_verified_disagreements_exactly(shipped):
+    got = [(f.rule, _short(f.record), _figure(f.stated), _figure(f.recomputed))
+           for f in shipped if f.certainty == "不符"]
+    assert got == VERIFIED_DISAGREEMENTS
+
+
+def test_disagreements_come_first_and_every_finding_quotes_the_report(shipped):
+    order = ["不符", "无法核对", "提示"]
+    assert [f.certainty for f in shipped] == sorted((f.certainty for f in shipped), key=order.index)
+    assert all(f.evidence and all(e.quote for e in f.evidence) for f in shipped)
+    local = next(f for f in shipped if f.rule == "R1" and f.stated == 33)
+    quotes = [e.quote for e in local.evidence]
+    assert quotes[0] == "目前，中央补助资金支出2450万元，资金执行率33%，地方投入资金已执行800万元，资金执行率33%。"
+    assert any("市以下财政投入资金10380万元" in q for q in quotes)
+    assert "中央补助 2,450.00 万元 ÷ 7,500.00 万元 = 32.67% 一致" in local.message
+
+
+def test_no_finding_repeats_another(shipped):
+    keys = [(f.rule, f.record, str(f.stated), str(f.recomputed)) for f in shipped]
+    assert len(keys) == len(set(keys))
+    stated_quotes = [(f.rule, f.evidence[0].quote) for f in shipped if f.rule in ("R1", "R2")]
+    assert len(stated_quotes) == len(set(stated_quotes))
+    department = [f for f in shipped if f.rule == "R1" and f.stated == 99.36]
+    assert len(department) == 1 and department[0].places == ("LZ2022 §二(一)", "LZ2022 §二(三)")
+
+
+def test_false_alarm_classes_are_gone(shipped):
+    # rounding of the inputs: 46.37 ÷ 50 spans 92.73%–92.75%, so P06's 92.75% stands
+    assert not [f for f in shipped if f.project_id == "LZ2022-P06"]
+    # whose breakdown: P08's 5320 + 532.6 + 263.69 breaks down the 6116.3 commitment (within rounding)
+    assert not [f for f in shipped if f.rule == "R2" and f.project_id == "LZ2022-P08"]
+    # yearly split checked against its own total: 6722 + 3658 = 10380
+    assert not [f for f in shipped if f.rule == "R2" and f.program_id == "LN2023-WHP"]
+    # counts never itemized: one 无法核对 per project, never one per count
+    counts = [f for f in shipped if f.rule == "R4"]
+    uncheckable = [f for f in counts if f.certainty == "无法核对"]
+    assert sorted(f.project_id for f in uncheckable) == ["LZ2022-P03", "LZ2022-P04", "LZ2022-P05", "LZ2022-P09"]
+    assert "产出 6 + 效益 4 + 满意度 1 = 11" in next(f.message for f in uncheckable if f.project_id == "LZ2022-P03")
+    # unstated base: P04 "完成率90%" and P05 "完成率99%" are 无法核对 (低), not 高 mismatches
+    assert not [f for f in shipped if f.severity == "高" and f.rule == "R4"]
+    p04 = next(f for f in uncheckable if f.project_id == "LZ2022-P04")
+    assert "“产出指标完成率 90%”未说明计算口径（已完成 5 ÷ 6 项 = 83.33%" in p04.message
+    # a named deviation beyond the count is a note: P09 "3项…存在偏差" names four
+    assert [(f.certainty, f.stated, f.recomputed) for f in counts if f.certainty == "提示"] == [("提示", 3, 4)]
+    # local rule: P01 94 = 84 + 10 and P02 88 = 78 + 10, full execution marks from 90%
+    scores = {f.project_id: f for f in shipped if f.rule == "R3" and f.record.count(" / ") == 1}
+    assert {k: (f.certainty, f.stated) for k, f in scores.items()} == {"LZ2022-P01": ("提示", 94),
+                                                                        "LZ2022-P02": ("提示", 88)}
+    # a department total is not the sum of its projects unless the report says so: 无法核对 once
+    department = [f for f in shipped if f.rule == "R2" and f.program_id == "LZ2022-YJJ" and f.project_id is None]
+    assert [(f.certainty, f.places) for f in department] == [("无法核对", ("LZ2022 §二(一)", "LZ2022 §二(三)"))]
+    # the census list has an item with no number ("危化行业救援队伍与装备"): 1451 vs 1354 is 无法核对
+    census = next(f for f in shipped if f.record.endswith("清查对象数"))
+    assert census.certainty == "无法核对" and "“危化行业救援队伍与装备”没有数字" in census.message
+    # year-end records get no time band: low execution is rule 9's and rule 7's
+    assert not [f for f in shipped if f.rule == "R8"]
+
+
+def test_notes_that_deserve_a_look(shipped):
+    notes = {(f.rule, f.project_id or f.program_id) for f in shipped if f.certainty == "提示"}
+    assert {("R7", "LZ2022-P04"), ("R7", "LZ2022-P07")} <= notes
+    p08 = next(f for f in shipped if f.rule == "R1" and f.project_id == "LZ2022-P08")
+    assert (p08.certainty, p08.stated) == ("提示", 100) and "财政拨款" in p08.message  # 5852.25 ÷ 5852.25
+    summary = next(f for f in shipped if f.rule == "R5" and f.stated == "均超指标完成")
+    assert summary.evidence[0].quote.startswith("项目总体绩效目标和核心绩效指标均超指标完成")
+    same = next(f for f in shipped if "计分规则前后不一" in f.message)
+    assert (same.stated, same.recomputed) == (9, 8)  # P01 and P02: 90% against 95%, 10 points
+
+
+def test_reading_checks_find_the_missing_explanation_and_the_cross_section_counts(shipped):
+    missing = next(f for f in shipped if f.rule == "R9")
+    assert missing.program_id == "LN2023-WHP" and missing.evidence[0].quote.endswith("：无")
+    restated = {(f.record.split(" / ")[-1], f.stated, f.recomputed): f for f in shipped if f.rule == "R10"}
+    assert set(restated) == {("综合应急演练", 5, 4), ("大型综合实战应急演练", 3, 2), ("监控点位", 2, 5)}
+    drills = restated[("综合应急演练", 5, 4)]
+    assert [e.quote for e in drills.evidence] == [
+        "先后开展了防汛抗洪、突发重大自然灾害暨危险化学品生产安全事故、救援队伍拉动共5次综合性应急演练，"
+        "各园区和各行业部门结合实际开展应急演练45场次。",
+        "应急演练经费：全年举行2次大型综合实战应急演练，组织综合性应急演练4次，费用共计25万元；"]
+    assert all(f.certainty == "提示" for f in restated.values())  # department year vs one project's budget
+
+
+def test_cli_check_json_carries_certainty_and_quoted_evidence(tmp_path):
+    environ = dict(os.environ, PYTHONIOENCODING="utf-8", JIXIAO_DB=str(tmp_path / "default.duckdb"))
+    db = tmp_path / "cli.duckdb"
+    run = subprocess.run([sys.executable, "-m", "lib.cli", "check", "--json", "--db", str(db)], cwd=ROOT,
+                         env=environ, capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr.decode("utf-8")
+    payload = json.loads(run.stdout.decode("utf-8"))
+    assert payload["count"] == len(payload["findings"]) == sum(payload["by_certainty"].values())
+    assert payload["by_certainty"]["不符"] == len(VERIFIED_DISAGREEMENTS)
+    first = payload["findings"][0]
+    assert set(first) == set(checks.FINDING_COLUMNS)
+    assert first["certainty"] == "不符" and first["evidence"][0]["role"] == "报告值"
+    assert first["evidence"][0]["quote"] and first["places"]
+    only = subprocess.run([sys.executable, "-m", "lib.cli", "check", "--json", "--certainty", "无法核对", "--db",
+                           str(db)], cwd=ROOT, env=environ, capture_output=True, timeout=120)
+    assert {f["certainty"] for f in json.loads(only.stdout.decode("utf-8"))["findings"]} == {"无法核对"}
+    text = subprocess.run([sys.executable, "-m", "lib.cli", "check", "--db", str(db)], cwd=ROOT, env=environ,
+                          capture_output=True, timeout=120)
+    assert text.returncode == 0
+    out = text.stdout.decode("utf-8")
+    assert out.startswith(f"核查发现 {payload['count']} 条（不符 {len(VERIFIED_DISAGREEMENTS)}")
+    assert out.index("【不符】") < out.index("【无法核对】") < out.index("【提示】")
+    assert "报告值 99.36%" in out and "· 报告值（LZ2022 §二(一)）：“当年财政预算7750.69万元" in out
