@@ -18,6 +18,7 @@ COLUMN_LABELS: dict[str, str] = {
     "seq": "序号",
     "source_ref": "来源出处",
     "note": "备注",
+    "sentence": "原文句子",
     # sources
     "title": "报告标题",
     "issuer": "报告单位",
