@@ -1,6 +1,7 @@
 """Drafts from the two shipped reports, measured against their hand transcription (data/*.xlsx).
 
-The reader never sees the transcription: it reads ../shared/seeds/*.txt; the comparison
+The reader never sees the transcription: it reads the report text (tests/reports/seeds/, copies of
+../shared/seeds/*.txt); the comparison
 (tests/report_recall.py) matches records by what the report says about them, not by id.
 """
 
@@ -17,9 +18,7 @@ from lib.outputs.draft import draft_tables, write_draft
 from lib.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent.parent / "shared" / "seeds"
-if not SEEDS.is_dir():
-    SEEDS = Path("/work/shared/seeds")
+SEEDS = ROOT / "tests" / "reports" / "seeds"  # copies of ../shared/seeds/*.txt, the source reports
 PAIRS = [("000_305319caaa668474.txt", "liaoning_2023_hazchem.xlsx"),
          ("002_ecff5fb308d9a00b.txt", "lanzhou_2022_emergency.xlsx")]
 

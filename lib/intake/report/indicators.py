@@ -68,14 +68,14 @@ _NAME_PREFIX = re.compile(
 def level1_of(para: Para, text: str) -> str | None:
     """The 一级 a paragraph speaks of: its own leading label first, then the headings above."""
     body = re.sub(r"^[①②③④⑤⑥⑦⑧⑨⑩\d.、（()）\s]+", "", text)
-    for label in LEVEL1:
+    for label in LEVEL1[:3]:
         if body.startswith(label) or body.startswith(label[:-2]):
             return label
     for level in sorted(para.heads, reverse=True):
-        for label in LEVEL1:
+        for label in LEVEL1[:3]:
             if label[:-2] in para.heads[level] and "指标" in para.heads[level]:
                 return label
-    return None
+    return "成本指标" if body.startswith("成本指标") else None
 
 
 def level2_of(para: Para) -> str | None:

@@ -22,8 +22,8 @@ import unicodedata
 
 # Traditional → simplified for characters of the vocabulary the reader matches.
 _T2S = str.maketrans(
-    "預執財撥資績標實際達項單專補貼區縣鎮級數質時產經濟會態續響滿務對評結優離進總體値額萬億劃應災險設備監測報況與為於這個點號發開關門廳處將內轉並從後過還無據問題當決規範準確營運護維環顯動參訓練蓋檢驗證調費購裝傳綜風統籌現狀層隊園業築電網絡導則兩條類種聯繫係齊雙縮減舊彙匯齡",
-    "预执财拨资绩标实际达项单专补贴区县镇级数质时产经济会态续响满务对评结优离进总体值额万亿划应灾险设备监测报况与为于这个点号发开关门厅处将内转并从后过还无据问题当决规范准确营运护维环显动参训练盖检验证调费购装传综风统筹现状层队园业筑电网络导则两条类种联系系齐双缩减旧汇汇龄",
+    "預執財撥資績標實際達項單專補貼區縣鎮級數質時產經濟會態續響滿務對評結優離進總體値額萬億劃應災險設備監測報況與為於這個點號發開關門廳處將內轉並從後過還無據問題當決規範準確營運護維環顯動參訓練蓋檢驗證調費購裝傳綜風統籌現狀層隊園業築電網絡導則兩條類種聯繫係齊雙縮減舊彙匯齡計採儲錄幣稅權製",
+    "预执财拨资绩标实际达项单专补贴区县镇级数质时产经济会态续响满务对评结优离进总体值额万亿划应灾险设备监测报况与为于这个点号发开关门厅处将内转并从后过还无据问题当决规范准确营运护维环显动参训练盖检验证调费购装传综风统筹现状层队园业筑电网络导则两条类种联系系齐双缩减旧汇汇龄计采储录币税权制",
 )
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü\s]{1,12}[)）]")
 _BRACKET_OPEN = "〔﹝［[【"
@@ -35,9 +35,28 @@ _SPACE_BEFORE_UNIT = re.compile(r"(?<=\d)[ \t\u3000]+(?=(?:亿元|万元|元|万
 _DOC_SPACES = re.compile(r"([〔﹝\[［【])\s*(\d{4})\s*([〕﹞\]］】])\s*(\d+)\s*号")
 _SENTENCE_END = "。！？；：:…”’）)!?;"
 HEADING_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}\s*[.、．]|[（(]\d{1,2}[)）]"
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}\s*[.、．](?!\d)|[（(]\d{1,2}[)）]"
     r"|[①②③④⑤⑥⑦⑧⑨⑩]|目标\d|附表|附件)"
 )
+
+
+# CJK radicals that PDF fonts map text to ("⽣产", "⻛险"): Kangxi radicals fold by NFKC, the
+# supplement block by this table.
+_RADICALS_SUPPLEMENT = str.maketrans(
+    "⻛⻓⻅⻔⻢⻋⻜⻝⻚⻆⻉⻬⻰⻥⻦⻧⻨⻩⻪⻫⻮⻯⻳⺠⺟⻁⻄⻈⻊⻌⻍⻎⻏⻑⻒⻓⻕⻖⻗⻘⻙⻟⻠⻡⻢⻣⻤",
+    "风长见门马车飞食页角贝齐龙鱼鸟卤麦黄黾斉齿龟民母虎西讠辶辶辶辶阝阝阝长长金青韦韦韦饣饣饣马骨鬼",
+)
+
+
+def fold_radicals(text: str) -> str:
+    """Kangxi and supplementary radicals (from PDF text extraction) → the ideographs they stand for."""
+    out = []
+    for ch in text:
+        if "\u2f00" <= ch <= "\u2fdf":
+            out.append(unicodedata.normalize("NFKC", ch))
+        else:
+            out.append(ch)
+    return "".join(out).translate(_RADICALS_SUPPLEMENT)
 
 
 def fold_width(text: str) -> str:
@@ -110,5 +129,5 @@ def _looks_like_heading(paragraph: str) -> bool:
 def normalize(text: str) -> list[str]:
     """The report's paragraphs, normalized for matching (see the module docstring)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = fix_numbers(to_simplified(fold_width(text)))
+    text = fix_numbers(to_simplified(fold_width(fold_radicals(text))))
     return join_broken_lines(text)

@@ -19,13 +19,21 @@ import datetime as dt
 import re
 
 from lib.intake.report import grammar, indicators
-from lib.intake.report.context import Context, fund_source, is_region_name, label_before, sentence_at
+from lib.intake.report.context import (
+    Context,
+    fund_source,
+    is_region_name,
+    label_before,
+    raw_label_before,
+    sentence_at,
+)
 from lib.intake.report.sections import Para
 
 _REGION_AT_START = re.compile(
     r"^(?:按地区划分[，,]?)?(?P<r>[\u4e00-\u9fff]{2,6}?(?:省|市|县|区|镇|乡|旗|州|盟))"
     r"(?=[\u4e00-\u9fff]*?(?:总额|资金|投资|投入|补助|预算))"
 )
+_FUND_YEAR = re.compile(r"((?:19|20)\d{2})年度?(?:投入|到位|安排|下达)")
 _EXECUTED = re.compile(r"支出|已执行|执行|拨付|使用")
 
 
@@ -195,10 +203,8 @@ def _region_totals(ctx: Context, p: Para, totals: dict[str, float]) -> None:
             if region and label.startswith(region):
                 label = label[len(region) :]
             source = fund_source(label)
-            year_m = re.match(
-                r"((?:19|20)\d{2})年", text[max(0, a.start - len(label) - 6) : a.start].lstrip("（(，, ")
-            )
-            fund_year = int(year_m[1]) if year_m and re.search(r"投入|到位|下达", label) else None
+            year_m = _FUND_YEAR.match(raw_label_before(text, a.start))
+            fund_year = int(year_m[1]) if year_m else None
             in_bracket = text.rfind("（", 0, a.start) > text.rfind("）", 0, a.start)
             if source is None and fund_year is not None and in_bracket:
                 source = parent_source
