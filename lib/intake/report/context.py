@@ -39,22 +39,41 @@ def fund_source(label: str) -> str | None:
     return None
 
 
-def sentence_at(text: str, pos: int) -> str:
-    """The sentence of ``text`` holding position ``pos``; a very long sentence narrows to its clause."""
+def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Where the sentence of ``text`` holding ``pos`` starts and ends; a very long sentence narrows
+    to its clause (between ；)."""
     start = 0
     for piece in _SENTENCE_END.split(text):
         end = start + len(piece)
         if start <= pos < end or end == len(text):
-            sentence = piece.strip()
-            if len(sentence) > 160:
+            if len(piece.strip()) > 160:
                 offset = pos - start
                 clause_start = max(piece.rfind("；", 0, offset), piece.rfind(";", 0, offset)) + 1
                 ends = [i for i in (piece.find("；", offset), piece.find(";", offset)) if i >= 0]
                 clause_end = min(ends) + 1 if ends else len(piece)
-                sentence = piece[clause_start:clause_end].strip()
-            return sentence
+                return start + clause_start, start + clause_end
+            return start, end
         start = end
-    return text.strip()
+    return 0, len(text)
+
+
+def sentence_at(text: str, pos: int) -> str:
+    """The sentence of ``text`` holding position ``pos`` (see sentence_bounds)."""
+    start, end = sentence_bounds(text, pos)
+    return text[start:end].strip()
+
+
+def marked_sentence(text: str, spans: list[tuple[int, int]]) -> str:
+    """The sentence of the first span with every span inside it marked 【…】, for review."""
+    start, end = sentence_bounds(text, spans[0][0])
+    out, cursor = [], start
+    for a, b in sorted({s for s in spans if start <= s[0] and s[1] <= end}):
+        if a < cursor:
+            continue
+        out += [text[cursor:a], "【", text[a:b], "】"]
+        cursor = b
+    out.append(text[cursor:end])
+    return "".join(out).strip()
 
 
 def label_before(text: str, pos: int, limit: int = 60) -> str:
@@ -142,6 +161,7 @@ class Context:
         row.setdefault("source_ref", self.ref(para))
         if sentence is not None:
             row["sentence"] = sentence
+            row["_marked"] = marked_sentence(para.text, list(spans)) if spans else sentence
         self.tables.setdefault(table, []).append(row)
         for span in spans:
             self.place(para, span)

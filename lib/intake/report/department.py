@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from lib.intake.report import grammar, indicators
-from lib.intake.report.context import Context, label_before, raw_label_before, sentence_at
+from lib.intake.report.context import Context, label_before, marked_sentence, raw_label_before, sentence_at
 from lib.intake.report.sections import Para
 
 _RATING_SENTENCE = re.compile(r"(?:项目)?自评结果为?[“\"「]?(?P<r>优|良|中|差)[”\"」]?")
@@ -183,6 +183,8 @@ def _project(ctx: Context, project_id: str, name: str, group: list[Para]) -> Non
         "note": None,
     }
     sentences: dict[str, str] = {}
+    marks: list[tuple[int, int]] = []
+    budget_para = None
     budget_paras = [p for p in group if "预算执行" in p.head(4)]
     for p in budget_paras:
         text = p.text
@@ -194,6 +196,9 @@ def _project(ctx: Context, project_id: str, name: str, group: list[Para]) -> Non
                 continue
             row[column] = fig.value / 100 if column == "stated_execution_rate" else fig.value
             sentences.setdefault("budget", sentence_at(text, fig.start))
+            budget_para = budget_para or p
+            if p is budget_para:
+                marks.append((fig.start, fig.end))
             ctx.place(p, (fig.start, fig.end))
     objective_paras = [p for p in group if p.level != 4 or "总体绩效目标" in p.head(4)]
     objective_paras = [p for p in objective_paras if "总体绩效目标" in p.head(4)]
@@ -216,6 +221,8 @@ def _project(ctx: Context, project_id: str, name: str, group: list[Para]) -> Non
             ctx.place(p, m.span("r"))
     project = ctx.add("projects", head, row, sentences.get("budget"))
     project["source_ref"] = ctx.ref(head)
+    if budget_para is not None:
+        project["_marked"] = marked_sentence(budget_para.text, marks)
     if row["budget"] is None or row["executed"] is None:
         project["note"] = "报告未写全年预算数或全年执行数，需补填后才能导入"
     for p in objective_paras:
