@@ -86,3 +86,22 @@ def test_both_drafts_load_with_lib_cli_load(tmp_path):
         assert all("1500万元" in s for s in sentences["sentence"])
     finally:
         store.close()
+
+
+def test_a_database_from_before_the_sentence_column_takes_a_draft(tmp_path):
+    db = tmp_path / "old.duckdb"
+    store = open_store(db, seed=True)
+    for table in ("programs", "projects", "allocations", "execution", "progress", "indicators", "score_parts",
+                  "spending_items", "stated_figures"):  # the schema as it was: no 原文句子
+        store._con.execute(f"ALTER TABLE {table} DROP COLUMN sentence")
+        store._con.execute(f"ALTER TABLE archive_{table} DROP COLUMN sentence")
+    store.close()
+    store = open_store(db, seed=False)
+    try:
+        out = write_draft(_draft(PAIRS[0][0]), tmp_path / "ln.xlsx")
+        store.import_files([(out.name, out)])
+        assert "sentence" in store.columns("allocations")
+        rollback = store.rollback(1)  # the shipped data, archived before the column existed
+        assert rollback.version_id == 3
+    finally:
+        store.close()

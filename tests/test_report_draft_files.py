@@ -3,13 +3,12 @@ Chromium (Playwright page.pdf, read back with pypdf) drafts as well as its .txt.
 
 from __future__ import annotations
 
-import html
-import os
 from pathlib import Path
 
 import docx
 import pytest
 import report_recall
+from report_files import docx_file, pdf_file
 
 from lib.intake.report import read_report
 from lib.intake.report.files import ReportFileError, read_text
@@ -18,32 +17,8 @@ from lib.outputs.draft import draft_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "tests" / "reports" / "seeds"
-CHROMIUM = "/usr/bin/chromium"
 PAIRS = [("000_305319caaa668474.txt", "liaoning_2023_hazchem.xlsx"),
          ("002_ecff5fb308d9a00b.txt", "lanzhou_2022_emergency.xlsx")]
-
-
-def _docx(text: str, path: Path) -> Path:
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    document.save(path)
-    return path
-
-
-def _pdf(text: str, path: Path) -> Path:
-    from playwright.sync_api import sync_playwright
-
-    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line.strip())
-    page_html = ("<html><head><meta charset='utf-8'><style>body{font-family:'Noto Sans CJK SC';font-size:12pt}"
-                 f"</style></head><body>{body}</body></html>")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page()
-        page.set_content(page_html)
-        page.pdf(path=str(path), format="A4")
-        browser.close()
-    return path
 
 
 def _recall(path: Path, gold_file: str) -> tuple[float, list[str]]:
@@ -56,18 +31,14 @@ def _recall(path: Path, gold_file: str) -> tuple[float, list[str]]:
 
 @pytest.mark.parametrize(("txt", "gold_file"), PAIRS)
 def test_docx_drafts_like_the_text(tmp_path, txt, gold_file):
-    path = _docx((SEEDS / txt).read_text(encoding="utf-8"), tmp_path / "report.docx")
+    path = docx_file((SEEDS / txt).read_text(encoding="utf-8"), tmp_path / "report.docx")
     recall, wrong = _recall(path, gold_file)
     assert wrong == [] and recall >= 0.90
 
 
 @pytest.mark.parametrize(("txt", "gold_file"), PAIRS)
 def test_pdf_drafts_like_the_text(tmp_path, txt, gold_file):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            raise RuntimeError(f"{CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} not installed")
-    path = _pdf((SEEDS / txt).read_text(encoding="utf-8"), tmp_path / "report.pdf")
+    path = pdf_file((SEEDS / txt).read_text(encoding="utf-8"), tmp_path / "report.pdf")
     text = read_text(path.name, path.read_bytes())
     assert "⽣" in text or "生" in text  # the PDF's text layer (radicals folded by the reader)
     recall, wrong = _recall(path, gold_file)

@@ -3,12 +3,11 @@ preview, commit as a new version; and the review's edits (a corrected value, a d
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-import docx
 import pytest
 import streamlit as st
+from report_files import docx_file, pdf_file
 from streamlit.testing.v1 import AppTest
 
 from lib.intake.report import read_report
@@ -29,22 +28,16 @@ def app_env(tmp_path, monkeypatch):
     st.cache_data.clear()
 
 
-def _docx_bytes(text: str) -> bytes:
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    buf = io.BytesIO()
-    document.save(buf)
-    return buf.getvalue()
-
-
 def _run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def test_upload_review_preview_commit(app_env):
+@pytest.mark.parametrize("suffix", [".docx", ".pdf"])
+def test_upload_review_preview_commit(app_env, tmp_path, suffix):
+    text = LANZHOU_TXT.read_text(encoding="utf-8")
+    report = (docx_file if suffix == ".docx" else pdf_file)(text, tmp_path / f"兰州新区自评报告{suffix}")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.switch_page("pages/data.py")
     _run(at)
@@ -52,7 +45,7 @@ def test_upload_review_preview_commit(app_env):
     at.toggle(key="draft_toggle").set_value(True)
     _run(at)
     uploader = next(u for u in at.get("file_uploader") if u.proto.id and "draft_uploader" in u.proto.id)
-    uploader.upload("兰州新区自评报告.docx", _docx_bytes(LANZHOU_TXT.read_text(encoding="utf-8")))
+    uploader.upload(report.name, report.read_bytes())
     _run(at)
     editors = [d.value for d in at.dataframe if "_marked" in d.value.columns]  # AppTest shows editors as frames
     assert len(editors) >= 7  # one editor per drafted table: programs, projects, indicators …
