@@ -34,6 +34,28 @@ DROP = "drop"  # the editor's 删除 column
 MARKED = "_marked"  # the sentence with the record's figures marked 【…】
 # Columns the reviewer does not need to see (ids are derived; the marked sentence replaces sentence).
 _HIDDEN = {"program_id", "source_id", "sentence"}
+# Per table, the columns that carry its figures: shown first, right before the sentence they come from.
+_LEAD = {
+    "programs": ("program_name", "year", "program_kind", "department", "doc_no", "sub_doc_no"),
+    "projects": ("project_name", "budget_initial", "budget", "appropriation", "executed",
+                 "stated_execution_rate", "stated_score", "stated_rating"),
+    "allocations": ("region", "fund_source", "fund_year", "amount", "doc_no"),
+    "execution": ("fund_source", "budget", "executed", "stated_execution_rate"),
+    "progress": ("region", "subject", "measure", "percent"),
+    "objectives": ("label",),
+    "indicators": ("level1", "level2", "level3", "target", "actual", "weight", "stated_score"),
+    "score_parts": ("part", "weight", "stated_score"),
+    "spending_items": ("item", "amount"),
+    "stated_figures": ("metric", "value", "unit", "region", "fund_source", "fund_year", "rating"),
+}
+
+
+def column_order(table: str) -> list[str]:
+    """删除, the figures, the sentence they were read from, then the remaining columns."""
+    lead = list(_LEAD.get(table, ()))
+    columns = spec.SHEETS_BY_TABLE[table].columns
+    rest = [c.name for c in columns if c.name not in lead and c.name not in _HIDDEN]
+    return [DROP, *lead, MARKED, *rest]
 
 
 def editor_frame(draft: ReportDraft, table: str) -> pd.DataFrame:
@@ -43,6 +65,9 @@ def editor_frame(draft: ReportDraft, table: str) -> pd.DataFrame:
     frame = pd.DataFrame([{DROP: False, MARKED: r.get(MARKED) or r.get("sentence") or "",
                            **{c: r.get(c) for c in columns}} for r in rows],
                          columns=[DROP, MARKED, *columns])
+    for col in spec.SHEETS_BY_TABLE[table].columns:  # an empty text cell shows empty, not "None"
+        if col.type in (spec.TEXT, spec.CHOICE, spec.RATING):
+            frame[col.name] = frame[col.name].astype(object).where(frame[col.name].notna(), "")
     return frame
 
 
@@ -88,12 +113,13 @@ def _column_config(table: str) -> dict:
     sheet = spec.SHEETS_BY_TABLE[table]
     config = {DROP: st.column_config.CheckboxColumn(DRAFT_LABELS["drop"], default=False),
               MARKED: st.column_config.TextColumn(DRAFT_LABELS["sentence"], disabled=True, width="large")}
+    percent = {spec.RATE, spec.SHARE}
     for col in sheet.columns:
         label = COLUMN_LABELS.get(col.name, col.name)
         if col.name in _HIDDEN:
             config[col.name] = None
         elif col.type in (spec.MONEY, spec.NUMBER, spec.SCORE, spec.RATE, spec.SHARE, spec.INT):
-            number_format = "%d" if col.type == spec.INT else "%.6g"
+            number_format = "%d" if col.type == spec.INT else ("percent" if col.type in percent else "%.6g")
             config[col.name] = st.column_config.NumberColumn(label, format=number_format)
         elif col.type == spec.DATE:
             config[col.name] = st.column_config.DateColumn(label)
@@ -136,6 +162,7 @@ def section(store: Store, actor) -> None:
         with st.expander(f"{SHEET_LABELS[sheet.table]}（{n}）", expanded=expanded):
             frames[sheet.table] = st.data_editor(editor_frame(draft, sheet.table), hide_index=True,
                                                  num_rows="fixed", column_config=_column_config(sheet.table),
+                                                 column_order=column_order(sheet.table),
                                                  key=f"draft_edit_{sheet.table}_{sha[:8]}")
     if draft.unplaced:
         with st.expander(f"{DRAFT_LABELS['unplaced']}（{len(draft.unplaced)}）"):
