@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from lib.intake.report import department, grammar, header, normalize, sections, transfer
-from lib.intake.report.context import Context, Unplaced, fund_source, label_before, sentence_at
+from lib.intake.report.context import Context, Unplaced, fund_source, label_before
 
 __all__ = ["ReportDraft", "Unplaced", "read_report"]
 
@@ -259,5 +259,3 @@ def _number(ctx: Context) -> None:
     if "allocations" in ctx.tables:
         ctx.tables["allocations"] = kept
 
-
-_ = sentence_at  # re-exported for the review page

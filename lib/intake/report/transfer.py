@@ -218,7 +218,6 @@ def _region_totals(ctx: Context, p: Para, totals: dict[str, float]) -> None:
             elif source and not fund_year and source not in totals:
                 totals[source] = a.value
             if source or region or re.search(r"总额|总计|合计", label):
-                label = re.sub(r"^\d{4}年(?=投入)", "", label) if False else label
                 ctx.stated(p, a, label, "资金合计", region=region, fund_source=source, fund_year=fund_year)
 
 
