@@ -6,6 +6,7 @@
     python -m lib.cli hash-password < password.txt
     python -m lib.cli check [--json] [--certainty 不符|无法核对|提示 ...] [--rule R1 ...] [--db PATH]
     python -m lib.cli form PROJECT_OR_PROGRAM_ID [--out FILE] [--db PATH]
+    python -m lib.cli draft REPORT [--out DRAFT.xlsx]
 
 Exit codes: 0 success; 1 rejected input (findings printed); 2 usage or store error.
 """
@@ -59,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     frm.add_argument("--out", type=Path, help="输出文件 (default: 自评表_<ID>.xlsx)")
     frm.add_argument("--db", type=Path)
 
+    drf = sub.add_parser("draft", help="由自评报告起草数据工作簿 (draft a dataset from a report)")
+    drf.add_argument("report", type=Path, help="报告文件：.txt、.docx 或 .pdf")
+    drf.add_argument("--out", type=Path, help="输出工作簿 (default: <报告名>_草稿.xlsx)")
+
     sub.add_parser("hash-password",
                    help="生成 config/users.toml 用的密码哈希 (hash a password from stdin or a prompt)")
     return parser
@@ -75,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "form":
             return _form(args)
+        if args.command == "draft":
+            return _draft(args)
         if args.command == "hash-password":
             return _hash_password()
         write_workbook(args.out)
@@ -184,6 +191,34 @@ def _form(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"已写出自评表 {out}", file=sys.stderr)
+    return 0
+
+
+def _draft(args) -> int:
+    """Draft a dataset workbook from a narrative report (lib/intake/report, lib/outputs/draft.py)."""
+    from lib.intake.report import read_report
+    from lib.intake.report.files import ReportFileError, read_text
+    from lib.outputs.draft import write_draft
+
+    if not args.report.is_file():
+        print(f"找不到文件 (file not found): {args.report}", file=sys.stderr)
+        return 2
+    try:
+        text = read_text(args.report.name, args.report.read_bytes())
+    except ReportFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    draft = read_report(text, args.report.name)
+    out = args.out or args.report.with_name(f"{args.report.stem}_草稿.xlsx")
+    write_draft(draft, out)
+    counts = "，".join(f"{t} {len(rows)}" for t, rows in draft.tables.items() if rows)
+    print(f"已写出草稿 {out}（{draft.program_id}：{counts}）")
+    print(f"未归类数字 {len(draft.unplaced)} 个，见工作表“未归类数字”")
+    for note in draft.notes:
+        print("  - " + note)
+    if not draft.loadable():
+        print("报告未写明资金/部门名称或年度：补填后才能导入 (fill in the program and year before loading)",
+              file=sys.stderr)
     return 0
 
 

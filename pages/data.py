@@ -10,6 +10,7 @@ from lib import ui
 from lib.access.roles import PermissionDenied
 from lib.labels import COLUMN_LABELS, SHEET_LABELS, VERSION_ACTIONS, VIEW_LABELS
 from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff
+from lib.ui import draft_review
 from lib.ui.safe import md, md_join, md_text
 
 ui.require_entrypoint()
@@ -108,6 +109,8 @@ with tab_upload:
                         st.rerun()
         if "upload_done" in st.session_state:
             st.success(f"已提交，当前数据版本 v{st.session_state.pop('upload_done')}。所有页面已使用新数据。")
+    draft_review.section(store, actor)  # 从自评报告起草: narrative report → reviewed draft → commit
+    draft_review.committed_notice()
 
 with tab_versions:
     versions = ui.read("dataset_versions", order_by=("version_id",)).iloc[::-1]

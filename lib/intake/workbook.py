@@ -27,7 +27,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_AMOUNT = 1e12
 YUAN_PER_WAN = 10_000
 # Sheets an analyst may add for their own notes; everything else must be a known sheet.
-IGNORED_SHEETS = {"说明", "填表说明", "README"}
+IGNORED_SHEETS = {"说明", "填表说明", "README", "未归类数字"}  # 未归类数字: drafts from report text
 
 
 @dataclass(frozen=True)

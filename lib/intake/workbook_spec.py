@@ -72,6 +72,9 @@ _OWNER = (
 )
 _SOURCE_REF = _c("source_ref", TEXT, True, "出处：来源编号 + 章节，如 LN2023 §二(一)1")
 _NOTE = _c("note", TEXT, False, "转录说明，如原文笔误、推断的归类")
+# Optional: the sentence of the report a record's figures were read from (drafts from report text,
+# lib/intake/report); workbooks without the column load as before.
+_SENTENCE = _c("sentence", TEXT, False, "原文句子：记录中数字所出自的报告原句（由报告文本起草时填写）")
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet(
@@ -102,6 +105,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("source_id", TEXT, True, "来源编号，须在“来源”表中"),
             _SOURCE_REF,
             _NOTE,
+            _SENTENCE,
         ),
         ("program_id",),
         "一项转移支付资金或一个部门的年度预算一行。上传时按此表的编号整体替换。",
@@ -127,6 +131,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("improvement", TEXT, False, "下一步改进措施"),
             _SOURCE_REF,
             _NOTE,
+            _SENTENCE,
         ),
         ("project_id",),
         "每个项目一行，数字为年末数。",
@@ -142,6 +147,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("doc_no", TEXT, False, "下达文号"),
             _SOURCE_REF,
             _NOTE,
+            _SENTENCE,
         ),
         ("program_id", "project_id", "region", "fund_source", "fund_year"),
         "资金按地区 × 来源 × 年度的分配，最细一级记录；合计数放在“报告声明数”。",
@@ -158,6 +164,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("stated_execution_rate", RATE, False, "报告所写执行率，照录"),
             _SOURCE_REF,
             _NOTE,
+            _SENTENCE,
         ),
         ("program_id", "project_id", "region", "fund_source", "as_of"),
         "某日的执行进度（可按月填报），用于跟踪执行率随时间变化。项目年末数在“项目”表。",
@@ -174,6 +181,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("as_of", DATE, False, "截至日期"),
             _SOURCE_REF,
             _NOTE,
+            _SENTENCE,
         ),
         ("program_id", "region", "subject", "measure"),
         "分地区/园区的建设进度。",
@@ -209,6 +217,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("improvement", TEXT, False, "改进措施"),
             _SOURCE_REF,
             _NOTE,
+            _SENTENCE,
         ),
         ("program_id", "project_id", "seq"),
         "三级绩效指标，指标值与实际完成值照原文填写，完成状态由系统解析。",
@@ -223,6 +232,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("status_text", TEXT, False, "完成情况原文"),
             _SOURCE_REF,
             _NOTE,
+            _SENTENCE,
         ),
         ("program_id", "project_id", "part"),
         "一级指标（及预算执行率）的分值与得分，报告只给汇总分时填在这里。",
@@ -236,6 +246,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("amount", MONEY, True, "金额（万元）"),
             _SOURCE_REF,
             _NOTE,
+            _SENTENCE,
         ),
         ("program_id", "project_id", "seq"),
         "项目支出的构成明细。",
@@ -258,6 +269,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("text", TEXT, False, "原文"),
             _SOURCE_REF,
             _NOTE,
+            _SENTENCE,
         ),
         ("program_id", "project_id", "seq"),
         "报告中写明的合计数、个数等，原样保存，核对时与明细重算值比较。",

@@ -106,7 +106,18 @@ class Store:
         for table in TABLES:  # archive_<table>: the table's columns after a state_version
             self._con.execute(f"CREATE TABLE IF NOT EXISTS archive_{table} AS "
                               f"SELECT CAST(NULL AS INTEGER) AS state_version, * FROM {table} WHERE 1 = 0")
+        self._add_optional_columns()
         self._ensure_derived()
+
+    def _add_optional_columns(self) -> None:
+        """A database made before an optional text column of the format existed (原文句子, ``sentence``)
+        gets it, at the end of the table and of its archive alike, so archived rows still line up."""
+        for table in TABLES:
+            present = {d[0] for d in self._con.execute(f"SELECT * FROM {table} LIMIT 0").description}
+            for col in spec.SHEETS_BY_TABLE[table].columns:
+                if col.name not in present and col.type == spec.TEXT and not col.required:
+                    self._con.execute(f"ALTER TABLE {table} ADD COLUMN {col.name} VARCHAR")
+                    self._con.execute(f"ALTER TABLE archive_{table} ADD COLUMN {col.name} VARCHAR")
 
     def _ensure_derived(self) -> None:
         """Rebuild the derived tables when they were built with another schema (or never: a

@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS programs (
     objective    VARCHAR,
     source_id    VARCHAR NOT NULL,
     source_ref   VARCHAR NOT NULL,
-    note         VARCHAR
+    note         VARCHAR,
+    sentence     VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS projects (
@@ -65,7 +66,8 @@ CREATE TABLE IF NOT EXISTS projects (
     deviation_reason      VARCHAR,
     improvement           VARCHAR,
     source_ref            VARCHAR NOT NULL,
-    note                  VARCHAR
+    note                  VARCHAR,
+    sentence     VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS allocations (
@@ -77,7 +79,8 @@ CREATE TABLE IF NOT EXISTS allocations (
     amount       DECIMAL(18,6) NOT NULL,
     doc_no       VARCHAR,
     source_ref   VARCHAR NOT NULL,
-    note         VARCHAR
+    note         VARCHAR,
+    sentence     VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS execution (
@@ -90,7 +93,8 @@ CREATE TABLE IF NOT EXISTS execution (
     executed              DECIMAL(18,6) NOT NULL,
     stated_execution_rate DOUBLE PRECISION,
     source_ref            VARCHAR NOT NULL,
-    note                  VARCHAR
+    note                  VARCHAR,
+    sentence     VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS progress (
@@ -102,7 +106,8 @@ CREATE TABLE IF NOT EXISTS progress (
     status_text  VARCHAR,
     as_of        DATE,
     source_ref   VARCHAR NOT NULL,
-    note         VARCHAR
+    note         VARCHAR,
+    sentence     VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS objectives (
@@ -134,6 +139,7 @@ CREATE TABLE IF NOT EXISTS indicators (
     improvement       VARCHAR,
     source_ref        VARCHAR NOT NULL,
     note              VARCHAR,
+    sentence     VARCHAR,
     target_op         VARCHAR,
     target_value      DOUBLE PRECISION,
     target_unit       VARCHAR,
@@ -153,7 +159,8 @@ CREATE TABLE IF NOT EXISTS score_parts (
     stated_score DOUBLE PRECISION,
     status_text  VARCHAR,
     source_ref   VARCHAR NOT NULL,
-    note         VARCHAR
+    note         VARCHAR,
+    sentence     VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS spending_items (
@@ -163,7 +170,8 @@ CREATE TABLE IF NOT EXISTS spending_items (
     item         VARCHAR NOT NULL,
     amount       DECIMAL(18,6) NOT NULL,
     source_ref   VARCHAR NOT NULL,
-    note         VARCHAR
+    note         VARCHAR,
+    sentence     VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS stated_figures (
@@ -181,7 +189,8 @@ CREATE TABLE IF NOT EXISTS stated_figures (
     part_of      INTEGER,                   -- seq of the stated total this figure is a part of
     text         VARCHAR,
     source_ref   VARCHAR NOT NULL,
-    note         VARCHAR
+    note         VARCHAR,
+    sentence     VARCHAR
 );
 
 -- ---------------------------------------------------------------- views (documented in README)

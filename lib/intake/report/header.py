@@ -1,0 +1,110 @@
+"""What a report says about itself: title, year, program or department, kind, documents, date."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from lib.intake.report import grammar
+from lib.intake.report.sections import Para
+
+_TITLE_END = re.compile(
+    r"(绩效自评报告|自评报告|绩效自评工作总结|自评工作总结|绩效评价报告|绩效自评情况|自评情况报告)$"
+)
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_PLACE = re.compile(r"^(.{1,12}?(?:省|自治区|市|新区|自治州|州|县|区|旗|盟))")
+
+
+@dataclass
+class Header:
+    title: str
+    year: int | None
+    kind: str  # 转移支付 / 部门预算
+    program_name: str
+    department: str | None
+    region: str | None
+    doc_no: str | None
+    sub_doc_no: str | None
+    report_date: object | None
+    issuer: str | None
+    title_para: Para | None
+
+
+def short_hash(text: str) -> str:
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return hashlib.sha1(folded.encode("utf-8")).hexdigest()[:6]
+
+
+def read(paras: list[Para]) -> Header:
+    title_para = next((p for p in paras[:6] if _TITLE_END.search(p.text.rstrip("。 "))), None)
+    if title_para is None:
+        title_para = next(
+            (p for p in paras[:4] if _YEAR.search(p.text) and p.level == 0 and not p.text.startswith("附件")),
+            None,
+        )
+    title = title_para.text.strip() if title_para else ""
+    ym = _YEAR.search(title)
+    year = int(ym[1]) if ym else None
+    if year is None:
+        years = [int(m[1]) for p in paras[:12] for m in re.finditer(r"((?:19|20)\d{2})年度", p.text)]
+        year = years[0] if years else None
+    prefix = title[: ym.start()] if ym else ""
+    rest = _TITLE_END.sub("", title[ym.end() :] if ym else title)
+    department_kind = bool(re.search(r"部门|整体支出|单位", rest)) and bool(re.search(r"预算|支出", rest))
+    kind = "部门预算" if department_kind else "转移支付"
+    place = _PLACE.match(prefix)
+    region = place[1] if place else (prefix or None)
+    if kind == "部门预算":
+        department = prefix or None
+        name = f"{prefix}{rest}".strip() or title
+        issuer = department
+    else:
+        department = None
+        name = rest.strip() or title
+        issuer = None
+    doc_no, sub_doc_no = _documents(paras)
+    return Header(
+        title,
+        year,
+        kind,
+        name,
+        department,
+        region,
+        doc_no,
+        sub_doc_no,
+        _report_date(paras),
+        issuer,
+        title_para,
+    )
+
+
+def _documents(paras: list[Para]) -> tuple[str | None, str | None]:
+    """The issuing document (中央下达 / the first named) and the sub-allocating one (分解下达)."""
+    doc = sub = None
+    for p in paras:
+        if p.appendix:
+            break
+        docs = grammar.doc_numbers(p.text)
+        if not docs:
+            continue
+        if any(w in p.head(2) for w in ("分解", "省内", "市内", "县内", "转下达")) and sub is None:
+            sub = docs[-1]
+        elif doc is None:
+            doc = docs[0]
+    return doc, sub
+
+
+def _report_date(paras: list[Para]):
+    import datetime as dt
+
+    for p in reversed(paras[-4:]):
+        m = list(grammar.DATE.finditer(p.text))
+        if m and m[-1]["d"] and len(p.text) < 60:
+            d = m[-1]
+            try:
+                return dt.date(int(d["y"]), int(d["m"]), int(d["d"]))
+            except ValueError:
+                return None
+    return None
