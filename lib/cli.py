@@ -7,6 +7,8 @@
     python -m lib.cli check [--json] [--db PATH]
     python -m lib.cli form PROJECT_OR_PROGRAM_ID [--out FILE] [--db PATH]
 
+--db PATH is a DuckDB file or a postgresql:// URL (default: $JIXIAO_DATABASE_URL, else $JIXIAO_DB).
+
 Exit codes: 0 success; 1 rejected input (findings printed); 2 usage or store error.
 """
 
@@ -22,7 +24,15 @@ from lib.access.auth import hash_password
 from lib.analysis import checks
 from lib.outputs import export
 from lib.outputs.template import write_workbook
-from lib.store import EXPORTABLE, ImportRejected, StoreBusyError, open_store
+from lib.store import EXPORTABLE, ImportRejected, StoreError, open_store
+
+DB_HELP = ("数据库：DuckDB 文件或 postgresql:// 地址 (a DuckDB file or a postgresql:// URL; "
+           "default: $JIXIAO_DATABASE_URL, else $JIXIAO_DB or var/jixiao.duckdb)")
+
+
+def _db(text: str) -> str | Path:
+    """--db: a postgresql:// URL stays text (a Path would fold its '//'), anything else is a file."""
+    return text if text.startswith(("postgresql://", "postgres://")) else Path(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 
     load = sub.add_parser("load", help="校验并导入工作簿 (validate and import workbooks)")
     load.add_argument("files", nargs="+", type=Path)
-    load.add_argument("--db", type=Path, help="数据库文件 (default: $JIXIAO_DB or var/jixiao.duckdb)")
+    load.add_argument("--db", type=_db, help=DB_HELP)
 
     exp = sub.add_parser("export", help="导出表或视图 (export a table or view)")
     exp.add_argument("name", choices=EXPORTABLE, metavar="NAME",
@@ -39,20 +49,20 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE")
     exp.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     exp.add_argument("--out", type=Path, help="输出文件；csv 不指定时写到标准输出")
-    exp.add_argument("--db", type=Path)
+    exp.add_argument("--db", type=_db, help=DB_HELP)
 
     tpl = sub.add_parser("template", help="写出空白模板 (write the blank template)")
     tpl.add_argument("--out", type=Path, default=Path("template.xlsx"))
 
     chk = sub.add_parser("check", help="核查：报告数字是否自洽 (consistency audit; always exits 0)")
     chk.add_argument("--json", action="store_true", help="输出 JSON (print findings as JSON)")
-    chk.add_argument("--db", type=Path)
+    chk.add_argument("--db", type=_db, help=DB_HELP)
 
     frm = sub.add_parser("form", help="写出官方自评表 (write the official self-evaluation form)")
     frm.add_argument("record_id", metavar="PROJECT_OR_PROGRAM_ID",
                      help="项目编号（项目支出自评表）或资金/部门编号（区域自评表或全部项目）")
     frm.add_argument("--out", type=Path, help="输出文件 (default: 自评表_<ID>.xlsx)")
-    frm.add_argument("--db", type=Path)
+    frm.add_argument("--db", type=_db, help=DB_HELP)
 
     sub.add_parser("hash-password",
                    help="生成 config/users.toml 用的密码哈希 (hash a password from stdin or a prompt)")
@@ -75,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         write_workbook(args.out)
         print(f"已写出模板 {args.out}")
         return 0
-    except StoreBusyError as exc:
+    except StoreError as exc:  # a busy DuckDB file, an unreachable PostgreSQL
         print(str(exc), file=sys.stderr)
         return 2
 
