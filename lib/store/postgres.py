@@ -107,6 +107,9 @@ class PostgresStore(Store):
     def __init__(self, url: str, replica: str | Path | None = None):
         self.url = url
         try:
+            # one plain connection first: a wrong URL or a stopped server fails now, plainly,
+            # instead of the pool retrying until its timeout
+            psycopg.connect(url, connect_timeout=10).close()
             self._pool = ConnectionPool(url, min_size=1, max_size=POOL_MAX, open=True,
                                         kwargs={"autocommit": True}, name="jixiao")
             self._pool.wait(timeout=float(os.environ.get("JIXIAO_PG_CONNECT_TIMEOUT", "15")))
