@@ -184,7 +184,9 @@ class PostgresStore(Store):
     def _check_before_write(self, cur: _PgCursor, parsed: ParsedWorkbook) -> None:
         """Project ids are checked against PostgreSQL under the lock: another replica may have
         committed since this one's read copy was last brought up to date."""
-        stored = dict(cur.execute("SELECT project_id, program_id FROM projects").fetchall())
+        incoming = sorted({r["project_id"] for r in parsed.tables["projects"]})
+        stored = dict(cur.execute("SELECT project_id, program_id FROM projects WHERE project_id = ANY(?)",
+                                  [incoming]).fetchall()) if incoming else {}
         findings = self._conflicts(parsed, stored)
         if findings:
             raise ImportRejected(findings)
