@@ -161,13 +161,14 @@ def bench_reads(stores: dict[str, Store], runs: int) -> dict[str, dict[str, floa
 
 
 # ------------------------------------------------------------------ pages
-def bench_pages(env_by_store: dict[str, dict[str, str]], runs: int) -> dict[str, dict[str, float]]:
+def bench_pages(env_by_store: dict[str, dict[str, str]], runs: int,
+                only: list[str] | None = None) -> dict[str, dict[str, float]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     from lib.labels import PAGES
 
-    pages = [p for p in PAGES if (ROOT / "pages" / f"{p}.py").exists()]
+    pages = [p for p in PAGES if (ROOT / "pages" / f"{p}.py").exists() and (not only or p in only)]
     out: dict[str, dict[str, float]] = {p: {} for p in pages}
     saved = dict(os.environ)
     try:
@@ -214,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workbook", type=int, default=20_000, help="data rows of the import workbook")
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each read")
     parser.add_argument("--page-runs", type=int, default=1, help="timed renders of each page and store")
+    parser.add_argument("--pages", help="comma-separated page names (default: every page)")
     args = parser.parse_args(argv)
     n = parse_scale(args.scale)
     bindir = find_bindir()
@@ -244,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
             replica.close()
             direct.close()
             results["pages"] = bench_pages({"duckdb": {"JIXIAO_DB": str(duck_path)},
-                                            "pg store": {"JIXIAO_DATABASE_URL": url}}, args.page_runs)
+                                            "pg store": {"JIXIAO_DATABASE_URL": url}}, args.page_runs,
+                                           args.pages.split(",") if args.pages else None)
             progress("import")
             files = [(workbook.name, workbook)]
             duck_new = Store(Path(tmp) / "import.duckdb")
