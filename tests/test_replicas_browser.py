@@ -17,9 +17,8 @@ import uuid
 import openpyxl
 import pytest
 from conftest import ROOT
-from test_browser import _free_port, _settle, browser, page  # noqa: F401  (fixtures)
-
 from playwright.sync_api import expect
+from test_browser import _free_port, _settle, browser, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -321,3 +321,17 @@ def test_cli_unreachable_postgres_is_a_plain_store_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "无法连接 PostgreSQL 数据库" in err and "Traceback" not in err
     assert "secret" not in err
+
+
+def test_primary_query_reads_postgres_itself(pg_url, tmp_path, minimal_tables):
+    first, second = PostgresStore(pg_url), PostgresStore(pg_url)
+    try:
+        first.import_files([("p1.xlsx", make_workbook(tmp_path, minimal_tables(), name="p1.xlsx"))],
+                           user=ANALYST_ACTOR)
+        # the second replica's copy has not caught up (no page run yet); PostgreSQL has the version
+        assert second.query("SELECT COUNT(*) AS n FROM dataset_versions")["n"].iloc[0] == 0
+        frame = second.primary_query("SELECT version_id, user_name FROM dataset_versions WHERE version_id = ?", [1])
+        assert frame.to_dict("records") == [{"version_id": 1, "user_name": "分析员"}]
+    finally:
+        first.close()
+        second.close()

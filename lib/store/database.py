@@ -147,6 +147,12 @@ class Store:
         finally:
             cur.close()
 
+    def primary_query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """A read from the system of record itself (here the file; PostgreSQL for the shared store,
+        where ``query`` reads the replica's copy): for small tables outside the dataset versions
+        that every replica must see at once (e.g. saved layouts)."""
+        return self.query(sql, params)
+
     def columns(self, relation: str) -> list[str]:
         if relation not in EXPORTABLE:
             raise KeyError(relation)
