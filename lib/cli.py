@@ -8,6 +8,8 @@
     python -m lib.cli form PROJECT_OR_PROGRAM_ID [--out FILE] [--db PATH]
     python -m lib.cli draft REPORT [--out DRAFT.xlsx]
 
+--db PATH is a DuckDB file or a postgresql:// URL (default: $JIXIAO_DATABASE_URL, else $JIXIAO_DB).
+
 Exit codes: 0 success; 1 rejected input (findings printed); 2 usage or store error.
 """
 
@@ -24,7 +26,15 @@ from lib.analysis import checks
 from lib.labels import AUDIT_CERTAINTIES
 from lib.outputs import export
 from lib.outputs.template import write_workbook
-from lib.store import EXPORTABLE, ImportRejected, StoreBusyError, open_store
+from lib.store import EXPORTABLE, ImportRejected, StoreError, open_store
+
+DB_HELP = ("数据库：DuckDB 文件或 postgresql:// 地址 (a DuckDB file or a postgresql:// URL; "
+           "default: $JIXIAO_DATABASE_URL, else $JIXIAO_DB or var/jixiao.duckdb)")
+
+
+def _db(text: str) -> str | Path:
+    """--db: a postgresql:// URL stays text (a Path would fold its '//'), anything else is a file."""
+    return text if text.startswith(("postgresql://", "postgres://")) else Path(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 
     load = sub.add_parser("load", help="校验并导入工作簿 (validate and import workbooks)")
     load.add_argument("files", nargs="+", type=Path)
-    load.add_argument("--db", type=Path, help="数据库文件 (default: $JIXIAO_DB or var/jixiao.duckdb)")
+    load.add_argument("--db", type=_db, help=DB_HELP)
 
     exp = sub.add_parser("export", help="导出表或视图 (export a table or view)")
     exp.add_argument("name", choices=EXPORTABLE, metavar="NAME",
@@ -41,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE")
     exp.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     exp.add_argument("--out", type=Path, help="输出文件；csv 不指定时写到标准输出")
-    exp.add_argument("--db", type=Path)
+    exp.add_argument("--db", type=_db, help=DB_HELP)
 
     tpl = sub.add_parser("template", help="写出空白模板 (write the blank template)")
     tpl.add_argument("--out", type=Path, default=Path("template.xlsx"))
@@ -52,13 +62,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="只列此性质的发现，可重复 (only findings of this certainty; repeatable)")
     chk.add_argument("--rule", action="append", metavar="R1..R11",
                      help="只列此规则的发现，可重复 (only findings of this rule; repeatable)")
-    chk.add_argument("--db", type=Path)
+    chk.add_argument("--db", type=_db, help=DB_HELP)
 
     frm = sub.add_parser("form", help="写出官方自评表 (write the official self-evaluation form)")
     frm.add_argument("record_id", metavar="PROJECT_OR_PROGRAM_ID",
                      help="项目编号（项目支出自评表）或资金/部门编号（区域自评表或全部项目）")
     frm.add_argument("--out", type=Path, help="输出文件 (default: 自评表_<ID>.xlsx)")
-    frm.add_argument("--db", type=Path)
+    frm.add_argument("--db", type=_db, help=DB_HELP)
 
     drf = sub.add_parser("draft", help="由自评报告起草数据工作簿 (draft a dataset from a report)")
     drf.add_argument("report", type=Path, help="报告文件：.txt、.docx 或 .pdf")
@@ -87,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         write_workbook(args.out)
         print(f"已写出模板 {args.out}")
         return 0
-    except StoreBusyError as exc:
+    except StoreError as exc:  # a busy DuckDB file, an unreachable PostgreSQL
         print(str(exc), file=sys.stderr)
         return 2
 

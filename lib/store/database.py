@@ -60,7 +60,11 @@ INDICATOR_DERIVED = (
 )
 
 
-class StoreBusyError(RuntimeError):
+class StoreError(RuntimeError):
+    """The store cannot be opened or reached (the message says why, in Chinese and English)."""
+
+
+class StoreBusyError(StoreError):
     """The database file is held by another process (DuckDB locks a file per process)."""
 
 
@@ -153,6 +157,12 @@ class Store:
             return cur.execute(sql, params or []).df()
         finally:
             cur.close()
+
+    def primary_query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """A read from the system of record itself (here the file; PostgreSQL for the shared store,
+        where ``query`` reads the replica's copy): for small tables outside the dataset versions
+        that every replica must see at once (e.g. saved layouts)."""
+        return self.query(sql, params)
 
     def columns(self, relation: str) -> list[str]:
         if relation not in EXPORTABLE:
@@ -481,11 +491,15 @@ class Store:
         marks = ", ".join("?" for _ in values)
         return self.query(f"SELECT {', '.join(columns)} FROM {table} WHERE {column} IN ({marks})", values)
 
-    def _conflicts(self, parsed: ParsedWorkbook) -> list[Finding]:
-        """Project ids the file reuses from another stored program (they would collide)."""
+    def _conflicts(self, parsed: ParsedWorkbook, stored: dict[str, str] | None = None) -> list[Finding]:
+        """Project ids the file reuses from another stored program (they would collide).
+
+        ``stored``: project_id -> program_id as the system of record holds them (default: read here).
+        """
         found = []
         incoming = {r["program_id"] for r in parsed.tables["programs"]}
-        stored = dict(self.query("SELECT project_id, program_id FROM projects").itertuples(index=False))
+        if stored is None:
+            stored = dict(self.query("SELECT project_id, program_id FROM projects").itertuples(index=False))
         for i, row in enumerate(parsed.tables["projects"]):
             owner = stored.get(row["project_id"])
             if owner and owner not in incoming:
@@ -496,12 +510,28 @@ class Store:
                     f"project id already belongs to stored program '{owner}'"))
         return found
 
-    def _apply(self, parsed: ParsedWorkbook, files: list[tuple[str, str]], user: str) -> ImportResult:
+    def seed_if_empty(self, sources: list[tuple[str, str | Path | bytes]]) -> ImportResult | None:
+        """Import the shipped dataset as version 1 when the store holds no version yet; None when
+        it does (also when another process seeded it first: the check runs under the write lock)."""
+        if self.version_id() != 0:
+            return None
+        require(SYSTEM, "upload")
+        parsed = self.validate(sources)
+        if parsed.findings:
+            raise ImportRejected(parsed.findings)
+        files = [(label, _sha256(src)) for label, src in sources]
+        return self._apply(parsed, files, SYSTEM.name, only_if_empty=True)
+
+    def _apply(self, parsed: ParsedWorkbook, files: list[tuple[str, str]], user: str,
+               only_if_empty: bool = False) -> ImportResult | None:
         program_ids = sorted({r["program_id"] for r in parsed.tables["programs"]})
         source_ids = sorted({r["source_id"] for r in parsed.tables["sources"]})
         frames = {t: _frame(t, rows) for t, rows in parsed.tables.items()}
-        with self._transaction() as cur:
+        with self._write() as cur:
             version_id = _next_version(cur)
+            if only_if_empty and version_id != 1:
+                return None
+            self._check_before_write(cur, parsed)
             previous = version_id - 1
             self._delete_programs(cur, program_ids)
             if source_ids:
@@ -510,23 +540,20 @@ class Store:
                 frame = frames[table]
                 if frame.empty:
                     continue
-                cur.register("incoming_rows", frame)
-                cols = ", ".join(frame.columns)
-                cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_rows")
-                cur.unregister("incoming_rows")
+                self._insert_frame(cur, table, frame)
             # archive the new state of each replaced program, and the sources as they now are
             if program_ids:
                 for table in TABLES[1:]:
-                    cur.execute(f"INSERT INTO archive_{table} SELECT ?, * FROM {table} "
+                    cur.execute(f"INSERT INTO archive_{table} SELECT CAST(? AS INTEGER), * FROM {table} "
                                 f"WHERE program_id IN ({_marks(program_ids)})",
                                 [version_id, *program_ids])
-            cur.execute("INSERT INTO archive_sources SELECT ?, * FROM sources", [version_id])
+            cur.execute("INSERT INTO archive_sources SELECT CAST(? AS INTEGER), * FROM sources", [version_id])
             keep = "" if not program_ids else f" AND program_id NOT IN ({_marks(program_ids)})"
-            cur.execute("INSERT INTO version_programs SELECT ?, program_id, state_version "
+            cur.execute("INSERT INTO version_programs SELECT CAST(? AS INTEGER), program_id, state_version "
                         f"FROM version_programs WHERE version_id = ?{keep}",
                         [version_id, previous, *program_ids])
             _insert_version_programs(cur, [(version_id, p, version_id) for p in program_ids])
-            _refresh_derived(cur, program_ids)
+            self._derive(cur, program_ids)
             counts = self._record_version(cur, version_id, user, "import", files, program_ids,
                                           restored=None, sources_version=version_id)
         return ImportResult(version_id, program_ids, counts)
@@ -540,7 +567,7 @@ class Store:
         """
         actor = _actor(user)
         require(actor, "rollback")
-        with self._transaction() as cur:
+        with self._write() as cur:
             target = cur.execute("SELECT sources_version FROM dataset_versions WHERE version_id = ?",
                                  [target_version]).fetchone()
             if target is None:
@@ -565,10 +592,31 @@ class Store:
             cur.execute(f"INSERT INTO sources ({cols}) SELECT {cols} FROM archive_sources "
                         "WHERE state_version = ?", [target[0]])
             _insert_version_programs(cur, [(version_id, p, state) for p, state in sorted(wanted.items())])
-            _refresh_derived(cur, changed)
+            self._derive(cur, changed)
             counts = self._record_version(cur, version_id, actor.name, "rollback", [], changed,
                                           restored=target_version, sources_version=target[0])
         return ImportResult(version_id, changed, counts)
+
+    # Hooks of the system of record: here the DuckDB file itself; lib/store/postgres.py writes to
+    # PostgreSQL instead and keeps this file as its replica's read copy.
+    def _write(self):
+        """The transaction imports and rollbacks write in (a cursor taking ? placeholders)."""
+        return self._transaction()
+
+    def _insert_frame(self, cur, table: str, frame: pd.DataFrame) -> None:
+        """Bulk-insert a frame of parsed rows (never executemany: 10k rows took 15 s)."""
+        cur.register("incoming_rows", frame)
+        cols = ", ".join(frame.columns)
+        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_rows")
+        cur.unregister("incoming_rows")
+
+    def _check_before_write(self, cur, parsed: ParsedWorkbook) -> None:
+        """Checks against the stored data that must hold inside the write transaction (none here:
+        one process owns the file and its writes are serialized by the lock)."""
+
+    def _derive(self, cur, program_ids: list[str]) -> None:
+        """Rebuild the derived tables of these programs inside the write transaction."""
+        _refresh_derived(cur, program_ids)
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -759,9 +807,32 @@ def seed_sources() -> list[tuple[str, Path]]:
     return [(name, DATA_DIR / name) for name in SEED_WORKBOOKS]
 
 
+def database_url(path: str | Path | None = None) -> str | None:
+    """The PostgreSQL URL to use: ``path`` when it is one (``postgresql://…``), else
+    $JIXIAO_DATABASE_URL when no path is given; None means the DuckDB file."""
+    if path is None:
+        return os.environ.get("JIXIAO_DATABASE_URL") or None
+    text = str(path)
+    return text if text.startswith(("postgresql://", "postgres://")) else None
+
+
 def open_store(path: str | Path | None = None, seed: bool = True) -> Store:
-    """Open the database, building it from the shipped dataset when it holds no data yet."""
-    store = Store(path)
-    if seed and store.version_id() == 0:
-        store.import_files(seed_sources(), user=SYSTEM)
+    """Open the store, building it from the shipped dataset when it holds no data yet.
+
+    ``path``: a DuckDB file, or a ``postgresql://`` URL; None: $JIXIAO_DATABASE_URL if set (the
+    shared PostgreSQL store, see lib/store/postgres.py), else the DuckDB file of default_db_path().
+    """
+    url = database_url(path)
+    if url:
+        from lib.store.postgres import PostgresStore
+
+        store: Store = PostgresStore(url)
+    else:
+        store = Store(path)
+    if seed:
+        try:
+            store.seed_if_empty(seed_sources())
+        except BaseException:
+            store.close()
+            raise
     return store

@@ -114,7 +114,9 @@ def current_actor() -> Actor:
 
 @st.cache_resource(show_spinner="正在打开数据库…")
 def get_store() -> Store:
-    """The one Store of this process (built from data/ on first start)."""
+    """The one Store of this process (built from data/ on first start): the shared PostgreSQL
+    store when $JIXIAO_DATABASE_URL is set (this replica reads its own DuckDB copy, brought up to
+    date by ``dataset_version()`` on every run), else the DuckDB file."""
     return open_store()
 
 
