@@ -15,31 +15,60 @@ from lib.intake.form_layout import _ALL_LABELS, MAX_FORM_COLS, MAX_FORM_ROWS, la
 class _Grid:
     """A sheet's non-empty cells and merged ranges; a merged range's value is its top-left's."""
 
-    def __init__(self, ws, formulas: set[tuple[int, int]]):
-        self.title = ws.title
-        self.max_row = min(ws.max_row or 0, MAX_FORM_ROWS)
-        self.max_col = min(ws.max_column or 0, MAX_FORM_COLS)
+    def __init__(self, title: str, cells: dict[tuple[int, int], object], formats: dict[tuple[int, int], str],
+                 merged: Iterable[tuple[int, int, int, int]], formulas: set[tuple[int, int]] | None = None,
+                 visible: bool = True):
+        """``cells``: (row, column) → value of the non-empty cells (1-based, as Excel counts);
+        ``merged``: (first row, first column, last row, last column) of each merged range."""
+        self.title, self.visible = title, visible
         self.cells: dict[tuple[int, int], object] = {}
-        self.formats: dict[tuple[int, int], str] = {}
+        self.formats = formats
         self.by_row: dict[int, list[int]] = {}
-        for row in ws.iter_rows(min_row=1, max_row=self.max_row, max_col=self.max_col):
-            for cell in row:
-                value = cell.value
-                if value is None or isinstance(cell, MergedCell):
-                    continue
-                if isinstance(value, str) and not value.strip():
-                    continue
-                self.cells[(cell.row, cell.column)] = value
-                self.formats[(cell.row, cell.column)] = cell.number_format or ""
-                self.by_row.setdefault(cell.row, []).append(cell.column)
+        for (r, c), value in sorted(cells.items()):
+            if r > MAX_FORM_ROWS or c > MAX_FORM_COLS or value is None:
+                continue
+            if isinstance(value, str) and not value.strip():
+                continue
+            self.cells[(r, c)] = value
+            self.by_row.setdefault(r, []).append(c)
+        self.max_row = max((r for r, _ in self.cells), default=0)
+        self.max_col = max((c for _, c in self.cells), default=0)
         self.bounds: dict[tuple[int, int], tuple[int, int, int, int]] = {}
-        for rng in ws.merged_cells.ranges:
-            r0, c0 = rng.min_row, rng.min_col
-            r1, c1 = min(rng.max_row, self.max_row), min(rng.max_col, self.max_col)
+        for r0, c0, r1, c1 in merged:
+            r1, c1 = min(r1, MAX_FORM_ROWS), min(c1, MAX_FORM_COLS)
+            self.max_row, self.max_col = max(self.max_row, r1), max(self.max_col, c1)
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     self.bounds[(r, c)] = (r0, c0, r1, c1)
-        self.formulas = formulas
+        self.formulas = formulas or set()
+        # cells the reader accounted for: stored in a field or read as a label (top-left of a range)
+        self.used: set[tuple[int, int]] = set()
+        # cells a saved layout says to ignore: (row, col) -> the layout's name
+        self.ignored: dict[tuple[int, int], str] = {}
+
+    @classmethod
+    def from_openpyxl(cls, ws, formulas: set[tuple[int, int]]) -> _Grid:
+        """A worksheet opened by openpyxl in normal mode (so merged ranges are known)."""
+        cells, formats = {}, {}
+        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row or 0, MAX_FORM_ROWS),
+                                max_col=min(ws.max_column or 0, MAX_FORM_COLS)):
+            for cell in row:
+                if cell.value is not None and not isinstance(cell, MergedCell):
+                    cells[(cell.row, cell.column)] = cell.value
+                    formats[(cell.row, cell.column)] = cell.number_format or ""
+        merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+        return cls(ws.title, cells, formats, merged, formulas, ws.sheet_state == "visible")
+
+    def fresh(self) -> _Grid:
+        """The same cells with nothing accounted for yet (for a second reading)."""
+        copy = object.__new__(_Grid)
+        copy.__dict__.update(self.__dict__)
+        copy.used, copy.ignored = set(), {}
+        return copy
+
+    def use(self, r: int, c: int) -> None:
+        """Mark the (merged) cell at (r, c) as accounted for."""
+        self.used.add(self.span(r, c)[:2])
 
     def span(self, r: int, c: int) -> tuple[int, int, int, int]:
         return self.bounds.get((r, c), (r, c, r, c))
@@ -81,11 +110,13 @@ class _Grid:
                 if max_col and c > max_col or not isinstance(value, str):
                     continue
                 if label_key(value) in wanted:
+                    self.use(r, c)
                     return r, c, None
                 text = unicodedata.normalize("NFKC", value).strip()
                 if ":" in text:
                     head, rest = text.split(":", 1)
                     if label_key(head) in wanted and rest.strip():
+                        self.use(r, c)
                         return r, c, rest.strip()
         return None
 

@@ -9,7 +9,6 @@ import re
 from lib.intake.form_layout import (
     _DERIVED_ID,
     DEPARTMENT,
-    FUND_COLUMN_NAMES,
     FUND_ROWS,
     L_CENTRAL_DEPT,
     L_DEPARTMENT,
@@ -124,8 +123,7 @@ def _read_project(rd: _SheetReader) -> None:
         rd.problem(c.funds_header, 1, "项目资金中未找到“年度资金总额”行",
                    "the 年度资金总额 row was not found")
     money = _total_money(rd, c, total)
-    sub_rows = {n: rd.fund_values(c.funds[n], c.scale, n)
-                for n in ("当年财政拨款", "上年结转资金", "其他资金") if n in c.funds}
+    sub_rows = {n: rd.fund_values(v, c.scale, n) for n, v in c.funds.items() if n != "年度资金总额"}
     if not rd.ok or not name or not department or c.year is None:
         return
     program_id = program_id_for(PROJECT, c.year, department)
@@ -154,14 +152,31 @@ def _read_project(rd: _SheetReader) -> None:
     _add_parts(rd, c, program_id, project_id, source_id,
                {"weight": money.get("weight"), "stated_score": money.get("score"),
                 "_row": total["_row"] if total else 1})
-    seq = 0
-    for row_name, values in sub_rows.items():
-        for fname, col_name in FUND_COLUMN_NAMES.items():
-            if values.get(fname) is None or (row_name == "当年财政拨款" and fname == "budget"):
-                continue
-            seq += 1
-            _stated(rd, program_id, project_id, source_id, seq, f"{row_name}{col_name}", values[fname],
-                    "万元", c.funds[row_name]["_row"])
+    figures = [f for row_name, values in sub_rows.items()
+               for f in _row_figures(row_name, values, c.funds[row_name]["_row"],
+                                     ("budget",) if row_name == "当年财政拨款" else ())]
+    for seq, (metric, value, unit, row, text) in enumerate(figures + _closing_figures(c), start=1):
+        _stated(rd, program_id, project_id, source_id, seq, metric, value, unit, row, text=text)
+
+
+# a funds row's figures as stated figures: field -> (column name, unit, factor)
+_FUND_FIGURES = {"budget_initial": ("年初预算数", "万元", 1), "budget": ("全年预算数", "万元", 1),
+                 "executed": ("全年执行数", "万元", 1), "rate": ("执行率", "%", 100),
+                 "weight": ("分值", "分", 1), "score": ("得分", "分", 1)}
+
+
+def _row_figures(name: str, values: dict, row: int, skip: tuple[str, ...] = ()) -> list[tuple]:
+    """(metric, value, unit, row, text) of every figure of a funds row but those in ``skip``."""
+    return [(f"{name}{col}", values[f] * factor, unit, row, None)
+            for f, (col, unit, factor) in _FUND_FIGURES.items()
+            if f not in skip and values.get(f) is not None]
+
+
+def _closing_figures(c: _Common) -> list[tuple]:
+    """The total row's sum of weights, when the form states it."""
+    if c.closing.get("weight_total") is None:
+        return []
+    return [("指标分值合计", c.closing["weight_total"], "分", c.closing["total_row"], None)]
 
 
 def _read_department(rd: _SheetReader) -> None:
@@ -200,11 +215,8 @@ def _read_department(rd: _SheetReader) -> None:
     if money.get("budget_initial") is not None:
         figures.append(("年度资金总额年初预算数", money["budget_initial"], "万元", total["_row"], None))
     for row_name, values in splits.items():
-        for fname, col_name in FUND_COLUMN_NAMES.items():
-            if values.get(fname) is not None:
-                figures.append((f"{row_name}{col_name}", values[fname], "万元", c.funds[row_name]["_row"],
-                                None))
-    figures += inline
+        figures += _row_figures(row_name, values, c.funds[row_name]["_row"])
+    figures += inline + _closing_figures(c)
     if c.closing.get("score") is not None:
         rating = c.closing.get("rating")
         figures.append(("部门整体支出绩效自评得分", c.closing["score"], "分", c.head_end,
@@ -297,7 +309,10 @@ def _read_region(rd: _SheetReader) -> None:
     title = f"{region or ''}{name}{c.year}年度区域绩效自评表"
     rd.out.add_source(_source_row(source_id, title, rd.out.label, department), rd.g.title)
     expected = _program_objective(c.objectives)
-    central_note = f"中央主管部门：{central[0]}" if central and central[0] and local else None
+    user = rd.field(L_IMPLEMENTER, c.head_end)
+    central_note = "\n".join(
+        ([f"中央主管部门：{central[0]}"] if central and central[0] and local else [])
+        + ([f"资金使用单位：{user[0]}"] if user and user[0] else [])) or None
     rd.out.add_program({
         "program_id": program_id, "program_name": name, "year": c.year, "program_kind": "转移支付",
         "department": department, "region": region, "objective": expected, "source_id": source_id,
@@ -325,6 +340,15 @@ def _read_region(rd: _SheetReader) -> None:
                 seq += 1
                 _stated(rd, program_id, None, source_id, seq, metric, total[fname] * scale, unit, row,
                         aggregate=aggregate if region else "无", region=region)
+    others = {n: rd.fund_values(v, c.scale, n) for n, v in c.funds.items()
+              if n not in REGION_SOURCES and n != "年度资金总额"}
+    skipped = [f for name, values in others.items()
+               for f in _row_figures(name, values, c.funds[name]["_row"])]
+    total_rest = _row_figures("年度资金总额", total, total_cells["_row"], ("budget", "executed", "rate")) \
+        if total else []
+    for metric, value, unit, row, text in skipped + total_rest + _closing_figures(c):
+        seq += 1
+        _stated(rd, program_id, None, source_id, seq, metric, value, unit, row, text=text, region=region)
     _add_objectives(rd, c, program_id, source_id)
     _add_indicators(rd, c, program_id, None, source_id, region)
 

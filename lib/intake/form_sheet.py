@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lib.intake import workbook_spec as spec
+from lib.intake.coverage import FOOTERS, Block
 from lib.intake.form_grid import _Grid
 from lib.intake.form_layout import (
     _ALL_LABELS,
@@ -44,9 +45,6 @@ from lib.intake.form_values import (
 )
 from lib.intake.workbook import YUAN_PER_WAN, CellError, Finding
 
-_FOOTERS = ("填表人", "填报人", "联系电话", "联系人", "填报日期", "填表日期", "审核人", "负责人",
-            "单位负责人", "财务负责人", "注:", "注1", "说明:")
-
 
 def _ends_block(text: str) -> bool:
     """A row led by 总分, a closing label (存在问题 …), 自评等级 or a footer ends the indicators."""
@@ -54,7 +52,7 @@ def _ends_block(text: str) -> bool:
     head = label_key(unicodedata.normalize("NFKC", text).split(":", 1)[0])
     closing = {k for keys in CLOSING.values() for k in keys}
     return (key in TOTAL_ROW or key in closing or head in closing or key in L_RATING or head in L_RATING
-            or fold(text).startswith(_FOOTERS))
+            or fold(text).startswith(FOOTERS))
 
 
 _REGION_SUFFIX = re.compile(r"^(?P<name>.+?)[(（](?P<region>[^()（）]{2,12}?(?:省|市|区|县|州|盟|旗))[)）]$")
@@ -96,9 +94,12 @@ class _Out:
 class _SheetReader:
     """Reads one sheet of a form; problems become findings naming the sheet and the cell."""
 
-    def __init__(self, grid: _Grid, kind: str, out: _Out):
+    def __init__(self, grid: _Grid, kind: str, out: _Out, layout: dict[str, str] | None = None):
+        """``layout``: a saved layout's header → field choices (folded header keys; "ignore")."""
         self.g, self.kind, self.out = grid, kind, out
+        self.layout = layout or {}
         self.ok = True
+        self.blocks: list[Block] = []
 
     # -------------------------------------------------------------- findings
     def problem(self, r: int | None, c: int | None, zh: str, en: str) -> None:
@@ -133,7 +134,8 @@ class _SheetReader:
         if right is None:
             return None, r, self.g.span(r, c)[3] + 1
         value, rr, cc = right
-        return _text(value, self.g.formats.get((rr, cc), "")), rr, cc
+        self.g.use(rr, cc)
+        return _text(value, self.g.formats.get(self.g.span(rr, cc)[:2], "")), rr, cc
 
     def required_text(self, keys: tuple[str, ...], what: str, what_en: str,
                       max_row: int | None) -> str | None:
@@ -147,13 +149,16 @@ class _SheetReader:
         return text
 
     def year(self, max_row: int) -> int | None:
+        """The year from a 年度 field, else from the title rows ("（2022年度）", "2022年…自评表")."""
         found = self.field(L_YEAR, max_row)
-        candidates = [found[0]] if found and found[0] else []
+        candidates = [(found[0], found[1], found[2])] if found and found[0] else []
         title_rows = range(1, max_row + 1)
-        candidates += [str(v) for r in title_rows for _, v in self.g.row_cells(r) if isinstance(v, str)]
-        for text in candidates:
+        candidates += [(v, r, c) for r in title_rows for c, v in self.g.row_cells(r) if isinstance(v, str)]
+        for text, r, c in candidates:
             m = re.search(r"((?:19|20)\d{2})\s*(?:年|$)", unicodedata.normalize("NFKC", str(text)))
             if m:
+                if re.fullmatch(r"[(（]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?", fold(text)):
+                    self.g.use(r, c)  # a cell that is only the year
                 return int(m[1])
         self.problem(None, None, "未找到年度（标题或“年度”一栏应写明，如“（2022年度）”）",
                      "no year found (the title or a 年度 field should give it, e.g. (2022年度))")
@@ -187,14 +192,21 @@ class _SheetReader:
                 break
         if header is None:
             return {}, None, 1.0
+        self.ignored_funds: list[int] = []
         columns: dict[str, tuple[int, int]] = {}
         for c, value in self.g.row_cells(header):
             if not isinstance(value, str):
                 continue
             key = label_key(value)
+            choice = self.layout.get(key)
+            if choice == "ignore":
+                self.ignored_funds.append(c)
+                self.g.use(header, c)
+                continue
             for name, variants in FUND_COLUMNS.items():
-                if key in variants and name not in columns:
+                if (key in variants or choice == name) and name not in columns:
                     columns[name] = (c, self.g.span(header, c)[3])
+                    self.g.use(header, c)
         first = min(c0 for c0, _ in columns.values())
         end = stop
         for r in range(header + 1, stop):
@@ -215,6 +227,9 @@ class _SheetReader:
                         name = canonical  # the rightmost label names the row (按收入性质分 | 一般公共预算)
             if name is None or name in rows:
                 continue
+            for c, value in self.g.row_cells(r):
+                if c < first and isinstance(value, str):
+                    self.g.use(r, c)  # the row's labels (按收入性质分 | 一般公共预算)
             values = {}
             for fname, (c0, c1) in columns.items():
                 for cc in range(c0, c1 + 1):
@@ -225,12 +240,15 @@ class _SheetReader:
                 else:
                     values[fname] = (None, r, c0)
             rows[name] = values | {"_row": r}
+        self.blocks.append(Block("funds", (header,), header + 1, end - 1, tuple(self.ignored_funds)))
         return rows, header, scale
 
     def fund_values(self, cells: dict, scale: float, what: str) -> dict:
         """Typed values of one funds row: amounts in 万元, rate as a fraction, weight and score."""
         typed = {}
         for fname, (value, r, c) in ((k, v) for k, v in cells.items() if k != "_row"):
+            if value is not None:
+                self.g.use(r, c)  # read here means stored: callers store every value they ask for
             label = what + (FUND_COLUMN_NAMES | {"weight": "分值", "rate": "执行率", "score": "得分"})[fname]
             if fname in FUND_COLUMN_NAMES:
                 typed[fname] = self.convert_cell(_amount, value, r, c, label, scale)
@@ -258,11 +276,17 @@ class _SheetReader:
                     break
                 if exp or act:
                     pairs.append((exp, act, rr))
+                    self.g.use(rr, c_exp)
+                    if achieved:
+                        self.g.use(rr, achieved)
             if pairs:
                 return pairs
             if achieved:  # labels with their texts to the right
                 exp = self.g.value_right(r, c_exp)
                 act = self.g.value_right(r, achieved)
+                for hit in (exp, act):
+                    if hit:
+                        self.g.use(hit[1], hit[2])
                 texts = (_text(exp[0]) if exp else None, _text(act[0]) if act else None)
                 return [(*texts, r)] if any(texts) else []
         found = self.field(L_OBJECTIVE, stop - 1)
@@ -286,7 +310,7 @@ class _SheetReader:
                     if not isinstance(value, str):
                         continue
                     name = self._indicator_column(label_key(value))
-                    if name and name not in found:
+                    if name and name != "ignore" and name not in found:
                         found[name] = c
                 if rr == r:
                     columns = found
@@ -296,11 +320,22 @@ class _SheetReader:
                         columns = {k: v for k, v in columns.items() if v != c}
                         columns[name] = c
                     last = rr
+            ignored = []
+            for rr in range(r, last + 1):
+                for c, value in self.g.row_cells(rr):
+                    name = self._indicator_column(label_key(value)) if isinstance(value, str) else None
+                    if name is not None:  # a known header (or a group over known ones), or ignored
+                        self.g.use(rr, c)
+                    if name == "ignore":
+                        ignored.append(c)
+            self.ignored_indicators = tuple(ignored)
             return r, last, columns
         return None
 
-    @staticmethod
-    def _indicator_column(key: str) -> str | None:
+    def _indicator_column(self, key: str) -> str | None:
+        """The indicator field a header names: a saved layout's choice first, then the vocabulary."""
+        if key in self.layout:
+            return self.layout[key]
         for name, variants in INDICATOR_COLUMNS.items():
             if key in variants:
                 return name
@@ -326,6 +361,9 @@ class _SheetReader:
             get = {name: (self.g.at_row(r, cols[name]), r, cols[name]) for name in cols
                    if name not in ("level1", "level2", "level3")}
             values = {k: v[0] for k, v in get.items()}
+            for c in (c1, cols.get("level2"), c3, *(cc for _, _, cc in get.values())):
+                if c is not None and self.g.at_row(r, c) is not None or c == c1 and raw1 is not None:
+                    self.g.use(r, c)
             if raw1 is not None:
                 name1, weight_in_label = _level1(raw1)
                 if name1 is None:
@@ -368,6 +406,8 @@ class _SheetReader:
                          "weight": weight, "stated_score": score, "deviation_reason": reason,
                          "improvement": improvement, "_row": r, "_ref": self.g.ref(r, c3)})
             r += 1
+        self.blocks.append(Block("indicators", tuple(range(first, last + 1)), last + 1, r - 1,
+                                 getattr(self, "ignored_indicators", ())))
         return rows, parts, r
 
     def _cell_text(self, r: int, c: int | None) -> str | None:
@@ -407,16 +447,30 @@ class _SheetReader:
             lead = next(((c, v) for c, v in self.g.row_cells(r) if isinstance(v, str)), None)
             if lead is None or label_key(lead[1]) not in TOTAL_ROW:
                 continue
+            self.g.use(r, lead[0])
             c_score = cols.get("score")
             value = self.g.at_row(r, c_score) if c_score else None
             where = (r, c_score) if c_score else None
+            c_weight = cols.get("weight")
+            if c_weight and not _blank(self.g.at_row(r, c_weight)):  # the weights' stated sum
+                out["weight_total"] = self.convert_cell(_score, self.g.at_row(r, c_weight), r, c_weight,
+                                                        "分值合计")
+                out["total_row"] = r
+                self.g.use(r, c_weight)
             if c_score is None and "weight" not in cols:
                 right = self.g.value_right(r, lead[0])
                 if right is not None:  # "总分 | 100 | 94": the last number is the score
                     numbers = [(v, r, c) for c, v in self.g.row_cells(r) if c > lead[0] and not _blank(v)]
                     value, rr, cc = numbers[-1] if numbers else right
                     where = (rr, cc)
+                    if len(numbers) == 2:  # "总分 | 100 | 94": the first is the weights' sum
+                        out["weight_total"] = self.convert_cell(_score, numbers[0][0], r, numbers[0][2],
+                                                                "分值合计")
+                        out["total_row"] = r
+                        self.g.use(r, numbers[0][2])
             if where:
+                if value is not None:
+                    self.g.use(*where)
                 out["score"] = self.convert_cell(_score, value, *where, "总分")
             break
         found = self.field(L_RATING)
@@ -439,10 +493,12 @@ class _SheetReader:
             return inline
         right = self.g.value_right(r, c)
         if right is not None:
+            self.g.use(right[1], right[2])
             return _text(right[0])
         below = self.g.span(r, c)[2] + 1
         cells = self.g.row_cells(below)
         if cells and not (isinstance(cells[0][1], str) and label_key(cells[0][1]) in _ALL_LABELS):
+            self.g.use(below, cells[0][0])
             return _text(cells[0][1])
         return None
 

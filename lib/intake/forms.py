@@ -55,6 +55,7 @@ from pathlib import Path
 import openpyxl
 
 from lib.intake import workbook_spec as spec
+from lib.intake.coverage import account
 from lib.intake.form_grid import _Grid
 from lib.intake.form_layout import (  # noqa: F401  (ids, kinds and the deviation split: the reader's API)
     DEPARTMENT,
@@ -76,6 +77,8 @@ from lib.intake.form_layout import (  # noqa: F401  (ids, kinds and the deviatio
 )
 from lib.intake.form_records import _read_department, _read_project, _read_region, merge_into  # noqa: F401
 from lib.intake.form_sheet import _Out, _SheetReader
+from lib.intake.layouts import Layout
+from lib.intake.other_formats import calamine_grids, docx_grids, file_kind, old_word_finding, unreadable
 from lib.intake.workbook import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, Finding, ParsedWorkbook, _fold, _open
 
 # ================================================================ detection
@@ -85,7 +88,7 @@ def _bytes(source: str | Path | bytes) -> bytes:
     return Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
 
 
-def detect_format(source: str | Path | bytes) -> str | None:
+def detect_format(source: str | Path | bytes, label: str = "") -> str | None:
     """"dataset" for a workbook in our dataset format, "form" for official 自评表, else None.
 
     A workbook with any sheet named like a dataset sheet (来源, 项目 …) is a dataset; otherwise
@@ -94,7 +97,15 @@ def detect_format(source: str | Path | bytes) -> str | None:
     """
     try:
         data = _bytes(source)
-        if not data or len(data) > MAX_FILE_BYTES or not zipfile.is_zipfile(io.BytesIO(data)):
+        if not data or len(data) > MAX_FILE_BYTES:
+            return None
+        kind = file_kind(data, label)
+        if kind in ("doc", "docx"):  # only forms come as Word files
+            return "form"
+        if kind in ("xls", "ods"):
+            grids, _ = calamine_grids(data, label)
+            return "form" if any(_kind_of(g.texts()) for g in grids) else None
+        if not zipfile.is_zipfile(io.BytesIO(data)):
             return None
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED_BYTES:
@@ -145,53 +156,95 @@ def _kind_of(texts: Iterable[str]) -> str | None:
 
 
 
-def read_form(source: str | Path | bytes, file_label: str | None = None) -> ParsedWorkbook:
+def read_form(source: str | Path | bytes, file_label: str | None = None,
+              layouts: Iterable[Layout] = (), layout: Layout | None = None) -> ParsedWorkbook:
     """Read a workbook of official 自评表 (any mix of the three layouts, one form per sheet).
 
     Args:
         source: a path, or the file's bytes (an upload).
         file_label: the name findings and the derived source row use for the file.
+        layouts: saved column mappings; one whose headers cover a sheet's unknown headers is
+            applied to that sheet.
+        layout: a mapping to apply to every sheet (``lib.cli load --layout NAME``).
     Returns:
         ParsedWorkbook with rows in the dataset tables (ids derived as the module docstring
-        says) and every finding; a workbook with any finding must not be imported.
+        says), every finding (a workbook with any finding must not be imported), and every
+        cell read but not stored (``unmapped``) with the coverage counts.
     """
     label = file_label or (Path(source).name if isinstance(source, (str, Path)) else "上传文件")
-    out = _Out(label)
-    checked, archive, findings = _open(source, label)  # size, encryption, zip-bomb checks
+    grids, findings = form_grids(source, label)
+    return read_grids(grids, label, findings, layouts, layout)
+
+
+def form_grids(source: str | Path | bytes, label: str) -> tuple[list[_Grid], list[Finding]]:
+    """The tables of a form file as grids: every sheet of an .xlsx (openpyxl, merged ranges
+    and formulas known), .xls or .ods (python-calamine), every table of a .docx."""
+    data = _bytes(source)
+    kind = file_kind(data, label)
+    if kind == "doc":
+        return [], [old_word_finding(label)]
+    if kind == "docx":
+        return docx_grids(data, label)
+    if kind in ("xls", "ods"):
+        return calamine_grids(data, label)
+    checked, archive, findings = _open(data, label)  # size, encryption, zip-bomb checks
     if checked is None:
-        return ParsedWorkbook(out.tables, findings, out.origins)
+        return [], findings
     checked.close()
     archive.close()
-    data = _bytes(source)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         formula_book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        out.findings.append(Finding(label, "", None, "", f"无法读取工作簿：{exc}",
-                                    f"cannot read the workbook: {exc}"))
-        return ParsedWorkbook(out.tables, out.findings, out.origins)
-    read_any = False
+        return [], unreadable(label, exc)
+    grids = []
     for ws in book.worksheets:
         formulas = {(c.row, c.column) for row in formula_book[ws.title].iter_rows(
             max_row=min(ws.max_row, MAX_FORM_ROWS), max_col=min(ws.max_column, MAX_FORM_COLS))
             for c in row if c.data_type == "f"}
-        grid = _Grid(ws, formulas)
+        grids.append(_Grid.from_openpyxl(ws, formulas))
+    book.close()
+    formula_book.close()
+    return grids, []
+
+
+_READERS = {PROJECT: _read_project, DEPARTMENT: _read_department, REGION: _read_region}
+
+
+def read_grids(grids: list[_Grid], label: str, findings: list[Finding] | None = None,
+               layouts: Iterable[Layout] = (), layout: Layout | None = None) -> ParsedWorkbook:
+    """Read form tables, whatever file they came from (see read_form)."""
+    out = _Out(label)
+    out.findings.extend(findings or [])
+    unmapped: list = []
+    cells_read = cells_stored = 0
+    read_any = False
+    layouts = list(layouts)
+    for grid in grids:
         kind = _kind_of(grid.texts())
         if kind is None:
             continue  # notes, a blank Sheet2, a hidden list of choices …
-        if ws.sheet_state != "visible":
-            out.findings.append(Finding(label, ws.title, None, "",
+        if not grid.visible:
+            out.findings.append(Finding(label, grid.title, None, "",
                                         "工作表处于隐藏状态；请取消隐藏、核对内容后再上传",
                                         "the sheet is hidden; unhide and check it before uploading"))
             continue
         read_any = True
-        reader = _SheetReader(grid, kind, out)
-        {PROJECT: _read_project, DEPARTMENT: _read_department, REGION: _read_region}[kind](reader)
-    book.close()
-    formula_book.close()
+        chosen = layout
+        if chosen is None and layouts:  # a dry run names the headers no reader knows
+            dry = _SheetReader(grid.fresh(), kind, _Out(label))
+            _READERS[kind](dry)
+            unknown = {label_key(u.header) for u in account(dry.g, dry.blocks, label)[0]
+                       if u.header is not None}
+            chosen = next((lay for lay in reversed(layouts) if unknown and lay.covers(unknown)), None)
+        reader = _SheetReader(grid, kind, out, chosen.mapping if chosen else None)
+        _READERS[kind](reader)
+        left, n_read, n_stored = account(grid, reader.blocks, label, chosen.name if chosen else None)
+        unmapped.extend(left)
+        cells_read += n_read
+        cells_stored += n_stored
     if not read_any and not out.findings:
         out.findings.append(Finding(label, "", None, "",
                                     "没有找到可识别的自评表（项目支出、部门整体支出或区域绩效自评表）",
                                     "no recognizable self-evaluation form in the workbook"))
-    return ParsedWorkbook(out.tables, out.findings, out.origins)
-
+    return ParsedWorkbook(out.tables, out.findings, out.origins, unmapped, cells_read, cells_stored)

@@ -13,8 +13,8 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -67,6 +67,21 @@ class ParsedWorkbook:
     findings: list[Finding]
     # where each row came from (file, sheet, Excel row), for findings raised after parsing
     origins: dict[str, list[tuple[str, str, int]]]
+    # official forms only: cells read but not stored (lib.intake.coverage.Unmapped), and how many
+    # non-empty cells the forms had and how many of them were accounted for
+    unmapped: list = field(default_factory=list)
+    cells_read: int = 0
+    cells_stored: int = 0
+
+    @property
+    def blocking_unmapped(self) -> list:
+        """What was not imported and waits for a decision (map it, or accept it as not imported)."""
+        return [u for u in self.unmapped if u.blocking]
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of the forms' non-empty cells that were stored or read as labels (None: no form)."""
+        return self.cells_stored / self.cells_read if self.cells_read else None
 
     @property
     def ok(self) -> bool:
@@ -552,11 +567,13 @@ def _cross_checks(wb: ParsedWorkbook) -> list[Finding]:
 
 
 def read_workbooks(sources: list[tuple[str, str | Path | bytes]],
-                   on_file: Callable[[int, int, str], None] | None = None) -> ParsedWorkbook:
+                   on_file: Callable[[int, int, str], None] | None = None,
+                   layouts: Iterable = (), layout=None) -> ParsedWorkbook:
     """Read and validate several workbooks as one load.
 
     Args:
         sources: (file label, path or bytes) pairs.
+        layouts, layout: saved column mappings for official forms (lib.intake.forms.read_form).
     Returns:
         The merged ParsedWorkbook; its findings include duplicate keys and unknown
         references across all files.
@@ -568,12 +585,15 @@ def read_workbooks(sources: list[tuple[str, str | Path | bytes]],
             on_file(i, len(sources), label)
         from lib.intake import forms  # here, not at the top: forms imports this module
 
-        if forms.detect_format(source) == "form":  # an official 自评表, read by its labels
-            one = forms.read_form(source, label)
+        if forms.detect_format(source, label) == "form":  # an official 自评表, read by its labels
+            one = forms.read_form(source, label, layouts, layout)
             forms.merge_into(merged, one)  # forms of one department and year share a program
         else:
             one = read_workbook(source, label)
         merged.findings.extend(one.findings)
+        merged.unmapped.extend(one.unmapped)
+        merged.cells_read += one.cells_read
+        merged.cells_stored += one.cells_stored
         for table, rows in one.tables.items():
             merged.tables[table].extend(rows)
             merged.origins[table].extend(one.origins[table])
