@@ -18,7 +18,6 @@ from lib.intake.form_layout import (
     L_TRANSFER_NAME,
     PROJECT,
     REGION,
-    REGION_SOURCES,
     program_id_for,
     project_id_for,
     source_id_for,
@@ -59,7 +58,7 @@ def _add_indicators(rd: _SheetReader, c: _Common, program_id: str, project_id: s
             "level1": row["level1"], "level2": row["level2"], "level3": level3, "target": row["target"],
             "actual": row["actual"], "weight": row["weight"], "stated_score": row["stated_score"],
             "deviation_reason": row["deviation_reason"], "improvement": row["improvement"],
-            "source_ref": f"{source_id} {rd.g.title}!{row['_ref']}",
+            "source_ref": f"{source_id} {rd.g.title}!{row['_ref']}", "note": row.get("note"),
         }, rd.g.title, row["_row"])
 
 
@@ -105,7 +104,8 @@ def _total_money(rd: _SheetReader, c: _Common, total: dict | None) -> dict:
 
 def _read_project(rd: _SheetReader) -> None:
     c = _read_common(rd)
-    name = rd.required_text(L_PROJECT_NAME, "项目名称", "project name", c.head_end)
+    name = rd.title_name(c.head_end) if rd.field(L_PROJECT_NAME, c.head_end) is None else None
+    name = name or rd.required_text(L_PROJECT_NAME, "项目名称", "project name", c.head_end)
     department = rd.field(L_DEPARTMENT, c.head_end)
     department = department[0] if department else None
     implementer = rd.field(L_IMPLEMENTER, c.head_end)
@@ -162,7 +162,10 @@ def _read_project(rd: _SheetReader) -> None:
 # a funds row's figures as stated figures: field -> (column name, unit, factor)
 _FUND_FIGURES = {"budget_initial": ("年初预算数", "万元", 1), "budget": ("全年预算数", "万元", 1),
                  "executed": ("全年执行数", "万元", 1), "rate": ("执行率", "%", 100),
-                 "weight": ("分值", "分", 1), "score": ("得分", "分", 1)}
+                 "weight": ("分值", "分", 1), "score": ("得分", "分", 1),
+                 "integrated": ("统筹整合资金数", "万元", 1),
+                 "budget_net": ("扣除统筹整合资金后预算金额", "万元", 1),
+                 "received": ("全年到位资金", "万元", 1), "received_rate": ("到位率", "%", 100)}
 
 
 def _row_figures(name: str, values: dict, row: int, skip: tuple[str, ...] = ()) -> list[tuple]:
@@ -292,7 +295,8 @@ def _read_region(rd: _SheetReader) -> None:
     if c.funds_header is None:
         rd.problem(None, None, "未找到资金投入情况表头（全年预算数、全年执行数）",
                    "the funds header (全年预算数, 全年执行数) was not found")
-    sources = {n: rd.fund_values(c.funds[n], c.scale, n) for n in REGION_SOURCES if n in c.funds}
+    # 中央补助 / 地方资金 / 其他资金, or the sources as the form names them (省级配套资金 …)
+    sources = {n: rd.fund_values(v, c.scale, n) for n, v in c.funds.items() if n != "年度资金总额"}
     for fund, values in sources.items():
         if values.get("executed") is not None and values.get("budget") is None:
             _, r, col = c.funds[fund].get("budget", (None, c.funds[fund]["_row"], 1))
@@ -318,13 +322,17 @@ def _read_region(rd: _SheetReader) -> None:
         "department": department, "region": region, "objective": expected, "source_id": source_id,
         "source_ref": f"{source_id} {rd.g.title}", "note": central_note,
     }, rd.g.title, 1)
+    held: dict[str, tuple[str, ...]] = {}  # per source, the figures its rows below hold
     for fund, values in sources.items():
         row = c.funds[fund]["_row"]
         ref = f"{source_id} {rd.g.title}!{row}行"
+        held[fund] = ()
         if values.get("budget") is not None and region:
+            held[fund] = ("budget",)
             rd.out.add("allocations", {"program_id": program_id, "region": region, "fund_source": fund,
                                        "amount": values["budget"], "source_ref": ref}, rd.g.title, row)
         if values.get("budget") is not None and values.get("executed") is not None:
+            held[fund] = ("budget", "executed", "rate")
             rd.out.add("execution", {
                 "program_id": program_id, "region": region, "fund_source": fund,
                 "as_of": dt.date(c.year, 12, 31), "budget": values["budget"], "executed": values["executed"],
@@ -340,10 +348,8 @@ def _read_region(rd: _SheetReader) -> None:
                 seq += 1
                 _stated(rd, program_id, None, source_id, seq, metric, total[fname] * scale, unit, row,
                         aggregate=aggregate if region else "无", region=region)
-    others = {n: rd.fund_values(v, c.scale, n) for n, v in c.funds.items()
-              if n not in REGION_SOURCES and n != "年度资金总额"}
-    skipped = [f for name, values in others.items()
-               for f in _row_figures(name, values, c.funds[name]["_row"])]
+    skipped = [f for name, values in sources.items()  # what the execution rows do not hold
+               for f in _row_figures(name, values, c.funds[name]["_row"], held[name])]
     total_rest = _row_figures("年度资金总额", total, total_cells["_row"], ("budget", "executed", "rate")) \
         if total else []
     for metric, value, unit, row, text in skipped + total_rest + _closing_figures(c):

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lib.intake import workbook_spec as spec
-from lib.intake.coverage import FOOTERS, Block
+from lib.intake.coverage import FOOTERS, Block, is_label_only
 from lib.intake.form_grid import _Grid
 from lib.intake.form_layout import (
     _ALL_LABELS,
@@ -18,6 +18,7 @@ from lib.intake.form_layout import (
     DEVIATION_PREFIXES,
     FUND_COLUMN_NAMES,
     FUND_COLUMNS,
+    FUND_RATES,
     FUND_ROWS,
     INDICATOR_COLUMNS,
     L_ACHIEVED,
@@ -148,6 +149,25 @@ class _SheetReader:
             self.problem(r, c, f"“{what}”为空", f"{what_en} is empty")
         return text
 
+    def title_name(self, max_row: int) -> str | None:
+        """What a title names when no label does: "宣城市…防控项目2023年度绩效自评表" → the project.
+
+        The year, a bracketed year and the form's kind ("项目支出绩效自评表", "绩效自评表" …) are
+        taken off; what is left is the name.
+        """
+        for r in range(1, max_row + 1):
+            for c, value in self.g.row_cells(r):
+                if not isinstance(value, str) or not re.search(r"(?:自评|评价)(?:表|情况表)", fold(value)):
+                    continue
+                text = unicodedata.normalize("NFKC", value).strip()
+                text = re.sub(r"[(（]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?", "", text)
+                text = re.sub(r"(?:项目支出|项目)?(?:绩效)?(?:自评|评价)(?:情况)?表$", "", text)
+                text = text.strip(" ：:-—")
+                if len(text) >= 2:
+                    self.g.use(r, c)
+                    return text
+        return None
+
     def year(self, max_row: int) -> int | None:
         """The year from a 年度 field, else from the title rows ("（2022年度）", "2022年…自评表")."""
         found = self.field(L_YEAR, max_row)
@@ -225,6 +245,13 @@ class _SheetReader:
                 for canonical, variants in FUND_ROWS.items():
                     if key in variants:
                         name = canonical  # the rightmost label names the row (按收入性质分 | 一般公共预算)
+            if name is None:  # a row named by its own label ("中央自然灾害救灾资金（干旱灾害救灾补助）")
+                own = [v for c, v in self.g.row_cells(r) if c < first and isinstance(v, str)
+                       and not is_label_only(v)]
+                has_values = any(self.g.at_row(r, cc) is not None for c0, c1 in columns.values()
+                                 for cc in range(c0, c1 + 1))
+                if own and has_values:
+                    name = re.sub(r"^其中[:：,、]?", "", unicodedata.normalize("NFKC", own[-1]).strip())
             if name is None or name in rows:
                 continue
             for c, value in self.g.row_cells(r):
@@ -249,10 +276,11 @@ class _SheetReader:
         for fname, (value, r, c) in ((k, v) for k, v in cells.items() if k != "_row"):
             if value is not None:
                 self.g.use(r, c)  # read here means stored: callers store every value they ask for
-            label = what + (FUND_COLUMN_NAMES | {"weight": "分值", "rate": "执行率", "score": "得分"})[fname]
+            label = what + (FUND_COLUMN_NAMES | {"weight": "分值", "rate": "执行率", "score": "得分",
+                                                 "received_rate": "到位率"})[fname]
             if fname in FUND_COLUMN_NAMES:
                 typed[fname] = self.convert_cell(_amount, value, r, c, label, scale)
-            elif fname == "rate":
+            elif fname in FUND_RATES:
                 typed[fname] = self.convert_cell(_rate, value, r, c, label)
             else:
                 typed[fname] = self.convert_cell(_score, value, r, c, label)
@@ -364,6 +392,23 @@ class _SheetReader:
             for c in (c1, cols.get("level2"), c3, *(cc for _, _, cc in get.values())):
                 if c is not None and self.g.at_row(r, c) is not None or c == c1 and raw1 is not None:
                     self.g.use(r, c)
+            execution_part = raw1 is not None and re.match(r"^预算执行(?:率)?(?:\(|$)", label_key(raw1))
+            if execution_part:  # "预算执行（10分）": the execution part written as an indicator row
+                parts.append({"part": "预算执行率", "_row": r, "_execution": True,
+                              "weight": self.convert_cell(_score, values.get("weight"), r,
+                                                          cols.get("weight", c3), "分值")
+                              if "weight" in cols else None,
+                              "stated_score": self.convert_cell(_score, values.get("score"), r,
+                                                                cols.get("score", c3), "得分")
+                              if "score" in cols else None,
+                              "status_text": "；".join(x for x in (
+                                  _text(raw3), self._target(r, cols), self._actual(r, cols),
+                                  _text(values.get("deviation")), _text(values.get("note"))) if x) or None})
+                r += 1
+                continue
+            if raw1 is not None and label_key(raw1) in SUBTOTAL:
+                raw3 = raw1  # "小计" written in the 一级 column: a subtotal of the 一级 above
+                raw1 = None
             if raw1 is not None:
                 name1, weight_in_label = _level1(raw1)
                 if name1 is None:
@@ -404,7 +449,8 @@ class _SheetReader:
             rows.append({"level1": level1, "level2": level2, "level3": _text(raw3),
                          "target": self._target(r, cols), "actual": self._actual(r, cols),
                          "weight": weight, "stated_score": score, "deviation_reason": reason,
-                         "improvement": improvement, "_row": r, "_ref": self.g.ref(r, c3)})
+                         "improvement": improvement, "note": _text(values.get("note")),
+                         "_row": r, "_ref": self.g.ref(r, c3)})
             r += 1
         self.blocks.append(Block("indicators", tuple(range(first, last + 1)), last + 1, r - 1,
                                  getattr(self, "ignored_indicators", ())))

@@ -97,7 +97,8 @@ def _rating(value: object) -> str | None:
 def _level1(value: object) -> tuple[str | None, float | None]:
     """The canonical 一级指标 and a weight written in it ("产出指标（50分）")."""
     key = label_key(value)
-    m = re.fullmatch(r"(产出|效益|满意度|成本)(?:指标)?(?:\((\d+(?:\.\d+)?)分?\))?", key)
+    # "产出指标（50分）", "成本指标（0-20）分" (a range is the rule's, not this form's weight)
+    m = re.fullmatch(r"(产出|效益|满意度|成本)(?:指标)?(?:\((\d+(?:\.\d+)?)分?\)|\(\d+-\d+\)分?)?分?", key)
     if not m:
         return None, None
     return f"{m[1]}指标", float(m[2]) if m[2] else None

@@ -59,9 +59,12 @@ from lib.intake.coverage import account
 from lib.intake.form_grid import _Grid
 from lib.intake.form_layout import (  # noqa: F401  (ids, kinds and the deviation split: the reader's API)
     DEPARTMENT,
+    FUND_COLUMNS,
     FUND_ROWS,
+    INDICATOR_COLUMNS,
     L_DEPT_NAME,
     L_PROJECT_NAME,
+    L_TRANSFER_NAME,
     MAX_FORM_COLS,
     MAX_FORM_ROWS,
     PROJECT,
@@ -133,7 +136,13 @@ def detect_format(source: str | Path | bytes, label: str = "") -> str | None:
 
 
 def _kind_of(texts: Iterable[str]) -> str | None:
-    """Which form a sheet's texts make: by title first, then by characteristic labels."""
+    """Which form a sheet's texts make: by its title, else by its blocks and labels.
+
+    A form is recognized by its structure, not by one label: it needs a funds block (a header
+    with a budget and an executed column) or an indicator block (一级 and 三级 headers), and
+    something naming what it evaluates (a name label or a title).
+    """
+    texts = list(texts)
     folded = [fold(t) for t in texts]
     keys = {label_key(t) for t in texts}
     if any("区域绩效自评表" in t for t in folded):
@@ -142,17 +151,24 @@ def _kind_of(texts: Iterable[str]) -> str | None:
         return DEPARTMENT
     if any("项目支出绩效自评表" in t for t in folded):
         return PROJECT
-    has_indicators = "三级指标" in keys or "一级指标" in keys
-    has_funds = bool(keys & set(FUND_ROWS["年度资金总额"]))
-    if not (has_indicators or has_funds):
+    has_indicators = "一级指标" in keys and bool(keys & set(INDICATOR_COLUMNS["level3"]))
+    has_funds = bool(keys & set(FUND_COLUMNS["budget"])) and bool(keys & set(FUND_COLUMNS["executed"]))
+    has_total = bool(keys & set(FUND_ROWS["年度资金总额"]))
+    if not (has_indicators or has_funds and has_total or has_funds and "一级指标" in keys):
         return None
-    if "中央补助" in keys and (any("转移支付" in t for t in folded) or "地方资金" in keys):
+    transfer = keys & (set(L_TRANSFER_NAME) - set(L_PROJECT_NAME)) or any(
+        "转移支付" in t and ("自评" in t or "评价" in t) for t in folded)
+    if transfer or "中央补助" in keys and "地方资金" in keys:
         return REGION
     if keys & set(L_DEPT_NAME) or "按收入性质分" in keys:
         return DEPARTMENT
-    if keys & set(L_PROJECT_NAME):
+    if keys & set(L_PROJECT_NAME) or any(_TITLE_NAME.search(t) for t in folded):
         return PROJECT
     return None
+
+
+# a title naming what it evaluates: "…项目2022年度绩效自评表", "2023年度…绩效评价表"
+_TITLE_NAME = re.compile(r"(?:绩效)?(?:自评|评价|目标)(?:表|情况表)")
 
 
 
