@@ -18,7 +18,9 @@ from openpyxl.utils import get_column_letter
 from lib.intake.form_layout import (
     _ALL_LABELS,
     CLOSING,
+    DEVIATION_PREFIXES,
     FUND_ROWS,
+    LEVEL1,
     SUBTOTAL,
     TOTAL_ROW,
     fold,
@@ -33,7 +35,10 @@ _BLOCK_LABELS = frozenset(
     [*_ALL_LABELS, *TOTAL_ROW, *SUBTOTAL, *(k for keys in FUND_ROWS.values() for k in keys),
      *(k for keys in CLOSING.values() for k in keys),
      "项目资金", "资金情况", "预算执行情况", "资金投入情况", "年度资金", "绩效指标", "年度绩效指标",
-     "绩效指标完成情况", "按收入性质分", "按支出性质分", "其中", "指标", "资金来源", "项目资金来源"])
+     "绩效指标完成情况", "按收入性质分", "按支出性质分", "其中", "指标", "资金来源", "项目资金来源",
+     # the indicator tree's own names (DOMAIN.md): a 二级 with no 三级 under it holds no figure
+     *LEVEL1, "数量指标", "质量指标", "时效指标", "经济效益指标", "社会效益指标", "生态效益指标",
+     "可持续影响指标", "服务对象满意度指标", "经济成本指标", "社会成本指标", "生态环境成本指标"])
 _TITLE = re.compile(r"(自评表|评价表|目标表|审批表|自评情况表|绩效自评|绩效评价)")
 _UNIT = re.compile(r"^(?:金额|资金)?单位[:：]?(?:人民币)?(?:万元|元)$")
 _SAMPLES = 3
@@ -116,7 +121,9 @@ def is_label_only(value: object) -> bool:
     if not isinstance(value, str):
         return False
     key = label_key(value)
-    if key in _BLOCK_LABELS:
+    if key in _BLOCK_LABELS or key.startswith(DEVIATION_PREFIXES) and len(key) <= 16:
+        return True
+    if re.sub(r"\(.*\)$", "", key) in _BLOCK_LABELS:  # "其他资金（自有资金、社会资本…）"
         return True
     text = fold(value)
     return bool(_UNIT.match(text)) or bool(_TITLE.search(text)) and len(text) <= 80
@@ -169,10 +176,11 @@ def account(grid, blocks: list[Block], file_label: str, layout_name: str | None 
 
 
 def _block_at(blocks: list[Block], r: int) -> str:
+    """Which part of the form row r is in: a block, the heading above them, or the closing."""
     for block in blocks:
         if min(block.header_rows, default=block.first) <= r <= block.last:
             return block.name
-    return "heading"
+    return "closing" if blocks and r > max(b.last for b in blocks) else "heading"
 
 
 def _header_of(grid, blocks: list[Block], r: int, c: int, any_header: bool = False

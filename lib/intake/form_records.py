@@ -14,6 +14,7 @@ from lib.intake.form_layout import (
     L_DEPARTMENT,
     L_DEPT_NAME,
     L_IMPLEMENTER,
+    L_LOCAL_DEPT,
     L_PROJECT_NAME,
     L_TRANSFER_NAME,
     PROJECT,
@@ -165,7 +166,8 @@ _FUND_FIGURES = {"budget_initial": ("年初预算数", "万元", 1), "budget": (
                  "weight": ("分值", "分", 1), "score": ("得分", "分", 1),
                  "integrated": ("统筹整合资金数", "万元", 1),
                  "budget_net": ("扣除统筹整合资金后预算金额", "万元", 1),
-                 "received": ("全年到位资金", "万元", 1), "received_rate": ("到位率", "%", 100)}
+                 "received": ("全年到位资金", "万元", 1), "received_rate": ("到位率", "%", 100),
+                 "balance": ("结余", "万元", 1)}
 
 
 def _row_figures(name: str, values: dict, row: int, skip: tuple[str, ...] = ()) -> list[tuple]:
@@ -283,7 +285,7 @@ def _add_objectives(rd: _SheetReader, c: _Common, program_id: str, source_id: st
 def _read_region(rd: _SheetReader) -> None:
     c = _read_common(rd)
     name = rd.required_text(L_TRANSFER_NAME, "转移支付（项目）名称", "transfer program name", c.head_end)
-    local = rd.field(("地方主管部门", "省级主管部门"), c.head_end) or rd.field(("主管部门",), c.head_end)
+    local = rd.field(L_LOCAL_DEPT[:-1], c.head_end) or rd.field(("主管部门",), c.head_end)
     central = rd.field(L_CENTRAL_DEPT, c.head_end)
     department = (local[0] if local else None) or (central[0] if central else None)
     if not department:

@@ -28,6 +28,7 @@ from lib.intake.form_layout import (
     L_REGION,
     L_YEAR,
     LEVEL1,
+    REGION,
     SUBTOTAL,
     TOTAL_ROW,
     fold,
@@ -201,6 +202,12 @@ class _SheetReader:
         heading = units(range(1, funds_rows.start))
         return "元" in heading and "万元" not in heading
 
+    @staticmethod
+    def _block_label(value: str) -> bool:
+        """A label that belongs to another block (年度总体目标 …), not to a funds row."""
+        key = label_key(value)
+        return key in L_OBJECTIVE or key in L_EXPECTED or key in L_ACHIEVED
+
     # -------------------------------------------------------------- funds block
     def funds(self, start: int, stop: int) -> tuple[dict, int | None, float]:
         """The funds table: {row name: {field: (value, r, c)}}, its header row, the amount scale."""
@@ -242,8 +249,9 @@ class _SheetReader:
                 if c >= first or not isinstance(value, str):
                     continue
                 key = label_key(value)
+                bare = re.sub(r"\(.*\)$", "", key)  # "其他资金（自有资金、社会资本…）"
                 for canonical, variants in FUND_ROWS.items():
-                    if key in variants:
+                    if key in variants or bare in variants:
                         name = canonical  # the rightmost label names the row (按收入性质分 | 一般公共预算)
             if name is None:  # a row named by its own label ("中央自然灾害救灾资金（干旱灾害救灾补助）")
                 own = [v for c, v in self.g.row_cells(r) if c < first and isinstance(v, str)
@@ -251,8 +259,13 @@ class _SheetReader:
                 has_values = any(self.g.at_row(r, cc) is not None for c0, c1 in columns.values()
                                  for cc in range(c0, c1 + 1))
                 if own and has_values:
-                    name = re.sub(r"^其中[:：,、]?", "", unicodedata.normalize("NFKC", own[-1]).strip())
+                    name = re.sub(r"^其中[:：,、]?", "", own[-1].strip())  # kept as written
             if name is None or name in rows:
+                if not any(self.g.at_row(r, cc) is not None for c0, c1 in columns.values()
+                           for cc in range(c0, c1 + 1)):
+                    for c, value in self.g.row_cells(r):  # a source row left empty: its label only
+                        if c < first and isinstance(value, str) and (name or not self._block_label(value)):
+                            self.g.use(r, c)
                 continue
             for c, value in self.g.row_cells(r):
                 if c < first and isinstance(value, str):
@@ -420,6 +433,9 @@ class _SheetReader:
                     level1, level2 = name1, None
                     if weight_in_label is not None:
                         parts.append({"part": name1, "weight": weight_in_label, "_row": r})
+                    span = re.search(r"\((\d+-\d+)\)分?", fold(raw1))
+                    if span:  # "成本指标（0-20）分": the range the rules allow, kept as the part's text
+                        parts.append({"part": name1, "status_text": f"分值范围{span[1]}分", "_row": r})
             is_subtotal = any(v is not None and label_key(v) in SUBTOTAL for v in (raw2, raw3))
             if not is_subtotal and raw3 is None and all(_blank(v) for v in values.values()):
                 r += 1  # a blank row, or a 一级 label alone
@@ -569,7 +585,7 @@ class _Common:
 def _read_common(rd: _SheetReader) -> _Common:
     g = rd.g
     header = rd.indicator_header(1)
-    if header is None:
+    if header is None and rd.kind != REGION:  # a transfer's funds table may come on its own
         rd.problem(None, None, "未找到绩效指标表头（一级指标、二级指标、三级指标）",
                    "the indicator header (一级指标, 二级指标, 三级指标) was not found")
     head_end = header[0] - 1 if header else g.max_row

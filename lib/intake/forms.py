@@ -154,7 +154,9 @@ def _kind_of(texts: Iterable[str]) -> str | None:
     has_indicators = "一级指标" in keys and bool(keys & set(INDICATOR_COLUMNS["level3"]))
     has_funds = bool(keys & set(FUND_COLUMNS["budget"])) and bool(keys & set(FUND_COLUMNS["executed"]))
     has_total = bool(keys & set(FUND_ROWS["年度资金总额"]))
-    if not (has_indicators or has_funds and has_total or has_funds and "一级指标" in keys):
+    named = keys & (set(L_TRANSFER_NAME) | set(L_PROJECT_NAME) | set(L_DEPT_NAME)) or any(
+        _TITLE_NAME.search(t) for t in folded)
+    if not (has_indicators or has_funds and (has_total or named)):
         return None
     transfer = keys & (set(L_TRANSFER_NAME) - set(L_PROJECT_NAME)) or any(
         "转移支付" in t and ("自评" in t or "评价" in t) for t in folded)

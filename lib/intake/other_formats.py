@@ -72,14 +72,15 @@ def _too_big(data: bytes, label: str) -> list[Finding]:
 
 def _cell_text(tc) -> str:
     """A table cell's text: its paragraphs joined by line breaks."""
-    paras = []
-    for p in tc.iter(f"{_W}p"):
-        paras.append("".join(t.text or "" for t in p.iter(f"{_W}t")))
-    return "\n".join(paras).strip()
+    return "\n".join(_paragraph_text(p) for p in tc.iter(f"{_W}p")).strip()
 
 
 def _paragraph_text(p) -> str:
-    return "".join(t.text or "" for t in p.iter(f"{_W}t")).strip()
+    """A paragraph's text, its line breaks (w:br, w:cr) and tabs kept."""
+    parts = []
+    for node in p.iter(f"{_W}t", f"{_W}br", f"{_W}cr", f"{_W}tab"):
+        parts.append(node.text or "" if node.tag == f"{_W}t" else "\t" if node.tag == f"{_W}tab" else "\n")
+    return "".join(parts).strip()
 
 
 def docx_grids(data: bytes, label: str) -> tuple[list[_Grid], list[Finding]]:
