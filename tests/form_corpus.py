@@ -110,3 +110,75 @@ def docx_bytes(*sheets: Sheet) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def xls(*sheets: Sheet) -> bytes:
+    """The sheets as an Excel 97-2003 workbook (xlwt), merged ranges included."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for sheet in sheets:
+        ws = book.add_sheet(sheet.title)
+        anchors = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in _ranges(sheet.rows)}
+        for r, row in enumerate(sheet.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value in (MERGE_LEFT, MERGE_UP) or value is None:
+                    continue
+                style = xlwt.easyxf(num_format_str=sheet.fmt[(r, c)]) if (r, c) in sheet.fmt else xlwt.Style.default_style
+                if (r, c) in anchors:
+                    r1, c1 = anchors[(r, c)]
+                    ws.write_merge(r - 1, r1 - 1, c - 1, c1 - 1, value, style)
+                elif value != "":
+                    ws.write(r - 1, c - 1, value, style)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def ods(*sheets: Sheet) -> bytes:
+    """The sheets as an OpenDocument spreadsheet, merged ranges as spanned and covered cells."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    body = []
+    for sheet in sheets:
+        anchors = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in _ranges(sheet.rows)}
+        body.append(f'<table:table table:name="{escape(sheet.title)}">')
+        for r, row in enumerate(sheet.rows, start=1):
+            body.append("<table:table-row>")
+            for c, value in enumerate(row, start=1):
+                if value in (MERGE_LEFT, MERGE_UP):
+                    body.append("<table:covered-table-cell/>")
+                    continue
+                span = ""
+                if (r, c) in anchors:
+                    r1, c1 = anchors[(r, c)]
+                    span = f' table:number-columns-spanned="{c1 - c + 1}" table:number-rows-spanned="{r1 - r + 1}"'
+                if value is None or value == "":
+                    body.append(f"<table:table-cell{span}/>")
+                elif isinstance(value, (int, float)):
+                    body.append(f'<table:table-cell office:value-type="float" office:value="{value}"{span}>'
+                                f"<text:p>{shown(value)}</text:p></table:table-cell>")
+                else:
+                    body.append(f'<table:table-cell office:value-type="string"{span}>'
+                                f"<text:p>{escape(str(value))}</text:p></table:table-cell>")
+            body.append("</table:table-row>")
+        body.append("</table:table>")
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+               f'<office:body><office:spreadsheet>{"".join(body)}</office:spreadsheet></office:body>'
+               "</office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()

@@ -5,6 +5,7 @@ an unknown column planted in any layout is reported, never skipped, and the stor
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import unicodedata
@@ -258,3 +259,68 @@ def test_an_unknown_column_in_any_layout_is_reported_and_nothing_is_written(layo
         assert store.content_checksum() == before and store.version_id() == 0
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------- older formats
+
+
+def _records(parsed) -> dict:
+    """Rows without what names the file or sheet (source_ref, file_name)."""
+    return {table: [{k: v for k, v in row.items() if k not in ("source_ref", "file_name")} for row in rows]
+            for table, rows in parsed.tables.items()}
+
+
+# .xls and .ods keep values but python-calamine gives no number formats: layouts with a percent
+# format on a fraction (0.9 shown as 90%) read as the fraction there, so they are left out here
+PLAIN = [lay for lay in ALL if not any(s.fmt for s in lay.sheets)]
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+@pytest.mark.parametrize("layout", PLAIN, ids=[lay.key for lay in PLAIN])
+def test_xls_and_ods_forms_read_as_the_xlsx(layout, kind):
+    from form_corpus import ods, xls
+
+    data = {"xls": xls, "ods": ods}[kind](*layout.sheets)
+    parsed = forms.read_form(data, f"{layout.key}.{kind}")
+    assert parsed.findings == []
+    assert _records(parsed) == _records(forms.read_form(files_of(layout)["xlsx"], f"{layout.key}.xlsx"))
+
+
+def test_doc_and_wps_files_are_refused_with_a_save_as_docx_message(tmp_path):
+    from form_corpus import xls
+
+    ole = xls(*CORPUS[0].sheets)  # any OLE container: .doc and .wps share it with .xls
+    store = Store(tmp_path / "doc.duckdb")
+    try:
+        for name in ("自评表.doc", "自评表.wps"):
+            with pytest.raises(ImportRejected) as refused:
+                store.import_files([(name, ole)], user="tester")
+            [finding] = refused.value.findings
+            assert finding.file == name and "另存为”.docx" in finding.problem and ".docx" in finding.problem_en
+        assert store.version_id() == 0
+    finally:
+        store.close()
+
+
+def test_a_dataset_workbook_saved_as_xls_imports_like_the_xlsx(tmp_path):
+    """The shipped Lanzhou workbook re-saved as .xls (xlwt) gives the same records."""
+    import xlwt
+
+    from lib.intake.workbook import read_workbooks
+
+    shipped = tf.ROOT / "data" / "lanzhou_2022_emergency.xlsx"
+    book, old = openpyxl.load_workbook(shipped), xlwt.Workbook(encoding="utf-8")
+    for ws in book.worksheets:
+        out = old.add_sheet(ws.title)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    value = cell.value.isoformat()[:10] if hasattr(cell.value, "isoformat") else cell.value
+                    out.write(cell.row - 1, cell.column - 1, value)
+    buffer = io.BytesIO()
+    old.save(buffer)
+    from_xls = read_workbooks([("兰州.xls", buffer.getvalue())])
+    from_xlsx = read_workbooks([("兰州.xlsx", shipped)])
+    assert from_xls.findings == []
+    assert from_xls.tables == from_xlsx.tables
+    assert len(from_xls.tables["projects"]) == 9

@@ -105,8 +105,11 @@ def detect_format(source: str | Path | bytes, label: str = "") -> str | None:
         kind = file_kind(data, label)
         if kind in ("doc", "docx"):  # only forms come as Word files
             return "form"
+        dataset_names = {_fold(s.name) for s in spec.SHEETS} | {_fold(s.table) for s in spec.SHEETS}
         if kind in ("xls", "ods"):
             grids, _ = calamine_grids(data, label)
+            if any(_fold(g.title) in dataset_names for g in grids):
+                return "dataset"
             return "form" if any(_kind_of(g.texts()) for g in grids) else None
         if not zipfile.is_zipfile(io.BytesIO(data)):
             return None
@@ -118,7 +121,6 @@ def detect_format(source: str | Path | bytes, label: str = "") -> str | None:
                 return None
             xml = archive.read(info).decode("utf-8", "replace")
         names = [html.unescape(n) for n in re.findall(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"', xml)]
-        dataset_names = {_fold(s.name) for s in spec.SHEETS} | {_fold(s.table) for s in spec.SHEETS}
         if any(_fold(n) in dataset_names for n in names):
             return "dataset"
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

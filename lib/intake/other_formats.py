@@ -10,7 +10,7 @@ import re
 import zipfile
 
 from lib.intake.form_grid import _Grid
-from lib.intake.workbook import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, Finding
+from lib.intake.workbook import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, OLD_WORD_EN, OLD_WORD_ZH, Finding
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -49,10 +49,7 @@ def unreadable(label: str, exc: Exception) -> list[Finding]:
 
 
 def old_word_finding(label: str) -> Finding:
-    return Finding(label, "", None, "",
-                   "这是 Word 97-2003（.doc）或 WPS 文字（.wps）文件，无法直接读取；"
-                   "请在 Word 或 WPS 中“另存为”.docx 后再上传",
-                   "a .doc or .wps file cannot be read; save it as .docx (Word) and upload that")
+    return Finding(label, "", None, "", OLD_WORD_ZH, OLD_WORD_EN)
 
 
 def _too_big(data: bytes, label: str) -> list[Finding]:

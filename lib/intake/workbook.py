@@ -219,6 +219,9 @@ def _is_blank(value: object) -> bool:
 
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLD_WORD_ZH = ("这是 Word 97-2003（.doc）或 WPS 文字（.wps）文件，无法直接读取；"
+               "请在 Word 或 WPS 中“另存为”.docx 后再上传")
+OLD_WORD_EN = "a .doc or .wps file cannot be read; save it as .docx (Word) and upload that"
 # A workbook that unpacks to more than this is refused before anything parses it (zip bomb).
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 _MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
@@ -244,8 +247,8 @@ class _Sheet:
 class _Book:
     """The worksheets of a workbook, in workbook order."""
 
-    def __init__(self, book: CalamineWorkbook, archive: zipfile.ZipFile):
-        paths = _sheet_paths(archive)
+    def __init__(self, book: CalamineWorkbook, archive: zipfile.ZipFile | None):
+        paths = _sheet_paths(archive) if archive is not None else {}
         self.worksheets = [
             _Sheet(book, meta.name, str(meta.visible).endswith("Visible"), paths.get(meta.name))
             for meta in book.sheets_metadata if str(meta.typ).endswith("WorkSheet")]
@@ -289,6 +292,16 @@ def _open(source: str | Path | bytes, file_label: str
     if len(data) > MAX_FILE_BYTES:
         mb = MAX_FILE_BYTES // (1024 * 1024)
         return file_finding(f"文件超过{mb}MB上限", f"file exceeds the {mb} MB limit")
+    name = file_label.lower()
+    is_ods = name.endswith(".ods") and zipfile.is_zipfile(io.BytesIO(data))
+    if data.startswith(_OLE_SIGNATURE) and name.endswith(".xls") or is_ods:
+        try:  # .xls and .ods: python-calamine reads both (no XML to scan for merges and formulas)
+            return _Book(CalamineWorkbook.from_filelike(io.BytesIO(data)), None), None, []
+        except Exception as exc:  # the reader raises several types for damaged or encrypted files
+            return file_finding(f"无法读取工作簿（可能设有打开密码）：{exc}",
+                                f"cannot read the workbook (password-protected?): {exc}")
+    if data.startswith(_OLE_SIGNATURE) and name.endswith((".doc", ".wps")):
+        return file_finding(OLD_WORD_ZH, OLD_WORD_EN)
     if data.startswith(_OLE_SIGNATURE):
         return file_finding(
             "文件设有打开密码（已加密），或是旧版 .xls 格式；请取消密码并另存为 .xlsx 后再上传",
@@ -319,6 +332,12 @@ def _sheet_xml_findings(archive: zipfile.ZipFile, ws, label: str) -> list[Findin
     value may be stale or missing (a file written by a program that does not calculate).
     Both are refused, naming the cell, so what is imported is exactly what the analyst sees.
     """
+    if archive is None:  # .xls / .ods: merged ranges from the reader; formulas count by their value
+        ranges = ws._book.get_sheet_by_name(ws.title).merged_cell_ranges or []
+        return [Finding(label, ws.title, a[0] + 1, f"{get_column_letter(a[1] + 1)}{a[0] + 1}",
+                        "有合并单元格；请取消合并，每行每列各填一个值",
+                        "merged cells; unmerge and fill one value per cell")
+                for a, _ in ranges]
     try:
         xml = archive.read(ws._worksheet_path)
     except (KeyError, AttributeError, TypeError):
@@ -398,7 +417,8 @@ def read_workbook(source: str | Path | bytes, file_label: str | None = None) -> 
             _read_sheet(ws, sheet, label, tables[sheet.table], origins[sheet.table], findings)
     finally:
         book.close()
-        archive.close()
+        if archive is not None:
+            archive.close()
 
     for table in spec.REQUIRED_SHEETS:
         if table not in seen:
