@@ -26,6 +26,7 @@ from lib.intake.form_layout import (
     fold,
     label_key,
 )
+from lib.intake.form_values import _text
 from lib.intake.workbook import Finding
 
 FOOTERS = ("填表人", "填报人", "联系电话", "联系人", "填报日期", "填表日期", "审核人", "负责人",
@@ -108,11 +109,9 @@ class Block:
     ignored_columns: tuple[int, ...] = ()
 
 
-def shown(value: object) -> str:
-    """A value as a sample: numbers without a trailing .0, text cut to 30 characters."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = unicodedata.normalize("NFKC", str(value)).strip().replace("\n", " ")
+def shown(value: object, number_format: str = "") -> str:
+    """A value as a sample, as the sheet shows it (0.9 in a % cell is "90%"), cut to 30 characters."""
+    text = unicodedata.normalize("NFKC", _text(value, number_format) or "").strip().replace("\n", " ")
     return text if len(text) <= 30 else text[:29] + "…"
 
 
@@ -154,14 +153,15 @@ def account(grid, blocks: list[Block], file_label: str, layout_name: str | None 
         values = [(r, c) for r, c in cells if (r, c) != (hr, hc)]
         out.append(Unmapped(file_label, grid.title, block, shown(grid.cells[(hr, hc)]),
                             get_column_letter(hc), tuple(grid.ref(r, c) for r, c in values),
-                            tuple(shown(grid.cells[p]) for p in values[:_SAMPLES]), blocking=bool(values)))
+                            _samples(grid, values), blocking=bool(values)))
     for r, c in singles:
         if (r, c) in header_cells:
             continue
         value = grid.cells[(r, c)]
         footer = isinstance(value, str) and fold(value).startswith(FOOTERS)
         out.append(Unmapped(file_label, grid.title, "footer" if footer else _block_at(blocks, r), None,
-                            get_column_letter(c), (grid.ref(r, c),), (shown(value),), blocking=not footer))
+                            get_column_letter(c), (grid.ref(r, c),), _samples(grid, [(r, c)]),
+                            blocking=not footer))
     ignored: dict[tuple, list[tuple[int, int]]] = {}
     for (r, c), name in grid.ignored.items():
         owner = _header_of(grid, blocks, r, c, any_header=True)
@@ -171,8 +171,12 @@ def account(grid, blocks: list[Block], file_label: str, layout_name: str | None 
         values = [p for p in sorted(cells) if p != (hr, hc)]
         out.append(Unmapped(file_label, grid.title, block, shown(grid.cells.get((hr, hc), "")),
                             get_column_letter(hc), tuple(grid.ref(*p) for p in values),
-                            tuple(shown(grid.cells[p]) for p in values[:_SAMPLES]), False, name))
+                            _samples(grid, values), False, name))
     return out, len(grid.cells), len(grid.cells) - len(left) - len(grid.ignored)
+
+
+def _samples(grid, cells: list[tuple[int, int]]) -> tuple[str, ...]:
+    return tuple(shown(grid.cells[p], grid.formats.get(p, "")) for p in cells[:_SAMPLES])
 
 
 def _block_at(blocks: list[Block], r: int) -> str:
