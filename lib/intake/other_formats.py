@@ -44,8 +44,8 @@ def file_problem(label: str, zh: str, en: str) -> Finding:
     return Finding(label, "", None, "", zh, en)
 
 
-def unreadable(label: str, exc: Exception) -> list[Finding]:
-    return [file_problem(label, f"无法读取文件：{exc}", f"cannot read the file: {exc}")]
+def unreadable(label: str, exc: Exception, what: str = "文件") -> list[Finding]:
+    return [file_problem(label, f"无法读取{what}：{exc}", f"cannot read the file: {exc}")]
 
 
 def old_word_finding(label: str) -> Finding:
@@ -96,7 +96,7 @@ def docx_grids(data: bytes, label: str) -> tuple[list[_Grid], list[Finding]]:
 
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as exc:  # python-docx raises several types for damaged files
-        return [], unreadable(label, exc)
+        return [], unreadable(label, exc, "Word 文件（.docx）")
     forms: list[tuple[dict, list]] = []
     cells: dict[tuple[int, int], object] = {}
     merged: list[tuple[int, int, int, int]] = []
