@@ -151,7 +151,7 @@ def account(grid, blocks: list[Block], file_label: str, layout_name: str | None 
     header_cells = {(hr, hc) for _, hr, hc in groups}
     for (block, hr, hc), cells in groups.items():
         values = [(r, c) for r, c in cells if (r, c) != (hr, hc)]
-        out.append(Unmapped(file_label, grid.title, block, shown(grid.cells[(hr, hc)]),
+        out.append(Unmapped(file_label, grid.title, block, _header_text(grid.cells[(hr, hc)]),
                             get_column_letter(hc), tuple(grid.ref(r, c) for r, c in values),
                             _samples(grid, values), blocking=bool(values)))
     for r, c in singles:
@@ -169,10 +169,15 @@ def account(grid, blocks: list[Block], file_label: str, layout_name: str | None 
             ignored.setdefault((owner, name), []).append((r, c))
     for ((block, hr, hc), name), cells in ignored.items():
         values = [p for p in sorted(cells) if p != (hr, hc)]
-        out.append(Unmapped(file_label, grid.title, block, shown(grid.cells.get((hr, hc), "")),
+        out.append(Unmapped(file_label, grid.title, block, _header_text(grid.cells.get((hr, hc), "")),
                             get_column_letter(hc), tuple(grid.ref(*p) for p in values),
                             _samples(grid, values), False, name))
     return out, len(grid.cells), len(grid.cells) - len(left) - len(grid.ignored)
+
+
+def _header_text(value: object) -> str:
+    """A header as printed, whole (a saved layout matches on it), on one line."""
+    return re.sub(r"\s+", " ", str(value)).strip()
 
 
 def _samples(grid, cells: list[tuple[int, int]]) -> tuple[str, ...]:
