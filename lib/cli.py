@@ -1,6 +1,6 @@
 """Command line: load workbooks into the store, export any documented table or view.
 
-    python -m lib.cli load FILE... [--db PATH]
+    python -m lib.cli load FILE... [--accept-unmapped] [--layout NAME] [--db PATH]
     python -m lib.cli export NAME [--where COLUMN=VALUE ...] [--format csv|xlsx] [--out FILE] [--db PATH]
     python -m lib.cli template [--out FILE]
     python -m lib.cli hash-password < password.txt
@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load", help="校验并导入工作簿 (validate and import workbooks)")
     load.add_argument("files", nargs="+", type=Path)
     load.add_argument("--db", type=_db, help=DB_HELP)
+    load.add_argument("--accept-unmapped", action="store_true",
+                      help="自评表中有未识别的单元格时仍导入 (import although some form cells "
+                           "were not recognized)")
+    load.add_argument("--layout", metavar="NAME",
+                      help="对自评表使用已保存的列映射版式 (apply a saved column mapping to the forms)")
 
     exp = sub.add_parser("export", help="导出表或视图 (export a table or view)")
     exp.add_argument("name", choices=EXPORTABLE, metavar="NAME",
@@ -108,20 +113,41 @@ def _load(args) -> int:
         print("找不到文件 (file not found): " + ", ".join(map(str, missing)), file=sys.stderr)
         return 2
     store = open_store(args.db, seed=False)  # an explicit load brings its own data
+    sources = [(f.name, f) for f in args.files]
     try:
         before = store.version_id()
-        result = store.import_files([(f.name, f) for f in args.files])
+        parsed = store.validate(sources, layout=args.layout)
+        _print_coverage(parsed)
+        result = store.import_files(sources, validated=parsed, accept_unmapped=args.accept_unmapped)
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return 2
     except ImportRejected as rejected:
         print(f"导入被拒绝，数据库未改变 (import rejected, store unchanged; version {before}):",
               file=sys.stderr)
         for finding in rejected.findings:
             print("  - " + str(finding), file=sys.stderr)
+        if parsed.blocking_unmapped and not parsed.findings:
+            print("以上单元格未导入；确认不需要时加 --accept-unmapped，"
+                  "或在“数据管理”中映射这些列并保存版式后用 --layout NAME "
+                  "(add --accept-unmapped to import without them, or map the columns)",
+                  file=sys.stderr)
         return 1
     finally:
         store.close()
     counts = ", ".join(f"{t} {n}" for t, n in result.row_counts.items())
     print(f"已导入 {', '.join(result.programs)}，数据版本 {result.version_id}（{counts}）")
     return 0
+
+
+def _print_coverage(parsed) -> None:
+    """The forms' coverage (cells read / cells stored) and what was not imported."""
+    if not parsed.cells_read:
+        return
+    print(f"自评表单元格：读取 {parsed.cells_read} 个，已导入或识别为标签 {parsed.cells_stored} 个"
+          f"（{parsed.coverage:.1%}） (form cells read {parsed.cells_read}, stored {parsed.cells_stored})")
+    for item in parsed.unmapped:
+        print(f"  - {item.file} › {item.sheet}：{item.message}（{item.message_en}）")
 
 
 def _export(args) -> int:

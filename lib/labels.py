@@ -312,3 +312,27 @@ DRAFT_LABELS: dict[str, str] = {
     "stale": "预览之后数据已有新的版本，变更已按最新数据重新计算：请核对后再次提交。",
     "done": "草稿已提交，当前数据版本 v{version}。",
 }
+
+# ----------------------------- 自评表导入：未导入内容与列映射 (form intake: unmapped cells, mapping step)
+UNMAPPED_COLUMNS: dict[str, str] = {
+    "file": "文件", "sheet": "工作表", "problem": "未导入的内容", "cells": "单元格", "samples": "示例值",
+    "decision": "处理",
+}
+MAPPING_LABELS: dict[str, str] = {
+    "coverage": "自评表单元格：读取 {read} 个，已导入或识别为标签 {stored} 个（覆盖率 {share:.1%}）。",
+    "waits": "待处理（映射或确认不导入）",
+    "ignored": "按已保存版式忽略",
+    "outside": "表外内容，未导入",
+    "warning": "有 {n} 个单元格未能识别，尚未导入。请为下列未识别的列选择对应字段并保存为版式，"
+               "或勾选确认不导入后再提交。",
+    "title": "列映射（保存为版式，下次上传相同表头的文件时自动使用）",
+    "help": "每个未识别的列选择一个字段，或选择“忽略（不导入）”。保存后将重新校验。",
+    "choose": "（请选择）",
+    "ignore": "忽略（不导入）",
+    "column": "列“{header}”对应",
+    "name": "版式名称",
+    "save": "保存版式并重新校验",
+    "saved": "已保存版式“{name}”，并已按它重新校验。",
+    "accept": "确认上表中待处理的单元格不导入，仍然提交",
+}
+UPLOAD_TYPES = ("xlsx", "xls", "ods", "docx", "doc", "wps")

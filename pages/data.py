@@ -8,9 +8,9 @@ import streamlit as st
 
 from lib import ui
 from lib.access.roles import PermissionDenied
-from lib.labels import COLUMN_LABELS, SHEET_LABELS, VERSION_ACTIONS, VIEW_LABELS
+from lib.labels import COLUMN_LABELS, SHEET_LABELS, UPLOAD_TYPES, VERSION_ACTIONS, VIEW_LABELS
 from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff
-from lib.ui import draft_review
+from lib.ui import draft_review, mapping
 from lib.ui.safe import md, md_join, md_text
 
 ui.require_entrypoint()
@@ -33,7 +33,8 @@ with tab_upload:
             "声明数等）将被整体替换；工作簿中没有的资金/部门保持不变；同编号的来源记录被替换。"
             "官方项目支出自评表只更新表中的项目，同一部门的其他项目及部门整体数据保持不变。"
             "每次提交都生成一个新的数据版本，可随时回滚。")
-        files = st.file_uploader("选择工作簿", type=["xlsx"], accept_multiple_files=True,
+        files = st.file_uploader("选择工作簿或自评表（.xlsx/.xls/.ods/.docx）", type=list(UPLOAD_TYPES),
+                                 accept_multiple_files=True,
                                  key=f"uploader_{st.session_state.get(KEY_UPLOADER, 0)}")
         if files:
             sources = [(f.name, f.getvalue()) for f in files]
@@ -94,12 +95,16 @@ with tab_upload:
                                 st.dataframe(frame.rename(columns=COLUMN_LABELS), hide_index=True)
                                 if n_rows > len(frame):  # a large upload: the counts above are whole
                                     st.caption(f"共 {n_rows:,} 行，列出前 {len(frame):,} 行。")
-                clicked = st.button("确认提交", type="primary", key="commit_upload")
+                mapping.saved_message()
+                may_commit = mapping.review(parsed, store, actor,
+                                            on_saved=lambda: st.session_state.pop(KEY_CHECK, None))
+                clicked = st.button("确认提交", type="primary", key="commit_upload", disabled=not may_commit)
                 if clicked and previewed_now:
                     st.warning("预览之后数据已有新的版本，上面的变更已按最新数据重新计算：请核对后再次提交。")
                 elif clicked:
                     try:
-                        result = store.import_files(sources, user=actor, validated=parsed)
+                        result = store.import_files(sources, user=actor, validated=parsed,
+                                                    accept_unmapped=may_commit)
                     except (ImportRejected, PermissionDenied) as exc:
                         st.error(md_text(exc))
                     else:

@@ -181,7 +181,7 @@ CASES: dict[str, tuple[Callable[[], bytes], tuple | None, str]] = {
     "empty file": (lambda: b"", None, "文件为空"),
     "csv renamed to xlsx": (lambda: "项目编号,全年预算数\nLZ2022-P01,16\n".encode(), None, "不是有效的 .xlsx"),
     "truncated xlsx": (lambda: LANZHOU[: len(LANZHOU) // 2], None, "不是有效的 .xlsx"),
-    "zip that is not a workbook": (lambda: _docx_like(), None, "没有 Excel 工作簿"),
+    "zip that is not a workbook": (lambda: _docx_like(), None, "无法读取Word 文件"),
     "zip bomb": (zip_bomb, None, "压缩炸弹"),
     "password-protected": (encrypted, None, "密码"),
     "over the size cap": (lambda: LANZHOU + b"\0" * (51 * 1024 * 1024), None, "上限"),

@@ -356,7 +356,8 @@ def test_variant_project_form_is_read_by_its_labels(tmp_db, variant_form):
     parts = tmp_db.read("score_parts")
     assert rows_of(parts, ["part", "weight", "stated_score"]) == [("预算执行率", 10.0, 9.47)]
     figures = tmp_db.read("stated_figures")
-    assert rows_of(figures, ["metric", "value", "unit"]) == [("上年结转资金全年预算数", 10.0, "万元")]
+    assert rows_of(figures, ["metric", "value", "unit"]) == [("上年结转资金全年预算数", 10.0, "万元"),
+                                                             ("指标分值合计", 100.0, "分")]
     source = tmp_db.read("sources").iloc[0]
     assert source.source_id == f"{program_id}-F" and source.file_name == "辽宁自评表.xlsx"
 

@@ -335,3 +335,20 @@ def test_primary_query_reads_postgres_itself(pg_url, tmp_path, minimal_tables):
     finally:
         first.close()
         second.close()
+
+
+def test_a_layout_saved_through_one_replica_applies_on_the_other(pg_url):
+    from lib.intake.layouts import make_layout
+
+    first, second = PostgresStore(pg_url), PostgresStore(pg_url)
+    try:
+        saved = first.save_layout(make_layout("区级表", {"年初目标值": "target"}), user=ANALYST_ACTOR)
+        again = second.save_layout(make_layout("区级表", {"年初目标值": "target", "备注说明": "ignore"}),
+                                   user=ANALYST_ACTOR)
+        assert (saved.version, again.version) == (1, 2)
+        latest = {lay.name: lay for lay in first.layouts()}
+        assert latest["区级表"].version == 2 and latest["区级表"].mapping["备注说明"] == "ignore"
+        assert second.layout_versions("区级表") == [1, 2]
+    finally:
+        first.close()
+        second.close()

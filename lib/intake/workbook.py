@@ -13,8 +13,8 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -67,6 +67,21 @@ class ParsedWorkbook:
     findings: list[Finding]
     # where each row came from (file, sheet, Excel row), for findings raised after parsing
     origins: dict[str, list[tuple[str, str, int]]]
+    # official forms only: cells read but not stored (lib.intake.coverage.Unmapped), and how many
+    # non-empty cells the forms had and how many of them were accounted for
+    unmapped: list = field(default_factory=list)
+    cells_read: int = 0
+    cells_stored: int = 0
+
+    @property
+    def blocking_unmapped(self) -> list:
+        """What was not imported and waits for a decision (map it, or accept it as not imported)."""
+        return [u for u in self.unmapped if u.blocking]
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of the forms' non-empty cells that were stored or read as labels (None: no form)."""
+        return self.cells_stored / self.cells_read if self.cells_read else None
 
     @property
     def ok(self) -> bool:
@@ -204,6 +219,9 @@ def _is_blank(value: object) -> bool:
 
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLD_WORD_ZH = ("这是 Word 97-2003（.doc）或 WPS 文字（.wps）文件，无法直接读取；"
+               "请在 Word 或 WPS 中“另存为”.docx 后再上传")
+OLD_WORD_EN = "a .doc or .wps file cannot be read; save it as .docx (Word) and upload that"
 # A workbook that unpacks to more than this is refused before anything parses it (zip bomb).
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 _MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
@@ -229,8 +247,8 @@ class _Sheet:
 class _Book:
     """The worksheets of a workbook, in workbook order."""
 
-    def __init__(self, book: CalamineWorkbook, archive: zipfile.ZipFile):
-        paths = _sheet_paths(archive)
+    def __init__(self, book: CalamineWorkbook, archive: zipfile.ZipFile | None):
+        paths = _sheet_paths(archive) if archive is not None else {}
         self.worksheets = [
             _Sheet(book, meta.name, str(meta.visible).endswith("Visible"), paths.get(meta.name))
             for meta in book.sheets_metadata if str(meta.typ).endswith("WorkSheet")]
@@ -274,6 +292,16 @@ def _open(source: str | Path | bytes, file_label: str
     if len(data) > MAX_FILE_BYTES:
         mb = MAX_FILE_BYTES // (1024 * 1024)
         return file_finding(f"文件超过{mb}MB上限", f"file exceeds the {mb} MB limit")
+    name = file_label.lower()
+    is_ods = name.endswith(".ods") and zipfile.is_zipfile(io.BytesIO(data))
+    if data.startswith(_OLE_SIGNATURE) and name.endswith(".xls") or is_ods:
+        try:  # .xls and .ods: python-calamine reads both (no XML to scan for merges and formulas)
+            return _Book(CalamineWorkbook.from_filelike(io.BytesIO(data)), None), None, []
+        except Exception as exc:  # the reader raises several types for damaged or encrypted files
+            return file_finding(f"无法读取工作簿（可能设有打开密码）：{exc}",
+                                f"cannot read the workbook (password-protected?): {exc}")
+    if data.startswith(_OLE_SIGNATURE) and name.endswith((".doc", ".wps")):
+        return file_finding(OLD_WORD_ZH, OLD_WORD_EN)
     if data.startswith(_OLE_SIGNATURE):
         return file_finding(
             "文件设有打开密码（已加密），或是旧版 .xls 格式；请取消密码并另存为 .xlsx 后再上传",
@@ -304,6 +332,12 @@ def _sheet_xml_findings(archive: zipfile.ZipFile, ws, label: str) -> list[Findin
     value may be stale or missing (a file written by a program that does not calculate).
     Both are refused, naming the cell, so what is imported is exactly what the analyst sees.
     """
+    if archive is None:  # .xls / .ods: merged ranges from the reader; formulas count by their value
+        ranges = ws._book.get_sheet_by_name(ws.title).merged_cell_ranges or []
+        return [Finding(label, ws.title, a[0] + 1, f"{get_column_letter(a[1] + 1)}{a[0] + 1}",
+                        "有合并单元格；请取消合并，每行每列各填一个值",
+                        "merged cells; unmerge and fill one value per cell")
+                for a, _ in ranges]
     try:
         xml = archive.read(ws._worksheet_path)
     except (KeyError, AttributeError, TypeError):
@@ -383,7 +417,8 @@ def read_workbook(source: str | Path | bytes, file_label: str | None = None) -> 
             _read_sheet(ws, sheet, label, tables[sheet.table], origins[sheet.table], findings)
     finally:
         book.close()
-        archive.close()
+        if archive is not None:
+            archive.close()
 
     for table in spec.REQUIRED_SHEETS:
         if table not in seen:
@@ -498,65 +533,14 @@ def _blank_row(values) -> bool:
     return True
 
 
-def _cross_checks(wb: ParsedWorkbook) -> list[Finding]:
-    """Duplicate keys and unknown references, across every file of one load."""
-    found: list[Finding] = []
-
-    def add(table: str, i: int, column: str, zh: str, en: str) -> None:
-        file_label, sheet_title, row_no = wb.origins[table][i]
-        found.append(Finding(file_label, sheet_title, row_no, column, zh, en))
-
-    for sheet in spec.SHEETS:
-        seen: dict[tuple, int] = {}
-        for i, row in enumerate(wb.tables[sheet.table]):
-            key = tuple(map(row.get, sheet.key))
-            if key.count(None) == len(key):
-                continue
-            if key in seen:
-                _, _, first_row = wb.origins[sheet.table][seen[key]]
-                headers = "、".join(sheet.column(k).header for k in sheet.key)
-                add(sheet.table, i, headers,
-                    f"与第{first_row}行重复（{headers}相同）",
-                    f"duplicate key, same as row {first_row}")
-            else:
-                seen[key] = i
-
-    source_ids = {r["source_id"] for r in wb.tables["sources"]}
-    program_ids = {r["program_id"] for r in wb.tables["programs"]}
-    project_program = {r["project_id"]: r["program_id"] for r in wb.tables["projects"]}
-    for i, row in enumerate(wb.tables["programs"]):
-        if row.get("source_id") and row["source_id"] not in source_ids:
-            add("programs", i, spec.SHEETS_BY_TABLE["programs"].column("source_id").header,
-                f"来源编号“{row['source_id']}”不在“来源”表中",
-                f"unknown source '{row['source_id']}'")
-    for sheet in spec.SHEETS:
-        if sheet.table in ("sources", "programs"):
-            continue
-        names = {c.name for c in sheet.columns}
-        for i, row in enumerate(wb.tables[sheet.table]):
-            pid = row.get("program_id")
-            if pid and pid not in program_ids:
-                add(sheet.table, i, sheet.column("program_id").header,
-                    f"资金/部门编号“{pid}”不在“资金与部门”表中",
-                    f"unknown program '{pid}'")
-            if "project_id" in names and sheet.table != "projects":
-                prj = row.get("project_id")
-                if prj and prj not in project_program:
-                    add(sheet.table, i, sheet.column("project_id").header,
-                        f"项目编号“{prj}”不在“项目”表中", f"unknown project '{prj}'")
-                elif prj and pid and project_program[prj] != pid:
-                    add(sheet.table, i, sheet.column("project_id").header,
-                        f"项目“{prj}”属于“{project_program[prj]}”，不属于“{pid}”",
-                        f"project '{prj}' belongs to another program")
-    return found
-
-
 def read_workbooks(sources: list[tuple[str, str | Path | bytes]],
-                   on_file: Callable[[int, int, str], None] | None = None) -> ParsedWorkbook:
+                   on_file: Callable[[int, int, str], None] | None = None,
+                   layouts: Iterable = (), layout=None) -> ParsedWorkbook:
     """Read and validate several workbooks as one load.
 
     Args:
         sources: (file label, path or bytes) pairs.
+        layouts, layout: saved column mappings for official forms (lib.intake.forms.read_form).
     Returns:
         The merged ParsedWorkbook; its findings include duplicate keys and unknown
         references across all files.
@@ -568,14 +552,19 @@ def read_workbooks(sources: list[tuple[str, str | Path | bytes]],
             on_file(i, len(sources), label)
         from lib.intake import forms  # here, not at the top: forms imports this module
 
-        if forms.detect_format(source) == "form":  # an official 自评表, read by its labels
-            one = forms.read_form(source, label)
+        if forms.detect_format(source, label) == "form":  # an official 自评表, read by its labels
+            one = forms.read_form(source, label, layouts, layout)
             forms.merge_into(merged, one)  # forms of one department and year share a program
         else:
             one = read_workbook(source, label)
         merged.findings.extend(one.findings)
+        merged.unmapped.extend(one.unmapped)
+        merged.cells_read += one.cells_read
+        merged.cells_stored += one.cells_stored
         for table, rows in one.tables.items():
             merged.tables[table].extend(rows)
             merged.origins[table].extend(one.origins[table])
-    merged.findings.extend(_cross_checks(merged))
+    from lib.intake.workbook_checks import cross_checks  # here: it imports this module's types
+
+    merged.findings.extend(cross_checks(merged))
     return merged

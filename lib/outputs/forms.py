@@ -1,7 +1,7 @@
 """Writing the official self-evaluation forms (自评表) from the store.
 
-The layouts and their labels are the reader's (lib/intake/forms.py), so a written form reads
-back into the same records.
+The layouts and their labels are shared with the reader (lib/intake/form_layout.py), so a
+written form reads back into the same records.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from lib.intake.forms import (
+from lib.intake.form_layout import (
     DEPARTMENT,
     FUND_ROWS,
     LEVEL1,

@@ -28,7 +28,9 @@ from lib.access.roles import ANALYST, SYSTEM, Actor, require
 from lib.analysis import notation
 from lib.filters import Filters
 from lib.intake import workbook_spec as spec
+from lib.intake.layouts import Layout
 from lib.intake.workbook import Finding, ParsedWorkbook, read_workbooks
+from lib.store import layouts as layouts_sql
 from lib.store.diff import TableDiff, diff_rows
 from lib.store.filters import where_clause
 
@@ -390,12 +392,21 @@ class Store:
 
     # ------------------------------------------------------------------ writes
     def validate(self, sources: list[tuple[str, str | Path | bytes]],
-                 on_file: Callable[[int, int, str], None] | None = None) -> ParsedWorkbook:
+                 on_file: Callable[[int, int, str], None] | None = None,
+                 layout: str | None = None) -> ParsedWorkbook:
         """Read and validate workbooks against the format and the stored data; writes nothing.
 
         ``on_file(i, n, label)`` is called before each file is read (for a progress bar).
+        Official forms get the saved layouts (column mappings) that fit their headers, or the
+        one named ``layout`` (KeyError when there is none of that name).
         """
-        parsed = read_workbooks(sources, on_file=on_file)
+        saved = self.layouts()
+        chosen = None
+        if layout is not None:
+            chosen = next((lay for lay in saved if lay.name == layout), None)
+            if chosen is None:
+                raise KeyError(f"没有名为“{layout}”的版式 (no saved layout named '{layout}')")
+        parsed = read_workbooks(sources, on_file=on_file, layouts=saved, layout=chosen)
         parsed.findings.extend(self._conflicts(parsed))
         if not parsed.findings:
             self._keep_other_projects(parsed)
@@ -440,7 +451,8 @@ class Store:
 
     def import_files(self, sources: list[tuple[str, str | Path | bytes]],
                      user: str | Actor | None = None,
-                     validated: ParsedWorkbook | None = None) -> ImportResult:
+                     validated: ParsedWorkbook | None = None, accept_unmapped: bool = False,
+                     layout: str | None = None) -> ImportResult:
         """Validate and import workbooks in one transaction, as a new dataset version.
 
         Every program in the files replaces all stored records of the same program id (its
@@ -454,6 +466,10 @@ class Store:
             validated: what ``validate(sources)`` returned for these same files (the upload page
                 has it from its preview): the files are not read again, but the checks against
                 the stored data run again, since another import may have landed since.
+            accept_unmapped: import although some cells of an official form were not
+                recognized (they are listed in ``validate``'s ``unmapped``); without it such an
+                import is refused.
+            layout: the saved column mapping to apply to every form (see ``validate``).
         Raises:
             PermissionDenied: the actor may not upload.
             ImportRejected: with the findings, when any file has a problem. Nothing is written.
@@ -461,15 +477,32 @@ class Store:
         actor = _actor(user)
         require(actor, "upload")
         if validated is None:
-            parsed = self.validate(sources)
+            parsed = self.validate(sources, layout=layout)
         else:
             parsed = validated
             if not parsed.findings:
-                parsed = ParsedWorkbook(parsed.tables, self._conflicts(parsed), parsed.origins)
+                parsed = ParsedWorkbook(parsed.tables, self._conflicts(parsed), parsed.origins,
+                                        parsed.unmapped, parsed.cells_read, parsed.cells_stored)
         if parsed.findings:
             raise ImportRejected(parsed.findings)
+        if parsed.blocking_unmapped and not accept_unmapped:
+            raise ImportRejected([u.as_finding() for u in parsed.blocking_unmapped])
         files = [(label, _sha256(src)) for label, src in sources]
         return self._apply(parsed, files, actor.name)
+
+    # ------------------------------------------------------------------ saved form layouts
+    def layouts(self) -> list[Layout]:
+        """The current version of every saved column mapping (lib/store/layouts.py)."""
+        return layouts_sql.latest_layouts(self)
+
+    def save_layout(self, layout: Layout, user: str | Actor | None = None) -> Layout:
+        """Save a column mapping as the next version of its name (analysts only)."""
+        actor = _actor(user)
+        require(actor, "upload")
+        return layouts_sql.save_layout(self, layout, actor.name)
+
+    def layout_versions(self, name: str) -> list[int]:
+        return layouts_sql.layout_versions(self, name)
 
     def preview(self, parsed: ParsedWorkbook) -> dict[str, TableDiff]:
         """What importing ``parsed`` would change, per table, against the stored data."""

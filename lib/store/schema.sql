@@ -371,3 +371,14 @@ CREATE TABLE IF NOT EXISTS region_options (
     program_id   VARCHAR NOT NULL,
     region       VARCHAR NOT NULL
 );
+
+-- Saved column mappings of official forms (lib/intake/layouts.py): a new version per save,
+-- the highest version of a name is the one applied; earlier versions stay as history.
+CREATE TABLE IF NOT EXISTS layouts (
+    name         VARCHAR NOT NULL,
+    version      INTEGER NOT NULL,
+    mapping      VARCHAR NOT NULL,          -- JSON object: folded header -> field name or "ignore"
+    created_at   TIMESTAMP NOT NULL,
+    user_name    VARCHAR NOT NULL,
+    PRIMARY KEY (name, version)
+);

@@ -1,0 +1,605 @@
+"""Reading the blocks of one form sheet (heading fields, funds, objectives, indicators, total
+and closing texts) into positioned values; lib/intake/form_records.py turns them into rows."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lib.intake import workbook_spec as spec
+from lib.intake.coverage import FOOTERS, Block, is_label_only
+from lib.intake.form_grid import _Grid
+from lib.intake.form_layout import (
+    _ALL_LABELS,
+    _NOT_APPLICABLE,
+    CLOSING,
+    DEVIATION_PREFIXES,
+    FUND_COLUMN_NAMES,
+    FUND_COLUMNS,
+    FUND_RATES,
+    FUND_ROWS,
+    INDICATOR_COLUMNS,
+    L_ACHIEVED,
+    L_EXPECTED,
+    L_OBJECTIVE,
+    L_RATING,
+    L_REGION,
+    L_YEAR,
+    LEVEL1,
+    REGION,
+    SUBTOTAL,
+    TOTAL_ROW,
+    fold,
+    label_key,
+    split_deviation,
+)
+from lib.intake.form_values import (
+    _amount,
+    _blank,
+    _level1,
+    _operator,
+    _rate,
+    _rating,
+    _score,
+    _text,
+)
+from lib.intake.workbook import YUAN_PER_WAN, CellError, Finding
+
+
+def _ends_block(text: str) -> bool:
+    """A row led by 总分, a closing label (存在问题 …), 自评等级 or a footer ends the indicators."""
+    key = label_key(text)
+    head = label_key(unicodedata.normalize("NFKC", text).split(":", 1)[0])
+    closing = {k for keys in CLOSING.values() for k in keys}
+    return (key in TOTAL_ROW or key in closing or head in closing or key in L_RATING or head in L_RATING
+            or fold(text).startswith(FOOTERS))
+
+
+_REGION_SUFFIX = re.compile(r"^(?P<name>.+?)[(（](?P<region>[^()（）]{2,12}?(?:省|市|区|县|州|盟|旗))[)）]$")
+
+
+# ================================================================ reading
+
+
+@dataclass
+class _Out:
+    """Rows of one file, per table, with where each came from."""
+
+    label: str
+    tables: dict[str, list[dict]] = field(default_factory=lambda: {s.table: [] for s in spec.SHEETS})
+    origins: dict[str, list[tuple[str, str, int]]] = field(
+        default_factory=lambda: {s.table: [] for s in spec.SHEETS})
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, table: str, row: dict, sheet: str, excel_row: int) -> None:
+        columns = [c.name for c in spec.SHEETS_BY_TABLE[table].columns]
+        self.tables[table].append({c: row.get(c) for c in columns})
+        self.origins[table].append((self.label, sheet, excel_row))
+
+    def add_program(self, row: dict, sheet: str, excel_row: int) -> None:
+        """One row per program id: a later sheet of the same program fills only empty fields."""
+        for existing in self.tables["programs"]:
+            if existing["program_id"] == row["program_id"]:
+                for key, value in row.items():
+                    if existing.get(key) is None and value is not None:
+                        existing[key] = value
+                return
+        self.add("programs", row, sheet, excel_row)
+
+    def add_source(self, row: dict, sheet: str) -> None:
+        if all(s["source_id"] != row["source_id"] for s in self.tables["sources"]):
+            self.add("sources", row, sheet, 1)
+
+
+class _SheetReader:
+    """Reads one sheet of a form; problems become findings naming the sheet and the cell."""
+
+    def __init__(self, grid: _Grid, kind: str, out: _Out, layout: dict[str, str] | None = None):
+        """``layout``: a saved layout's header → field choices (folded header keys; "ignore")."""
+        self.g, self.kind, self.out = grid, kind, out
+        self.layout = layout or {}
+        self.ok = True
+        self.blocks: list[Block] = []
+
+    # -------------------------------------------------------------- findings
+    def problem(self, r: int | None, c: int | None, zh: str, en: str) -> None:
+        self.ok = False
+        ref = self.g.ref(r, c) if r and c else ""
+        row = int(re.sub(r"\D", "", ref)) if ref else r
+        finding = Finding(self.out.label, self.g.title, row, ref, zh, en)
+        if finding not in self.out.findings:  # a merged cell is met on every row it spans
+            self.out.findings.append(finding)
+
+    def convert_cell(self, fn, value: object, r: int, c: int, what: str, *args):
+        try:
+            result = fn(value, *args)
+        except CellError as err:
+            self.problem(r, c, f"{what}：{err.zh}", f"{what}: {err.en}")
+            return None
+        if result is None and value is None and self.g.is_formula(r, c):
+            self.problem(r, c, f"{what}：单元格含公式但没有计算结果；请在Excel中重新计算并保存",
+                         f"{what}: the cell holds a formula with no calculated value; recalculate and save")
+        return result
+
+    # -------------------------------------------------------------- labels
+    def field(self, keys: Iterable[str], max_row: int | None = None) -> tuple[str | None, int, int] | None:
+        """(text, row, col of the value) for a labelled field; None when the label is absent."""
+        hit = self.g.find(keys, max_row=max_row)
+        if hit is None:
+            return None
+        r, c, inline = hit
+        if inline is not None:
+            return inline, r, c
+        right = self.g.value_right(r, c)
+        if right is None:
+            return None, r, self.g.span(r, c)[3] + 1
+        value, rr, cc = right
+        self.g.use(rr, cc)
+        return _text(value, self.g.formats.get(self.g.span(rr, cc)[:2], "")), rr, cc
+
+    def required_text(self, keys: tuple[str, ...], what: str, what_en: str,
+                      max_row: int | None) -> str | None:
+        found = self.field(keys, max_row)
+        if found is None:
+            self.problem(None, None, f"未找到“{what}”", f"label '{what}' ({what_en}) not found")
+            return None
+        text, r, c = found
+        if not text:
+            self.problem(r, c, f"“{what}”为空", f"{what_en} is empty")
+        return text
+
+    def title_name(self, max_row: int) -> str | None:
+        """What a title names when no label does: "宣城市…防控项目2023年度绩效自评表" → the project.
+
+        The year, a bracketed year and the form's kind ("项目支出绩效自评表", "绩效自评表" …) are
+        taken off; what is left is the name.
+        """
+        for r in range(1, max_row + 1):
+            for c, value in self.g.row_cells(r):
+                if not isinstance(value, str) or not re.search(r"(?:自评|评价)(?:表|情况表)", fold(value)):
+                    continue
+                text = unicodedata.normalize("NFKC", value).strip()
+                text = re.sub(r"[(（]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?", "", text)
+                text = re.sub(r"(?:项目支出|项目)?(?:绩效)?(?:自评|评价)(?:情况)?表$", "", text)
+                text = text.strip(" ：:-—")
+                if len(text) >= 2:
+                    self.g.use(r, c)
+                    return text
+        return None
+
+    def year(self, max_row: int) -> int | None:
+        """The year from a 年度 field, else from the title rows ("（2022年度）", "2022年…自评表")."""
+        found = self.field(L_YEAR, max_row)
+        candidates = [(found[0], found[1], found[2])] if found and found[0] else []
+        title_rows = range(1, max_row + 1)
+        candidates += [(v, r, c) for r in title_rows for c, v in self.g.row_cells(r) if isinstance(v, str)]
+        for text, r, c in candidates:
+            m = re.search(r"((?:19|20)\d{2})\s*(?:年|$)", unicodedata.normalize("NFKC", str(text)))
+            if m:
+                if re.fullmatch(r"[(（]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?", fold(text)):
+                    self.g.use(r, c)  # a cell that is only the year
+                return int(m[1])
+        self.problem(None, None, "未找到年度（标题或“年度”一栏应写明，如“（2022年度）”）",
+                     "no year found (the title or a 年度 field should give it, e.g. (2022年度))")
+        return None
+
+    def in_yuan(self, funds_rows: range) -> bool:
+        """Amounts in 元 when the funds block (or else the heading) says so; 万元 by default."""
+        def units(rows) -> list[str]:
+            found = []
+            for r in rows:
+                for _, value in self.g.row_cells(r):
+                    if isinstance(value, str):
+                        text = fold(value)
+                        found += re.findall(r"\((万元|元)\)", text)
+                        found += re.findall(r"单位:?(?:人民币)?(万元|元)(?![/\w])", text)
+            return found
+        block = units(funds_rows)
+        if block:
+            return "元" in block and "万元" not in block
+        heading = units(range(1, funds_rows.start))
+        return "元" in heading and "万元" not in heading
+
+    @staticmethod
+    def _block_label(value: str) -> bool:
+        """A label that belongs to another block (年度总体目标 …), not to a funds row."""
+        key = label_key(value)
+        return key in L_OBJECTIVE or key in L_EXPECTED or key in L_ACHIEVED
+
+    # -------------------------------------------------------------- funds block
+    def funds(self, start: int, stop: int) -> tuple[dict, int | None, float]:
+        """The funds table: {row name: {field: (value, r, c)}}, its header row, the amount scale."""
+        header = None
+        for r in range(start, stop):
+            keys = {label_key(v): c for c, v in self.g.row_cells(r) if isinstance(v, str)}
+            if set(keys) & set(FUND_COLUMNS["budget"]) and set(keys) & set(FUND_COLUMNS["executed"]):
+                header = r
+                break
+        if header is None:
+            return {}, None, 1.0
+        self.ignored_funds: list[int] = []
+        columns: dict[str, tuple[int, int]] = {}
+        for c, value in self.g.row_cells(header):
+            if not isinstance(value, str):
+                continue
+            key = label_key(value)
+            choice = self.layout.get(key)
+            if choice == "ignore":
+                self.ignored_funds.append(c)
+                self.g.use(header, c)
+                continue
+            for name, variants in FUND_COLUMNS.items():
+                if (key in variants or choice == name) and name not in columns:
+                    columns[name] = (c, self.g.span(header, c)[3])
+                    self.g.use(header, c)
+        first = min(c0 for c0, _ in columns.values())
+        end = stop
+        for r in range(header + 1, stop):
+            labels = [label_key(v) for c, v in self.g.row_cells(r) if c < first and isinstance(v, str)]
+            if any(k in L_OBJECTIVE or k in L_EXPECTED for k in labels):
+                end = r
+                break
+        scale = 1 / YUAN_PER_WAN if self.in_yuan(range(header, end)) else 1.0
+        rows: dict[str, dict] = {}
+        for r in range(header + 1, end):
+            name = None
+            for c, value in self.g.row_cells(r):
+                if c >= first or not isinstance(value, str):
+                    continue
+                key = label_key(value)
+                bare = re.sub(r"\(.*\)$", "", key)  # "其他资金（自有资金、社会资本…）"
+                for canonical, variants in FUND_ROWS.items():
+                    if key in variants or bare in variants:
+                        name = canonical  # the rightmost label names the row (按收入性质分 | 一般公共预算)
+            if name is None:  # a row named by its own label ("中央自然灾害救灾资金（干旱灾害救灾补助）")
+                own = [v for c, v in self.g.row_cells(r) if c < first and isinstance(v, str)
+                       and not is_label_only(v)]
+                has_values = any(self.g.at_row(r, cc) is not None for c0, c1 in columns.values()
+                                 for cc in range(c0, c1 + 1))
+                if own and has_values:
+                    name = re.sub(r"^其中[:：,、]?", "", own[-1].strip())  # kept as written
+            if name is None or name in rows:
+                if not any(self.g.at_row(r, cc) is not None for c0, c1 in columns.values()
+                           for cc in range(c0, c1 + 1)):
+                    for c, value in self.g.row_cells(r):  # a source row left empty: its label only
+                        if c < first and isinstance(value, str) and (name or not self._block_label(value)):
+                            self.g.use(r, c)
+                continue
+            for c, value in self.g.row_cells(r):
+                if c < first and isinstance(value, str):
+                    self.g.use(r, c)  # the row's labels (按收入性质分 | 一般公共预算)
+            values = {}
+            for fname, (c0, c1) in columns.items():
+                for cc in range(c0, c1 + 1):
+                    value = self.g.at_row(r, cc)
+                    if value is not None:
+                        values[fname] = (value, r, cc)
+                        break
+                else:
+                    values[fname] = (None, r, c0)
+            rows[name] = values | {"_row": r}
+        self.blocks.append(Block("funds", (header,), header + 1, end - 1, tuple(self.ignored_funds)))
+        return rows, header, scale
+
+    def fund_values(self, cells: dict, scale: float, what: str) -> dict:
+        """Typed values of one funds row: amounts in 万元, rate as a fraction, weight and score."""
+        typed = {}
+        for fname, (value, r, c) in ((k, v) for k, v in cells.items() if k != "_row"):
+            if value is not None:
+                self.g.use(r, c)  # read here means stored: callers store every value they ask for
+            label = what + (FUND_COLUMN_NAMES | {"weight": "分值", "rate": "执行率", "score": "得分",
+                                                 "received_rate": "到位率"})[fname]
+            if fname in FUND_COLUMN_NAMES:
+                typed[fname] = self.convert_cell(_amount, value, r, c, label, scale)
+            elif fname in FUND_RATES:
+                typed[fname] = self.convert_cell(_rate, value, r, c, label)
+            else:
+                typed[fname] = self.convert_cell(_score, value, r, c, label)
+        return typed
+
+    # -------------------------------------------------------------- objectives
+    def objectives(self, start: int, stop: int) -> list[tuple[str | None, str | None, int]]:
+        """(expected, achieved, row) pairs of the 年度总体目标 block."""
+        hit = self.g.find(L_EXPECTED, min_row=start, max_row=stop - 1)
+        if hit is not None and hit[2] is None:
+            r, c_exp, _ = hit
+            achieved = None
+            for c, value in self.g.row_cells(r):
+                if c > c_exp and isinstance(value, str) and label_key(value) in L_ACHIEVED:
+                    achieved = c
+            pairs = []
+            for rr in range(r + 1, stop):
+                exp = _text(self.g.at_row(rr, c_exp))
+                act = _text(self.g.at_row(rr, achieved)) if achieved else None
+                if exp and label_key(exp) in _ALL_LABELS and not act:
+                    break
+                if exp or act:
+                    pairs.append((exp, act, rr))
+                    self.g.use(rr, c_exp)
+                    if achieved:
+                        self.g.use(rr, achieved)
+            if pairs:
+                return pairs
+            if achieved:  # labels with their texts to the right
+                exp = self.g.value_right(r, c_exp)
+                act = self.g.value_right(r, achieved)
+                for hit in (exp, act):
+                    if hit:
+                        self.g.use(hit[1], hit[2])
+                texts = (_text(exp[0]) if exp else None, _text(act[0]) if act else None)
+                return [(*texts, r)] if any(texts) else []
+        found = self.field(L_OBJECTIVE, stop - 1)
+        if found and found[0] and found[1] >= start:
+            achieved = self.field(("年度总体目标完成情况", "总体目标完成情况", "目标完成情况"), stop - 1)
+            return [(found[0], achieved[0] if achieved else None, found[1])]
+        return []
+
+    # -------------------------------------------------------------- indicators
+    def indicator_header(self, start: int) -> tuple[int, int, dict[str, int]] | None:
+        """(first header row, last header row, field -> column) of the indicator block."""
+        for r in range(start, self.g.max_row + 1):
+            keys = {label_key(v) for _, v in self.g.row_cells(r) if isinstance(v, str)}
+            if not (keys & set(INDICATOR_COLUMNS["level3"]) and "一级指标" in keys):
+                continue
+            columns: dict[str, int] = {}
+            last = r
+            for rr in (r, r + 1):
+                found: dict[str, int] = {}
+                for c, value in self.g.row_cells(rr):
+                    if not isinstance(value, str):
+                        continue
+                    name = self._indicator_column(label_key(value))
+                    if name and name != "ignore" and name not in found:
+                        found[name] = c
+                if rr == r:
+                    columns = found
+                elif found and not set(found) & {"level1", "level3"} and \
+                        _level1(self.g.effective(rr, columns.get("level1", 0)))[0] is None:
+                    for name, c in found.items():  # a second header row refines the first
+                        columns = {k: v for k, v in columns.items() if v != c}
+                        columns[name] = c
+                    last = rr
+            ignored = []
+            for rr in range(r, last + 1):
+                for c, value in self.g.row_cells(rr):
+                    name = self._indicator_column(label_key(value)) if isinstance(value, str) else None
+                    if name is not None:  # a known header (or a group over known ones), or ignored
+                        self.g.use(rr, c)
+                    if name == "ignore":
+                        ignored.append(c)
+            self.ignored_indicators = tuple(ignored)
+            return r, last, columns
+        return None
+
+    def _indicator_column(self, key: str) -> str | None:
+        """The indicator field a header names: a saved layout's choice first, then the vocabulary."""
+        if key in self.layout:
+            return self.layout[key]
+        for name, variants in INDICATOR_COLUMNS.items():
+            if key in variants:
+                return name
+        if key.startswith(DEVIATION_PREFIXES):
+            return "deviation"
+        return None
+
+    def indicators(self, header: tuple[int, int, dict[str, int]]) -> tuple[list[dict], list[dict], int]:
+        """Indicator rows and 一级 subtotals (score parts); returns them and the row after the block."""
+        first, last, cols = header
+        rows: list[dict] = []
+        parts: list[dict] = []
+        c1, c3 = cols.get("level1"), cols.get("level3")
+        level1 = level2 = None
+        r = last + 1
+        while r <= self.g.max_row:
+            lead = next(((c, v) for c, v in self.g.row_cells(r) if c <= c1 and isinstance(v, str)), None)
+            if lead is not None and _ends_block(lead[1]):
+                break
+            raw1 = self.g.effective(r, c1)
+            raw2 = self.g.effective(r, cols["level2"]) if "level2" in cols else None
+            raw3 = self.g.at_row(r, c3)
+            get = {name: (self.g.at_row(r, cols[name]), r, cols[name]) for name in cols
+                   if name not in ("level1", "level2", "level3")}
+            values = {k: v[0] for k, v in get.items()}
+            for c in (c1, cols.get("level2"), c3, *(cc for _, _, cc in get.values())):
+                if c is not None and self.g.at_row(r, c) is not None or c == c1 and raw1 is not None:
+                    self.g.use(r, c)
+            execution_part = raw1 is not None and re.match(r"^预算执行(?:率)?(?:\(|$)", label_key(raw1))
+            if execution_part:  # "预算执行（10分）": the execution part written as an indicator row
+                parts.append({"part": "预算执行率", "_row": r, "_execution": True,
+                              "weight": self.convert_cell(_score, values.get("weight"), r,
+                                                          cols.get("weight", c3), "分值")
+                              if "weight" in cols else None,
+                              "stated_score": self.convert_cell(_score, values.get("score"), r,
+                                                                cols.get("score", c3), "得分")
+                              if "score" in cols else None,
+                              "status_text": "；".join(x for x in (
+                                  _text(raw3), self._target(r, cols), self._actual(r, cols),
+                                  _text(values.get("deviation")), _text(values.get("note"))) if x) or None})
+                r += 1
+                continue
+            if raw1 is not None and label_key(raw1) in SUBTOTAL:
+                raw3 = raw1  # "小计" written in the 一级 column: a subtotal of the 一级 above
+                raw1 = None
+            if raw1 is not None:
+                name1, weight_in_label = _level1(raw1)
+                if name1 is None:
+                    self.problem(r, c1, f"一级指标“{_text(raw1)}”不是{'、'.join(LEVEL1)}之一",
+                                 f"level-1 indicator '{_text(raw1)}' must be one of {LEVEL1}")
+                    r += 1
+                    continue
+                if name1 != level1:
+                    level1, level2 = name1, None
+                    if weight_in_label is not None:
+                        parts.append({"part": name1, "weight": weight_in_label, "_row": r})
+                    span = re.search(r"\((\d+-\d+)\)分?", fold(raw1))
+                    if span:  # "成本指标（0-20）分": the range the rules allow, kept as the part's text
+                        parts.append({"part": name1, "status_text": f"分值范围{span[1]}分", "_row": r})
+            is_subtotal = any(v is not None and label_key(v) in SUBTOTAL for v in (raw2, raw3))
+            if not is_subtotal and raw3 is None and all(_blank(v) for v in values.values()):
+                r += 1  # a blank row, or a 一级 label alone
+                continue
+            if level1 is None:
+                self.problem(r, c1, "一级指标为空", "level-1 indicator is empty")
+                r += 1
+                continue
+            weight = self.convert_cell(_score, values.get("weight"), r, cols.get("weight", c3), "分值") \
+                if "weight" in cols else None
+            score = self.convert_cell(_score, values.get("score"), r, cols.get("score", c3), "得分") \
+                if "score" in cols else None
+            deviation = _text(values.get("deviation"))
+            if is_subtotal or (raw3 is None and (weight is not None or score is not None)):
+                parts.append({"part": level1, "weight": weight, "stated_score": score,
+                              "status_text": deviation, "_row": r})
+                r += 1
+                continue
+            if raw3 is None:
+                self.problem(r, c3, "三级指标为空，但该行填有指标值或完成值",
+                             "level-3 indicator is empty but the row has values")
+                r += 1
+                continue
+            if raw2 is not None:  # blank and unmerged: the 二级 above carries on
+                level2 = None if _blank(raw2) else _text(raw2)
+            reason, improvement = split_deviation(deviation)
+            rows.append({"level1": level1, "level2": level2, "level3": _text(raw3),
+                         "target": self._target(r, cols), "actual": self._actual(r, cols),
+                         "weight": weight, "stated_score": score, "deviation_reason": reason,
+                         "improvement": improvement, "note": _text(values.get("note")),
+                         "_row": r, "_ref": self.g.ref(r, c3)})
+            r += 1
+        self.blocks.append(Block("indicators", tuple(range(first, last + 1)), last + 1, r - 1,
+                                 getattr(self, "ignored_indicators", ())))
+        return rows, parts, r
+
+    def _cell_text(self, r: int, c: int | None) -> str | None:
+        if c is None:
+            return None
+        value = self.g.at_row(r, c)
+        r0, c0, _, _ = self.g.span(r, c)
+        return _text(value, self.g.formats.get((r0, c0), ""))
+
+    def _target(self, r: int, cols: dict[str, int]) -> str | None:
+        """The target as one string: 指标性质 + 指标值 + 度量单位 joined ("≥" "90" "%" → "≥90%")."""
+        value = self._cell_text(r, cols.get("target"))
+        if value is None:
+            return None
+        if fold(value) in _NOT_APPLICABLE:
+            return value
+        op = _operator(self._cell_text(r, cols.get("target_op"))) if "target_op" in cols else ""
+        unit = self._cell_text(r, cols.get("unit")) if "unit" in cols else None
+        if unit and fold(unit) not in _NOT_APPLICABLE and re.fullmatch(r"[\d.,]+", fold(value)):
+            value = value + unit.strip()
+        if op and re.match(r"^[\d.]", fold(value)):
+            value = op + value
+        return value
+
+    def _actual(self, r: int, cols: dict[str, int]) -> str | None:
+        value = self._cell_text(r, cols.get("actual"))
+        unit = self._cell_text(r, cols.get("unit")) if "unit" in cols else None
+        if value and unit and fold(unit) not in _NOT_APPLICABLE and re.fullmatch(r"[\d.,]+", fold(value)):
+            return value + unit.strip()
+        return value
+
+    # -------------------------------------------------------------- total, rating, closing
+    def total_and_closing(self, start: int, cols: dict[str, int]) -> dict:
+        """总分 (score), 自评等级 (rating) and the closing texts after the indicator block."""
+        out: dict = {"score": None, "rating": None}
+        for r in range(start, self.g.max_row + 1):
+            lead = next(((c, v) for c, v in self.g.row_cells(r) if isinstance(v, str)), None)
+            if lead is None or label_key(lead[1]) not in TOTAL_ROW:
+                continue
+            self.g.use(r, lead[0])
+            c_score = cols.get("score")
+            value = self.g.at_row(r, c_score) if c_score else None
+            where = (r, c_score) if c_score else None
+            c_weight = cols.get("weight")
+            if c_weight and not _blank(self.g.at_row(r, c_weight)):  # the weights' stated sum
+                out["weight_total"] = self.convert_cell(_score, self.g.at_row(r, c_weight), r, c_weight,
+                                                        "分值合计")
+                out["total_row"] = r
+                self.g.use(r, c_weight)
+            if c_score is None and "weight" not in cols:
+                right = self.g.value_right(r, lead[0])
+                if right is not None:  # "总分 | 100 | 94": the last number is the score
+                    numbers = [(v, r, c) for c, v in self.g.row_cells(r) if c > lead[0] and not _blank(v)]
+                    value, rr, cc = numbers[-1] if numbers else right
+                    where = (rr, cc)
+                    if len(numbers) == 2:  # "总分 | 100 | 94": the first is the weights' sum
+                        out["weight_total"] = self.convert_cell(_score, numbers[0][0], r, numbers[0][2],
+                                                                "分值合计")
+                        out["total_row"] = r
+                        self.g.use(r, numbers[0][2])
+            if where:
+                if value is not None:
+                    self.g.use(*where)
+                out["score"] = self.convert_cell(_score, value, *where, "总分")
+            break
+        found = self.field(L_RATING)
+        if found and found[0]:
+            out["rating"] = self.convert_cell(_rating, found[0], found[1], found[2], "自评等级")
+        if out["score"] is None:
+            found = self.field(("自评得分", "总得分", "综合得分"))
+            if found and found[0]:
+                out["score"] = self.convert_cell(_score, found[0], found[1], found[2], "自评得分")
+        for name, keys in CLOSING.items():
+            out[name] = self._closing_text(keys, start)
+        return out
+
+    def _closing_text(self, keys: tuple[str, ...], start: int) -> str | None:
+        hit = self.g.find(keys, min_row=start)
+        if hit is None:
+            return None
+        r, c, inline = hit
+        if inline:
+            return inline
+        right = self.g.value_right(r, c)
+        if right is not None:
+            self.g.use(right[1], right[2])
+            return _text(right[0])
+        below = self.g.span(r, c)[2] + 1
+        cells = self.g.row_cells(below)
+        if cells and not (isinstance(cells[0][1], str) and label_key(cells[0][1]) in _ALL_LABELS):
+            self.g.use(below, cells[0][0])
+            return _text(cells[0][1])
+        return None
+
+
+@dataclass
+class _Common:
+    """What every layout reads: the blocks' positions, year, funds, objectives, indicators, closing."""
+
+    indicator_header: tuple[int, int, dict[str, int]] | None
+    head_end: int
+    year: int | None
+    funds: dict
+    funds_header: int | None
+    scale: float
+    objectives: list
+    indicators: list
+    parts: list
+    closing: dict
+    region: str | None
+
+
+def _read_common(rd: _SheetReader) -> _Common:
+    g = rd.g
+    header = rd.indicator_header(1)
+    if header is None and rd.kind != REGION:  # a transfer's funds table may come on its own
+        rd.problem(None, None, "未找到绩效指标表头（一级指标、二级指标、三级指标）",
+                   "the indicator header (一级指标, 二级指标, 三级指标) was not found")
+    head_end = header[0] - 1 if header else g.max_row
+    funds, funds_header, scale = rd.funds(1, head_end + 1)
+    first_label = funds_header or head_end
+    year = rd.year(max(first_label - 1, 1))
+    objectives = rd.objectives(funds_header or 1, head_end + 1)
+    if header:
+        indicators, parts, after = rd.indicators(header)
+        closing = rd.total_and_closing(after, header[2])
+    else:
+        indicators, parts, closing = [], [], {"score": None, "rating": None}
+    region_field = rd.field(L_REGION, head_end)
+    region = region_field[0] if region_field else None
+    return _Common(header, head_end, year, funds, funds_header, scale, objectives, indicators, parts,
+                   closing, region)
+
