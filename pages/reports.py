@@ -4,8 +4,8 @@ import streamlit as st
 
 from lib import ui
 from lib.filters import Filters
-from lib.labels import FORM_LABELS
-from lib.outputs import forms
+from lib.labels import FORM_LABELS, REPORT_LABELS
+from lib.outputs import forms, report_docx
 
 ui.require_entrypoint()
 st.title("报告详情")
@@ -88,3 +88,12 @@ else:
     st.download_button(FORM_LABELS["download"], lambda: forms.write_form(ui.get_store(), form_id),
                        file_name=forms.form_file_name(form_id), key="form_download", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+st.subheader("自评报告草稿")
+st.caption(REPORT_LABELS["caption"])
+if ui.count("programs", Filters(year=filters.year, program_id=filters.program_id)) == 0:
+    st.info(REPORT_LABELS["none"])
+else:
+    st.download_button(REPORT_LABELS["download"], lambda: report_docx.write_docx(ui.get_store(), filters),
+                       file_name=report_docx.file_name(filters), key="report_docx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

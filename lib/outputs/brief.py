@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import io
 import os
+import re
 import shutil
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -277,7 +280,7 @@ def render_pdf(html: str, options: PageOptions = PageOptions()) -> bytes:
     if problem:
         raise BriefUnavailable(problem)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_print, html, options, chromium_path()).result()
+        return fix_text_layer(pool.submit(_print, html, options, chromium_path()).result())
 
 
 def _print(html: str, options: PageOptions, executable: str) -> bytes:
@@ -308,3 +311,59 @@ def file_name(filters: Filters | None = None, ext: str = "pdf", when: dt.datetim
     scope = "_".join(str(v) for v in (filters or Filters()).active().values())
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in scope)
     return f"{BRIEF_LABELS['file_stem']}{'_' + safe if safe else ''}_{stamp}.{ext}"
+
+
+# ---------------------------------------------------------------- the PDF's text layer
+
+# Noto CJK maps some radicals and their ideographs to one glyph, and Chromium's PDF writer names
+# the glyph by the radical: the text layer then reads 部⻔ for 部门 and ⾏ for 行, so a search or a
+# copy of the PDF misses. Kangxi radicals (U+2F00–2FD5) fold by NFKC; the CJK Radicals Supplement
+# has no decomposition, so its simplified forms are listed (Unicode's EquivalentUnifiedIdeograph.txt).
+RADICAL_SUPPLEMENT = {
+    0x2E8C: 0x5C0F, 0x2E95: 0x5F50, 0x2E9F: 0x6BCD, 0x2EA0: 0x6C11, 0x2EA7: 0x725B, 0x2EAD: 0x793B,
+    0x2EB7: 0x7F8A, 0x2EBB: 0x807F, 0x2EBE: 0x8279, 0x2EC4: 0x897F, 0x2EC5: 0x89C1, 0x2EC6: 0x89D2,
+    0x2EC8: 0x8BA0, 0x2EC9: 0x8D1D, 0x2ECA: 0x8DB3, 0x2ECB: 0x8F66, 0x2ECD: 0x8FB6, 0x2ED1: 0x9577,
+    0x2ED3: 0x957F, 0x2ED4: 0x95E8, 0x2ED8: 0x9752, 0x2EDA: 0x9875, 0x2EDB: 0x98CE, 0x2EDC: 0x98DE,
+    0x2EDD: 0x98DF, 0x2EE0: 0x9963, 0x2EE2: 0x9A6C, 0x2EE3: 0x9AA8, 0x2EE4: 0x9B3C, 0x2EE5: 0x9C7C,
+    0x2EE6: 0x9E1F, 0x2EE7: 0x5364, 0x2EE8: 0x9EA6, 0x2EEC: 0x9F50, 0x2EEE: 0x9F7F, 0x2EF0: 0x9F99,
+    0x2EF3: 0x9F9F, 0x2EE9: 0x9EC4, 0x2EEA: 0x9EFE, 0x2ED0: 0x9485, 0x2EA9: 0x738B, 0x2EA8: 0x72AD,
+    0x2E8A: 0x535C, 0x2E86: 0x5182, 0x2E97: 0x5FC3, 0x2EA6: 0x4E2C, 0x2EAC: 0x793A, 0x2EB9: 0x8002,
+    0x2ECC: 0x8FB6, 0x2EC1: 0x864E, 0x2EC2: 0x8864, 0x2EC3: 0x8980, 0x2ED7: 0x96E8, 0x2ED9: 0x97E6,
+}
+_CMAP_TARGET = re.compile(rb"^(\s*<[0-9A-Fa-f]+>\s+(?:<[0-9A-Fa-f]+>\s+)?)<([0-9A-Fa-f]{4})>", re.MULTILINE)
+
+
+def unified(codepoint: int) -> int:
+    """The ideograph a radical codepoint stands for (the codepoint itself otherwise)."""
+    if 0x2F00 <= codepoint <= 0x2FD5:
+        return ord(unicodedata.normalize("NFKC", chr(codepoint)))
+    return RADICAL_SUPPLEMENT.get(codepoint, codepoint)
+
+
+def _fix_cmap(data: bytes) -> bytes:
+    def repl(match: re.Match) -> bytes:
+        return match.group(1) + b"<%04X>" % unified(int(match.group(2), 16))
+
+    return _CMAP_TARGET.sub(repl, data)
+
+
+def fix_text_layer(pdf: bytes) -> bytes:
+    """The PDF with every font's ToUnicode map naming ideographs instead of radicals."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    seen: set[int] = set()
+    for page in writer.pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            font = ref.get_object()
+            cmap_ref = font.get("/ToUnicode")
+            if cmap_ref is None or id(cmap_ref.get_object()) in seen:
+                continue
+            stream = cmap_ref.get_object()
+            seen.add(id(stream))
+            fixed = _fix_cmap(stream.get_data())
+            if fixed != stream.get_data():
+                stream.set_data(fixed)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

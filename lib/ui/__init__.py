@@ -19,7 +19,7 @@ from lib.access.auth import IDLE_TIMEOUT, AuthConfigError, LoginThrottle, load_u
 from lib.access.roles import LOCAL_ANALYST, ROLE_LABELS, Actor
 from lib.analysis import checks, scoring
 from lib.filters import Filters
-from lib.labels import COLUMN_LABELS, FILTER_LABELS
+from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS
 from lib.outputs import export
 from lib.store import EXPORTABLE, Store, open_store
 
@@ -471,3 +471,31 @@ def _number_columns(frame: pd.DataFrame) -> dict:
         elif col in export.RATE_COLUMNS:
             config[col] = st.column_config.NumberColumn(label, format="percent")
     return config
+
+
+# ---------------------------------------------------------------- the PDF brief (every page)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _brief_problem() -> str | None:
+    from lib.outputs import brief
+
+    return brief.renderer_problem()
+
+
+def brief_download(filters: Filters) -> None:
+    """The 导出简报PDF button under the sidebar filters (app.py draws it once, for every page).
+
+    The PDF is printed when clicked, for the selection shown. Where this machine lacks Chromium
+    or the CJK fonts, the sidebar says what to install instead of offering a button that fails.
+    """
+    from lib.outputs import brief
+
+    problem = _brief_problem()
+    if problem:
+        st.sidebar.caption(problem)
+        return
+    st.sidebar.download_button(
+        BRIEF_LABELS["download"], lambda: brief.write_pdf(get_store(), filters),
+        file_name=brief.file_name(filters), mime="application/pdf", key="brief_pdf", on_click="ignore",
+        help=BRIEF_LABELS["download_help"], width="stretch")
