@@ -6,6 +6,7 @@ from lib import ui
 from lib.filters import Filters
 from lib.labels import FORM_LABELS, REPORT_LABELS
 from lib.outputs import forms, report_docx
+from lib.ui import fmt
 
 ui.require_entrypoint()
 st.title("报告详情")
@@ -37,7 +38,7 @@ with tab_goals:
     for program_name, rows in objectives.groupby("program_name", sort=False):
         st.subheader(program_name)
         for row in rows.itertuples():
-            title = row.label or f"第{row.seq}项"
+            title = fmt.text_or(row.label, f"第{row.seq}项")
             owner = f"{row.project_name} · " if isinstance(row.project_name, str) else ""
             with st.expander(f"{owner}{title}", expanded=False):
                 if isinstance(row.expected, str):
@@ -56,7 +57,7 @@ with tab_projects:
         st.info("当前筛选下没有项目。")
     more_note(n_projects, min(len(projects), CARDS), "项目")
     for row in projects.head(CARDS).itertuples():
-        with st.expander(f"{row.project_name} · 自评 {row.stated_rating or '—'}", expanded=False):
+        with st.expander(f"{row.project_name} · 自评 {fmt.text_or(row.stated_rating)}", expanded=False):
             for label, value in (("总体绩效目标完成情况", row.objective_actual),
                                  ("偏离绩效目标的原因", row.deviation_reason),
                                  ("下一步改进措施", row.improvement), ("转录说明", row.note)):

@@ -22,6 +22,7 @@ from lib.filters import Filters
 from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS
 from lib.outputs import export
 from lib.store import EXPORTABLE, Store, open_store
+from lib.ui import fmt
 
 # Session-state keys, in one place.
 KEY_YEAR = "filter_year"
@@ -396,7 +397,15 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     config = {c: st.column_config.Column(COLUMN_LABELS.get(c, c)) for c in shown.columns}
     config.update(_number_columns(shown))
     config.update(column_config or {})
-    st.dataframe(shown, hide_index=True, column_config=config, height=height)
+    # on screen, an empty cell reads — (never None / nan / NaT); the downloads keep the values
+    screen, as_text = fmt.display_frame(shown, export.MONEY_COLUMNS, export.RATE_COLUMNS)
+    for col in as_text:
+        label = (config.get(col) or {}).get("label") or COLUMN_LABELS.get(col, col)
+        if col in export.MONEY_COLUMNS and "万元" not in label:
+            label = f"{label}（万元）"
+        config[col] = st.column_config.TextColumn(label, alignment="right",
+                                                  help=(config.get(col) or {}).get("help"))
+    st.dataframe(screen, hide_index=True, column_config=config, height=height)
     truncated = total is not None and full is not None and total > len(shown)
     n_rows = total if truncated else len(shown)
     no_csv, no_xlsx = n_rows > CSV_DOWNLOAD_MAX_ROWS, n_rows > XLSX_DOWNLOAD_MAX_ROWS
