@@ -70,3 +70,18 @@ def test_text_helpers_never_write_nan():
     assert fmt.text_or(np.nan, "第1项") == "第1项" and fmt.text_or(pd.NA) == "—" and fmt.text_or("优") == "优"
     assert fmt.joined("辽宁省", np.nan, None, "中央补助") == "辽宁省 中央补助"
     assert fmt.text(pd.NaT) == "—" and fmt.money(pd.NA) == "—"
+
+
+def test_long_names_are_cut_on_chart_axes_and_whole_in_the_hover():
+    from lib.ui import charts
+
+    names = ["兰州新区危险化学品产业转移安全设计诊断项目", "档案整理专项"]
+    ranking = charts.execution_ranking(pd.DataFrame({
+        "label": names, "execution_rate": [1.0, 0.9465], "band": ["green", "green"]}))
+    axis = ranking.layout.yaxis
+    assert list(axis.tickvals) == names and list(axis.ticktext) == ["兰州新区危险化学品产业…", "档案整理专项"]
+    assert list(ranking.data[0].y) == names and "%{y}" in ranking.data[0].hovertemplate
+    budget = charts.budget_vs_executed(pd.DataFrame({"project_name": names, "budget": [415.0, 16.0],
+                                                     "executed": [415.0, 15.14]}))
+    assert "兰州新区危险化学品产业…" in list(budget.layout.yaxis.ticktext)
+    assert fmt.short("档案整理专项") == "档案整理专项" and fmt.short(np.nan) == "—"

@@ -131,3 +131,10 @@ def display_frame(frame, money_columns=(), rate_columns=()):
             continue  # text stays text: no config change needed
         as_text.append(col)
     return out, as_text
+
+
+def short(name: object, limit: int = 12) -> str:
+    """A long name cut to ``limit`` characters with …, for chart axes on a phone (the hover and
+    the tables give the full name)."""
+    text_value = text_or(name)
+    return text_value if len(text_value) <= limit else text_value[: limit - 1] + "…"
