@@ -89,14 +89,19 @@ def test_ratings_indicators_and_deviations_of_lanzhou(store):
 
 def test_audit_lists_mismatches_only(store):
     data = brief.brief_data(store, LANZHOU)
-    assert data["n_findings"] == len(data["findings"]) or data["n_findings"] > brief.FINDINGS
-    assert {f["severity"] for f in data["findings"]} <= {"高", "中"}
+    frame = checks.findings_frame(checks.run_audit(checks.read_inputs(lambda name: store.read(name, LANZHOU))))
+    expected = brief.mismatches(frame)
+    assert data["n_findings"] == len(expected) > 0
+    assert len(data["findings"]) == min(len(expected), brief.FINDINGS)
     records = [f["record"] for f in data["findings"]]
-    assert "兰州新区应急管理局部门本级预算 / 国家西北区域应急救援中心项目 / 资金执行率" in records  # 100% vs 95.68%
+    assert set(records) <= set(expected["record"])
+    # the report says the centre project spent 100%: 5852.25 / 6116.30 = 95.68%
+    assert any("国家西北区域应急救援中心项目" in r and "执行率" in r for r in records)
 
 
 def test_mismatches_follow_certainty_where_the_audit_gives_it(store):
     frame = checks.findings_frame(checks.run_audit(checks.read_inputs(store.read)))
+    frame = frame.drop(columns="certainty", errors="ignore")  # an audit that does not say how certain
     by_severity = brief.mismatches(frame)
     assert len(by_severity) == int(frame["severity"].isin(["高", "中"]).sum()) > 0
     certain = frame.assign(certainty=["不符" if i % 3 == 0 else "提示" for i in range(len(frame))])
