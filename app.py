@@ -13,14 +13,30 @@ PAGE_ICONS = {
     "deviations": ":material/rate_review:", "reports": ":material/description:",
     "audit": ":material/fact_check:", "data": ":material/upload_file:",
 }
+DEFAULT = "overview"  # served at "/": Streamlit ignores its url_path but derives the page's id from it
 pages = [
-    st.Page(f"pages/{name}.py", title=PAGES[name], icon=icon, url_path=name, default=name == "overview")
+    st.Page(f"pages/{name}.py", title=PAGES[name], icon=icon, url_path=name if name != DEFAULT else "index",
+            default=name == DEFAULT)
     for name, icon in PAGE_ICONS.items()
 ]
+# Addresses that once named a page: the default page lives at "/", so "/overview" (bookmarked
+# before) would open on a "Page not found" dialog. Hidden pages forward them, filters kept.
+OLD_URLS = {"overview": "overview"}
+
+
+def _forward(target: st.Page):
+    def forward() -> None:
+        st.switch_page(target, query_params=st.query_params.to_dict())
+
+    return forward
+
+
+pages += [st.Page(_forward(pages[list(PAGE_ICONS).index(name)]), title=PAGES[name], url_path=old,
+                  visibility="hidden") for old, name in OLD_URLS.items()]
 st.sidebar.markdown(f"### {APP_TITLE}")
 st.sidebar.caption(APP_SUBTITLE)
 ui.login_gate()
 page = st.navigation(pages)
-ui.sidebar_filters()
+ui.brief_download(ui.sidebar_filters())
 
 page.run()

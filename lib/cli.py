@@ -7,6 +7,7 @@
     python -m lib.cli check [--json] [--certainty 不符|无法核对|提示 ...] [--rule R1 ...] [--db PATH]
     python -m lib.cli form PROJECT_OR_PROGRAM_ID [--out FILE] [--db PATH]
     python -m lib.cli draft REPORT [--out DRAFT.xlsx]
+    python -m lib.cli report --format pdf|docx [--where COLUMN=VALUE ...] [--out FILE] [--db PATH]
 
 --db PATH is a DuckDB file or a postgresql:// URL (default: $JIXIAO_DATABASE_URL, else $JIXIAO_DB).
 
@@ -79,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     drf.add_argument("report", type=Path, help="报告文件：.txt、.docx 或 .pdf")
     drf.add_argument("--out", type=Path, help="输出工作簿 (default: <报告名>_草稿.xlsx)")
 
+    rep = sub.add_parser("report", help="简报 PDF 或自评报告 Word 草稿 (PDF brief or Word report draft)")
+    rep.add_argument("--format", choices=("pdf", "docx"), default="pdf")
+    rep.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
+                     help="筛选，同侧栏: year, program_id, region, project_id")
+    rep.add_argument("--out", type=Path, help="输出文件 (default: 绩效简报_….pdf / 自评报告草稿_….docx)")
+    rep.add_argument("--db", type=Path)
+
     sub.add_parser("hash-password",
                    help="生成 config/users.toml 用的密码哈希 (hash a password from stdin or a prompt)")
     return parser
@@ -97,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             return _form(args)
         if args.command == "draft":
             return _draft(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "hash-password":
             return _hash_password()
         write_workbook(args.out)
@@ -255,6 +265,64 @@ def _draft(args) -> int:
     if not draft.loadable():
         print("报告未写明资金/部门名称或年度：补填后才能导入 (fill in the program and year before loading)",
               file=sys.stderr)
+    return 0
+
+
+def _report_filters(items: list[str]):
+    """--where COLUMN=VALUE items as the sidebar's Filters; (None, problem) when one is not a filter."""
+    from lib.filters import FILTER_COLUMNS, Filters
+
+    values: dict[str, object] = {}
+    for item in items:
+        column, sep, value = item.partition("=")
+        column = column.strip()
+        if not sep or column not in FILTER_COLUMNS:
+            return None, (f"--where 需要 COLUMN=VALUE，COLUMN 为 {', '.join(FILTER_COLUMNS)} 之一: {item} "
+                          f"(expected one of {', '.join(FILTER_COLUMNS)})")
+        if column == "year":
+            if not value.strip().isdigit():
+                return None, f"year 须为整数 (year must be an integer): {value}"
+            values[column] = int(value)
+        else:
+            values[column] = value
+    return Filters(**values), None
+
+
+def _report(args) -> int:
+    """Write the PDF brief or the Word report draft of a selection (lib/outputs/brief.py, report_docx.py)."""
+    import logging
+
+    import streamlit.logger  # the formatting helpers live in lib.ui: no cache warnings outside the app
+
+    streamlit.logger.get_logger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
+    from lib.outputs import brief, report_docx
+
+    filters, problem = _report_filters(args.where)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    if args.format == "pdf" and (problem := brief.renderer_problem()):
+        print(problem, file=sys.stderr)
+        return 2
+    store = open_store(args.db)
+    try:
+        if args.format == "pdf":
+            data = brief.write_pdf(store, filters)
+        else:
+            data = report_docx.write_docx(store, filters)
+    except KeyError as exc:
+        print(exc.args[0] if exc.args else str(exc), file=sys.stderr)
+        return 2
+    except brief.BriefUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    default = brief.file_name(filters) if args.format == "pdf" else report_docx.file_name(filters)
+    out = args.out or Path(default)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"已写出 {out}（{len(data):,} 字节）", file=sys.stderr)
     return 0
 
 

@@ -336,3 +336,30 @@ MAPPING_LABELS: dict[str, str] = {
     "accept": "确认上表中待处理的单元格不导入，仍然提交",
 }
 UPLOAD_TYPES = ("xlsx", "xls", "ods", "docx", "doc", "wps")
+
+# ------------------------- 简报与报告 (briefs and reports): lib/outputs/brief.py, lib/outputs/report_docx.py
+BRIEF_LABELS: dict[str, str] = {
+    "title": "预算绩效自评简报",
+    "file_stem": "绩效简报",
+    "all_data": "全部数据",
+    "no_version": "尚无数据版本",
+    "download": "⬇ 导出简报PDF",
+    "download_help": ("按当前侧栏筛选（年度 / 资金 / 地区 / 项目）生成 A4 简报，"
+                      "含核心数字、图表、偏差与核查结果"),
+    "install_hint": ("生成 PDF 简报需要 Chromium 浏览器和中文字体，本机未安装："
+                     "请运行 sudo apt-get install chromium fonts-noto-cjk 后重试"
+                     "（the PDF brief needs Chromium and CJK fonts: "
+                     "apt-get install chromium fonts-noto-cjk）"),
+    "no_playwright": ("生成 PDF 简报需要 Python 包 playwright："
+                      "请运行 .venv/bin/pip install -r requirements.txt"
+                      "（the PDF brief needs the playwright package: pip install -r requirements.txt）"),
+    "audit_too_big": ("当前范围有 {n:,} 条绩效指标，超过核查上限 {limit:,} 条，简报未列核查结果："
+                      "请缩小筛选，或运行 python -m lib.cli check。"),
+    "failed": "简报生成失败",
+}
+REPORT_LABELS: dict[str, str] = {
+    "file_stem": "自评报告草稿",
+    "download": "⬇ 下载自评报告草稿（Word）",
+    "caption": "按自评报告的官方结构（一至五部分）写好数字与表格的草稿，分析员在此基础上修改；筛选同侧栏。",
+    "none": "当前筛选下没有资金或部门预算，无法生成报告。",
+}

@@ -96,7 +96,7 @@ with right:
     for row in rows.itertuples():
         band = execution_band(row.execution_rate, row.elapsed_share)
         name = row.project_name if isinstance(row.project_name, str) else (
-            f"{row.program_name} · {row.region or ''} {row.fund_source or ''}".strip())
+            f"{row.program_name} · {fmt.joined(row.region, row.fund_source)}".strip(" ·"))
         icon = {"red": "🔴", "yellow": "🟡", "green": "🟢"}.get(band, "⚪")
         st.markdown(md("{} **{}** — 执行率 **{}**（{} / {}）· {}", icon, name, fmt.rate(row.execution_rate),
                        fmt.money(row.executed), fmt.money(row.budget), BAND_LABELS.get(band, "")))

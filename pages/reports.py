@@ -4,8 +4,9 @@ import streamlit as st
 
 from lib import ui
 from lib.filters import Filters
-from lib.labels import FORM_LABELS
-from lib.outputs import forms
+from lib.labels import FORM_LABELS, REPORT_LABELS
+from lib.outputs import forms, report_docx
+from lib.ui import fmt
 from lib.ui.safe import md, md_text
 
 ui.require_entrypoint()
@@ -38,7 +39,7 @@ with tab_goals:
     for program_name, rows in objectives.groupby("program_name", sort=False):
         st.subheader(md_text(program_name))
         for row in rows.itertuples():
-            title = row.label if isinstance(row.label, str) and row.label.strip() else f"第{row.seq}项"
+            title = fmt.text_or(row.label, f"第{row.seq}项")
             owner = md("{} · ", row.project_name) if isinstance(row.project_name, str) else ""
             with st.expander(md("{}{}", owner, title), expanded=False):
                 if isinstance(row.expected, str):
@@ -57,7 +58,8 @@ with tab_projects:
         st.info("当前筛选下没有项目。")
     more_note(n_projects, min(len(projects), CARDS), "项目")
     for row in projects.head(CARDS).itertuples():
-        with st.expander(md("{} · 自评 {}", row.project_name, row.stated_rating or "—"), expanded=False):
+        label = md("{} · 自评 {}", row.project_name, fmt.text_or(row.stated_rating))
+        with st.expander(label, expanded=False):
             for label, value in (("总体绩效目标完成情况", row.objective_actual),
                                  ("偏离绩效目标的原因", row.deviation_reason),
                                  ("下一步改进措施", row.improvement), ("转录说明", row.note)):
@@ -89,3 +91,12 @@ else:
     st.download_button(FORM_LABELS["download"], lambda: forms.write_form(ui.get_store(), form_id),
                        file_name=forms.form_file_name(form_id), key="form_download", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+st.subheader("自评报告草稿")
+st.caption(REPORT_LABELS["caption"])
+if ui.count("programs", Filters(year=filters.year, program_id=filters.program_id)) == 0:
+    st.info(REPORT_LABELS["none"])
+else:
+    st.download_button(REPORT_LABELS["download"], lambda: report_docx.write_docx(ui.get_store(), filters),
+                       file_name=report_docx.file_name(filters), key="report_docx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

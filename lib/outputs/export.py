@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from lib.labels import COLUMN_LABELS, SHEET_LABELS, VIEW_LABELS
 
@@ -89,6 +91,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, name: str, meta: ExportMeta | None = None
     meta = meta or ExportMeta(name)
     book = Workbook(write_only=True)
     ws = book.create_sheet(title_of(name)[:31])
+    print_setup(ws, print_title(name, meta))
     headers = [COLUMN_LABELS.get(c, c) for c in frame.columns]
     columns = [[_cell_value(v) for v in frame.iloc[:, i].tolist()] for i in range(len(frame.columns))]
     for idx, (header, values) in enumerate(zip(headers, columns, strict=True), start=1):
@@ -125,6 +128,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, name: str, meta: ExportMeta | None = None
         ws.append(row)
 
     info = book.create_sheet("导出说明")
+    print_setup(info, print_title(name, meta))
     info.column_dimensions["A"].width = 12
     info.column_dimensions["B"].width = 60
     bold = []
@@ -142,6 +146,35 @@ def to_xlsx_bytes(frame: pd.DataFrame, name: str, meta: ExportMeta | None = None
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+PAPER_A4 = "9"  # OOXML paperSize code
+
+
+def print_setup(ws, title: str, header_rows: int = 1) -> None:
+    """Print on A4 landscape, fitted to the page width (as many pages down as needed), the header
+    row repeated on every page, ``title`` (what was exported, with which filters) at the top and
+    "第 N 页，共 M 页" at the bottom. Works on streaming (write-only) sheets too."""
+    setup = ws.page_setup
+    setup.paperSize = PAPER_A4
+    setup.orientation = "landscape"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=0.6, header=0.3, footer=0.3)
+    if header_rows:
+        ws.print_title_rows = f"1:{header_rows}"
+    ws.oddHeader.center.text = title.replace("&", "&&")
+    ws.oddHeader.center.size = 10
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+
+
+def print_title(name: str, meta: ExportMeta) -> str:
+    """The printed title of an export: 项目 · 筛选：program_id=LZ2022-YJJ · 数据版本 v1 · 2026-12-01 21:30"""
+    filters = "；".join(f"{k}={v}" for k, v in meta.filters.items()) or "全部"
+    version = f" · 数据版本 v{meta.version_id}" if meta.version_id is not None else ""
+    return f"{title_of(name)} · 筛选：{filters}{version} · 导出 {meta.exported_at:%Y-%m-%d %H:%M}"
 
 
 def _cell_value(value: object) -> object:

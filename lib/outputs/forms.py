@@ -87,6 +87,8 @@ class _Sheet:
         self.ws.print_options.horizontalCentered = True
         self.ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         self.ws.print_title_rows = f"1:{title_rows}"
+        self.ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # page numbers (lib.outputs.export.print_setup)
+        self.ws.oddFooter.center.size = 9
 
 
 def _clean(value: object) -> object:

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from lib.intake import workbook_spec as spec
-from lib.outputs.export import display_width
+from lib.outputs.export import display_width, print_setup
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -62,6 +62,7 @@ def write_workbook(path: str | Path, tables: dict[str, list[dict]] | None = None
                 if col.type in _FORMATS and not isinstance(value, str):
                     cell.number_format = _FORMATS[col.type]
         ws.freeze_panes = "A2"
+        print_setup(ws, f"{sheet.name}（{sheet.table}）· 绩效看板数据工作簿")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
@@ -87,4 +88,5 @@ def _write_guide(book: Workbook) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     for letter, width in zip("ABCDEF", (14, 16, 22, 26, 6, 70), strict=True):
         ws.column_dimensions[letter].width = width
+    print_setup(ws, "绩效看板数据工作簿 · 填表说明", header_rows=4)
 

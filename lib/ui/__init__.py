@@ -19,9 +19,10 @@ from lib.access.auth import IDLE_TIMEOUT, AuthConfigError, LoginThrottle, load_u
 from lib.access.roles import LOCAL_ANALYST, ROLE_LABELS, Actor
 from lib.analysis import checks, scoring
 from lib.filters import Filters
-from lib.labels import COLUMN_LABELS, FILTER_LABELS
+from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS
 from lib.outputs import export
 from lib.store import EXPORTABLE, Store, open_store
+from lib.ui import fmt
 from lib.ui.safe import Markdown, md, md_code, md_text
 
 # Session-state keys, in one place.
@@ -399,7 +400,15 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     config = {c: st.column_config.Column(COLUMN_LABELS.get(c, c)) for c in shown.columns}
     config.update(_number_columns(shown))
     config.update(column_config or {})
-    st.dataframe(shown, hide_index=True, column_config=config, height=height)
+    # on screen, an empty cell reads — (never None / nan / NaT); the downloads keep the values
+    screen, as_text = fmt.display_frame(shown, export.MONEY_COLUMNS, export.RATE_COLUMNS)
+    for col in as_text:
+        label = (config.get(col) or {}).get("label") or COLUMN_LABELS.get(col, col)
+        if col in export.MONEY_COLUMNS and "万元" not in label:
+            label = f"{label}（万元）"
+        config[col] = st.column_config.TextColumn(label, alignment="right",
+                                                  help=(config.get(col) or {}).get("help"))
+    st.dataframe(screen, hide_index=True, column_config=config, height=height)
     truncated = total is not None and full is not None and total > len(shown)
     n_rows = total if truncated else len(shown)
     no_csv, no_xlsx = n_rows > CSV_DOWNLOAD_MAX_ROWS, n_rows > XLSX_DOWNLOAD_MAX_ROWS
@@ -474,3 +483,31 @@ def _number_columns(frame: pd.DataFrame) -> dict:
         elif col in export.RATE_COLUMNS:
             config[col] = st.column_config.NumberColumn(label, format="percent")
     return config
+
+
+# ---------------------------------------------------------------- the PDF brief (every page)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _brief_problem() -> str | None:
+    from lib.outputs import brief
+
+    return brief.renderer_problem()
+
+
+def brief_download(filters: Filters) -> None:
+    """The 导出简报PDF button under the sidebar filters (app.py draws it once, for every page).
+
+    The PDF is printed when clicked, for the selection shown. Where this machine lacks Chromium
+    or the CJK fonts, the sidebar says what to install instead of offering a button that fails.
+    """
+    from lib.outputs import brief
+
+    problem = _brief_problem()
+    if problem:
+        st.sidebar.caption(problem)
+        return
+    st.sidebar.download_button(
+        BRIEF_LABELS["download"], lambda: brief.write_pdf(get_store(), filters),
+        file_name=brief.file_name(filters), mime="application/pdf", key="brief_pdf", on_click="ignore",
+        help=BRIEF_LABELS["download_help"], width="stretch")

@@ -37,6 +37,19 @@ def _layout(height: int = 380, **extra) -> dict:
     return layout
 
 
+AXIS_NAME_CHARS = 12  # longer names are cut on the axis (a 390 px phone); the hover shows them whole
+
+
+def _name_axis(labels: list, **extra) -> dict:
+    """A category axis whose tick texts are the names shortened, the categories (and so the
+    hover's %{y}) the full names."""
+    names = [str(v) for v in labels]
+    axis = dict(automargin=True, **extra)
+    if any(len(n) > AXIS_NAME_CHARS for n in names):
+        axis.update(tickmode="array", tickvals=names, ticktext=[fmt.short(n, AXIS_NAME_CHARS) for n in names])
+    return axis
+
+
 LABELLED_BARS = 12  # more bars than this and their amounts overlap: the hover says them instead
 
 
@@ -89,7 +102,7 @@ def budget_vs_executed(frame: pd.DataFrame, label_column: str = "project_name") 
                marker_color="#a5c8e4", hovertemplate="%{y}<br>预算 %{x:,.2f} 万元<extra></extra>"),
         go.Bar(y=labels, x=data["executed"].astype(float).tolist(), name="全年执行数", orientation="h",
                marker_color="#1f4e79", hovertemplate="%{y}<br>执行 %{x:,.2f} 万元<extra></extra>"),
-    ], layout=_layout(max(300, 60 + 48 * len(data)), barmode="group",
+    ], layout=_layout(max(300, 60 + 48 * len(data)), barmode="group", yaxis=_name_axis(labels),
                       xaxis=dict(tickformat=",.0f", title=dict(text="万元"),
                                  type="log" if _wide_range(data) else "linear")))
 
@@ -175,7 +188,7 @@ def execution_ranking(frame: pd.DataFrame) -> go.Figure:
         text=[fmt.rate(r) for r in data["execution_rate"]], textposition="auto",
         customdata=[BAND_LABELS.get(b, "—") for b in data["band"]],
         hovertemplate="%{y}<br>执行率 %{x:.2f}%<br>%{customdata}<extra></extra>",
-    ), layout=_layout(max(260, 60 + 36 * len(data)),
+    ), layout=_layout(max(260, 60 + 36 * len(data)), yaxis=_name_axis(data["label"].tolist()),
                       xaxis=dict(ticksuffix="%", range=[0, max([100, *(r + 5 for r in rates)])])))
 
 
@@ -219,5 +232,5 @@ def progress_bars(frame: pd.DataFrame) -> go.Figure:
                             text=[fmt.rate(p, 0) for p in data["percent"]],
                             customdata=plot_texts(data["subject"]),
                             hovertemplate="%{customdata}<br>%{y}: %{x:.0f}%<extra></extra>"),
-                     layout=_layout(max(220, 60 + 36 * len(data)),
+                     layout=_layout(max(220, 60 + 36 * len(data)), yaxis=_name_axis(data["label"].tolist()),
                                     xaxis=dict(range=[0, 100], ticksuffix="%")))

@@ -8,7 +8,7 @@ YI = 10_000  # 1 亿元 = 10,000 万元
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or (isinstance(value, float) and math.isnan(value)) or missing(value)
 
 
 def money(value: object, digits: int = 2) -> str:
@@ -68,3 +68,73 @@ def text(value: object) -> str:
     if _missing(value) or value is None or (isinstance(value, str) and not value.strip()):
         return "—"
     return str(value)
+
+
+def missing(value: object) -> bool:
+    """None, NaN, NaT or pandas' NA: nothing to show."""
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value)) if not isinstance(value, (list, tuple, dict)) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def text_or(value: object, default: str = "—") -> str:
+    """A value for a sentence or a card title: ``default`` where missing or blank (never "nan")."""
+    if missing(value) or (isinstance(value, str) and not value.strip()):
+        return default
+    return str(value)
+
+
+def joined(*values: object, sep: str = " ") -> str:
+    """The present values joined (missing ones left out, never written as None/nan)."""
+    return sep.join(str(v) for v in values if not missing(v) and str(v).strip())
+
+
+def display_frame(frame, money_columns=(), rate_columns=()):
+    """A table for the screen where nothing reads None, nan or NaT.
+
+    Streamlit's grid writes "None" into every empty cell. Text columns get "—" there; number
+    and date columns that have empty cells become text formatted as they would show (money
+    with two decimals and separators, rates as percentages, dates as YYYY-MM-DD) with "—" for
+    the empty ones; other numbers as Streamlit shows them, without separators (years, scores).
+    Columns without empty cells are left as they are (numbers stay numbers).
+    Returns (frame, names of the columns turned to text). The frame given is not changed.
+    """
+    import pandas as pd
+
+    out = frame.copy()
+    as_text: list[str] = []
+    for col in out.columns:
+        series = out[col]
+        if not series.isna().any():
+            continue
+        if pd.api.types.is_bool_dtype(series):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(series):
+            out[col] = [("—" if missing(v) else pd.Timestamp(v).strftime("%Y-%m-%d")) for v in series]
+        elif pd.api.types.is_numeric_dtype(series):
+            values = series.astype("Float64")
+            whole = all(float(v).is_integer() for v in values.dropna())
+            if col in money_columns:
+                out[col] = ["—" if missing(v) else f"{float(v):,.2f}" for v in values]
+            elif col in rate_columns:
+                out[col] = [rate(None if missing(v) else float(v)) for v in values]
+            else:
+                out[col] = ["—" if missing(v) else (f"{float(v):.0f}" if whole else f"{float(v):.2f}")
+                            for v in values]
+        else:
+            out[col] = ["—" if missing(v) else v for v in series]
+            continue  # text stays text: no config change needed
+        as_text.append(col)
+    return out, as_text
+
+
+def short(name: object, limit: int = 12) -> str:
+    """A long name cut to ``limit`` characters with …, for chart axes on a phone (the hover and
+    the tables give the full name)."""
+    text_value = text_or(name)
+    return text_value if len(text_value) <= limit else text_value[: limit - 1] + "…"

@@ -1,0 +1,71 @@
+"""Printed exports: every xlsx the product writes prints on A4 landscape, fitted to the page
+width, with the header row repeated, page numbers in the footer and a title naming what was
+exported with which filters (read back with openpyxl from the files as written)."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from lib.filters import Filters
+from lib.outputs import export, forms
+from lib.outputs.template import write_workbook
+from lib.store import open_store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    s = open_store(tmp_path_factory.mktemp("print") / "print.duckdb")
+    yield s
+    s.close()
+
+
+def assert_prints_on_a4_landscape_one_page_wide(ws, header_rows: str = "$1:$1") -> None:
+    setup = ws.page_setup
+    assert setup.orientation == "landscape"
+    assert str(setup.paperSize) == "9"  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)  # one page wide, as many down as needed
+    assert ws.print_title_rows == header_rows
+    assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+
+
+def test_table_export_prints_with_its_filters_as_title(store):
+    projects = store.read("v_projects", Filters(program_id="LZ2022-YJJ"))
+    data = export.to_xlsx_bytes(projects, "v_projects",
+                                export.ExportMeta("v_projects", {"program_id": "LZ2022-YJJ"}, 1))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    for ws in book.worksheets:
+        assert_prints_on_a4_landscape_one_page_wide(ws)
+        assert ws.oddHeader.center.text.startswith("项目一览 · 筛选：program_id=LZ2022-YJJ · 数据版本 v1 · 导出 ")
+    assert book.worksheets[0].cell(row=1, column=1).value == "年度"  # the header row stays row 1
+    assert book.worksheets[0].max_row == 10  # 9 projects
+
+
+def test_an_ampersand_in_the_title_is_printed_not_read_as_a_code():
+    data = export.to_xlsx_bytes(
+        store_free_frame(), "v_projects", export.ExportMeta("v_projects", {"region": "A&B"}, None))
+    ws = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    assert "region=A&&B" in ws.oddHeader.center.text and "数据版本" not in ws.oddHeader.center.text
+
+
+def store_free_frame():
+    import pandas as pd
+
+    return pd.DataFrame({"project_name": ["档案整理专项"], "budget": [16.0]})
+
+
+def test_template_sheets_print_the_same_way(tmp_path):
+    book = openpyxl.load_workbook(write_workbook(tmp_path / "template.xlsx"))
+    for ws in book.worksheets:
+        assert_prints_on_a4_landscape_one_page_wide(ws, "$1:$4" if ws.title == "说明" else "$1:$1")
+    assert book["项目"].oddHeader.center.text.startswith("项目（projects）")
+
+
+def test_official_forms_have_page_numbers(store):
+    book = openpyxl.load_workbook(io.BytesIO(forms.write_form(store, "LZ2022-P01")))
+    ws = book.worksheets[0]
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
