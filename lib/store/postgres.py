@@ -221,9 +221,9 @@ class PostgresStore(Store):
         self.version_id()
         return super().current_version()
 
-    def validate(self, sources, on_file=None) -> ParsedWorkbook:
+    def validate(self, sources, on_file=None, layout: str | None = None) -> ParsedWorkbook:
         self.version_id()  # checks against the data as PostgreSQL holds it now
-        return super().validate(sources, on_file=on_file)
+        return super().validate(sources, on_file=on_file, layout=layout)
 
     def primary_query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         """A read run in PostgreSQL (``?`` placeholders), not on the replica's copy."""

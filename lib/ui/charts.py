@@ -42,11 +42,13 @@ AXIS_NAME_CHARS = 12  # longer names are cut on the axis (a 390 px phone); the h
 
 def _name_axis(labels: list, **extra) -> dict:
     """A category axis whose tick texts are the names shortened, the categories (and so the
-    hover's %{y}) the full names."""
-    names = [str(v) for v in labels]
+    hover's %{y}) the full names. ``labels`` are the names as written (data text): escaped
+    here exactly as the trace escapes them, and the ticks cut from the text as written."""
+    raw = [str(v) for v in labels]
     axis = dict(automargin=True, **extra)
-    if any(len(n) > AXIS_NAME_CHARS for n in names):
-        axis.update(tickmode="array", tickvals=names, ticktext=[fmt.short(n, AXIS_NAME_CHARS) for n in names])
+    if any(len(n) > AXIS_NAME_CHARS for n in raw):
+        axis.update(tickmode="array", tickvals=plot_texts(raw),
+                    ticktext=plot_texts([fmt.short(n, AXIS_NAME_CHARS) for n in raw]))
     return axis
 
 
@@ -102,7 +104,8 @@ def budget_vs_executed(frame: pd.DataFrame, label_column: str = "project_name") 
                marker_color="#a5c8e4", hovertemplate="%{y}<br>预算 %{x:,.2f} 万元<extra></extra>"),
         go.Bar(y=labels, x=data["executed"].astype(float).tolist(), name="全年执行数", orientation="h",
                marker_color="#1f4e79", hovertemplate="%{y}<br>执行 %{x:,.2f} 万元<extra></extra>"),
-    ], layout=_layout(max(300, 60 + 48 * len(data)), barmode="group", yaxis=_name_axis(labels),
+    ], layout=_layout(max(300, 60 + 48 * len(data)), barmode="group",
+                      yaxis=_name_axis(data[label_column].tolist()),
                       xaxis=dict(tickformat=",.0f", title=dict(text="万元"),
                                  type="log" if _wide_range(data) else "linear")))
 
