@@ -23,7 +23,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import ROOT, figure_of, make_workbook, minimal_dataset
+from conftest import ROOT, figure_strings, make_workbook, minimal_dataset
 
 from lib.store import Store
 
@@ -198,21 +198,7 @@ def assert_literal(at, page: str, expected: set[str]) -> None:
 
 
 def chart_strings(at) -> list[str]:
-    out: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    for chart in at.get("plotly_chart"):
-        walk(figure_of(chart))
-    return out
+    return [text for chart in at.get("plotly_chart") for text in figure_strings(chart)]
 
 
 def assert_chart_text(at, page: str, expected: set[str]) -> None:
