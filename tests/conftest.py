@@ -266,3 +266,23 @@ def figure_strings(chart) -> list[str]:
 def figure_text(chart) -> str:
     """Every string of a chart's figure, joined."""
     return "\n".join(figure_strings(chart))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A private PostgreSQL server for the session (tests/pg_cluster.py), stopped at the end;
+    skipped, saying why, where PostgreSQL is not installed (CI installs it, and fails without)."""
+    import os
+
+    from pg_cluster import Cluster, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("PostgreSQL binaries missing: .ci/run must install postgresql")
+        pytest.skip("PostgreSQL not installed (apt-get install postgresql; or set PG_BINDIR)")
+    cluster = Cluster(bindir)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
