@@ -13,7 +13,9 @@ Config (``$JIXIAO_USERS``, default ``config/users.toml``)::
 
     [users.zhangsan]
     name = "张三"
-    role = "analyst"            # or "viewer"
+    role = "analyst"            # or "viewer" / "admin"
+    departments = ["应急管理厅"]   # scope; omitted = everything (see lib/access/scope.py)
+    regions = ["沈阳市"]
     password_hash = "pbkdf2_sha256$600000$<salt>$<hash>"
 """
 
@@ -29,10 +31,11 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib.access.roles import ROLES, Actor
+from lib.access.scope import EVERYTHING, Scope
 
 ROOT = Path(__file__).resolve().parents[2]
 ITERATIONS = 600_000
@@ -53,9 +56,10 @@ class User:
     name: str
     role: str
     password_hash: str
+    scope: Scope = field(default=EVERYTHING)
 
     def actor(self) -> Actor:
-        return Actor(self.name, self.role)
+        return Actor(self.name, self.role, self.scope)
 
 
 def users_path() -> Path:
@@ -104,7 +108,8 @@ def load_users(path: Path | None = None) -> dict[str, User] | None:
         if not str(entry.get("password_hash", "")).startswith(SCHEME + "$"):
             raise AuthConfigError(f"{path}: 用户 {username} 缺少 password_hash（用 python -m lib.cli "
                                   "hash-password 生成）")
-        users[username] = User(username, entry.get("name") or username, role, entry["password_hash"])
+        users[username] = User(username, entry.get("name") or username, role, entry["password_hash"],
+                               Scope.from_dict(entry))
     if not users:
         raise AuthConfigError(f"{path}: 没有配置任何用户 ([users.<用户名>])")
     return users

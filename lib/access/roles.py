@@ -1,4 +1,5 @@
-"""Who may do what: viewer (browse, export) and analyst (upload, roll back).
+"""Who may do what: viewer (browse, export), analyst (upload, roll back) and admin (also manage
+users and read the activity log).
 
 The check lives in the code path that writes (lib/store/database.py calls :func:`require`), not only in
 the UI, so a viewer cannot change the figures by any route.
@@ -6,19 +7,24 @@ the UI, so a viewer cannot change the figures by any route.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from lib.access.scope import EVERYTHING, Scope
 
 VIEWER = "viewer"
 ANALYST = "analyst"
-ROLES = (VIEWER, ANALYST)
-ROLE_LABELS = {VIEWER: "浏览者", ANALYST: "分析员"}
+ADMIN = "admin"
+ROLES = (VIEWER, ANALYST, ADMIN)
+ROLE_LABELS = {VIEWER: "浏览者", ANALYST: "分析员", ADMIN: "管理员"}
 
 # action -> roles allowed
 PERMISSIONS = {
-    "browse": {VIEWER, ANALYST},
-    "export": {VIEWER, ANALYST},
-    "upload": {ANALYST},
-    "rollback": {ANALYST},
+    "browse": {VIEWER, ANALYST, ADMIN},
+    "export": {VIEWER, ANALYST, ADMIN},
+    "upload": {ANALYST, ADMIN},
+    "rollback": {ANALYST, ADMIN},
+    "manage_users": {ADMIN},
+    "read_activity": {ADMIN},
 }
 
 
@@ -32,6 +38,7 @@ class Actor:
 
     name: str
     role: str = VIEWER
+    scope: Scope = field(default=EVERYTHING)
 
     def can(self, action: str) -> bool:
         return self.role in PERMISSIONS.get(action, set())
