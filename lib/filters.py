@@ -44,7 +44,8 @@ class Filters:
         """The sidebar choices made (the scope is not one: see ``scope``)."""
         return {name: getattr(self, name) for name in FILTER_COLUMNS if getattr(self, name) is not None}
 
-    def only(self, *names: str) -> Filters:
-        """These filters with only the named choices kept, and the scope always."""
-        return replace(self, **{f.name: None for f in fields(self)
-                                if f.name in FILTER_COLUMNS and f.name not in names})
+    def only(self, *names: str, **values) -> Filters:
+        """These filters with only the named choices kept (and ``values`` set), the scope always:
+        a read narrower or wider than the sidebar's must stay inside the user's scope."""
+        cleared = {f.name: None for f in fields(self) if f.name in FILTER_COLUMNS and f.name not in names}
+        return replace(self, **{**cleared, **values})
