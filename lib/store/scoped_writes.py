@@ -121,3 +121,16 @@ def _judge(actor: Actor, facts: dict[str, dict], verb: str, verb_en: str) -> Non
             f"{actor.name}（{role}）无权{verb}权限范围之外的数据，未写入任何内容。"
             + "　".join(text for _, text in refused)
             + f" ({actor.name} may not {verb_en} program(s) outside their scope: {ids}; nothing was written)")
+
+
+def upload_problem(store, actor: Actor, tables: dict[str, list[dict]]) -> str | None:
+    """Why importing ``tables`` would be refused for scope (None: it would not), read from the
+    store's copy, for the upload preview; the import itself checks again inside its transaction."""
+    cur = store.cursor()
+    try:
+        check_import(cur, actor, tables)
+    except OutOfScope as exc:
+        return str(exc)
+    finally:
+        cur.close()
+    return None
