@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-_cache: dict[tuple[str, float], dict[str, tuple[str, ...]]] = {}
+_cache: dict[tuple[str, int, int], dict[str, tuple[str, ...]]] = {}
 
 
 class RegionConfigError(ValueError):
@@ -37,7 +37,8 @@ def children() -> dict[str, tuple[str, ...]]:
     path = regions_path()
     if not path.is_file():
         return {}
-    key = (str(path), path.stat().st_mtime)
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
     cached = _cache.get(key)
     if cached is None:
         cached = _cache[key] = _parse(path)
