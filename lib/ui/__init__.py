@@ -493,7 +493,9 @@ def _too_big_to_download(name: str, n_rows: int, filters: Filters, csv_ok: bool)
         return text + "。"
     columns = get_store().columns(name)
     where = "".join(f" --where {k}={v}" for k, v in filters.active().items() if k in columns)
-    command = f"python -m lib.cli export {name}{where} --format csv --out {name}.csv"
+    user = st.session_state.get(KEY_USER)
+    who = f" --user {user.username}" if user is not None and not user.scope.unrestricted else ""
+    command = f"python -m lib.cli export {name}{where}{who} --format csv --out {name}.csv"
     return md("{}，或在命令行导出全部：{}", Markdown(text), md_code(command))  # text: figures only
 
 
