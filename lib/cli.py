@@ -1,15 +1,21 @@
 """Command line: load workbooks into the store, export any documented table or view.
 
     python -m lib.cli load FILE... [--accept-unmapped] [--layout NAME] [--db PATH]
-    python -m lib.cli export NAME [--where COLUMN=VALUE ...] [--format csv|xlsx] [--out FILE] [--db PATH]
+    python -m lib.cli export NAME [--where COLUMN=VALUE ...] [--format csv|xlsx] [--out FILE]
+        [--user NAME] [--db PATH]
     python -m lib.cli template [--out FILE]
     python -m lib.cli hash-password < password.txt
-    python -m lib.cli check [--json] [--certainty 不符|无法核对|提示 ...] [--rule R1 ...] [--db PATH]
-    python -m lib.cli form PROJECT_OR_PROGRAM_ID [--out FILE] [--db PATH]
+    python -m lib.cli check [--json] [--certainty 不符|无法核对|提示 ...] [--rule R1 ...]
+        [--user NAME] [--db PATH]
+    python -m lib.cli form PROJECT_OR_PROGRAM_ID [--out FILE] [--user NAME] [--db PATH]
     python -m lib.cli draft REPORT [--out DRAFT.xlsx]
-    python -m lib.cli report --format pdf|docx [--where COLUMN=VALUE ...] [--out FILE] [--db PATH]
+    python -m lib.cli report --format pdf|docx [--where COLUMN=VALUE ...] [--out FILE]
+        [--user NAME] [--db PATH]
 
 --db PATH is a DuckDB file or a postgresql:// URL (default: $JIXIAO_DATABASE_URL, else $JIXIAO_DB).
+--user NAME limits what export, check, form and report read to that user's scope (a user name
+of the users file, $JIXIAO_USERS); without it they read everything, as whoever may open the
+database file can.
 
 Exit codes: 0 success; 1 rejected input (findings printed); 2 usage or store error.
 """
@@ -20,14 +26,17 @@ import argparse
 import getpass
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from lib.access.auth import hash_password
+from lib.access.auth import AuthConfigError, hash_password, load_users, users_path
+from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks
 from lib.labels import AUDIT_CERTAINTIES
 from lib.outputs import export
 from lib.outputs.template import write_workbook
 from lib.store import EXPORTABLE, ImportRejected, StoreError, open_store
+from lib.store.scoped import ScopedReader
 
 DB_HELP = ("数据库：DuckDB 文件或 postgresql:// 地址 (a DuckDB file or a postgresql:// URL; "
            "default: $JIXIAO_DATABASE_URL, else $JIXIAO_DB or var/jixiao.duckdb)")
@@ -36,6 +45,30 @@ DB_HELP = ("数据库：DuckDB 文件或 postgresql:// 地址 (a DuckDB file or 
 def _db(text: str) -> str | Path:
     """--db: a postgresql:// URL stays text (a Path would fold its '//'), anything else is a file."""
     return text if text.startswith(("postgresql://", "postgres://")) else Path(text)
+
+
+USER_HELP = "只读取该用户权限范围内的数据（用户配置文件中的用户名） (limit to this user's scope)"
+
+
+class UnknownUser(LookupError):
+    """--user names nobody in the users file (or there is none)."""
+
+
+def _scope(args) -> Scope:
+    """The scope of --user (everything without it). Raises UnknownUser."""
+    name = getattr(args, "user", None)
+    if name is None:
+        return EVERYTHING
+    try:
+        users = load_users()
+    except AuthConfigError as exc:
+        raise UnknownUser(str(exc)) from exc
+    if users is None:
+        raise UnknownUser(f"没有用户配置文件 {users_path()}，无法按用户 {name} 限定范围 "
+                          f"(no users file, so --user {name} cannot be looked up)")
+    if name not in users:
+        raise UnknownUser(f"用户配置文件中没有用户 {name} (no user '{name}' in {users_path()})")
+    return users[name].scope
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE")
     exp.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     exp.add_argument("--out", type=Path, help="输出文件；csv 不指定时写到标准输出")
+    exp.add_argument("--user", metavar="NAME", help=USER_HELP)
     exp.add_argument("--db", type=_db, help=DB_HELP)
 
     tpl = sub.add_parser("template", help="写出空白模板 (write the blank template)")
@@ -68,12 +102,14 @@ def _parser() -> argparse.ArgumentParser:
                      help="只列此性质的发现，可重复 (only findings of this certainty; repeatable)")
     chk.add_argument("--rule", action="append", metavar="R1..R11",
                      help="只列此规则的发现，可重复 (only findings of this rule; repeatable)")
+    chk.add_argument("--user", metavar="NAME", help=USER_HELP)
     chk.add_argument("--db", type=_db, help=DB_HELP)
 
     frm = sub.add_parser("form", help="写出官方自评表 (write the official self-evaluation form)")
     frm.add_argument("record_id", metavar="PROJECT_OR_PROGRAM_ID",
                      help="项目编号（项目支出自评表）或资金/部门编号（区域自评表或全部项目）")
     frm.add_argument("--out", type=Path, help="输出文件 (default: 自评表_<ID>.xlsx)")
+    frm.add_argument("--user", metavar="NAME", help=USER_HELP)
     frm.add_argument("--db", type=_db, help=DB_HELP)
 
     drf = sub.add_parser("draft", help="由自评报告起草数据工作簿 (draft a dataset from a report)")
@@ -85,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
                      help="筛选，同侧栏: year, program_id, region, project_id")
     rep.add_argument("--out", type=Path, help="输出文件 (default: 绩效简报_….pdf / 自评报告草稿_….docx)")
+    rep.add_argument("--user", metavar="NAME", help=USER_HELP)
     rep.add_argument("--db", type=Path)
 
     sub.add_parser("hash-password",
@@ -112,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         write_workbook(args.out)
         print(f"已写出模板 {args.out}")
         return 0
-    except StoreError as exc:  # a busy DuckDB file, an unreachable PostgreSQL
-        print(str(exc), file=sys.stderr)
+    except (StoreError, UnknownUser) as exc:  # a busy DuckDB file, an unreachable PostgreSQL
+        print(exc.args[0] if isinstance(exc, UnknownUser) else str(exc), file=sys.stderr)
         return 2
 
 
@@ -168,6 +205,7 @@ def _export(args) -> int:
             return 2
         column, value = item.split("=", 1)
         where[column.strip()] = value
+    scope = _scope(args)
     store = open_store(args.db)
     try:
         columns = store.columns(args.name)
@@ -176,8 +214,9 @@ def _export(args) -> int:
             print(f"{args.name} 没有列 (no such column): {', '.join(unknown)}；可用: {', '.join(columns)}",
                   file=sys.stderr)
             return 2
-        frame = store.read(args.name, where=where)
-        meta = export.ExportMeta(args.name, {k: str(v) for k, v in where.items()}, store.version_id())
+        frame = ScopedReader(store, scope).read(args.name, where=where)
+        described = {k: str(v) for k, v in where.items()} | ({"user": args.user} if args.user else {})
+        meta = export.ExportMeta(args.name, described, store.version_id())
     finally:
         store.close()
     if args.format == "csv":
@@ -201,9 +240,10 @@ def _export(args) -> int:
 
 def _check(args) -> int:
     """Print the audit findings (a readable Chinese list, or JSON); exit 0 whatever is found."""
+    scope = _scope(args)
     store = open_store(args.db)
     try:
-        findings = checks.run_audit(checks.read_inputs(store.read))
+        findings = checks.run_audit(checks.read_inputs(ScopedReader(store, scope).read))
         version = store.version_id()
     finally:
         store.close()
@@ -225,9 +265,10 @@ def _form(args) -> int:
     """Write the official 自评表 of a project or program (lib/outputs/forms.py)."""
     from lib.outputs import forms
 
+    scope = _scope(args)
     store = open_store(args.db)
     try:
-        data = forms.write_form(store, args.record_id)
+        data = forms.write_form(ScopedReader(store, scope), args.record_id)
     except KeyError as exc:
         print(exc.args[0] if exc.args else str(exc), file=sys.stderr)
         return 2
@@ -304,12 +345,15 @@ def _report(args) -> int:
     if args.format == "pdf" and (problem := brief.renderer_problem()):
         print(problem, file=sys.stderr)
         return 2
+    scope = _scope(args)
+    filters = replace(filters, scope=scope)
     store = open_store(args.db)
     try:
+        reader = ScopedReader(store, scope)
         if args.format == "pdf":
-            data = brief.write_pdf(store, filters)
+            data = brief.write_pdf(reader, filters)
         else:
-            data = report_docx.write_docx(store, filters)
+            data = report_docx.write_docx(reader, filters)
     except KeyError as exc:
         print(exc.args[0] if exc.args else str(exc), file=sys.stderr)
         return 2

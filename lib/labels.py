@@ -179,6 +179,11 @@ FILTER_LABELS = {
     "region": "地区",
     "project": "项目",
     "all": "全部",
+    # the signed-in user's scope, under the filters (lib/ui sidebar_filters)
+    "scope_departments": "部门",
+    "scope_programs": "资金/项目",
+    "scope_regions": "地区",
+    "scope_below": "（含下级地区）",
 }
 
 UNIT_WAN = "万元"

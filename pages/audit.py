@@ -5,7 +5,6 @@ import streamlit as st
 
 from lib import ui
 from lib.analysis import checks
-from lib.filters import Filters
 from lib.labels import (
     AUDIT_CERTAINTIES,
     AUDIT_CERTAINTY_HELP,
@@ -23,7 +22,7 @@ filters = ui.current_filters()
 # and the findings are then narrowed to the region / project. Past AUDIT_MAX_ROWS indicator rows
 # that is no longer a page view but a batch job: the command line does it.
 AUDIT_MAX_ROWS = 200_000
-scope = Filters(year=filters.year, program_id=filters.program_id)
+scope = filters.only("year", "program_id")
 in_scope = ui.count("v_indicators", scope)
 if in_scope > AUDIT_MAX_ROWS:
     st.info(f"当前范围有 {in_scope:,} 条绩效指标，超过页面核查上限 {AUDIT_MAX_ROWS:,} 条："

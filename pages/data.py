@@ -9,7 +9,7 @@ import streamlit as st
 from lib import ui
 from lib.access.roles import PermissionDenied
 from lib.labels import COLUMN_LABELS, SHEET_LABELS, UPLOAD_TYPES, VERSION_ACTIONS, VIEW_LABELS
-from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff
+from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes
 from lib.ui import draft_review, mapping
 from lib.ui.safe import md, md_join, md_text
 
@@ -98,7 +98,11 @@ with tab_upload:
                 mapping.saved_message()
                 may_commit = mapping.review(parsed, store, actor,
                                             on_saved=lambda: st.session_state.pop(KEY_CHECK, None))
-                clicked = st.button("确认提交", type="primary", key="commit_upload", disabled=not may_commit)
+                out_of_scope = scoped_writes.upload_problem(store, actor, parsed.tables)
+                if out_of_scope:
+                    st.error(md_text(out_of_scope))
+                clicked = st.button("确认提交", type="primary", key="commit_upload",
+                                    disabled=not may_commit or bool(out_of_scope))
                 if clicked and previewed_now:
                     st.warning("预览之后数据已有新的版本，上面的变更已按最新数据重新计算：请核对后再次提交。")
                 elif clicked:

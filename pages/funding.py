@@ -67,7 +67,7 @@ else:
                                                       format="accounting") for c in money_cols}
     ui.show_table(pivot, "v_funding_by_region_source", key="funding_pivot", column_config=money_config,
                   total=ui.count_distinct(sums_of, filters, group_by[:2]) if truncated else None,
-                  full=lambda: pivot_of(ui.get_store().summarize(sums_of, filters, by=group_by,
+                  full=lambda: pivot_of(ui.get_store().summarize(sums_of, ui.scoped(filters), by=group_by,
                                                                  sums=("amount",))))
 
     st.subheader("资金构成：资金 → 地区 → 来源")

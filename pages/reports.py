@@ -3,7 +3,6 @@
 import streamlit as st
 
 from lib import ui
-from lib.filters import Filters
 from lib.labels import FORM_LABELS, REPORT_LABELS
 from lib.outputs import forms, report_docx
 from lib.ui import fmt
@@ -75,7 +74,7 @@ with tab_stated:
                           "fund_source", "fund_year", "rating", "aggregate", "text", "source_ref", "note"])
 
 with tab_sources:
-    ui.show_rows("sources", Filters(), "sources", key="sources_table", order_by=("source_id",))
+    ui.show_rows("sources", filters.only(), "sources", key="sources_table", order_by=("source_id",))
 
 st.divider()
 st.subheader(FORM_LABELS["section"])
@@ -88,15 +87,15 @@ if not form_choices:
 else:
     form_id = st.selectbox(FORM_LABELS["choose"], list(form_choices), format_func=form_choices.get,
                            key="form_choice")
-    st.download_button(FORM_LABELS["download"], lambda: forms.write_form(ui.get_store(), form_id),
+    st.download_button(FORM_LABELS["download"], lambda: forms.write_form(ui.scoped_store(), form_id),
                        file_name=forms.form_file_name(form_id), key="form_download", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 st.subheader("自评报告草稿")
 st.caption(REPORT_LABELS["caption"])
-if ui.count("programs", Filters(year=filters.year, program_id=filters.program_id)) == 0:
+if ui.count("programs", filters.only("year", "program_id")) == 0:
     st.info(REPORT_LABELS["none"])
 else:
-    st.download_button(REPORT_LABELS["download"], lambda: report_docx.write_docx(ui.get_store(), filters),
+    st.download_button(REPORT_LABELS["download"], lambda: report_docx.write_docx(ui.scoped_store(), filters),
                        file_name=report_docx.file_name(filters), key="report_docx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

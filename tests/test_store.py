@@ -365,7 +365,7 @@ def test_where_clause(filters, available, sql, params):
 def test_filters_key_and_active():
     f = Filters(year=2023, project_id="PJ1")
     assert f.active() == {"year": 2023, "project_id": "PJ1"}
-    assert f.key() == (2023, None, None, "PJ1")
+    assert f.key() == (2023, None, None, "PJ1", ((), (), ()))  # the scope too: unrestricted
     assert Filters().active() == {}
 
 

@@ -104,7 +104,7 @@ def mismatches(findings: pd.DataFrame) -> pd.DataFrame:
 
 def _audit(store: Store, filters: Filters) -> tuple[pd.DataFrame | None, str | None]:
     """The selection's mismatches, or None and why the audit was not run."""
-    scope = Filters(year=filters.year, program_id=filters.program_id)
+    scope = filters.only("year", "program_id")
     n = store.count("v_indicators", scope)
     if n > AUDIT_MAX_ROWS:
         return None, BRIEF_LABELS["audit_too_big"].format(n=n, limit=AUDIT_MAX_ROWS)
@@ -184,7 +184,7 @@ def brief_data(store: Store, filters: Filters | None = None) -> dict:
          "stated": _text(r["stated"]), "recomputed": _text(r["recomputed"]), "message": r["message"],
          "source": _text(r["source_ref"])} for r in findings.head(FINDINGS).to_dict("records")]
 
-    source_ids = sorted(set(store.read("programs", Filters(year=filters.year, program_id=filters.program_id))
+    source_ids = sorted(set(store.read("programs", filters.only("year", "program_id"))
                             ["source_id"].dropna()))
     sources = store.read("sources", where_in={"source_id": source_ids}, order_by=["source_id"])
     source_rows = [{"id": r["source_id"], "title": r["title"], "issuer": _text(r["issuer"]),

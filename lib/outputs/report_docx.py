@@ -171,7 +171,7 @@ class _Writer:
 
 def programs_in(store: Store, filters: Filters) -> pd.DataFrame:
     """The programs the selection touches (a region or project narrows them to those with records there)."""
-    programs = store.read("programs", Filters(year=filters.year, program_id=filters.program_id),
+    programs = store.read("programs", filters.only("year", "program_id"),
                           order_by=["year", "program_id"])
     if filters.region is None and filters.project_id is None:
         return programs
@@ -206,8 +206,8 @@ def write_docx(store: Store, filters: Filters | None = None) -> bytes:
 
 def _program(w: _Writer, store: Store, program: dict, filters: Filters, level: int) -> None:
     pid = program["program_id"]
-    scope = Filters(year=filters.year, program_id=pid, region=filters.region, project_id=filters.project_id)
-    whole = Filters(program_id=pid)
+    scope = filters.only("year", "region", "project_id", program_id=pid)
+    whole = filters.only(program_id=pid)
     objectives = store.read("v_objectives", whole, order_by=["project_id", "seq"])
     own_objectives = objectives[objectives["project_id"].isna()]
     projects = store.read("v_projects", scope, order_by=["project_id"])
@@ -215,7 +215,7 @@ def _program(w: _Writer, store: Store, program: dict, filters: Filters, level: i
     indicators = store.read("v_indicators", scope, order_by=["project_id", "seq"])
     parts = store.read("v_score_parts", scope, order_by=["project_id", "part"])
     stated = store.read("v_stated_figures", whole, order_by=["project_id", "seq"])
-    funding = store.read("v_funding", Filters(program_id=pid, region=filters.region), order_by=["region"])
+    funding = store.read("v_funding", filters.only("region", program_id=pid), order_by=["region"])
     transfer = program["program_kind"] == "转移支付"
 
     # 一、绩效目标分解下达情况
@@ -265,8 +265,8 @@ def _program(w: _Writer, store: Store, program: dict, filters: Filters, level: i
     if transfer or projects.empty:
         _indicators(w, indicators[indicators["project_id"].isna()] if not projects.empty else indicators)
     if not projects.empty:
-        scores = scoring.project_scores(projects, store.read("v_indicators", Filters(program_id=pid)),
-                                        store.read("v_score_parts", Filters(program_id=pid)))
+        scores = scoring.project_scores(projects, store.read("v_indicators", whole),
+                                        store.read("v_score_parts", whole))
         scores = scores.set_index("project_id")
         for n, project in enumerate(projects.to_dict("records"), start=1):
             _project(w, project, n, indicators[indicators["project_id"] == project["project_id"]],

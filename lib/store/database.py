@@ -25,14 +25,16 @@ import duckdb
 import pandas as pd
 
 from lib.access.roles import ANALYST, SYSTEM, Actor, require
+from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import notation
 from lib.filters import Filters
 from lib.intake import workbook_spec as spec
 from lib.intake.layouts import Layout
 from lib.intake.workbook import Finding, ParsedWorkbook, read_workbooks
 from lib.store import layouts as layouts_sql
+from lib.store import scoped_writes
 from lib.store.diff import TableDiff, diff_rows
-from lib.store.filters import where_clause
+from lib.store.filters import scope_clause, where_clause
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
@@ -184,7 +186,7 @@ class Store:
                not_null: tuple[str, ...] = ()) -> tuple[str, list, list[str]]:
         """(' WHERE …' with ? placeholders, params, the relation's columns) for read/count/summarize."""
         cols = self.columns(relation)
-        sql_where, params = where_clause(filters or Filters(), set(cols))
+        sql_where, params = where_clause(filters or Filters(), set(cols), per_program=relation == "programs")
         conditions: list[str] = [sql_where[len(" WHERE "):]] if sql_where else []
         for column, value in (where or {}).items():
             _known(relation, cols, [column])
@@ -291,66 +293,64 @@ class Store:
         executed, execution_rate; sorted by program.
         """
         filters = filters or Filters()
-        if filters.region is None and filters.project_id is None:  # stored per program on import
-            scope = Filters(year=filters.year, program_id=filters.program_id)
-            sql_where, params, _ = self._where("programs", scope)
+        # stored per program on import; a region scope sees only its regions' rows of a program
+        if filters.region is None and filters.project_id is None and not filters.scope.regions:
+            sql_where, params = where_clause(filters.only("year", "program_id"),
+                                             {"program_id", "year"}, per_program=True)
             return self.query(f"SELECT * FROM mat_program_totals{sql_where} "
                               "ORDER BY program_id, program_name, year", params)
         sql_where, params, _ = self._where("v_execution", filters)
         return self.query(_program_totals_sql(sql_where), params)
 
     # ------------------------------------------------------------------ sidebar filter options
-    def filter_years(self) -> list[int]:
-        return [int(y) for y in self.query("SELECT DISTINCT year FROM programs ORDER BY year DESC")["year"]]
+    def filter_years(self, scope: Scope = EVERYTHING) -> list[int]:
+        cond, params = self._where("programs", Filters(scope=scope))[:2]
+        return [int(y) for y in self.query(f"SELECT DISTINCT year FROM programs{cond} ORDER BY year DESC",
+                                           params)["year"]]
 
-    def filter_programs(self, year: int | None, limit: int,
-                        include: str | None = None) -> tuple[pd.DataFrame, int]:
-        """(program_id, program_name) of a year (newest first, then by id), at most ``limit``
-        (``include`` always among them when it exists), and how many there are in all."""
-        cond, params = ("WHERE year = ?", [year]) if year is not None else ("", [])
+    def filter_programs(self, year: int | None, limit: int, include: str | None = None,
+                        scope: Scope = EVERYTHING) -> tuple[pd.DataFrame, int]:
+        """(program_id, program_name) of a year (newest first, then by id) in the scope, at most
+        ``limit`` (``include`` always among them when it exists), and how many there are in all."""
+        cond, params = self._where("programs", Filters(year=year, scope=scope))[:2]
         total = int(self.query(f"SELECT COUNT(*) AS n FROM programs {cond}", params)["n"].iloc[0])
         if total > limit:  # the list would be cut anyway: only the chosen one
-            cond, params, limit = ("WHERE program_id = ?", [include], 1)
+            cond, params = self._where("programs", Filters(scope=scope),
+                                       where_in={"program_id": [include] if include is not None else []})[:2]
+            limit = 1
         frame = self.query(
             f"SELECT program_id, program_name, year FROM programs {cond} "
             "ORDER BY CASE WHEN program_id = ? THEN 0 ELSE 1 END, year DESC, program_id LIMIT ?",
             [*params, include, limit])
         return frame.sort_values(["year", "program_id"], ascending=[False, True], ignore_index=True), total
 
-    def filter_regions(self, year: int | None, program_id: str | None) -> list[str]:
+    def filter_regions(self, year: int | None, program_id: str | None,
+                       scope: Scope = EVERYTHING) -> list[str]:
         """Regions that have funding, execution, indicator or progress rows in the selection."""
-        conds, params = [], []
+        conds, params = scope_clause(scope, {"program_id", "region"})
         if year is not None:
-            conds.append("p.year = ?")
+            conds.append("program_id IN (SELECT program_id FROM programs WHERE year = ?)")
             params.append(year)
         if program_id is not None:
-            conds.append("r.program_id = ?")
+            conds.append("program_id = ?")
             params.append(program_id)
         where = " WHERE " + " AND ".join(conds) if conds else ""
-        join = " JOIN programs p ON p.program_id = r.program_id" if year is not None else ""
-        frame = self.query(f"SELECT DISTINCT r.region FROM region_options r{join}{where} ORDER BY r.region",
-                           params)
+        frame = self.query(f"SELECT DISTINCT region FROM region_options{where} ORDER BY region", params)
         return frame["region"].tolist()
 
     def filter_projects(self, year: int | None, program_id: str | None, limit: int,
-                        include: str | None = None) -> tuple[pd.DataFrame, int]:
-        """(project_id, project_name) in the selection, by id, at most ``limit`` (``include``
-        always among them when it exists), and how many there are in all."""
-        conds, params = [], []
-        if year is not None:
-            conds.append("p.year = ?")
-            params.append(year)
-        if program_id is not None:
-            conds.append("j.program_id = ?")
-            params.append(program_id)
-        where = " WHERE " + " AND ".join(conds) if conds else ""
-        base = f"FROM projects j JOIN programs p ON p.program_id = j.program_id{where}"
-        total = int(self.query(f"SELECT COUNT(*) AS n {base}", params)["n"].iloc[0])
+                        include: str | None = None, scope: Scope = EVERYTHING) -> tuple[pd.DataFrame, int]:
+        """(project_id, project_name) in the selection and the scope, by id, at most ``limit``
+        (``include`` always among them when it exists), and how many there are in all."""
+        where, params, _ = self._where("v_projects", Filters(year=year, program_id=program_id, scope=scope))
+        total = int(self.query(f"SELECT COUNT(*) AS n FROM v_projects{where}", params)["n"].iloc[0])
         if total > limit:  # the list would be cut anyway: only the chosen one
-            base, params, limit = ("FROM projects j WHERE j.project_id = ?", [include], 1)
+            where, params, _ = self._where("v_projects", Filters(scope=scope),
+                                           where_in={"project_id": [include] if include is not None else []})
+            limit = 1
         frame = self.query(
-            f"SELECT j.project_id, j.project_name {base} "
-            "ORDER BY CASE WHEN j.project_id = ? THEN 0 ELSE 1 END, j.project_id LIMIT ?",
+            f"SELECT project_id, project_name FROM v_projects{where} "
+            "ORDER BY CASE WHEN project_id = ? THEN 0 ELSE 1 END, project_id LIMIT ?",
             [*params, include, limit])
         return frame.sort_values("project_id", ignore_index=True), total
 
@@ -471,7 +471,8 @@ class Store:
                 import is refused.
             layout: the saved column mapping to apply to every form (see ``validate``).
         Raises:
-            PermissionDenied: the actor may not upload.
+            PermissionDenied: the actor may not upload, or the files touch a program outside the
+                actor's scope (OutOfScope, lib/store/scoped_writes.py).
             ImportRejected: with the findings, when any file has a problem. Nothing is written.
         """
         actor = _actor(user)
@@ -488,7 +489,7 @@ class Store:
         if parsed.blocking_unmapped and not accept_unmapped:
             raise ImportRejected([u.as_finding() for u in parsed.blocking_unmapped])
         files = [(label, _sha256(src)) for label, src in sources]
-        return self._apply(parsed, files, actor.name)
+        return self._apply(parsed, files, actor.name, actor=actor)
 
     # ------------------------------------------------------------------ saved form layouts
     def layouts(self) -> list[Layout]:
@@ -556,7 +557,7 @@ class Store:
         return self._apply(parsed, files, SYSTEM.name, only_if_empty=True)
 
     def _apply(self, parsed: ParsedWorkbook, files: list[tuple[str, str]], user: str,
-               only_if_empty: bool = False) -> ImportResult | None:
+               only_if_empty: bool = False, actor: Actor = SYSTEM) -> ImportResult | None:
         program_ids = sorted({r["program_id"] for r in parsed.tables["programs"]})
         source_ids = sorted({r["source_id"] for r in parsed.tables["sources"]})
         frames = {t: _frame(t, rows) for t, rows in parsed.tables.items()}
@@ -565,6 +566,7 @@ class Store:
             if only_if_empty and version_id != 1:
                 return None
             self._check_before_write(cur, parsed)
+            scoped_writes.check_import(cur, actor, parsed.tables)
             previous = version_id - 1
             self._delete_programs(cur, program_ids)
             if source_ids:
@@ -595,7 +597,8 @@ class Store:
         """Restore the data of an earlier version, as a new version (nothing is destroyed).
 
         Raises:
-            PermissionDenied: the actor may not roll back.
+            PermissionDenied: the actor may not roll back, or the rollback would change a program
+                outside the actor's scope (OutOfScope).
             KeyError: no such version.
         """
         actor = _actor(user)
@@ -611,6 +614,7 @@ class Store:
             current = dict(cur.execute("SELECT program_id, state_version FROM version_programs "
                                        "WHERE version_id = ?", [version_id - 1]).fetchall())
             changed = sorted(p for p in set(wanted) | set(current) if wanted.get(p) != current.get(p))
+            scoped_writes.check_rollback(cur, actor, changed, wanted)
             self._delete_programs(cur, changed)
             for program_id in changed:
                 if program_id not in wanted:

@@ -194,6 +194,8 @@ CREATE TABLE IF NOT EXISTS stated_figures (
 );
 
 -- ---------------------------------------------------------------- views (documented in README)
+-- Every view carries its program's department, so a department scope (lib/store/filters.py)
+-- limits it by a column of its own.
 -- Every view over a data table (v_funding, v_execution, v_projects, v_indicators, v_progress,
 -- v_stated_figures, v_spending_items, v_score_parts, v_objectives) reads a mat_<name> table:
 -- calc_<name> computed and stored per program by every import and rollback (see lib/store/database.py
@@ -202,7 +204,7 @@ CREATE TABLE IF NOT EXISTS stated_figures (
 
 -- v_funding: every allocation with its program and project names.
 CREATE OR REPLACE VIEW calc_funding AS
-SELECT p.year, a.program_id, p.program_name, a.project_id, j.project_name,
+SELECT p.year, a.program_id, p.program_name, p.department, a.project_id, j.project_name,
        a.region, a.fund_source, a.fund_year, a.amount, a.doc_no, a.source_ref, a.note
 FROM allocations a
 JOIN programs p ON p.program_id = a.program_id
@@ -212,9 +214,9 @@ CREATE OR REPLACE VIEW v_funding AS SELECT * FROM mat_funding;
 
 -- v_funding_by_region_source: allocations summed per program x region x source.
 CREATE OR REPLACE VIEW calc_funding_by_region_source AS
-SELECT year, program_id, program_name, region, fund_source, SUM(amount) AS amount
+SELECT year, program_id, program_name, department, region, fund_source, SUM(amount) AS amount
 FROM v_funding
-GROUP BY year, program_id, program_name, region, fund_source;
+GROUP BY year, program_id, program_name, department, region, fund_source;
 CREATE TABLE IF NOT EXISTS mat_funding_by_region_source AS SELECT * FROM calc_funding_by_region_source WHERE 1 = 0;
 CREATE OR REPLACE VIEW v_funding_by_region_source AS SELECT * FROM mat_funding_by_region_source;
 
@@ -233,7 +235,7 @@ WITH rows_ AS (
            e.source_ref, e.note
     FROM execution e LEFT JOIN projects j ON j.project_id = e.project_id
 )
-SELECT p.year, r.scope, r.program_id, p.program_name, r.project_id, r.project_name,
+SELECT p.year, r.scope, r.program_id, p.program_name, p.department, r.project_id, r.project_name,
        r.region, r.fund_source, r.as_of, r.budget, r.appropriation, r.executed,
        CASE WHEN r.budget > 0 THEN CAST(r.executed AS DOUBLE PRECISION) / CAST(r.budget AS DOUBLE PRECISION) END
            AS execution_rate,
@@ -249,7 +251,7 @@ CREATE OR REPLACE VIEW v_execution AS SELECT * FROM mat_execution;
 
 -- v_projects: projects with the computed execution rate beside the stated one.
 CREATE OR REPLACE VIEW calc_projects AS
-SELECT p.year, j.program_id, p.program_name, j.project_id, j.project_name,
+SELECT p.year, j.program_id, p.program_name, p.department, j.project_id, j.project_name,
        j.implementing_unit, j.region, j.budget_initial, j.budget, j.appropriation, j.executed,
        CASE WHEN j.budget > 0 THEN CAST(j.executed AS DOUBLE PRECISION) / CAST(j.budget AS DOUBLE PRECISION) END
            AS execution_rate,
@@ -261,7 +263,7 @@ CREATE OR REPLACE VIEW v_projects AS SELECT * FROM mat_projects;
 
 -- v_indicators: indicators with the parsed notation and completion status.
 CREATE OR REPLACE VIEW calc_indicators AS
-SELECT p.year, i.program_id, p.program_name, i.project_id, j.project_name,
+SELECT p.year, i.program_id, p.program_name, p.department, i.project_id, j.project_name,
        COALESCE(i.region, j.region, p.region) AS region,
        i.seq, i.level1, i.level2, i.level3, i.target, i.actual, i.weight, i.stated_score,
        i.status, i.direction, i.completion_ratio,
@@ -276,7 +278,7 @@ CREATE OR REPLACE VIEW v_indicators AS SELECT * FROM mat_indicators;
 -- v_deviations: every deviation explanation next to the figure it explains: indicators that
 -- carry an explanation or are not met, and projects that carry one.
 CREATE OR REPLACE VIEW v_deviations AS
-SELECT year, program_id, program_name, project_id, project_name, region,
+SELECT year, program_id, program_name, department, project_id, project_name, region,
        'indicator' AS kind, level1 || COALESCE(' / ' || level2, '') || ' / ' || level3 AS subject,
        target, actual, status, CAST(NULL AS DOUBLE PRECISION) AS execution_rate,
        deviation_reason, improvement, source_ref
@@ -284,7 +286,7 @@ FROM v_indicators
 WHERE deviation_reason IS NOT NULL OR improvement IS NOT NULL
    OR status IN ('not_met', 'qualitative_not_met')
 UNION ALL
-SELECT year, program_id, program_name, project_id, project_name, region,
+SELECT year, program_id, program_name, department, project_id, project_name, region,
        'project', project_name, CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
        CAST(NULL AS VARCHAR), execution_rate, deviation_reason, improvement, source_ref
 FROM v_projects
@@ -292,7 +294,7 @@ WHERE deviation_reason IS NOT NULL OR improvement IS NOT NULL;
 
 -- v_progress: construction progress per region and subject.
 CREATE OR REPLACE VIEW calc_progress AS
-SELECT p.year, g.program_id, p.program_name, CAST(NULL AS VARCHAR) AS project_id, g.region,
+SELECT p.year, g.program_id, p.program_name, p.department, CAST(NULL AS VARCHAR) AS project_id, g.region,
        g.subject, g.measure, g.percent, g.status_text, g.as_of, g.source_ref, g.note
 FROM progress g JOIN programs p ON p.program_id = g.program_id;
 CREATE TABLE IF NOT EXISTS mat_progress AS SELECT * FROM calc_progress WHERE 1 = 0;
@@ -300,7 +302,7 @@ CREATE OR REPLACE VIEW v_progress AS SELECT * FROM mat_progress;
 
 -- v_stated_figures: totals and counts exactly as the reports state them.
 CREATE OR REPLACE VIEW calc_stated_figures AS
-SELECT p.year, s.program_id, p.program_name, s.project_id, j.project_name,
+SELECT p.year, s.program_id, p.program_name, p.department, s.project_id, j.project_name,
        COALESCE(s.region, j.region, p.region) AS region, s.seq,
        s.metric, s.value, s.unit, s.fund_source, s.fund_year, s.rating, s.aggregate, s.part_of,
        s.text, s.source_ref, s.note
@@ -312,7 +314,7 @@ CREATE OR REPLACE VIEW v_stated_figures AS SELECT * FROM mat_stated_figures;
 
 -- v_spending_items: what a project's money was spent on.
 CREATE OR REPLACE VIEW calc_spending_items AS
-SELECT p.year, s.program_id, p.program_name, s.project_id, j.project_name,
+SELECT p.year, s.program_id, p.program_name, p.department, s.project_id, j.project_name,
        COALESCE(j.region, p.region) AS region, s.seq, s.item, s.amount, s.source_ref, s.note
 FROM spending_items s
 JOIN programs p ON p.program_id = s.program_id
@@ -322,7 +324,7 @@ CREATE OR REPLACE VIEW v_spending_items AS SELECT * FROM mat_spending_items;
 
 -- v_score_parts: weights and stated scores per 一级指标 (and 预算执行率).
 CREATE OR REPLACE VIEW calc_score_parts AS
-SELECT p.year, s.program_id, p.program_name, s.project_id, j.project_name,
+SELECT p.year, s.program_id, p.program_name, p.department, s.project_id, j.project_name,
        COALESCE(j.region, p.region) AS region, s.part, s.weight, s.stated_score, s.status_text,
        s.source_ref, s.note
 FROM score_parts s
@@ -333,7 +335,7 @@ CREATE OR REPLACE VIEW v_score_parts AS SELECT * FROM mat_score_parts;
 
 -- v_objectives: annual objectives, expected and achieved, as written.
 CREATE OR REPLACE VIEW calc_objectives AS
-SELECT p.year, o.program_id, p.program_name, o.project_id, j.project_name,
+SELECT p.year, o.program_id, p.program_name, p.department, o.project_id, j.project_name,
        COALESCE(j.region, p.region) AS region, o.seq, o.label, o.expected, o.actual_text,
        o.source_ref, o.note
 FROM objectives o

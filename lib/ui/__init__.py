@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,13 +18,15 @@ import streamlit as st
 
 from lib.access.auth import IDLE_TIMEOUT, AuthConfigError, LoginThrottle, load_users, session_expired, sign_in
 from lib.access.roles import LOCAL_ANALYST, ROLE_LABELS, Actor
+from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks, scoring
 from lib.filters import Filters
 from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS
 from lib.outputs import export
 from lib.store import EXPORTABLE, Store, open_store
+from lib.store.scoped import ScopedReader
 from lib.ui import fmt
-from lib.ui.safe import Markdown, md, md_code, md_text
+from lib.ui.safe import Markdown, md, md_code, md_join, md_text
 
 # Session-state keys, in one place.
 KEY_YEAR = "filter_year"
@@ -137,6 +140,27 @@ CSV_DOWNLOAD_MAX_ROWS = 2_000_000
 MAX_OPTIONS = 3000
 
 
+def user_scope() -> Scope:
+    """The signed-in user's scope (everything in local mode; pages run only after login_gate)."""
+    user = st.session_state.get(KEY_USER)
+    return user.scope if user is not None else EVERYTHING
+
+
+def scoped(filters: Filters | None) -> Filters:
+    """``filters`` inside the signed-in user's scope, whatever scope a page gave them: every read
+    below goes through this, so a page cannot read outside the scope by building its own Filters."""
+    return replace(filters or Filters(), scope=user_scope())
+
+
+def _key(filters: Filters | None) -> tuple:
+    return scoped(filters).key()
+
+
+def scoped_store() -> ScopedReader:
+    """The store's reads within the user's scope, for writers that read a store (forms, reports)."""
+    return ScopedReader(get_store(), user_scope())
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached_read(version: int, relation: str, filters_key: tuple, order_by: tuple, search: tuple | None,
                  limit: int | None, where_in: tuple | None, not_null: tuple) -> pd.DataFrame:
@@ -156,7 +180,7 @@ def read(relation: str, filters: Filters | None = None, order_by: tuple[str, ...
          search: tuple[tuple[str, ...], str] | None = None, limit: int | None = None,
          where_in: dict[str, list] | None = None, not_null: tuple[str, ...] = ()) -> pd.DataFrame:
     """A filtered view as a DataFrame (a copy: pages may add columns); ``limit`` bounds the rows."""
-    frame = _cached_read(dataset_version(), relation, (filters or Filters()).key(), tuple(order_by),
+    frame = _cached_read(dataset_version(), relation, _key(filters), tuple(order_by),
                          _search_key(search), limit,
                          _in_key(where_in), tuple(not_null))
     return frame.copy()
@@ -175,7 +199,7 @@ def _cached_count(version: int, relation: str, filters_key: tuple, search: tuple
 def count(relation: str, filters: Filters | None = None, search: tuple[tuple[str, ...], str] | None = None,
           where_in: dict[str, list] | None = None, not_null: tuple[str, ...] = ()) -> int:
     """How many rows ``read`` gives without a limit."""
-    return _cached_count(dataset_version(), relation, (filters or Filters()).key(), _search_key(search),
+    return _cached_count(dataset_version(), relation, _key(filters), _search_key(search),
                          _in_key(where_in), tuple(not_null))
 
 
@@ -195,7 +219,7 @@ def summarize(relation: str, filters: Filters | None = None, by: tuple[str, ...]
               sums: tuple[str, ...] = (), nonnull: tuple[str, ...] = (), order: tuple[str, ...] = (),
               limit: int | None = None) -> pd.DataFrame:
     """Rows ``n`` and sums per group, aggregated in the database (see Store.summarize)."""
-    return _cached_summarize(dataset_version(), relation, (filters or Filters()).key(), tuple(by),
+    return _cached_summarize(dataset_version(), relation, _key(filters), tuple(by),
                              tuple(sums), tuple(nonnull), tuple(order), limit).copy()
 
 
@@ -207,7 +231,7 @@ def _cached_count_distinct(version: int, relation: str, filters_key: tuple, colu
 
 def count_distinct(relation: str, filters: Filters | None, columns: tuple[str, ...]) -> int:
     """How many distinct combinations of ``columns`` the selection has."""
-    return _cached_count_distinct(dataset_version(), relation, (filters or Filters()).key(), tuple(columns))
+    return _cached_count_distinct(dataset_version(), relation, _key(filters), tuple(columns))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -218,13 +242,13 @@ def _cached_band_counts(version: int, filters_key: tuple, red: float, yellow: fl
 
 def execution_band_counts(filters: Filters, red: float, yellow: float) -> dict[str, int]:
     """Execution records per band in the selection (see Store.execution_band_counts)."""
-    return _cached_band_counts(dataset_version(), filters.key(), red, yellow)
+    return _cached_band_counts(dataset_version(), _key(filters), red, yellow)
 
 
 def read_all(relation: str, filters: Filters | None = None, order_by: tuple[str, ...] = (),
              where_in: dict[str, list] | None = None) -> pd.DataFrame:
     """Every row of a selection, uncached: for a download someone clicked, never for drawing."""
-    return get_store().read(relation, filters, order_by=list(order_by) or None, where_in=where_in)
+    return get_store().read(relation, scoped(filters), order_by=list(order_by) or None, where_in=where_in)
 
 
 def with_project_scores(projects: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -234,7 +258,7 @@ def with_project_scores(projects: pd.DataFrame, filters: Filters) -> pd.DataFram
     download of the whole selection is scored once, uncached."""
     if len(projects) > DETAIL_ROWS:
         return _scored(projects, read_all("v_indicators", filters), read_all("v_score_parts", filters))
-    return _cached_scores(dataset_version(), filters.key(), tuple(projects["project_id"]), projects).copy()
+    return _cached_scores(dataset_version(), _key(filters), tuple(projects["project_id"]), projects).copy()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -257,7 +281,7 @@ def audit_findings(scope: Filters) -> pd.DataFrame:
     """Every audit finding of the records in ``scope`` (a year / program selection: the checks
     recompute whole programs), kept per dataset version so that choosing rules or severities on
     the 核查 page does not run the audit again."""
-    return _cached_audit(dataset_version(), scope.key()).copy()
+    return _cached_audit(dataset_version(), _key(scope)).copy()
 
 
 @st.cache_data(max_entries=32, show_spinner="正在核查…")
@@ -275,33 +299,35 @@ def _cached_program_totals(version: int, filters_key: tuple) -> pd.DataFrame:
 
 def program_totals(filters: Filters | None = None) -> pd.DataFrame:
     """Budget and executed per program in the selection (see Store.program_totals)."""
-    return _cached_program_totals(dataset_version(), (filters or Filters()).key()).copy()
+    return _cached_program_totals(dataset_version(), _key(filters)).copy()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _years(version: int) -> list[int]:
+# The sidebar's choices for the current selection and the user's scope (``scope``: a
+# Filters(scope=…).key(), so the cache keys hold it): only what it shows, from small queries.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _years(version: int, scope: tuple) -> list[int]:
     del version
-    return get_store().filter_years()
-
-
-# The sidebar's choices for the current selection: only what it shows, from small queries.
-@st.cache_data(max_entries=256, show_spinner=False)
-def _programs(version: int, year: int | None, include: str | None) -> tuple[pd.DataFrame, int]:
-    del version
-    return get_store().filter_programs(year, MAX_OPTIONS, include=include)
+    return get_store().filter_years(Filters(*scope).scope)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _regions(version: int, year: int | None, program: str | None) -> list[str]:
+def _programs(version: int, year: int | None, include: str | None, scope: tuple) -> tuple[pd.DataFrame, int]:
     del version
-    return get_store().filter_regions(year, program)
+    return get_store().filter_programs(year, MAX_OPTIONS, include=include, scope=Filters(*scope).scope)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _regions(version: int, year: int | None, program: str | None, scope: tuple) -> list[str]:
+    del version
+    return get_store().filter_regions(year, program, Filters(*scope).scope)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _projects(version: int, year: int | None, program: str | None,
-              include: str | None) -> tuple[pd.DataFrame, int]:
+              include: str | None, scope: tuple) -> tuple[pd.DataFrame, int]:
     del version
-    return get_store().filter_projects(year, program, MAX_OPTIONS, include=include)
+    return get_store().filter_projects(year, program, MAX_OPTIONS, include=include,
+                                       scope=Filters(*scope).scope)
 
 
 def _chosen(key: str) -> str | None:
@@ -351,14 +377,18 @@ def sidebar_filters() -> Filters:
             st.session_state[key] = _url_value(URL_PARAMS[key])
 
     version = dataset_version()
-    years = _years(version)
+    scope = user_scope()
+    if not scope.unrestricted:
+        st.sidebar.caption(md("范围：{}", scope_text(scope)))
+    scoped = Filters(scope=scope).key()
+    years = _years(version, scoped)
     year = _choose(FILTER_LABELS["year"], KEY_YEAR, years, {y: f"{y}年" for y in years})
-    programs, n_programs = _programs(version, year, _chosen(KEY_PROGRAM))
+    programs, n_programs = _programs(version, year, _chosen(KEY_PROGRAM), scoped)
     program = _choose(FILTER_LABELS["program"], KEY_PROGRAM, programs["program_id"].tolist(),
                       dict(zip(programs["program_id"], programs["program_name"], strict=True)))
     _too_many(n_programs, len(programs), "资金/部门", "年度")
-    region = _choose(FILTER_LABELS["region"], KEY_REGION, _regions(version, year, program))
-    projects, n_projects = _projects(version, year, program, _chosen(KEY_PROJECT))
+    region = _choose(FILTER_LABELS["region"], KEY_REGION, _regions(version, year, program, scoped))
+    projects, n_projects = _projects(version, year, program, _chosen(KEY_PROJECT), scoped)
     project = _choose(FILTER_LABELS["project"], KEY_PROJECT, projects["project_id"].tolist(),
                       dict(zip(projects["project_id"], projects["project_name"], strict=True)))
     _too_many(n_projects, len(projects), "项目", "资金/部门")
@@ -371,14 +401,28 @@ def sidebar_filters() -> Filters:
         elif st.query_params.get(param) != str(value):
             st.query_params[param] = str(value)
 
-    filters = Filters(year=year, program_id=program, region=region, project_id=project)
+    filters = Filters(year=year, program_id=program, region=region, project_id=project, scope=scope)
     st.session_state[KEY_FILTERS] = filters
     return filters
 
 
 def current_filters() -> Filters:
-    """The selection made in the sidebar on this run (app.py draws it before the page)."""
-    return st.session_state.get(KEY_FILTERS, Filters())
+    """The selection made in the sidebar on this run (app.py draws it before the page), always
+    inside the signed-in user's scope."""
+    filters = st.session_state.get(KEY_FILTERS)
+    scope = user_scope()
+    if filters is None or filters.scope != scope:  # e.g. a page run before the sidebar, or another user
+        return Filters(scope=scope)
+    return filters
+
+
+def scope_text(scope) -> Markdown:
+    """The scope as the sidebar says it: 部门 …；资金/项目 …；地区 …（含下级）."""
+    parts = [md("{}：{}", label, md_join("、", values)) for label, values in (
+        (FILTER_LABELS["scope_departments"], scope.departments),
+        (FILTER_LABELS["scope_programs"], scope.programs),
+        (FILTER_LABELS["scope_regions"], scope.regions)) if values]
+    return Markdown("；".join(parts) + (FILTER_LABELS["scope_below"] if scope.regions else ""))
 
 
 def version_caption() -> None:
@@ -449,7 +493,9 @@ def _too_big_to_download(name: str, n_rows: int, filters: Filters, csv_ok: bool)
         return text + "。"
     columns = get_store().columns(name)
     where = "".join(f" --where {k}={v}" for k, v in filters.active().items() if k in columns)
-    command = f"python -m lib.cli export {name}{where} --format csv --out {name}.csv"
+    user = st.session_state.get(KEY_USER)
+    who = f" --user {user.username}" if user is not None and not user.scope.unrestricted else ""
+    command = f"python -m lib.cli export {name}{where}{who} --format csv --out {name}.csv"
     return md("{}，或在命令行导出全部：{}", Markdown(text), md_code(command))  # text: figures only
 
 
@@ -467,7 +513,8 @@ def show_rows(relation: str, filters: Filters, name: str, key: str, order_by: tu
     shown = prepare(shown)
 
     def full() -> pd.DataFrame:
-        return prepare(get_store().read(relation, filters, order_by=list(order_by) or None, where_in=where_in,
+        return prepare(get_store().read(relation, scoped(filters), order_by=list(order_by) or None,
+                                        where_in=where_in,
                                         search=search if search and search[1].strip() else None))
 
     show_table(shown, name, key, columns=columns, column_config=column_config, total=total, full=full)
@@ -508,6 +555,6 @@ def brief_download(filters: Filters) -> None:
         st.sidebar.caption(problem)
         return
     st.sidebar.download_button(
-        BRIEF_LABELS["download"], lambda: brief.write_pdf(get_store(), filters),
+        BRIEF_LABELS["download"], lambda: brief.write_pdf(scoped_store(), scoped(filters)),
         file_name=brief.file_name(filters), mime="application/pdf", key="brief_pdf", on_click="ignore",
         help=BRIEF_LABELS["download_help"], width="stretch")

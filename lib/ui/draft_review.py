@@ -26,6 +26,7 @@ from lib.labels import COLUMN_LABELS, DRAFT_LABELS, SHEET_LABELS
 from lib.outputs.draft import draft_tables
 from lib.outputs.template import write_workbook
 from lib.store import ImportRejected, Store, diff
+from lib.ui.safe import md_text
 
 KEY_DRAFT = "draft_report"  # (sha256 of the file, ReportDraft)
 KEY_PREVIEW = "draft_preview"  # (tables key, store version, sources, parsed, preview)
@@ -196,7 +197,7 @@ def section(store: Store, actor) -> None:
         try:
             result = store.import_files(sources, user=actor, validated=parsed)
         except (ImportRejected, PermissionDenied) as exc:
-            st.error(str(exc))
+            st.error(md_text(exc))  # an out-of-scope refusal names the programs: data text
             return
         for key in (KEY_DRAFT, KEY_PREVIEW):
             st.session_state.pop(key, None)

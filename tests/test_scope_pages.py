@@ -1,0 +1,160 @@
+"""Every page through AppTest for users with a scope, signed in through the login form: a
+department user sees their department's figures only, a city user the city and its county, the
+sidebar says the scope and offers nothing outside it, and an analyst's upload outside the scope
+is refused before anything is written.
+
+The data page's export table is the frame its downloads are built from (lib/ui show_rows /
+show_table: the files hold the shown rows unless the table is cut), so asserting the table
+asserts the download.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from conftest import make_workbook, metrics
+from streamlit.testing.v1 import AppTest
+from test_scope import LANZHOU, LIAONING, LZ_DEPARTMENT, county_dataset
+
+from lib.access.auth import hash_password
+from lib.store import Store, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+LIAONING_BOOK = ROOT / "data" / "liaoning_2023_hazchem.xlsx"
+PAGES = ("overview", "funding", "execution", "indicators", "deviations", "reports", "audit", "data")
+USERS = {
+    "lanzhou": ("兰州新区用户", "viewer", f'departments = ["{LZ_DEPARTMENT}"]'),
+    "shenyang": ("沈阳市用户", "viewer", 'regions = ["沈阳市"]'),
+    "kangping": ("康平县分析员", "analyst", 'regions = ["康平县"]'),
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app_db(tmp_path_factory):
+    """The shipped data plus a 沈阳市 program with a 康平县 project, and a users file with scopes."""
+    tmp = tmp_path_factory.mktemp("scope_pages")
+    db = tmp / "scope.duckdb"
+    store = open_store(db)
+    store.import_files([("sy.xlsx", make_workbook(tmp, county_dataset(), name="sy.xlsx"))], user="tester")
+    store.close()
+    users = tmp / "users.toml"
+    users.write_text("".join(
+        f'[users.{login}]\nname = "{name}"\nrole = "{role}"\n{scope}\n'
+        f'password_hash = "{hash_password("pw-" + login, iterations=1000)}"\n\n'
+        for login, (name, role, scope) in USERS.items()), encoding="utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("JIXIAO_DB", str(db))
+    mp.setenv("JIXIAO_USERS", str(users))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield db
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    mp.undo()
+
+
+def signed_in(login: str, page: str = "overview", **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.text_input(key="login_username").input(login)
+    at.text_input(key="login_password").input("pw-" + login)
+    at.button[0].click().run()
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frame_with(at: AppTest, column: str):
+    for df in (d.value for d in at.dataframe):
+        if column in df.columns:
+            return df
+    raise AssertionError(f"no table with column {column}")
+
+
+def frames(at: AppTest) -> list:
+    return [d.value for d in at.dataframe]
+
+
+def sidebar_choices(at: AppTest, key: str) -> list:
+    return [o for o in at.sidebar.selectbox(key=key).options if o != "全部"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_stays_in_the_department(page):
+    at = signed_in("lanzhou", page)
+    assert any("范围：部门：兰州新区应急管理局" in c.value for c in at.sidebar.caption)
+    assert sidebar_choices(at, "filter_program") == ["兰州新区应急管理局部门本级预算"]
+    for df in frames(at):  # no row of another department on any page
+        if "program_id" in df.columns:
+            assert set(df["program_id"].dropna()) <= {LANZHOU}, page
+        if "region" in df.columns:
+            assert set(df["region"].dropna()) <= {"兰州新区"}, page
+
+
+def test_department_overview_figures():
+    m = metrics(signed_in("lanzhou"))
+    assert m["预算总额（万元）"] == "7,750.69" and m["执行数（万元）"] == "7,719.74"
+    assert m["执行率"] == "99.60%" and m["项目数"] == "9 个"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_stays_in_the_city_and_its_counties(page):
+    at = signed_in("shenyang", page)
+    assert any("范围：地区：沈阳市（含下级地区）" in c.value for c in at.sidebar.caption)
+    assert sidebar_choices(at, "filter_region") == ["康平县", "沈阳市"]
+    for df in frames(at):
+        if "region" in df.columns:
+            assert set(df["region"].dropna()) <= {"沈阳市", "康平县"}, page
+        if "program_id" in df.columns:
+            assert set(df["program_id"].dropna()) <= {LIAONING, "SY2023-KP"}, page
+
+
+def test_city_funding_shows_the_county_row():
+    at = signed_in("shenyang", "funding")
+    pivot = frame_with(at, "total")
+    rows = sorted(zip(pivot["program_name"], pivot["region"], pivot["total"].astype(float), strict=True))
+    assert rows == [("中央安全生产预防和应急救援能力建设补助资金（危险化学品重大安全风险防控支出）", "沈阳市", 3011.0),
+                    ("沈阳市危化品监管能力提升", "康平县", 80.0), ("沈阳市危化品监管能力提升", "沈阳市", 1500.5)]
+    m = metrics(at)
+    assert m["分配合计（万元）"] == "4,591.50"  # 3,011 of Liaoning's money + the city's own 1,500.5 + 80
+    assert m["中央补助（万元）"] == "2,580.00"
+
+
+def test_city_export_table_and_download_rows(monkeypatch):
+    at = signed_in("shenyang", "data")
+    at.selectbox(key="export_relation").set_value("v_funding").run()
+    funding = frame_with(at, "fund_source")
+    assert sorted(funding["region"]) == ["康平县", "沈阳市", "沈阳市", "沈阳市", "沈阳市", "沈阳市"]
+    assert float(funding["amount"].sum()) == pytest.approx(4591.5)
+    # the version history names other units' files and programs: a scoped user sees none of it
+    assert len(frame_with(at, "restored_version")) == 0
+
+
+def county_upload(tmp: Path, amount: float) -> bytes:
+    """The 沈阳市 program's workbook with the 康平县 allocation changed: the county's own row, but
+    the upload replaces the whole program, the city's rows too."""
+    tables = county_dataset()
+    tables["allocations"][3]["amount"] = amount
+    return make_workbook(tmp, tables, name="kp.xlsx").read_bytes()
+
+
+def test_county_analyst_upload_outside_the_scope_is_refused(app_db, tmp_path):
+    before = Store(app_db)
+    version, counts = before.version_id(), before.row_counts()
+    before.close()
+    at = signed_in("kangping", "data")
+    at.get("file_uploader")[0].upload("kp.xlsx", county_upload(tmp_path, 95)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    refusal = " ".join(e.value for e in at.error)
+    assert "“SY2023-KP”（沈阳市危化品监管能力提升）" in refusal and "沈阳市" in refusal
+    assert "may not upload program(s) outside their scope" in refusal
+    assert at.button(key="commit_upload").disabled
+    after = Store(app_db)
+    assert (after.version_id(), after.row_counts()) == (version, counts)
+    after.close()
