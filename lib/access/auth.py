@@ -8,7 +8,8 @@ recommended 600,000 iterations) and compared in constant time. Make a hash with
 Guessing is slowed down: after MAX_FAILURES wrong passwords for one user name within
 FAILURE_WINDOW, that name is locked for LOCKOUT. The app counts in the store
 (lib/store/accounts.StoreThrottle), so every server process and replica sees the same failures;
-LoginThrottle below keeps the same rules in one process's memory. A signed-in session ends after IDLE_TIMEOUT without a page run.
+LoginThrottle below keeps the same rules in one process's memory. A signed-in session ends
+after IDLE_TIMEOUT without a page run.
 
 Config (``$JIXIAO_USERS``, default ``config/users.toml``)::
 

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import math
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 
@@ -162,9 +163,17 @@ class StoredUsers(Mapping):
 def _insert_user(cur, user: User, by: str) -> None:
     now = utc_now()
     cur.execute(f"INSERT INTO users ({_USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [fold(user.username), user.name, user.role, json.dumps(user.scope.to_dict(), ensure_ascii=False),
-                 user.password_hash or None, _fold_email(user.email), user.subject or None, bool(user.disabled),
-                 now, by, now, by])
+                [fold(user.username), user.name, user.role, _scope_json(user.scope),
+                 user.password_hash or None, _fold_email(user.email), user.subject or None,
+                 bool(user.disabled), now, by, now, by])
+
+
+def _scope_json(scope: Scope) -> str:
+    return json.dumps(scope.to_dict(), ensure_ascii=False)
+
+
+def _exists(cur, username: str) -> bool:
+    return cur.execute("SELECT COUNT(*) FROM users WHERE username = ?", [username]).fetchone()[0] > 0
 
 
 def _fold_email(email: str | None) -> str | None:
@@ -184,12 +193,23 @@ def seed_users(store, users: Mapping[str, User] | None) -> list[str]:
         added = []
         for user in missing:
             # two replicas starting together may both seed: the second finds the row and skips it
-            if cur.execute("SELECT COUNT(*) FROM users WHERE username = ?", [fold(user.username)]).fetchone()[0]:
+            if _exists(cur, fold(user.username)):
                 continue
             _insert_user(cur, user, "users.toml")
             record(cur, "system", "user_seeded", {"username": fold(user.username), "role": user.role})
             added.append(fold(user.username))
     return added
+
+
+_SEEDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def seed_once(store, users: Mapping[str, User], stamp: tuple) -> None:
+    """seed_users once per store and version of the users file (``stamp``: path, mtime), not on
+    every page run."""
+    if _SEEDED.get(store) != stamp:
+        seed_users(store, users)
+        _SEEDED[store] = stamp
 
 
 def _check(name: str, role: str, scope: Scope) -> None:
@@ -225,7 +245,7 @@ def add_user(store, actor: Actor, username: str, name: str, role: str, scope: Sc
     user = User(key, name.strip(), role, auth.hash_password(password) if password else "", scope,
                 False, _fold_email(email), (subject or "").strip() or None)
     with store._record_write() as cur:
-        if cur.execute("SELECT COUNT(*) FROM users WHERE username = ?", [key]).fetchone()[0]:
+        if _exists(cur, key):
             raise AccountError(f"用户名“{key}”已存在。")
         _insert_user(cur, user, who(actor))
         record(cur, actor, "user_added", {"username": key, "name": user.name, "role": role,
@@ -269,7 +289,7 @@ def update_user(store, actor: Actor, username: str, *, name: str | None = None, 
     with store._record_write() as cur:
         cur.execute("UPDATE users SET name = ?, role = ?, scope = ?, password_hash = ?, email = ?, "
                     "oidc_subject = ?, disabled = ?, updated_at = ?, updated_by = ? WHERE username = ?",
-                    [updated.name, updated.role, json.dumps(updated.scope.to_dict(), ensure_ascii=False),
+                    [updated.name, updated.role, _scope_json(updated.scope),
                      updated.password_hash or None, updated.email, updated.subject, updated.disabled,
                      utc_now(), who(actor), current.username])
         record(cur, actor, "user_changed", {"username": current.username, "changes": changes})
@@ -305,8 +325,8 @@ class StoreThrottle:
             cur.execute("DELETE FROM login_failures WHERE failed_at <= ?", [now - self._window])
             cur.execute("DELETE FROM login_lockouts WHERE locked_until <= ?", [now])
             cur.execute("INSERT INTO login_failures (username, failed_at) VALUES (?, ?)", [name, now])
-            recent = cur.execute("SELECT COUNT(*) FROM login_failures WHERE username = ?", [name]).fetchone()[0]
-            if recent >= self._max:
+            recent = cur.execute("SELECT COUNT(*) FROM login_failures WHERE username = ?", [name]).fetchone()
+            if recent[0] >= self._max:
                 cur.execute("DELETE FROM login_lockouts WHERE username = ?", [name])
                 cur.execute("INSERT INTO login_lockouts (username, locked_until) VALUES (?, ?)",
                             [name, now + self._lockout])

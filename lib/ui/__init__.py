@@ -8,22 +8,21 @@ connections, so a new import shows at once and a rerun costs nothing.
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from lib.access.auth import IDLE_TIMEOUT, AuthConfigError, LoginThrottle, load_users, session_expired, sign_in
-from lib.access.roles import LOCAL_ANALYST, ROLE_LABELS, Actor
+from lib.access.roles import Actor
 from lib.analysis import checks, scoring
 from lib.filters import Filters
 from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS
 from lib.outputs import export
 from lib.store import EXPORTABLE, Store, open_store
-from lib.ui import fmt
-from lib.ui.safe import Markdown, md, md_code, md_text
+from lib.ui import fmt, login
+from lib.ui.login import KEY_EXPIRED, KEY_LAST_SEEN, KEY_USER, current_actor  # noqa: F401  (pages, tests)
+from lib.ui.safe import Markdown, md, md_code
 
 # Session-state keys, in one place.
 KEY_YEAR = "filter_year"
@@ -31,9 +30,6 @@ KEY_PROGRAM = "filter_program"
 KEY_REGION = "filter_region"
 KEY_PROJECT = "filter_project"
 KEY_FILTERS = "filters"
-KEY_USER = "auth_user"  # the logged-in auth.User, when a users file is configured
-KEY_LAST_SEEN = "auth_last_seen"  # time.time() of the signed-in session's last page run
-KEY_EXPIRED = "auth_expired"  # the session was just ended for idleness (said on the login form)
 # URL query parameter for each filter key.
 URL_PARAMS = {KEY_YEAR: "year", KEY_PROGRAM: "program", KEY_REGION: "region", KEY_PROJECT: "project"}
 
@@ -60,57 +56,10 @@ def require_entrypoint() -> None:
     st.stop()
 
 
-@st.cache_resource
-def login_throttle() -> LoginThrottle:
-    """One per server process, shared by every session (a new tab does not reset the count)."""
-    return LoginThrottle()
-
-
 def login_gate() -> Actor:
-    """The acting user. With a users file, draws the login form and stops until login;
-    without one, the local single user (an analyst), said plainly in the sidebar."""
-    try:
-        users = load_users()
-    except AuthConfigError as exc:
-        st.error(md("登录配置有误，已停止：{}", exc))
-        st.stop()
-    if users is None:
-        st.sidebar.info("本地单用户模式：未配置登录（config/users.toml），当前用户拥有分析员权限。")
-        return LOCAL_ANALYST
-    user = st.session_state.get(KEY_USER)
-    now = time.time()
-    if user is not None and session_expired(st.session_state.get(KEY_LAST_SEEN), now):
-        del st.session_state[KEY_USER]
-        user = None
-        st.session_state[KEY_EXPIRED] = True
-    if user is None:
-        st.title("登录 · 绩效看板")
-        if st.session_state.pop(KEY_EXPIRED, False):
-            st.info(f"超过 {IDLE_TIMEOUT // 60} 分钟未操作，已自动退出，请重新登录。")
-        with st.form("login"):
-            username = st.text_input("用户名", key="login_username")
-            password = st.text_input("密码", type="password", key="login_password")
-            if st.form_submit_button("登录", type="primary"):
-                found, problem = sign_in(users, login_throttle(), username, password)
-                if found is None:
-                    st.error(md_text(problem))
-                else:
-                    st.session_state[KEY_USER] = found
-                    st.session_state[KEY_LAST_SEEN] = now
-                    st.rerun()
-        st.stop()
-    st.session_state[KEY_LAST_SEEN] = now
-    st.sidebar.markdown(md("**{}**（{}）", user.name, ROLE_LABELS[user.role]))
-    if st.sidebar.button("退出登录", key="logout"):
-        del st.session_state[KEY_USER]
-        st.rerun()
-    return user.actor()
-
-
-def current_actor() -> Actor:
-    """The user acting on this run (app.py's login_gate decided it)."""
-    user = st.session_state.get(KEY_USER)
-    return user.actor() if user is not None else (LOCAL_ANALYST if load_users() is None else Actor("", ""))
+    """The acting user (lib/ui/login.py): the sign-in form until someone signs in, or the local
+    single user when no login is configured."""
+    return login.gate(get_store())
 
 
 @st.cache_resource(show_spinner="正在打开数据库…")
