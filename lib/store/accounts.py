@@ -70,6 +70,17 @@ def log(store, user: Actor | str, action: str, details: dict | None = None) -> N
         record(cur, user, action, details)
 
 
+def log_export(store, user: Actor | str, what: str, file_name: str, filters: Mapping | None = None,
+               rows: int | None = None, via: str = "app", fmt: str | None = None) -> None:
+    """An export: which table, view or document, the file written (``fmt``: its suffix unless
+    given), the filters it was made with, and how many rows when it is a table."""
+    details = {"what": what, "file": file_name, "format": fmt or file_name.rsplit(".", 1)[-1],
+               "filters": {str(k): str(v) for k, v in (filters or {}).items()}, "via": via}
+    if rows is not None:
+        details["rows"] = int(rows)
+    log(store, user, "export", details)
+
+
 def read_activity(store, since: dt.date | None = None, until: dt.date | None = None,
                   user: str | None = None, action: str | None = None,
                   limit: int | None = None) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from lib.analysis import checks, scoring
 from lib.filters import Filters
 from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS
 from lib.outputs import export
-from lib.store import EXPORTABLE, Store, open_store
+from lib.store import EXPORTABLE, Store, accounts, open_store
 from lib.ui import fmt, login
 from lib.ui.login import KEY_EXPIRED, KEY_LAST_SEEN, KEY_USER, current_actor  # noqa: F401  (pages, tests)
 from lib.ui.safe import Markdown, md, md_code
@@ -377,15 +377,32 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     version = dataset_version()
     # Callables: the files are built only when someone clicks, not on every rerun of the page.
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("⬇ 下载 CSV", b"" if no_csv else lambda: export.to_csv_bytes(rows(), name),
-                         file_name=export.file_name(name, "csv"), mime="text/csv",
+    csv_name, xlsx_name = export.file_name(name, "csv"), export.file_name(name, "xlsx")
+    left.download_button("⬇ 下载 CSV", b"" if no_csv else logged_export(
+                             lambda: export.to_csv_bytes(rows(), name), name, csv_name, filters, n_rows),
+                         file_name=csv_name, mime="text/csv",
                          key=f"{key}_csv", on_click="ignore", disabled=no_csv)
     right.download_button(
         "⬇ 下载 Excel",
-        b"" if no_xlsx else lambda: export.to_xlsx_bytes(rows(), name,
-                                                         export.ExportMeta(name, filters, version)),
-        file_name=export.file_name(name, "xlsx"), key=f"{key}_xlsx", on_click="ignore", disabled=no_xlsx,
+        b"" if no_xlsx else logged_export(
+            lambda: export.to_xlsx_bytes(rows(), name, export.ExportMeta(name, filters, version)),
+            name, xlsx_name, filters, n_rows),
+        file_name=xlsx_name, key=f"{key}_xlsx", on_click="ignore", disabled=no_xlsx,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def logged_export(build: Callable[[], bytes], what: str, file_name: str, filters: dict | None = None,
+                  rows: int | None = None) -> Callable[[], bytes]:
+    """A download button's deferred data that also logs the export (Streamlit calls it on the
+    click, outside the page run: the store and the user are taken now)."""
+    store, actor = get_store(), current_actor()
+
+    def build_and_log() -> bytes:
+        data = build()
+        accounts.log_export(store, actor, what, file_name, filters, rows)
+        return data
+
+    return build_and_log
 
 
 def _too_big_to_download(name: str, n_rows: int, filters: Filters, csv_ok: bool) -> str:
@@ -457,6 +474,8 @@ def brief_download(filters: Filters) -> None:
         st.sidebar.caption(problem)
         return
     st.sidebar.download_button(
-        BRIEF_LABELS["download"], lambda: brief.write_pdf(get_store(), filters),
+        BRIEF_LABELS["download"],
+        logged_export(lambda: brief.write_pdf(get_store(), filters), "brief", brief.file_name(filters),
+                      {k: str(v) for k, v in filters.active().items()}),
         file_name=brief.file_name(filters), mime="application/pdf", key="brief_pdf", on_click="ignore",
         help=BRIEF_LABELS["download_help"], width="stretch")
