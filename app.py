@@ -35,7 +35,11 @@ pages += [st.Page(_forward(pages[list(PAGE_ICONS).index(name)]), title=PAGES[nam
                   visibility="hidden") for old, name in OLD_URLS.items()]
 st.sidebar.markdown(f"### {APP_TITLE}")
 st.sidebar.caption(APP_SUBTITLE)
-ui.login_gate()
+actor = ui.login_gate()
+# Registered for everyone, listed only for admins: a non-admin opening its address gets the
+# page's refusal rather than "Page not found".
+pages.append(st.Page("pages/admin.py", title=PAGES["admin"], icon=":material/admin_panel_settings:",
+                     url_path="admin", visibility="visible" if actor.can("manage_users") else "hidden"))
 page = st.navigation(pages)
 ui.brief_download(ui.sidebar_filters())
 

@@ -81,31 +81,33 @@ def log_export(store, user: Actor | str, what: str, file_name: str, filters: Map
     log(store, user, "export", details)
 
 
-def read_activity(store, since: dt.date | None = None, until: dt.date | None = None,
+def _activity_where(start: dt.datetime | None, end: dt.datetime | None, user: str | None,
+                    action: str | None) -> tuple[str, list]:
+    conditions, params = [], []
+    for sql, value in (("at_utc >= ?", start), ("at_utc < ?", end), ("user_name = ?", user or None),
+                       ("action = ?", action or None)):
+        if value is not None:
+            conditions.append(sql)
+            params.append(value)
+    return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
+
+
+def read_activity(store, start: dt.datetime | None = None, end: dt.datetime | None = None,
                   user: str | None = None, action: str | None = None,
                   limit: int | None = None) -> pd.DataFrame:
-    """Log entries, newest first: ``since`` / ``until`` are UTC dates, both included."""
-    conditions, params = [], []
-    if since is not None:
-        conditions.append("at_utc >= ?")
-        params.append(dt.datetime.combine(since, dt.time()))
-    if until is not None:
-        conditions.append("at_utc < ?")
-        params.append(dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
-    if user:
-        conditions.append("user_name = ?")
-        params.append(user)
-    if action:
-        conditions.append("action = ?")
-        params.append(action)
-    sql = "SELECT at_utc, user_name, action, details FROM activity_log"
-    if conditions:
-        sql += " WHERE " + " AND ".join(conditions)
-    sql += " ORDER BY at_utc DESC"
+    """Log entries from ``start`` up to (not including) ``end`` (UTC), newest first."""
+    where, params = _activity_where(start, end, user, action)
+    sql = f"SELECT at_utc, user_name, action, details FROM activity_log{where} ORDER BY at_utc DESC"
     if limit is not None:
         sql += " LIMIT ?"
         params.append(int(limit))
     return store.primary_query(sql, params)
+
+
+def count_activity(store, start: dt.datetime | None = None, end: dt.datetime | None = None,
+                   user: str | None = None, action: str | None = None) -> int:
+    where, params = _activity_where(start, end, user, action)
+    return int(store.primary_query(f"SELECT COUNT(*) AS n FROM activity_log{where}", params)["n"].iloc[0])
 
 
 def activity_choices(store) -> tuple[list[str], list[str]]:
