@@ -4,6 +4,8 @@ single sign-on maps an identity to a user (AppTest's ``user`` stands in for the 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import ROOT, seeded_app
 from streamlit.testing.v1 import AppTest
@@ -186,3 +188,28 @@ def test_single_sign_on_maps_an_identity_and_refuses_an_unknown_one():
     # md_text puts a word joiner after @ so that Markdown makes no mail link of it
     assert any("stranger@\u2060example.cn" in e.value and "未在本系统开通" in e.value for e in at.error)
     assert [b.label for b in at.button][0] == "退出单点登录身份"  # to try another identity
+
+
+def test_a_download_click_logs_the_export_with_its_filters():
+    """The deferred data of a download button (what Streamlit calls on the click) logs who
+    exported what, from which selection: run inside the app's store and session."""
+    from lib.access.auth import User
+    from lib.store import accounts
+    from lib.ui.login import KEY_USER
+
+    def script():
+        from lib import ui
+
+        build = ui.logged_export(lambda: b"rows", "v_projects", "projects.csv", {"year": "2023"}, 7)
+        assert build() == b"rows"
+
+    at = AppTest.from_function(script, default_timeout=60)
+    at.session_state[KEY_USER] = User("leader", "局领导", "viewer", "")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    from lib import ui
+
+    last = accounts.read_activity(ui.get_store(), action="export", limit=1).iloc[0]
+    assert last["user_name"] == "leader"
+    assert json.loads(last["details"]) == {"what": "v_projects", "file": "projects.csv", "format": "csv",
+                                           "filters": {"year": "2023"}, "via": "app", "rows": 7}
