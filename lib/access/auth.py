@@ -1,9 +1,11 @@
-"""Login: users with hashed passwords and roles, read from a TOML config file.
+"""Login: users with hashed passwords, roles and scopes; the TOML users file that seeds them.
 
-Without a config file the app runs in single-user local mode (the local user is an analyst) and
-says so on screen. Passwords are stored as PBKDF2-HMAC-SHA256 hashes (Python's hashlib; OWASP's
-recommended 600,000 iterations) and compared in constant time. Make a hash with
-``python -m lib.cli hash-password``.
+The users file is the bootstrap: lib/store/accounts.py adds its names to the store's users table
+when absent, and from then on the table is what sign-in reads (the admin page edits it). Without
+a users file, users in the store or single sign-on, the app runs in single-user local mode (the
+local user is an analyst) and says so on screen. Passwords are stored as PBKDF2-HMAC-SHA256
+hashes (Python's hashlib; OWASP's recommended 600,000 iterations) and compared in constant time.
+Make a hash with ``python -m lib.cli hash-password``.
 
 Guessing is slowed down: after MAX_FAILURES wrong passwords for one user name within
 FAILURE_WINDOW, that name is locked for LOCKOUT. The app counts in the store
