@@ -149,6 +149,8 @@ def test_the_log_shows_the_sign_in_and_the_upload_and_filters_by_action():
     assert upload["用户"] == "root" and "lanzhou_v2.xlsx" in upload["详情"] and "LZ2022-YJJ" in upload["详情"]
     assert (log[log["操作"] == "登录"]["用户"] == "leader").any()
     assert (log[log["操作"] == "登录失败"]["用户"] == "leader").any()
+    shown = " ".join(log["详情"]) + " ".join(log["时间"])
+    assert not any(word in shown for word in ("None", "nan", "NaT", "null"))
     at.selectbox(key="log_action").select("upload").run()
     only = table(at, "时间")
     # the shipped data's first load (version 1, by system) and root's upload

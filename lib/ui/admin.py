@@ -94,8 +94,9 @@ def _details_text(details: str) -> str:
         return str(details)
     if not isinstance(data, dict):
         return json.dumps(data, ensure_ascii=False)
+    # a key without a value (no e-mail given) is left out: a reader should not see null
     return "；".join(f"{k}: {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
-                    for k, v in data.items())
+                    for k, v in data.items() if v is not None)
 
 
 def program_names(choices: dict) -> dict[str, str]:
