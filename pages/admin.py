@@ -14,6 +14,7 @@ from lib.ui import admin
 from lib.ui.safe import md, md_text
 
 ui.require_entrypoint()
+st.title(PAGES["admin"])
 actor = ui.current_actor()
 if not actor.can("manage_users"):
     st.error(md(ADMIN_LABELS["refused"],
@@ -22,7 +23,6 @@ if not actor.can("manage_users"):
 
 store = ui.get_store()
 L = ADMIN_LABELS
-st.title(PAGES["admin"])
 choices = accounts.scope_choices(store)
 program_names = admin.program_names(choices)
 

@@ -56,10 +56,11 @@ def require_entrypoint() -> None:
     st.stop()
 
 
-def login_gate() -> Actor:
+def login_gate(pages: list | None = None) -> Actor:
     """The acting user (lib/ui/login.py): the sign-in form until someone signs in, or the local
-    single user when no login is configured."""
-    return login.gate(get_store())
+    single user when no login is configured. ``pages``: the app's pages, registered (unlisted)
+    while the form shows, so that the page whose address was opened is the one shown after."""
+    return login.gate(get_store(), pages)
 
 
 @st.cache_resource(show_spinner="正在打开数据库…")

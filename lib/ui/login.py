@@ -56,8 +56,12 @@ def _identity() -> dict:
     return info if info.get("is_logged_in") is True else {}
 
 
-def gate(store) -> Actor:
-    """The acting user; draws the sign-in form and stops the run until someone signs in."""
+def gate(store, pages: list | None = None) -> Actor:
+    """The acting user; draws the sign-in form and stops the run until someone signs in.
+
+    ``pages`` are registered with st.navigation, unlisted, while the form shows: without it the
+    run that draws the form knows no page, and Streamlit forgets the address that was opened
+    (a bookmarked page, or /admin) by the time the user has signed in."""
     has_file = _seed(store)
     sso = sso_configured()
     if not (has_file or sso or accounts.has_users(store)):
@@ -86,6 +90,8 @@ def gate(store) -> Actor:
             st.session_state[KEY_SSO_REFUSED] = identity.get("sub")
             st.session_state[KEY_NOTICE] = problem
     if user is None:
+        if pages:
+            st.navigation(pages, position="hidden")
         _sign_in_form(store, sso, bool(identity), now)
         st.stop()
     st.session_state[KEY_LAST_SEEN] = now
