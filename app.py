@@ -35,7 +35,18 @@ pages += [st.Page(_forward(pages[list(PAGE_ICONS).index(name)]), title=PAGES[nam
                   visibility="hidden") for old, name in OLD_URLS.items()]
 st.sidebar.markdown(f"### {APP_TITLE}")
 st.sidebar.caption(APP_SUBTITLE)
-ui.login_gate()
+
+
+def admin_page(listed: bool) -> st.Page:
+    """Registered for everyone, listed only for admins: a non-admin opening its address gets the
+    page's refusal rather than "Page not found"."""
+    return st.Page("pages/admin.py", title=PAGES["admin"], icon=":material/admin_panel_settings:",
+                   url_path="admin", visibility="visible" if listed else "hidden")
+
+
+# the sign-in form registers the pages too, so signing in keeps the address asked for
+actor = ui.login_gate([*pages, admin_page(False)])
+pages.append(admin_page(actor.can("manage_users")))
 page = st.navigation(pages)
 ui.brief_download(ui.sidebar_filters())
 

@@ -35,7 +35,7 @@ from lib.analysis import checks
 from lib.labels import AUDIT_CERTAINTIES
 from lib.outputs import export
 from lib.outputs.template import write_workbook
-from lib.store import EXPORTABLE, ImportRejected, StoreError, open_store
+from lib.store import EXPORTABLE, ImportRejected, StoreError, accounts, open_store
 from lib.store.scoped import ScopedReader
 
 DB_HELP = ("数据库：DuckDB 文件或 postgresql:// 地址 (a DuckDB file or a postgresql:// URL; "
@@ -217,6 +217,9 @@ def _export(args) -> int:
         frame = ScopedReader(store, scope).read(args.name, where=where)
         described = {k: str(v) for k, v in where.items()} | ({"user": args.user} if args.user else {})
         meta = export.ExportMeta(args.name, described, store.version_id())
+        target = args.out or ("-" if args.format == "csv" else Path(export.file_name(args.name, "xlsx")))
+        accounts.log_export(store, _cli_user(args), args.name, str(target), where, len(frame), via="cli",
+                            fmt=args.format)
     finally:
         store.close()
     if args.format == "csv":
@@ -231,11 +234,20 @@ def _export(args) -> int:
                   "或用 --where 缩小范围 (too many rows for one Excel sheet: use csv or narrow with --where)",
                   file=sys.stderr)
             return 1
-        out = args.out or Path(export.file_name(args.name, "xlsx"))
-        out.write_bytes(export.to_xlsx_bytes(frame, args.name, meta))
-        args.out = out
+        target.write_bytes(export.to_xlsx_bytes(frame, args.name, meta))
+        args.out = target
     print(f"已导出 {len(frame)} 行到 {args.out}", file=sys.stderr)
     return 0
+
+
+def _cli_user(args) -> str:
+    """Who the activity log names for a command: the named user, else the system account."""
+    if getattr(args, "user", None):
+        return args.user
+    try:
+        return getpass.getuser()
+    except Exception:  # no name for this uid (a container): as the store names an import
+        return "unknown"
 
 
 def _check(args) -> int:
@@ -269,12 +281,14 @@ def _form(args) -> int:
     store = open_store(args.db)
     try:
         data = forms.write_form(ScopedReader(store, scope), args.record_id)
+        out = args.out or Path(forms.form_file_name(args.record_id))
+        accounts.log_export(store, _cli_user(args), "form", str(out), {"record_id": args.record_id},
+                            via="cli")
     except KeyError as exc:
         print(exc.args[0] if exc.args else str(exc), file=sys.stderr)
         return 2
     finally:
         store.close()
-    out = args.out or Path(forms.form_file_name(args.record_id))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"已写出自评表 {out}", file=sys.stderr)
@@ -354,6 +368,10 @@ def _report(args) -> int:
             data = brief.write_pdf(reader, filters)
         else:
             data = report_docx.write_docx(reader, filters)
+        default = brief.file_name(filters) if args.format == "pdf" else report_docx.file_name(filters)
+        out = args.out or Path(default)
+        accounts.log_export(store, _cli_user(args), "brief" if args.format == "pdf" else "report", str(out),
+                            filters.active(), via="cli", fmt=args.format)
     except KeyError as exc:
         print(exc.args[0] if exc.args else str(exc), file=sys.stderr)
         return 2
@@ -362,8 +380,6 @@ def _report(args) -> int:
         return 2
     finally:
         store.close()
-    default = brief.file_name(filters) if args.format == "pdf" else report_docx.file_name(filters)
-    out = args.out or Path(default)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"已写出 {out}（{len(data):,} 字节）", file=sys.stderr)

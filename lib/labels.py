@@ -171,6 +171,7 @@ PAGES = {
     "reports": "报告详情",
     "data": "数据管理",
     "audit": "核查",
+    "admin": "用户与日志",
 }
 
 FILTER_LABELS = {
@@ -368,3 +369,54 @@ REPORT_LABELS: dict[str, str] = {
     "caption": "按自评报告的官方结构（一至五部分）写好数字与表格的草稿，分析员在此基础上修改；筛选同侧栏。",
     "none": "当前筛选下没有资金或部门预算，无法生成报告。",
 }
+
+# ------------------------- 用户与日志 (users and the activity log): pages/admin.py, lib/ui/admin.py
+ADMIN_LABELS: dict[str, str] = {
+    "refused": "“用户与日志”页仅管理员可以打开：当前用户（{}）没有管理用户和查看操作日志的权限。",
+    "users": "用户",
+    "add": "添加用户",
+    "edit": "修改用户",
+    "log": "操作日志",
+    "username": "用户名",
+    "name": "姓名",
+    "role": "角色",
+    "departments": "部门",
+    "programs": "资金/部门预算",
+    "regions": "地区",
+    "email": "邮箱（单点登录）",
+    "subject": "OIDC subject（单点登录，可不填）",
+    "password": "初始密码",
+    "password_help": "至少 {} 个字符；填写邮箱的单点登录用户可不设密码。",
+    "new_password": "新密码（留空则不改）",
+    "disabled": "停用（不能再登录）",
+    "add_submit": "添加",
+    "save_submit": "保存修改",
+    "added": "已添加用户 {}。",
+    "saved": "已保存用户 {} 的修改。",
+    "unchanged": "没有修改。",
+    "scope_help": "不选表示不限；多项同时生效（例如某部门在某市的数据）。",
+    "all": "全部",
+    "status_on": "启用",
+    "status_off": "停用",
+    "since": "自（本地日期）",
+    "until": "至（本地日期）",
+    "user_filter": "用户",
+    "action_filter": "操作",
+    "empty": "所选范围内没有日志记录。",
+    "sso_only": "（仅单点登录）",
+}
+USER_COLUMNS: dict[str, str] = {
+    "username": "用户名", "name": "姓名", "role": "角色", "scope": "范围", "email": "邮箱",
+    "oidc_subject": "OIDC subject", "status": "状态", "created_at": "创建时间", "created_by": "创建人",
+    "updated_at": "最后修改时间", "updated_by": "最后修改人",
+}
+ACTIVITY_COLUMNS: dict[str, str] = {"at": "时间", "user_name": "用户", "action": "操作", "details": "详情"}
+ACTIVITY_ACTIONS: dict[str, str] = {
+    "sign_in": "登录", "sign_out": "退出登录", "sign_in_failed": "登录失败",
+    "lockout": "锁定（连续输错密码）",
+    "sign_in_locked": "锁定期间尝试登录", "sign_in_disabled": "停用用户尝试登录", "upload": "上传导入",
+    "rollback": "回滚", "export": "导出", "layout_save": "保存表样映射", "user_added": "添加用户",
+    "user_changed": "修改用户", "user_seeded": "从用户文件导入用户",
+}
+SCOPE_LABELS: dict[str, str] = {"departments": "部门", "programs": "资金", "regions": "地区",
+                                "all": "全部数据"}

@@ -87,7 +87,9 @@ if not form_choices:
 else:
     form_id = st.selectbox(FORM_LABELS["choose"], list(form_choices), format_func=form_choices.get,
                            key="form_choice")
-    st.download_button(FORM_LABELS["download"], lambda: forms.write_form(ui.scoped_store(), form_id),
+    st.download_button(FORM_LABELS["download"],
+                       ui.logged_export(lambda: forms.write_form(ui.scoped_store(), form_id), "form",
+                                        forms.form_file_name(form_id), {"record_id": form_id}),
                        file_name=forms.form_file_name(form_id), key="form_download", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -96,6 +98,9 @@ st.caption(REPORT_LABELS["caption"])
 if ui.count("programs", filters.only("year", "program_id")) == 0:
     st.info(REPORT_LABELS["none"])
 else:
-    st.download_button(REPORT_LABELS["download"], lambda: report_docx.write_docx(ui.scoped_store(), filters),
+    st.download_button(REPORT_LABELS["download"],
+                       ui.logged_export(lambda: report_docx.write_docx(ui.scoped_store(), ui.scoped(filters)),
+                                        "report", report_docx.file_name(filters),
+                                        {k: str(v) for k, v in filters.active().items()}),
                        file_name=report_docx.file_name(filters), key="report_docx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -55,9 +55,10 @@ def own_server(tmp_path):
     yield from _serve(tmp_path / "own.duckdb")
 
 
-def _serve(db: Path):
+def _serve(db: Path, users: Path | None = None):
+    """The app on a free loopback port with its own database (and users file: none by default)."""
     port = _free_port()
-    env = os.environ | {"JIXIAO_DB": str(db), "JIXIAO_USERS": str(db.parent / "no-users.toml")}
+    env = os.environ | {"JIXIAO_DB": str(db), "JIXIAO_USERS": str(users or db.parent / "no-users.toml")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],

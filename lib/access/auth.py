@@ -1,13 +1,17 @@
-"""Login: users with hashed passwords and roles, read from a TOML config file.
+"""Login: users with hashed passwords, roles and scopes; the TOML users file that seeds them.
 
-Without a config file the app runs in single-user local mode (the local user is an analyst) and
-says so on screen. Passwords are stored as PBKDF2-HMAC-SHA256 hashes (Python's hashlib; OWASP's
-recommended 600,000 iterations) and compared in constant time. Make a hash with
-``python -m lib.cli hash-password``.
+The users file is the bootstrap: lib/store/accounts.py adds its names to the store's users table
+when absent, and from then on the table is what sign-in reads (the admin page edits it). Without
+a users file, users in the store or single sign-on, the app runs in single-user local mode (the
+local user is an analyst) and says so on screen. Passwords are stored as PBKDF2-HMAC-SHA256
+hashes (Python's hashlib; OWASP's recommended 600,000 iterations) and compared in constant time.
+Make a hash with ``python -m lib.cli hash-password``.
 
 Guessing is slowed down: after MAX_FAILURES wrong passwords for one user name within
-FAILURE_WINDOW, that name is locked for LOCKOUT (per server process: replicas each count their
-own). A signed-in session ends after IDLE_TIMEOUT without a page run.
+FAILURE_WINDOW, that name is locked for LOCKOUT. The app counts in the store
+(lib/store/accounts.StoreThrottle), so every server process and replica sees the same failures;
+LoginThrottle below keeps the same rules in one process's memory. A signed-in session ends
+after IDLE_TIMEOUT without a page run.
 
 Config (``$JIXIAO_USERS``, default ``config/users.toml``)::
 
@@ -30,7 +34,7 @@ import secrets
 import threading
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,9 +61,12 @@ class User:
     role: str
     password_hash: str
     scope: Scope = field(default=EVERYTHING)
+    disabled: bool = False
+    email: str | None = None  # single sign-on identities are matched on these (lib/store/accounts.py)
+    subject: str | None = None
 
     def actor(self) -> Actor:
-        return Actor(self.name, self.role, self.scope)
+        return Actor(self.name, self.role, self.scope, self.username)
 
 
 def users_path() -> Path:
@@ -115,7 +122,7 @@ def load_users(path: Path | None = None) -> dict[str, User] | None:
     return users
 
 
-def authenticate(users: dict[str, User], username: str, password: str) -> User | None:
+def authenticate(users: Mapping[str, User], username: str, password: str) -> User | None:
     """The user when the password matches, else None (same work either way)."""
     user = users.get(username.strip())
     if user is None:
@@ -162,10 +169,17 @@ class LoginThrottle:
             self._failures.pop(self._name(username), None)
 
 
-def sign_in(users: dict[str, User], throttle: LoginThrottle, username: str,
+DISABLED_MESSAGE = "该用户已停用，请联系管理员。"
+
+
+def sign_in(users: Mapping[str, User], throttle, username: str,
             password: str) -> tuple[User | None, str | None]:
-    """(user, None) on success, else (None, the message to show): wrong name or password, or a
-    lockout, which names the minutes left and is checked before the password."""
+    """(user, None) on success, else (None, the message to show): wrong name or password, a
+    lockout (which names the minutes left and is checked before the password), or a disabled
+    user (said only to someone who knows the password, so it does not reveal which names exist).
+
+    ``throttle``: a LoginThrottle, or lib.store.accounts.StoreThrottle (same rules, counted in
+    the store so that every server process sees them)."""
     wait = throttle.locked_for(username)
     if wait > 0:
         return None, f"该用户连续输错密码，已暂时锁定，请 {math.ceil(wait / 60)} 分钟后再试。"
@@ -178,6 +192,8 @@ def sign_in(users: dict[str, User], throttle: LoginThrottle, username: str,
                           f"该用户已锁定 {math.ceil(wait / 60)} 分钟。")
         return None, "用户名或密码错误。"
     throttle.succeeded(username)
+    if user.disabled:
+        return None, DISABLED_MESSAGE
     return user, None
 
 

@@ -34,11 +34,13 @@ class PermissionDenied(PermissionError):
 
 @dataclass(frozen=True)
 class Actor:
-    """The person (or process) acting: a display name and a role."""
+    """The person (or process) acting: a display name, a role, a scope and, for a signed-in
+    user, the user name the activity log records."""
 
     name: str
     role: str = VIEWER
     scope: Scope = field(default=EVERYTHING)
+    username: str = ""
 
     def can(self, action: str) -> bool:
         return self.role in PERMISSIONS.get(action, set())

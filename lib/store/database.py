@@ -31,8 +31,8 @@ from lib.filters import Filters
 from lib.intake import workbook_spec as spec
 from lib.intake.layouts import Layout
 from lib.intake.workbook import Finding, ParsedWorkbook, read_workbooks
+from lib.store import accounts, scoped_writes
 from lib.store import layouts as layouts_sql
-from lib.store import scoped_writes
 from lib.store.diff import TableDiff, diff_rows
 from lib.store.filters import scope_clause, where_clause
 
@@ -489,7 +489,7 @@ class Store:
         if parsed.blocking_unmapped and not accept_unmapped:
             raise ImportRejected([u.as_finding() for u in parsed.blocking_unmapped])
         files = [(label, _sha256(src)) for label, src in sources]
-        return self._apply(parsed, files, actor.name, actor=actor)
+        return self._apply(parsed, files, actor)
 
     # ------------------------------------------------------------------ saved form layouts
     def layouts(self) -> list[Layout]:
@@ -500,7 +500,7 @@ class Store:
         """Save a column mapping as the next version of its name (analysts only)."""
         actor = _actor(user)
         require(actor, "upload")
-        return layouts_sql.save_layout(self, layout, actor.name)
+        return layouts_sql.save_layout(self, layout, actor)
 
     def layout_versions(self, name: str) -> list[int]:
         return layouts_sql.layout_versions(self, name)
@@ -554,10 +554,10 @@ class Store:
         if parsed.findings:
             raise ImportRejected(parsed.findings)
         files = [(label, _sha256(src)) for label, src in sources]
-        return self._apply(parsed, files, SYSTEM.name, only_if_empty=True)
+        return self._apply(parsed, files, SYSTEM, only_if_empty=True)
 
-    def _apply(self, parsed: ParsedWorkbook, files: list[tuple[str, str]], user: str,
-               only_if_empty: bool = False, actor: Actor = SYSTEM) -> ImportResult | None:
+    def _apply(self, parsed: ParsedWorkbook, files: list[tuple[str, str]], actor: Actor,
+               only_if_empty: bool = False) -> ImportResult | None:
         program_ids = sorted({r["program_id"] for r in parsed.tables["programs"]})
         source_ids = sorted({r["source_id"] for r in parsed.tables["sources"]})
         frames = {t: _frame(t, rows) for t, rows in parsed.tables.items()}
@@ -589,8 +589,10 @@ class Store:
                         [version_id, previous, *program_ids])
             _insert_version_programs(cur, [(version_id, p, version_id) for p in program_ids])
             self._derive(cur, program_ids)
-            counts = self._record_version(cur, version_id, user, "import", files, program_ids,
+            counts = self._record_version(cur, version_id, actor.name, "import", files, program_ids,
                                           restored=None, sources_version=version_id)
+            accounts.record(cur, actor, "upload", {"version": version_id, "files": [f for f, _ in files],
+                                                   "sha256": [h for _, h in files], "programs": program_ids})
         return ImportResult(version_id, program_ids, counts)
 
     def rollback(self, target_version: int, user: str | Actor | None = None) -> ImportResult:
@@ -632,12 +634,19 @@ class Store:
             self._derive(cur, changed)
             counts = self._record_version(cur, version_id, actor.name, "rollback", [], changed,
                                           restored=target_version, sources_version=target[0])
+            accounts.record(cur, actor, "rollback", {"version": version_id, "restored": target_version,
+                                                     "programs": changed})
         return ImportResult(version_id, changed, counts)
 
     # Hooks of the system of record: here the DuckDB file itself; lib/store/postgres.py writes to
     # PostgreSQL instead and keeps this file as its replica's read copy.
     def _write(self):
         """The transaction imports and rollbacks write in (a cursor taking ? placeholders)."""
+        return self._transaction()
+
+    def _record_write(self):
+        """The transaction of a small write outside the dataset versions (users, the activity log,
+        lockouts: lib/store/accounts.py); PostgreSQL runs it without the import lock."""
         return self._transaction()
 
     def _insert_frame(self, cur, table: str, frame: pd.DataFrame) -> None:

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+from lib.access.roles import Actor
 from lib.intake.layouts import Layout
+from lib.store import accounts
 
 _LATEST = ("SELECT l.name, l.version, l.mapping FROM layouts l "
            "WHERE l.version = (SELECT MAX(v.version) FROM layouts v WHERE v.name = l.name)")
 
 
-def save_layout(store, layout: Layout, user: str) -> Layout:
-    """Store ``layout`` as the next version of its name; returns it with that version."""
+def save_layout(store, layout: Layout, user: Actor) -> Layout:
+    """Store ``layout`` as the next version of its name (logged); returns it with that version."""
     with store._write() as cur:
         version = cur.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM layouts WHERE name = ?",
                               [layout.name]).fetchone()[0]
         cur.execute("INSERT INTO layouts (name, version, mapping, created_at, user_name) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    [layout.name, version, layout.to_json(), dt.datetime.now(), user])
+                    [layout.name, version, layout.to_json(), dt.datetime.now(), user.name])
+        accounts.record(cur, user, "layout_save", {"name": layout.name, "version": int(version),
+                                                   "columns": len(layout.mapping)})
     return Layout(layout.name, dict(layout.mapping), int(version))
 
 

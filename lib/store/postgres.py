@@ -145,6 +145,13 @@ class PostgresStore(Store):
             yield _PgCursor(cur)
         self.sync()
 
+    @contextmanager
+    def _record_write(self) -> Iterator[_PgCursor]:
+        """A small write in PostgreSQL outside the dataset versions (users, activity, lockouts):
+        no advisory lock, so a sign-in does not wait for an upload, and no read-copy sync."""
+        with self._pool.connection() as conn, conn.transaction():
+            yield _PgCursor(conn.cursor())
+
     def _setup_schema(self) -> None:
         """Create the tables and views once per schema (several replicas may start together)."""
         with self._write_lockless() as cur:

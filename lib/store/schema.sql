@@ -384,3 +384,41 @@ CREATE TABLE IF NOT EXISTS layouts (
     user_name    VARCHAR NOT NULL,
     PRIMARY KEY (name, version)
 );
+
+-- Accounts (lib/store/accounts.py): outside the dataset versions, always read from and written to
+-- the system of record. The users file (config/users.toml) seeds names not yet here; after that
+-- the row here wins.
+CREATE TABLE IF NOT EXISTS users (
+    username      VARCHAR PRIMARY KEY,      -- folded: trimmed, lower case
+    name          VARCHAR NOT NULL,
+    role          VARCHAR NOT NULL,         -- viewer / analyst / admin
+    scope         VARCHAR NOT NULL,         -- JSON: {"departments": [], "programs": [], "regions": []}
+    password_hash VARCHAR,                  -- NULL: signs in only through single sign-on
+    email         VARCHAR,                  -- matched, folded, against the OIDC e-mail claim
+    oidc_subject  VARCHAR,                  -- or against the OIDC subject (sub)
+    disabled      BOOLEAN NOT NULL,
+    created_at    TIMESTAMP NOT NULL,       -- UTC
+    created_by    VARCHAR NOT NULL,
+    updated_at    TIMESTAMP NOT NULL,       -- UTC
+    updated_by    VARCHAR NOT NULL
+);
+
+-- Who did what, when: sign-ins, uploads, rollbacks, exports, layout saves, user changes.
+CREATE TABLE IF NOT EXISTS activity_log (
+    at_utc       TIMESTAMP NOT NULL,
+    user_name    VARCHAR NOT NULL,
+    action       VARCHAR NOT NULL,
+    details      VARCHAR NOT NULL           -- JSON object
+);
+
+-- Wrong passwords per folded user name, and the names locked until a time (seconds since the
+-- epoch): kept here rather than in one process, so every replica counts the same failures.
+CREATE TABLE IF NOT EXISTS login_failures (
+    username     VARCHAR NOT NULL,
+    failed_at    DOUBLE PRECISION NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS login_lockouts (
+    username     VARCHAR PRIMARY KEY,
+    locked_until DOUBLE PRECISION NOT NULL
+);

@@ -8,7 +8,6 @@ connections, so a new import shows at once and a rerun costs nothing.
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -16,17 +15,17 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib.access.auth import IDLE_TIMEOUT, AuthConfigError, LoginThrottle, load_users, session_expired, sign_in
-from lib.access.roles import LOCAL_ANALYST, ROLE_LABELS, Actor
+from lib.access.roles import Actor
 from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks, scoring
 from lib.filters import Filters
 from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS
 from lib.outputs import export
-from lib.store import EXPORTABLE, Store, open_store
+from lib.store import EXPORTABLE, Store, accounts, open_store
 from lib.store.scoped import ScopedReader
-from lib.ui import fmt
-from lib.ui.safe import Markdown, md, md_code, md_join, md_text
+from lib.ui import fmt, login
+from lib.ui.login import KEY_EXPIRED, KEY_LAST_SEEN, KEY_USER, current_actor  # noqa: F401  (pages, tests)
+from lib.ui.safe import Markdown, md, md_code, md_join
 
 # Session-state keys, in one place.
 KEY_YEAR = "filter_year"
@@ -34,9 +33,6 @@ KEY_PROGRAM = "filter_program"
 KEY_REGION = "filter_region"
 KEY_PROJECT = "filter_project"
 KEY_FILTERS = "filters"
-KEY_USER = "auth_user"  # the logged-in auth.User, when a users file is configured
-KEY_LAST_SEEN = "auth_last_seen"  # time.time() of the signed-in session's last page run
-KEY_EXPIRED = "auth_expired"  # the session was just ended for idleness (said on the login form)
 # URL query parameter for each filter key.
 URL_PARAMS = {KEY_YEAR: "year", KEY_PROGRAM: "program", KEY_REGION: "region", KEY_PROJECT: "project"}
 
@@ -63,57 +59,11 @@ def require_entrypoint() -> None:
     st.stop()
 
 
-@st.cache_resource
-def login_throttle() -> LoginThrottle:
-    """One per server process, shared by every session (a new tab does not reset the count)."""
-    return LoginThrottle()
-
-
-def login_gate() -> Actor:
-    """The acting user. With a users file, draws the login form and stops until login;
-    without one, the local single user (an analyst), said plainly in the sidebar."""
-    try:
-        users = load_users()
-    except AuthConfigError as exc:
-        st.error(md("登录配置有误，已停止：{}", exc))
-        st.stop()
-    if users is None:
-        st.sidebar.info("本地单用户模式：未配置登录（config/users.toml），当前用户拥有分析员权限。")
-        return LOCAL_ANALYST
-    user = st.session_state.get(KEY_USER)
-    now = time.time()
-    if user is not None and session_expired(st.session_state.get(KEY_LAST_SEEN), now):
-        del st.session_state[KEY_USER]
-        user = None
-        st.session_state[KEY_EXPIRED] = True
-    if user is None:
-        st.title("登录 · 绩效看板")
-        if st.session_state.pop(KEY_EXPIRED, False):
-            st.info(f"超过 {IDLE_TIMEOUT // 60} 分钟未操作，已自动退出，请重新登录。")
-        with st.form("login"):
-            username = st.text_input("用户名", key="login_username")
-            password = st.text_input("密码", type="password", key="login_password")
-            if st.form_submit_button("登录", type="primary"):
-                found, problem = sign_in(users, login_throttle(), username, password)
-                if found is None:
-                    st.error(md_text(problem))
-                else:
-                    st.session_state[KEY_USER] = found
-                    st.session_state[KEY_LAST_SEEN] = now
-                    st.rerun()
-        st.stop()
-    st.session_state[KEY_LAST_SEEN] = now
-    st.sidebar.markdown(md("**{}**（{}）", user.name, ROLE_LABELS[user.role]))
-    if st.sidebar.button("退出登录", key="logout"):
-        del st.session_state[KEY_USER]
-        st.rerun()
-    return user.actor()
-
-
-def current_actor() -> Actor:
-    """The user acting on this run (app.py's login_gate decided it)."""
-    user = st.session_state.get(KEY_USER)
-    return user.actor() if user is not None else (LOCAL_ANALYST if load_users() is None else Actor("", ""))
+def login_gate(pages: list | None = None) -> Actor:
+    """The acting user (lib/ui/login.py): the sign-in form until someone signs in, or the local
+    single user when no login is configured. ``pages``: the app's pages, registered (unlisted)
+    while the form shows, so that the page whose address was opened is the one shown after."""
+    return login.gate(get_store(), pages)
 
 
 @st.cache_resource(show_spinner="正在打开数据库…")
@@ -472,15 +422,32 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     version = dataset_version()
     # Callables: the files are built only when someone clicks, not on every rerun of the page.
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("⬇ 下载 CSV", b"" if no_csv else lambda: export.to_csv_bytes(rows(), name),
-                         file_name=export.file_name(name, "csv"), mime="text/csv",
+    csv_name, xlsx_name = export.file_name(name, "csv"), export.file_name(name, "xlsx")
+    left.download_button("⬇ 下载 CSV", b"" if no_csv else logged_export(
+                             lambda: export.to_csv_bytes(rows(), name), name, csv_name, filters, n_rows),
+                         file_name=csv_name, mime="text/csv",
                          key=f"{key}_csv", on_click="ignore", disabled=no_csv)
     right.download_button(
         "⬇ 下载 Excel",
-        b"" if no_xlsx else lambda: export.to_xlsx_bytes(rows(), name,
-                                                         export.ExportMeta(name, filters, version)),
-        file_name=export.file_name(name, "xlsx"), key=f"{key}_xlsx", on_click="ignore", disabled=no_xlsx,
+        b"" if no_xlsx else logged_export(
+            lambda: export.to_xlsx_bytes(rows(), name, export.ExportMeta(name, filters, version)),
+            name, xlsx_name, filters, n_rows),
+        file_name=xlsx_name, key=f"{key}_xlsx", on_click="ignore", disabled=no_xlsx,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def logged_export(build: Callable[[], bytes], what: str, file_name: str, filters: dict | None = None,
+                  rows: int | None = None) -> Callable[[], bytes]:
+    """A download button's deferred data that also logs the export (Streamlit calls it on the
+    click, outside the page run: the store and the user are taken now)."""
+    store, actor = get_store(), current_actor()
+
+    def build_and_log() -> bytes:
+        data = build()
+        accounts.log_export(store, actor, what, file_name, filters, rows)
+        return data
+
+    return build_and_log
 
 
 def _too_big_to_download(name: str, n_rows: int, filters: Filters, csv_ok: bool) -> str:
@@ -555,6 +522,8 @@ def brief_download(filters: Filters) -> None:
         st.sidebar.caption(problem)
         return
     st.sidebar.download_button(
-        BRIEF_LABELS["download"], lambda: brief.write_pdf(scoped_store(), scoped(filters)),
+        BRIEF_LABELS["download"],
+        logged_export(lambda: brief.write_pdf(scoped_store(), scoped(filters)), "brief",
+                      brief.file_name(filters), {k: str(v) for k, v in filters.active().items()}),
         file_name=brief.file_name(filters), mime="application/pdf", key="brief_pdf", on_click="ignore",
         help=BRIEF_LABELS["download_help"], width="stretch")
