@@ -177,7 +177,7 @@ def _export(args) -> int:
                   file=sys.stderr)
             return 2
         frame = store.read(args.name, where=where)
-        meta = export.ExportMeta(args.name, {k: str(v) for k, v in where.items()}, store.version_id())
+        meta = export.meta_for(store, args.name, where)
     finally:
         store.close()
     if args.format == "csv":

@@ -424,8 +424,7 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
         everything = full()
         return everything[[c for c in shown.columns if c in everything.columns]]
 
-    filters = {k: str(v) for k, v in current_filters().active().items()}
-    version = dataset_version()
+    filters = current_filters()
     # Callables: the files are built only when someone clicks, not on every rerun of the page.
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("⬇ 下载 CSV", b"" if no_csv else lambda: export.to_csv_bytes(rows(), name),
@@ -433,8 +432,7 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
                          key=f"{key}_csv", on_click="ignore", disabled=no_csv)
     right.download_button(
         "⬇ 下载 Excel",
-        b"" if no_xlsx else lambda: export.to_xlsx_bytes(rows(), name,
-                                                         export.ExportMeta(name, filters, version)),
+        b"" if no_xlsx else lambda: export.to_xlsx_bytes(rows(), name, export.meta_for(get_store(), name, filters.active())),
         file_name=export.file_name(name, "xlsx"), key=f"{key}_xlsx", on_click="ignore", disabled=no_xlsx,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
