@@ -102,6 +102,7 @@ COLUMN_LABELS: dict[str, str] = {
     "sha256": "SHA-256",
     "programs": "涉及资金/部门",
     "row_counts": "各表行数",
+    "changes": "变更内容",
     "restored_version": "恢复自版本",
     "sources_version": "来源版本",
     "sheet": "工作表",
@@ -119,6 +120,8 @@ COLUMN_LABELS: dict[str, str] = {
 }
 
 VERSION_ACTIONS = {"import": "导入", "rollback": "回滚"}
+# Who made a version, where it was not a person: the shipped data loaded on first start.
+VERSION_USERS = {"system": "系统（初始数据）"}
 
 # Workbook sheet names (Chinese) for each stored table.
 SHEET_LABELS: dict[str, str] = {

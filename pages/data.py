@@ -8,9 +8,9 @@ import streamlit as st
 
 from lib import ui
 from lib.access.roles import PermissionDenied
-from lib.labels import COLUMN_LABELS, SHEET_LABELS, UPLOAD_TYPES, VERSION_ACTIONS, VIEW_LABELS
+from lib.labels import COLUMN_LABELS, SHEET_LABELS, UPLOAD_TYPES, VIEW_LABELS
 from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff
-from lib.ui import draft_review, mapping
+from lib.ui import draft_review, history, mapping
 from lib.ui.safe import md, md_join, md_text
 
 ui.require_entrypoint()
@@ -119,10 +119,10 @@ with tab_upload:
 
 with tab_versions:
     versions = ui.read("dataset_versions", order_by=("version_id",)).iloc[::-1]
-    versions["action"] = versions["action"].map(VERSION_ACTIONS).fillna(versions["action"])
-    ui.show_table(versions, "dataset_versions", key="versions",
-                  columns=["version_id", "created_at", "user_name", "action", "files", "programs",
-                           "restored_version", "row_counts", "sha256"])
+    programs = ui.read("programs")
+    ui.show_table(history.table(versions, dict(zip(programs["program_id"], programs["program_name"], strict=True))),
+                  "dataset_versions", key="versions",
+                  column_config={"version_id": st.column_config.NumberColumn("版本", format="v%d")})
     if actor.can("rollback") and len(versions) > 1:
         current = int(versions["version_id"].max())
         earlier = [int(v) for v in versions["version_id"] if int(v) != current]
