@@ -11,6 +11,7 @@ from lib.access.roles import PermissionDenied
 from lib.labels import COLUMN_LABELS, SHEET_LABELS, UPLOAD_TYPES, VIEW_LABELS
 from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff
 from lib.ui import draft_review, history, mapping
+from lib.ui import preview as upload_preview
 from lib.ui.safe import md, md_join, md_text
 
 ui.require_entrypoint()
@@ -66,6 +67,7 @@ with tab_upload:
                               total=len(findings), full=lambda: findings)
             else:
                 names = {r["program_id"]: r["program_name"] for r in parsed.tables["programs"]}
+                project_names = ui.project_names(parsed)
                 incoming = sorted(names)
                 stored = set(ui.read("programs")["program_id"])
                 replaced = [p for p in incoming if p in stored]
@@ -88,11 +90,8 @@ with tab_upload:
                                              ("新增", table_diff.added), ("删除", table_diff.removed)):
                             if not frame.empty:
                                 n_rows, frame = len(frame), frame.head(ui.DETAIL_ROWS)
-                                if "column" in frame.columns:  # name the changed column as Excel does
-                                    frame = frame.assign(column=frame["column"].map(
-                                        lambda c: COLUMN_LABELS.get(c, c)))
                                 st.markdown(f"**{label}**")
-                                st.dataframe(frame.rename(columns=COLUMN_LABELS), hide_index=True)
+                                st.dataframe(upload_preview.readable(frame, project_names), hide_index=True)
                                 if n_rows > len(frame):  # a large upload: the counts above are whole
                                     st.caption(f"共 {n_rows:,} 行，列出前 {len(frame):,} 行。")
                 mapping.saved_message()

@@ -76,7 +76,8 @@ def test_upload_preview_commit_then_rollback(app_env):
     changes = [d.value for d in at.dataframe if "原值" in d.value.columns]
     assert changes, "the preview shows old → new values"
     change = changes[0].iloc[0]
-    assert (change["项目编号"], change["列"], change["原值"], change["新值"]) == ("LZ2022-P01", "全年预算数", 16.0, 17.0)
+    assert (change["项目编号"], change["项目名称"], change["列"], change["原值"], change["新值"]) == (
+        "LZ2022-P01", "档案整理专项", "全年预算数", "16", "17")
 
     at.button(key="commit_upload").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -87,6 +88,9 @@ def test_upload_preview_commit_then_rollback(app_env):
     at = run("data", at)
     versions = frame_with(at, "restored_version")
     assert versions["version_id"].tolist() == [2, 1]
+    assert versions["user_name"].tolist() == ["本地用户", "系统（初始数据）"]
+    assert versions["changes"].iloc[0] == "各表行数未变（所涉资金/部门的记录已替换）"
+    assert "row_counts" not in versions.columns
     assert at.button(key="rollback_button").disabled  # until the confirmation is ticked
     at.selectbox(key="rollback_target").set_value(1)
     at.checkbox(key="rollback_confirm").check().run()
@@ -198,7 +202,7 @@ def test_commit_after_someone_else_committed_shows_the_new_preview_first(app_env
     assert any("预览之后数据已有新的版本" in w.value for w in at.warning)
     assert not any("当前数据版本" in s.value for s in at.success)  # nothing committed on that click
     change = next(d.value for d in at.dataframe if "原值" in d.value.columns).iloc[0]
-    assert (change["原值"], change["新值"]) == (19.0, 17.0)  # the preview against the new data
+    assert (change["原值"], change["新值"]) == ("19", "17")  # the preview against the new data
     at.button(key="commit_upload").click().run()
     assert any("当前数据版本 v3" in s.value for s in at.success)
     assert archive_budget(at) == 17

@@ -451,6 +451,18 @@ def _too_big_to_download(name: str, n_rows: int, filters: Filters, csv_ok: bool)
     return md("{}，或在命令行导出全部：{}", Markdown(text), md_code(command))  # text: figures only
 
 
+def project_names(parsed) -> dict[str, str]:
+    """Project id -> name for an upload's preview: the incoming projects, and the stored ones of
+    the programs it replaces (a project the upload removes is named too)."""
+    names = {r["project_id"]: r["project_name"] for r in parsed.tables.get("projects", [])}
+    programs = sorted({r["program_id"] for r in parsed.tables.get("programs", [])})
+    if programs:
+        stored = read("projects", where_in={"program_id": programs})
+        for pid, name in zip(stored["project_id"], stored["project_name"], strict=True):
+            names.setdefault(pid, name)
+    return names
+
+
 def show_rows(relation: str, filters: Filters, name: str, key: str, order_by: tuple[str, ...] = (),
               columns: list[str] | None = None, column_config: dict | None = None,
               search: tuple[tuple[str, ...], str] | None = None, where_in: dict[str, list] | None = None,
