@@ -10,7 +10,7 @@ from lib import ui
 from lib.access.roles import PermissionDenied
 from lib.labels import COLUMN_LABELS, SHEET_LABELS, UPLOAD_TYPES, VIEW_LABELS
 from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff
-from lib.ui import draft_review, history, mapping
+from lib.ui import draft_review, fmt, history, mapping
 from lib.ui import preview as upload_preview
 from lib.ui.safe import md, md_join, md_text
 
@@ -91,7 +91,8 @@ with tab_upload:
                             if not frame.empty:
                                 n_rows, frame = len(frame), frame.head(ui.DETAIL_ROWS)
                                 st.markdown(f"**{label}**")
-                                st.dataframe(upload_preview.readable(frame, project_names), hide_index=True)
+                                st.dataframe(upload_preview.readable(frame, project_names), hide_index=True,
+                                             placeholder=fmt.TABLE_PLACEHOLDER)
                                 if n_rows > len(frame):  # a large upload: the counts above are whole
                                     st.caption(f"共 {n_rows:,} 行，列出前 {len(frame):,} 行。")
                 mapping.saved_message()
@@ -119,8 +120,8 @@ with tab_upload:
 with tab_versions:
     versions = ui.read("dataset_versions", order_by=("version_id",)).iloc[::-1]
     programs = ui.read("programs")
-    ui.show_table(history.table(versions, dict(zip(programs["program_id"], programs["program_name"], strict=True))),
-                  "dataset_versions", key="versions",
+    program_names = dict(zip(programs["program_id"], programs["program_name"], strict=True))
+    ui.show_table(history.table(versions, program_names), "dataset_versions", key="versions",
                   column_config={"version_id": st.column_config.NumberColumn("版本", format="v%d")})
     if actor.can("rollback") and len(versions) > 1:
         current = int(versions["version_id"].max())

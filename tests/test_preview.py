@@ -43,12 +43,13 @@ def test_changed_values_show_both_sides_as_stored_with_the_project_named(tmp_pat
     assert rows["全年预算数"] == ("LZ2022-P01", "档案整理专项", "16", "16.123456")
 
 
-def test_rows_of_other_sheets_name_their_project_and_show_no_none():
+def test_rows_of_other_sheets_name_their_project_and_keep_numbers_numeric():
     import pandas as pd
 
     added = pd.DataFrame({"program_id": ["LZ2022-YJJ", "LZ2022-YJJ"], "project_id": ["LZ2022-P01", None],
-                          "seq": [1, 2], "target": ["≥90%", None], "weight": [10.0, None]})
+                          "seq": [1, 2], "target": ["≥90%", None],
+                          "weight": pd.Series([10.0, None], dtype=object)})  # as diff rows arrive
     shown = preview.readable(added, {"LZ2022-P01": "档案整理专项"})
     assert list(shown.columns[:3]) == ["资金/部门编号", "项目编号", "项目名称"]
     assert shown["项目名称"].tolist() == ["档案整理专项", "—"]
-    assert "None" not in shown.astype(str).to_numpy().ravel().tolist()
+    assert pd.api.types.is_float_dtype(shown["分值"]) and shown["分值"].tolist()[0] == 10  # numbers, not text

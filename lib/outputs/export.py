@@ -68,7 +68,8 @@ def meta_for(store, name: str, filters: dict[str, object]) -> ExportMeta:
 
 
 def filters_text(meta: ExportMeta) -> str:
-    """The filters as a reader says them: 年度：2022年；资金/部门：兰州新区应急管理局部门本级预算（LZ2022-YJJ）."""
+    """The filters as a reader says them, with the sidebar's labels and a chosen program or
+    project by name beside its id: 年度：2022年；资金/部门：兰州新区应急管理局部门本级预算（LZ2022-YJJ）."""
     parts = []
     for key, value in meta.filters.items():
         label = FILTER_KEY_LABELS.get(key) or COLUMN_LABELS.get(key, key)
@@ -248,7 +249,8 @@ def print_setup(ws, title: str, header_rows: int = 1) -> None:
 
 
 def print_title(name: str, meta: ExportMeta) -> str:
-    """The printed title of an export: 项目 · 筛选：资金/部门：…（LZ2022-YJJ） · 数据版本 v1（…） · 导出 2026-12-01 21:30"""
+    """The printed title of an export:
+    项目 · 筛选：资金/部门：…（LZ2022-YJJ） · 数据版本 v1（…） · 导出 2026-12-01 21:30"""
     version = f" · 数据版本 {version_text(meta)}" if meta.version_id is not None else ""
     return f"{title_of(name)} · 筛选：{filters_text(meta)}{version} · 导出 {meta.exported_at:%Y-%m-%d %H:%M}"
 

@@ -400,15 +400,10 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     config = {c: st.column_config.Column(COLUMN_LABELS.get(c, c)) for c in shown.columns}
     config.update(_number_columns(shown))
     config.update(column_config or {})
-    # on screen, an empty cell reads — (never None / nan / NaT); the downloads keep the values
-    screen, as_text = fmt.display_frame(shown, export.MONEY_COLUMNS, export.RATE_COLUMNS)
-    for col in as_text:
-        label = (config.get(col) or {}).get("label") or COLUMN_LABELS.get(col, col)
-        if col in export.MONEY_COLUMNS and "万元" not in label:
-            label = f"{label}（万元）"
-        config[col] = st.column_config.TextColumn(label, alignment="right",
-                                                  help=(config.get(col) or {}).get("help"))
-    st.dataframe(screen, hide_index=True, column_config=config, height=height)
+    # on screen, numbers stay numbers and an empty cell stays empty; the downloads keep the values
+    screen = fmt.display_frame(shown, {c for c in export.RATE_COLUMNS if _is_rate_format(config.get(c))})
+    st.dataframe(screen, hide_index=True, column_config=config, height=height,
+                 placeholder=fmt.TABLE_PLACEHOLDER)
     truncated = total is not None and full is not None and total > len(shown)
     n_rows = total if truncated else len(shown)
     no_csv, no_xlsx = n_rows > CSV_DOWNLOAD_MAX_ROWS, n_rows > XLSX_DOWNLOAD_MAX_ROWS
@@ -432,7 +427,8 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
                          key=f"{key}_csv", on_click="ignore", disabled=no_csv)
     right.download_button(
         "⬇ 下载 Excel",
-        b"" if no_xlsx else lambda: export.to_xlsx_bytes(rows(), name, export.meta_for(get_store(), name, filters.active())),
+        b"" if no_xlsx else lambda: export.to_xlsx_bytes(
+            rows(), name, export.meta_for(get_store(), name, filters.active())),
         file_name=export.file_name(name, "xlsx"), key=f"{key}_xlsx", on_click="ignore", disabled=no_xlsx,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -484,15 +480,34 @@ def show_rows(relation: str, filters: Filters, name: str, key: str, order_by: tu
     return shown
 
 
+# Name columns longer than this many characters get a medium width: else one long program name
+# pushes the figures beside it out of the table's view.
+LONG_NAME = 16
+NAME_COLUMNS = ("program_name", "project_name", "title")
+
+
 def _number_columns(frame: pd.DataFrame) -> dict:
+    """The columns' default config: money in 万元 with separators, rates as one-decimal
+    percentages, dates as dates, long names at a medium width."""
     config = {}
     for col in frame.columns:
         label = COLUMN_LABELS.get(col, col)
         if col in export.MONEY_COLUMNS:
             config[col] = st.column_config.NumberColumn(f"{label}（万元）", format="accounting")
         elif col in export.RATE_COLUMNS:
-            config[col] = st.column_config.NumberColumn(label, format="percent")
+            config[col] = st.column_config.NumberColumn(label, format=fmt.RATE_FORMAT)
+        elif pd.api.types.is_datetime64_any_dtype(frame[col]):
+            config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif col in NAME_COLUMNS and len(frame) \
+                and max(len(v) if isinstance(v, str) else 0 for v in frame[col]) > LONG_NAME:
+            config[col] = st.column_config.TextColumn(label, width="medium")
     return config
+
+
+def _is_rate_format(column: dict | None) -> bool:
+    """Whether a column's config shows the screen's percentage (× 100) numbers: a page's own
+    config for a rate column (a progress bar, say) gets the fraction as stored."""
+    return bool(column) and (column.get("type_config") or {}).get("format") == fmt.RATE_FORMAT
 
 
 # ---------------------------------------------------------------- the PDF brief (every page)

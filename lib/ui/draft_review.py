@@ -26,6 +26,7 @@ from lib.labels import COLUMN_LABELS, DRAFT_LABELS, SHEET_LABELS
 from lib.outputs.draft import draft_tables
 from lib.outputs.template import write_workbook
 from lib.store import ImportRejected, Store, diff
+from lib.ui import fmt
 
 KEY_DRAFT = "draft_report"  # (sha256 of the file, ReportDraft)
 KEY_PREVIEW = "draft_preview"  # (tables key, store version, sources, parsed, preview)
@@ -68,6 +69,11 @@ def editor_frame(draft: ReportDraft, table: str) -> pd.DataFrame:
     for col in spec.SHEETS_BY_TABLE[table].columns:  # an empty text cell shows empty, not "None"
         if col.type in (spec.TEXT, spec.CHOICE, spec.RATING):
             frame[col.name] = frame[col.name].astype(object).where(frame[col.name].notna(), "")
+        elif col.type in _NUMBER_TYPES:
+            # numbers with gaps (or a column the draft left all empty) stay a number column, which
+            # the editor edits and sorts as numbers; the gaps show as the table placeholder
+            frame[col.name] = pd.to_numeric(frame[col.name], errors="coerce").astype(
+                "Int64" if col.type == spec.INT else "Float64")
     return frame
 
 
@@ -90,7 +96,7 @@ def tables_from_frames(draft: ReportDraft, frames: dict[str, pd.DataFrame]) -> d
 
 def _plain(value: object) -> object:
     """A cell as openpyxl writes it: None for NaN/NaT, Python scalars, dates as dates."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
@@ -109,6 +115,9 @@ def workbook_bytes(tables: dict[str, list[dict]]) -> bytes:
         return path.read_bytes()
 
 
+_NUMBER_TYPES = (spec.MONEY, spec.NUMBER, spec.SCORE, spec.RATE, spec.SHARE, spec.INT)
+
+
 def _column_config(table: str) -> dict:
     sheet = spec.SHEETS_BY_TABLE[table]
     config = {DROP: st.column_config.CheckboxColumn(DRAFT_LABELS["drop"], default=False),
@@ -118,7 +127,7 @@ def _column_config(table: str) -> dict:
         label = COLUMN_LABELS.get(col.name, col.name)
         if col.name in _HIDDEN:
             config[col.name] = None
-        elif col.type in (spec.MONEY, spec.NUMBER, spec.SCORE, spec.RATE, spec.SHARE, spec.INT):
+        elif col.type in _NUMBER_TYPES:
             number_format = "%d" if col.type == spec.INT else ("percent" if col.type in percent else "%.6g")
             config[col.name] = st.column_config.NumberColumn(label, format=number_format)
         elif col.type == spec.DATE:
@@ -163,6 +172,7 @@ def section(store: Store, actor) -> None:
             frames[sheet.table] = st.data_editor(editor_frame(draft, sheet.table), hide_index=True,
                                                  num_rows="fixed", column_config=_column_config(sheet.table),
                                                  column_order=column_order(sheet.table),
+                                                 placeholder=fmt.TABLE_PLACEHOLDER,
                                                  key=f"draft_edit_{sheet.table}_{sha[:8]}")
     if draft.unplaced:
         with st.expander(f"{DRAFT_LABELS['unplaced']}（{len(draft.unplaced)}）"):

@@ -29,7 +29,8 @@ def cell_text(value: object) -> str:
 def readable(frame: pd.DataFrame, project_names: dict[str, str]) -> pd.DataFrame:
     """One preview table (TableDiff.added / changed / removed) for the screen: the changed column
     named as its sheet header, old and new values as ``cell_text``, the project's name after its
-    id, Chinese headers and no None in empty cells."""
+    id, Chinese headers; numbers stay numbers (the page shows empty cells with
+    fmt.TABLE_PLACEHOLDER)."""
     out = frame.copy()
     if "column" in out.columns:
         out["column"] = out["column"].map(lambda c: COLUMN_LABELS.get(c, c))
@@ -39,5 +40,4 @@ def readable(frame: pd.DataFrame, project_names: dict[str, str]) -> pd.DataFrame
     if "project_id" in out.columns and "project_name" not in out.columns:
         names = ["—" if fmt.missing(p) else project_names.get(p, "—") for p in out["project_id"]]
         out.insert(out.columns.get_loc("project_id") + 1, "project_name", names)
-    shown, _ = fmt.display_frame(out)
-    return shown.rename(columns=COLUMN_LABELS)
+    return fmt.display_frame(out).rename(columns=COLUMN_LABELS)
