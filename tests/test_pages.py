@@ -48,7 +48,9 @@ def test_overview_headline_all_data_shows_the_latest_year_not_a_sum_over_years()
     # 2023 is Liaoning's central subsidy alone: 2,450 + 800 of 7,500 + 10,380 万元, no project records
     assert m["2023年预算总额（亿元）"] == "1.79"
     assert m["2023年执行率"] == "18.18%"  # 3,250 / 17,880
-    assert m["2023年项目数"] == "0 个"
+    assert m["2023年项目数"] == "未分项目填报"  # allocated by city, never a bare 0 that reads as missing
+    card = next(c for c in at.metric if c.label == "2023年项目数")
+    assert card.help == "1 项资金/部门预算未分项目填报，按 5 个地区分配下达（10 条资金分配记录）"
     assert not any(label.startswith("预算总额") for label in m)  # never the 2022 + 2023 sum unlabelled
     assert any("含 2 个预算年度（2022、2023）" in c.value for c in at.caption)
 
@@ -65,6 +67,9 @@ def test_overview_years_side_by_side_and_the_labelled_sum():
     assert m["全部年度合计预算总额（亿元）"] == "2.56"
     assert m["全部年度合计执行率"] == "42.80%"  # 10969.74 / 25630.69
     assert m["全部年度合计项目数"] == "9 个"
+    card = next(c for c in at.metric if c.label == "全部年度合计项目数")
+    assert card.help == ("9 个，涉及 1 项资金/部门预算；另有 1 项未分项目填报，"
+                         "按 5 个地区分配下达（10 条资金分配记录）")
     assert any("2022–2023年 共 2 个预算年度之和" in c.value for c in at.caption)
 
 

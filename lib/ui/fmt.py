@@ -49,6 +49,27 @@ def count(n: int, unit: str) -> str:
     return f"{n:,} {unit}"
 
 
+def project_count_card(n_projects: int, programs: int, itemized: int, regions: int,
+                       allocations: int) -> tuple[str, str]:
+    """The 项目数 card's value and help. A program reported by region and fund source, not by
+    project (a transfer payment's 分配表), has no project records: its card says so instead of a
+    bare 0 that reads as missing data.
+
+    Args:
+        n_projects: project records in the selection.
+        programs: programs (资金/部门预算) in the selection; ``itemized``: those with projects.
+        regions, allocations: distinct regions and allocation rows in the selection.
+    """
+    unitemized = programs - itemized
+    by_region = f"按 {regions:,} 个地区分配下达（{allocations:,} 条资金分配记录）" if allocations else "无项目明细"
+    if n_projects == 0 and programs:
+        return "未分项目填报", f"{programs:,} 项资金/部门预算未分项目填报，{by_region}"
+    help_text = f"{n_projects:,} 个，涉及 {itemized:,} 项资金/部门预算"
+    if unitemized > 0:
+        help_text += f"；另有 {unitemized:,} 项未分项目填报，{by_region}"
+    return count(n_projects, "个"), help_text
+
+
 def rate(value: object, digits: int = 2) -> str:
     """A fraction as a percentage: 0.9465 -> 94.65%."""
     if _missing(value):
