@@ -34,8 +34,7 @@ with tab_upload:
             "声明数等）将被整体替换；工作簿中没有的资金/部门保持不变；同编号的来源记录被替换。"
             "官方项目支出自评表只更新表中的项目，同一部门的其他项目及部门整体数据保持不变。"
             "每次提交都生成一个新的数据版本，可随时回滚。")
-        files = st.file_uploader("选择工作簿或自评表（.xlsx/.xls/.ods/.docx）", type=list(UPLOAD_TYPES),
-                                 accept_multiple_files=True,
+        files = ui.file_uploader("选择工作簿或自评表（.xlsx/.xls/.ods/.docx）", UPLOAD_TYPES, multiple=True,
                                  key=f"uploader_{st.session_state.get(KEY_UPLOADER, 0)}")
         if files:
             sources = [(f.name, f.getvalue()) for f in files]

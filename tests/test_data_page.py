@@ -68,6 +68,18 @@ def test_local_mode_says_so_and_allows_upload(app_env):
     assert len(at.get("file_uploader")) == 1
 
 
+def test_the_uploader_says_in_chinese_what_it_takes_and_has_the_readers_limit(app_env):
+    from lib.intake.workbook import MAX_FILE_BYTES
+
+    at = run("data")
+    uploader = at.get("file_uploader")[0]
+    # Streamlit's own drop-zone words stay English (no locale setting): the note beside it says it all
+    note = "支持 .xlsx、.xls、.ods、.docx、.doc、.wps 格式，每个文件不超过 50 MB"
+    assert note in uploader.proto.help and any(note in c.value for c in at.caption)
+    assert "可多选" in uploader.proto.help
+    assert uploader.proto.max_upload_size_mb == 50 == MAX_FILE_BYTES // (1024 * 1024)  # not Streamlit's 200
+
+
 def test_upload_preview_commit_then_rollback(app_env):
     at = run("data")
     at.get("file_uploader")[0].upload("lanzhou_v2.xlsx", lanzhou_with(17)).run()

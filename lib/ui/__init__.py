@@ -19,7 +19,8 @@ from lib.access.auth import IDLE_TIMEOUT, AuthConfigError, LoginThrottle, load_u
 from lib.access.roles import LOCAL_ANALYST, ROLE_LABELS, Actor
 from lib.analysis import checks, scoring
 from lib.filters import Filters
-from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS
+from lib.intake.workbook import MAX_FILE_BYTES
+from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS, UPLOAD_NOTE
 from lib.outputs import export
 from lib.store import EXPORTABLE, Store, open_store
 from lib.ui import fmt
@@ -386,6 +387,24 @@ def version_caption() -> None:
     if version:
         when = pd.Timestamp(version["created_at"]).strftime("%Y-%m-%d %H:%M")
         st.caption(md("数据版本 v{} · {} · {}", int(version["version_id"]), when, version["files"]))
+
+
+# Each file's upload limit, the one the readers enforce, set on every uploader: the widget then
+# states it, and a server started from another folder (without .streamlit/config.toml) does not
+# fall back to Streamlit's 200 MB.
+UPLOAD_LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
+
+
+def file_uploader(label: str, types, key: str, multiple: bool = False):
+    """st.file_uploader with the Chinese note of what it takes (types, limit) beside its English
+    drop zone, and the product's upload limit on the widget itself."""
+    types = [t.lstrip(".") for t in types]
+    note = UPLOAD_NOTE.format(many="（可多选）" if multiple else "", limit=UPLOAD_LIMIT_MB,
+                              types="、".join(f".{t}" for t in types))
+    files = st.file_uploader(label, type=types, accept_multiple_files=multiple, key=key, help=note,
+                             max_upload_size=UPLOAD_LIMIT_MB)
+    st.caption(note)
+    return files
 
 
 def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,

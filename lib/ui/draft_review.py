@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from lib import ui
 from lib.access.roles import PermissionDenied
 from lib.intake import workbook_spec as spec
 from lib.intake.report import ReportDraft, read_report
@@ -142,7 +143,7 @@ def section(store: Store, actor) -> None:
     if not st.toggle(DRAFT_LABELS["toggle"], key="draft_toggle"):
         return
     st.caption(DRAFT_LABELS["caption"])
-    upload = st.file_uploader(DRAFT_LABELS["uploader"], type=[s.lstrip(".") for s in SUFFIXES],
+    upload = ui.file_uploader(DRAFT_LABELS["uploader"], SUFFIXES,
                               key=f"draft_uploader_{st.session_state.get(KEY_ROUND, 0)}")
     if upload is None:
         return

@@ -61,7 +61,8 @@ def project_count_card(n_projects: int, programs: int, itemized: int, regions: i
         regions, allocations: distinct regions and allocation rows in the selection.
     """
     unitemized = programs - itemized
-    by_region = f"按 {regions:,} 个地区分配下达（{allocations:,} 条资金分配记录）" if allocations else "无项目明细"
+    by_region = (f"按 {regions:,} 个地区分配下达（{allocations:,} 条资金分配记录）" if allocations
+                 else "无项目明细")
     if n_projects == 0 and programs:
         return "未分项目填报", f"{programs:,} 项资金/部门预算未分项目填报，{by_region}"
     help_text = f"{n_projects:,} 个，涉及 {itemized:,} 项资金/部门预算"
