@@ -339,13 +339,13 @@ MAPPING_LABELS: dict[str, str] = {
     "accept": "确认上表中待处理的单元格不导入，仍然提交",
 }
 UPLOAD_TYPES = ("xlsx", "xls", "ods", "docx", "doc", "wps")
-# Streamlit draws the drop zone's own words in English ("Drag and drop files here", "Limit … per
-# file", "Browse files"), with no locale setting or parameter for them in 1.67
-# (streamlit/streamlit#13500); so every uploader says in Chinese, beside it, what it takes.
-UPLOAD_NOTE = ("可将文件拖入下框，或点击“Browse files”选择{many}；"
-               "支持 {types} 格式，每个文件不超过 {limit} MB。"
-               "（框内英文提示为 Streamlit 固定文字：Drag and drop = 拖放，Limit per file = 单个文件上限，"
-               "Browse files = 浏览文件）")
+# Streamlit draws the drop zone's own words in English ("Upload", "50MB per file"; on other widths
+# and versions "Drag and drop files here", "Limit 200MB per file", "Browse files"), with no locale
+# setting or parameter for them in 1.67 (streamlit/streamlit#13500); so every uploader says in
+# Chinese, beside it, what it takes.
+UPLOAD_NOTE = ("点击框内按钮选择文件，或将文件拖入框内{many}；支持 {types} 格式，每个文件不超过 {limit} MB。"
+               "（框内英文为 Streamlit 固定文字：Upload / Browse files = 选择文件，"
+               "Drag and drop files here = 拖入文件，per file = 每个文件）")
 
 # ------------------------- 简报与报告 (briefs and reports): lib/outputs/brief.py, lib/outputs/report_docx.py
 BRIEF_LABELS: dict[str, str] = {

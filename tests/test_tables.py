@@ -49,3 +49,12 @@ def test_numbers_with_empty_cells_stay_numbers_and_show_blank():
     assert pd.api.types.is_float_dtype(scores) and scores.isna().sum() == 7  # 7 of 9 have no indicator scores
     assert projects.proto.placeholder == ""
     assert sorted(scores.dropna().round(2).tolist()) == [87.04, 93.46]  # sorted as numbers
+
+
+def test_a_moment_shows_its_time_and_a_day_its_date():
+    versions = _table(run_page("data"), "changes")
+    config = _config(versions)
+    assert config["created_at"]["type_config"] == {"type": "datetime", "format": "YYYY-MM-DD HH:mm"}
+    assert config["version_id"]["type_config"]["format"] == "v%d"
+    totals = _table(run_page("overview"), "basis")
+    assert _config(totals)["as_of"]["type_config"]["format"] == "YYYY-MM-DD"  # 2023-12-31, a day

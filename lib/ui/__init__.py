@@ -502,7 +502,7 @@ def show_rows(relation: str, filters: Filters, name: str, key: str, order_by: tu
 # Name columns longer than this many characters get a medium width: else one long program name
 # pushes the figures beside it out of the table's view.
 LONG_NAME = 16
-NAME_COLUMNS = ("program_name", "project_name", "title")
+NAME_COLUMNS = ("program_name", "project_name", "title", "programs")
 
 
 def _number_columns(frame: pd.DataFrame) -> dict:
@@ -516,7 +516,11 @@ def _number_columns(frame: pd.DataFrame) -> dict:
         elif col in export.RATE_COLUMNS:
             config[col] = st.column_config.NumberColumn(label, format=fmt.RATE_FORMAT)
         elif pd.api.types.is_datetime64_any_dtype(frame[col]):
-            config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+            times = frame[col].dropna()
+            if len(times) and (times != times.dt.normalize()).any():  # a moment, not a day
+                config[col] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
+            else:
+                config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         elif col in NAME_COLUMNS and len(frame) \
                 and max(len(v) if isinstance(v, str) else 0 for v in frame[col]) > LONG_NAME:
             config[col] = st.column_config.TextColumn(label, width="medium")

@@ -14,7 +14,7 @@ import pandas as pd
 from lib.labels import SHEET_LABELS, VERSION_ACTIONS, VERSION_USERS
 from lib.ui import fmt
 
-COLUMNS = ["version_id", "created_at", "user_name", "action", "programs", "changes", "restored_version",
+COLUMNS = ["version_id", "created_at", "user_name", "action", "changes", "programs", "restored_version",
            "files", "sha256"]
 
 
