@@ -203,7 +203,7 @@ def test_reports_objectives_and_stated_figures():
 def test_year_filter_drops_other_programs():
     at = run_page("overview", year="2023")
     m = metrics(at)
-    assert m["项目数"] == "0 个"
+    assert m["项目数"] == "未分项目填报"  # Liaoning allocates by city: no project records
     assert m["预算总额（亿元）"] == "1.79"  # central 7500 + local 10380
     assert at.sidebar.selectbox[0].value == 2023
 
