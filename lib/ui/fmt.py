@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 YI = 10_000  # 1 亿元 = 10,000 万元
 
@@ -139,8 +140,8 @@ def display_frame(frame, rate_columns=()):
         series = out[col]
         if series.dtype == object:
             present = series.dropna()
-            if len(present) and all(isinstance(v, (int, float)) or type(v).__name__ == "Decimal"
-                                    for v in present) and not any(isinstance(v, bool) for v in present):
+            if len(present) and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
+                                    for v in present):
                 series = pd.to_numeric(series, errors="coerce").astype("Float64")
                 out[col] = series
         if col in rate_columns and pd.api.types.is_numeric_dtype(series) \
