@@ -178,7 +178,8 @@ def section(store: Store, actor) -> None:
     if draft.unplaced:
         with st.expander(f"{DRAFT_LABELS['unplaced']}（{len(draft.unplaced)}）"):
             st.dataframe(pd.DataFrame([{"数字": u.figure, "原文句子": u.sentence, "来源出处": u.source_ref,
-                                        "原因": u.reason} for u in draft.unplaced]), hide_index=True)
+                                        "原因": u.reason} for u in draft.unplaced]), hide_index=True,
+                         placeholder=fmt.TABLE_PLACEHOLDER)
     if not actor.can("upload"):
         st.info(DRAFT_LABELS["viewer"])
         return
@@ -192,7 +193,8 @@ def section(store: Store, actor) -> None:
     _, version, sources, parsed, preview = preview_state
     if parsed.findings:
         st.error(DRAFT_LABELS["findings"].format(n=len(parsed.findings)))
-        st.dataframe(pd.DataFrame([f.as_dict() for f in parsed.findings]), hide_index=True)
+        st.dataframe(pd.DataFrame([f.as_dict() for f in parsed.findings]), hide_index=True,
+                     placeholder=fmt.TABLE_PLACEHOLDER)  # a finding about a whole file has no row
         return
     summary = diff.summary(preview)
     summary = summary[(summary[["added", "changed", "removed", "unchanged"]].sum(axis=1)) > 0]
