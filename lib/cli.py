@@ -215,8 +215,7 @@ def _export(args) -> int:
                   file=sys.stderr)
             return 2
         frame = ScopedReader(store, scope).read(args.name, where=where)
-        described = {k: str(v) for k, v in where.items()} | ({"user": args.user} if args.user else {})
-        meta = export.ExportMeta(args.name, described, store.version_id())
+        meta = export.meta_for(store, args.name, where)
         target = args.out or ("-" if args.format == "csv" else Path(export.file_name(args.name, "xlsx")))
         accounts.log_export(store, _cli_user(args), args.name, str(target), where, len(frame), via="cli",
                             fmt=args.format)

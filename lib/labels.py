@@ -102,6 +102,7 @@ COLUMN_LABELS: dict[str, str] = {
     "sha256": "SHA-256",
     "programs": "涉及资金/部门",
     "row_counts": "各表行数",
+    "changes": "变更内容",
     "restored_version": "恢复自版本",
     "sources_version": "来源版本",
     "sheet": "工作表",
@@ -119,6 +120,8 @@ COLUMN_LABELS: dict[str, str] = {
 }
 
 VERSION_ACTIONS = {"import": "导入", "rollback": "回滚"}
+# Who made a version, where it was not a person: the shipped data loaded on first start.
+VERSION_USERS = {"system": "系统（初始数据）"}
 
 # Workbook sheet names (Chinese) for each stored table.
 SHEET_LABELS: dict[str, str] = {
@@ -342,6 +345,13 @@ MAPPING_LABELS: dict[str, str] = {
     "accept": "确认上表中待处理的单元格不导入，仍然提交",
 }
 UPLOAD_TYPES = ("xlsx", "xls", "ods", "docx", "doc", "wps")
+# Streamlit draws the drop zone's own words in English ("Upload", "50MB per file"; on other widths
+# and versions "Drag and drop files here", "Limit 200MB per file", "Browse files"), with no locale
+# setting or parameter for them in 1.67 (streamlit/streamlit#13500); so every uploader says in
+# Chinese, beside it, what it takes.
+UPLOAD_NOTE = ("点击框内按钮选择文件，或将文件拖入框内{many}；支持 {types} 格式，每个文件不超过 {limit} MB。"
+               "（框内英文为 Streamlit 固定文字：Upload / Browse files = 选择文件，"
+               "Drag and drop files here = 拖入文件，per file = 每个文件）")
 
 # ------------------------- 简报与报告 (briefs and reports): lib/outputs/brief.py, lib/outputs/report_docx.py
 BRIEF_LABELS: dict[str, str] = {

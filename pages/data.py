@@ -8,9 +8,10 @@ import streamlit as st
 
 from lib import ui
 from lib.access.roles import PermissionDenied
-from lib.labels import COLUMN_LABELS, SHEET_LABELS, UPLOAD_TYPES, VERSION_ACTIONS, VIEW_LABELS
+from lib.labels import COLUMN_LABELS, SHEET_LABELS, UPLOAD_TYPES, VIEW_LABELS
 from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes
-from lib.ui import draft_review, mapping
+from lib.ui import draft_review, fmt, history, mapping
+from lib.ui import preview as upload_preview
 from lib.ui.safe import md, md_join, md_text
 
 ui.require_entrypoint()
@@ -33,8 +34,7 @@ with tab_upload:
             "声明数等）将被整体替换；工作簿中没有的资金/部门保持不变；同编号的来源记录被替换。"
             "官方项目支出自评表只更新表中的项目，同一部门的其他项目及部门整体数据保持不变。"
             "每次提交都生成一个新的数据版本，可随时回滚。")
-        files = st.file_uploader("选择工作簿或自评表（.xlsx/.xls/.ods/.docx）", type=list(UPLOAD_TYPES),
-                                 accept_multiple_files=True,
+        files = ui.file_uploader("选择工作簿或自评表（.xlsx/.xls/.ods/.docx）", UPLOAD_TYPES, multiple=True,
                                  key=f"uploader_{st.session_state.get(KEY_UPLOADER, 0)}")
         if files:
             sources = [(f.name, f.getvalue()) for f in files]
@@ -66,6 +66,7 @@ with tab_upload:
                               total=len(findings), full=lambda: findings)
             else:
                 names = {r["program_id"]: r["program_name"] for r in parsed.tables["programs"]}
+                project_names = ui.project_names(parsed)
                 incoming = sorted(names)
                 stored = set(ui.read("programs")["program_id"])
                 replaced = [p for p in incoming if p in stored]
@@ -88,11 +89,9 @@ with tab_upload:
                                              ("新增", table_diff.added), ("删除", table_diff.removed)):
                             if not frame.empty:
                                 n_rows, frame = len(frame), frame.head(ui.DETAIL_ROWS)
-                                if "column" in frame.columns:  # name the changed column as Excel does
-                                    frame = frame.assign(column=frame["column"].map(
-                                        lambda c: COLUMN_LABELS.get(c, c)))
                                 st.markdown(f"**{label}**")
-                                st.dataframe(frame.rename(columns=COLUMN_LABELS), hide_index=True)
+                                st.dataframe(upload_preview.readable(frame, project_names), hide_index=True,
+                                             placeholder=fmt.TABLE_PLACEHOLDER)
                                 if n_rows > len(frame):  # a large upload: the counts above are whole
                                     st.caption(f"共 {n_rows:,} 行，列出前 {len(frame):,} 行。")
                 mapping.saved_message()
@@ -123,10 +122,10 @@ with tab_upload:
 
 with tab_versions:
     versions = ui.read("dataset_versions", order_by=("version_id",)).iloc[::-1]
-    versions["action"] = versions["action"].map(VERSION_ACTIONS).fillna(versions["action"])
-    ui.show_table(versions, "dataset_versions", key="versions",
-                  columns=["version_id", "created_at", "user_name", "action", "files", "programs",
-                           "restored_version", "row_counts", "sha256"])
+    programs = ui.read("programs")
+    program_names = dict(zip(programs["program_id"], programs["program_name"], strict=True))
+    ui.show_table(history.table(versions, program_names), "dataset_versions", key="versions",
+                  column_config={"version_id": st.column_config.NumberColumn("版本", format="v%d")})
     if actor.can("rollback") and len(versions) > 1:
         current = int(versions["version_id"].max())
         earlier = [int(v) for v in versions["version_id"] if int(v) != current]

@@ -39,7 +39,7 @@ def test_table_export_prints_with_its_filters_as_title(store):
     book = openpyxl.load_workbook(io.BytesIO(data))
     for ws in book.worksheets:
         assert_prints_on_a4_landscape_one_page_wide(ws)
-        assert ws.oddHeader.center.text.startswith("项目一览 · 筛选：program_id=LZ2022-YJJ · 数据版本 v1 · 导出 ")
+        assert ws.oddHeader.center.text.startswith("项目一览 · 筛选：资金/部门：LZ2022-YJJ · 数据版本 v1 · 导出 ")
     assert book.worksheets[0].cell(row=1, column=1).value == "年度"  # the header row stays row 1
     assert book.worksheets[0].max_row == 10  # 9 projects
 
@@ -48,7 +48,7 @@ def test_an_ampersand_in_the_title_is_printed_not_read_as_a_code():
     data = export.to_xlsx_bytes(
         store_free_frame(), "v_projects", export.ExportMeta("v_projects", {"region": "A&B"}, None))
     ws = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
-    assert "region=A&&B" in ws.oddHeader.center.text and "数据版本" not in ws.oddHeader.center.text
+    assert "地区：A&&B" in ws.oddHeader.center.text and "数据版本" not in ws.oddHeader.center.text
 
 
 def store_free_frame():

@@ -156,7 +156,7 @@ def test_download_csv_of_the_shown_table(server, page, tmp_path):
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
     text = data.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("项目名称,全年预算数")
+    assert text.splitlines()[0].startswith("项目名称,全年预算数（万元）")
     assert "档案整理专项,16.0" in text
     assert info.value.suggested_filename.endswith(".csv")
 
@@ -203,7 +203,7 @@ def test_download_excel_of_the_shown_table(server, page, tmp_path):
     assert sheet.cell(row=2, column=2).value == 16  # a number, not text
     info_sheet = book["导出说明"]
     values = {r[0].value: r[1].value for r in info_sheet.iter_rows(min_row=2)}
-    assert values["筛选条件"] == "program_id=LZ2022-YJJ"
+    assert values["筛选条件"] == "资金/部门：兰州新区应急管理局部门本级预算（LZ2022-YJJ）"
     assert values["行数"] == 9
 
 

@@ -117,3 +117,23 @@ def test_a_year_to_year_line_joins_only_programs_present_in_both_years():
     assert len(segment) == 1 and list(segment[0].x) == ["2022", "2023"]
     assert list(segment[0].y) == pytest.approx([90.0, 75.0])
     assert summary.like_for_like(totals.iloc[0:0]).empty
+
+
+def test_funding_sunburst_cuts_long_labels_and_hovers_the_whole_name():
+    program = "中央安全生产预防和应急救援能力建设补助资金（危险化学品重大安全风险防控支出）"
+    trace = charts.funding_sunburst(LIAONING_ALLOCATIONS.assign(program_name=program)).data[0]
+    labels = dict(zip(trace.ids, trace.labels, strict=True))
+    names = dict(zip(trace.ids, trace.hovertext, strict=True))
+    assert labels[program] == "中央安全生产预…" and names[program] == program  # the centre
+    assert labels[charts.SUNBURST_SEP.join([program, "沈阳市"])] == "沈阳市"  # short names stay whole
+    assert "%{hovertext}" in trace.hovertemplate
+    assert all(len(label) <= charts.SUNBURST_LABEL_CHARS for label in trace.labels)
+
+
+def test_legends_sit_above_the_plot_in_a_row():
+    budget = charts.budget_vs_executed(pd.DataFrame({"project_name": ["甲", "乙"], "budget": [415.0, 16.0],
+                                                     "executed": [415.0, 15.14]}))
+    assert (budget.layout.legend.orientation, budget.layout.legend.yanchor) == ("h", "bottom")
+    wide = charts.budget_vs_executed(pd.DataFrame({"project_name": ["甲", "乙"], "budget": [6116.3, 14.0],
+                                                   "executed": [5852.25, 13.06]}))
+    assert wide.layout.xaxis.type == "log" and wide.layout.xaxis.dtick == 1  # ticks 10, 100, 1,000 only

@@ -149,7 +149,7 @@ def test_export_csv_to_stdout_with_where(env):
     assert len(rows) == 2
     assert {r["资金/部门编号"] for r in rows} == {"P2"}
     assert sorted(r["项目编号"] for r in rows) == ["QJ1", "QJ2"]
-    assert float(next(r for r in rows if r["项目编号"] == "QJ1")["执行率"]) == pytest.approx(15.14353 / 16)
+    assert float(next(r for r in rows if r["项目编号"] == "QJ1")["执行率（%）"]) == pytest.approx(15.14353 / 16 * 100)
 
 
 def test_export_xlsx_to_file(env):
@@ -160,12 +160,12 @@ def test_export_xlsx_to_file(env):
     assert book.sheetnames == ["项目一览", "导出说明"]
     ws = book["项目一览"]
     headers = [c.value for c in ws[1]]
-    assert "项目编号" in headers and "执行率" in headers
+    assert "项目编号" in headers and "执行率（%）" in headers
     assert ws.max_row == 3
     assert {ws.cell(row=r, column=headers.index("资金/部门编号") + 1).value for r in (2, 3)} == {"P1"}
     info = {row[0]: row[1] for row in book["导出说明"].iter_rows(min_row=2, values_only=True)}
-    assert info["筛选条件"] == "program_id=P1"
-    assert info["数据版本"] == 2
+    assert info["筛选条件"] == "资金/部门：危化品安全治理转移支付（P1）"
+    assert info["数据版本"].startswith("v2（")
     assert info["行数"] == 2
 
 

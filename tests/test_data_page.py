@@ -68,6 +68,18 @@ def test_local_mode_says_so_and_allows_upload(app_env):
     assert len(at.get("file_uploader")) == 1
 
 
+def test_the_uploader_says_in_chinese_what_it_takes_and_has_the_readers_limit(app_env):
+    from lib.intake.workbook import MAX_FILE_BYTES
+
+    at = run("data")
+    uploader = at.get("file_uploader")[0]
+    # Streamlit's own drop-zone words stay English (no locale setting): the note beside it says it all
+    note = "支持 .xlsx、.xls、.ods、.docx、.doc、.wps 格式，每个文件不超过 50 MB"
+    assert note in uploader.proto.help and any(note in c.value for c in at.caption)
+    assert "可多选" in uploader.proto.help
+    assert uploader.proto.max_upload_size_mb == 50 == MAX_FILE_BYTES // (1024 * 1024)  # not Streamlit's 200
+
+
 def test_upload_preview_commit_then_rollback(app_env):
     at = run("data")
     at.get("file_uploader")[0].upload("lanzhou_v2.xlsx", lanzhou_with(17)).run()
@@ -76,7 +88,8 @@ def test_upload_preview_commit_then_rollback(app_env):
     changes = [d.value for d in at.dataframe if "原值" in d.value.columns]
     assert changes, "the preview shows old → new values"
     change = changes[0].iloc[0]
-    assert (change["项目编号"], change["列"], change["原值"], change["新值"]) == ("LZ2022-P01", "全年预算数", 16.0, 17.0)
+    assert (change["项目编号"], change["项目名称"], change["列"], change["原值"], change["新值"]) == (
+        "LZ2022-P01", "档案整理专项", "全年预算数", "16", "17")
 
     at.button(key="commit_upload").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -87,6 +100,9 @@ def test_upload_preview_commit_then_rollback(app_env):
     at = run("data", at)
     versions = frame_with(at, "restored_version")
     assert versions["version_id"].tolist() == [2, 1]
+    assert versions["user_name"].tolist() == ["本地用户", "系统（初始数据）"]
+    assert versions["changes"].iloc[0] == "各表行数未变（所涉资金/部门的记录已替换）"
+    assert "row_counts" not in versions.columns
     assert at.button(key="rollback_button").disabled  # until the confirmation is ticked
     at.selectbox(key="rollback_target").set_value(1)
     at.checkbox(key="rollback_confirm").check().run()
@@ -198,7 +214,7 @@ def test_commit_after_someone_else_committed_shows_the_new_preview_first(app_env
     assert any("预览之后数据已有新的版本" in w.value for w in at.warning)
     assert not any("当前数据版本" in s.value for s in at.success)  # nothing committed on that click
     change = next(d.value for d in at.dataframe if "原值" in d.value.columns).iloc[0]
-    assert (change["原值"], change["新值"]) == (19.0, 17.0)  # the preview against the new data
+    assert (change["原值"], change["新值"]) == ("19", "17")  # the preview against the new data
     at.button(key="commit_upload").click().run()
     assert any("当前数据版本 v3" in s.value for s in at.success)
     assert archive_budget(at) == 17

@@ -43,7 +43,19 @@ def test_csv_starts_with_bom_and_has_chinese_headers(frame):
     assert data.startswith(BOM)
     assert not data[len(BOM):].startswith(BOM)
     header = _csv_rows(data)[0]
-    assert header == ["项目编号", "项目名称", "全年预算数", "全年执行数", "执行率", "年度", "备注"]
+    assert header == ["项目编号", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率（%）", "年度", "备注"]
+
+
+def test_csv_writes_figures_without_float_noise_and_rates_as_percentages():
+    # a sum of DECIMAL money read back as a double, and a rate computed from it
+    noisy = pd.DataFrame({"budget": [0.1 + 0.2, 7719.74 + 1e-12], "executed": [7719.740000000001, None],
+                          "execution_rate": [0.9465, 0.18176733780760626], "stated_score": [94.0, 0.1 + 0.2]})
+    assert str(noisy["executed"][0]) == "7719.740000000001"
+    rows = _csv_rows(export.to_csv_bytes(noisy, "v_projects"))
+    assert rows[0] == ["全年预算数（万元）", "全年执行数（万元）", "执行率（%）", "报告得分"]
+    assert rows[1] == ["0.3", "7719.74", "94.65", "94.0"]
+    # the computed rate keeps its precision (ten decimals of the percentage); an empty cell stays empty
+    assert rows[2] == ["7719.74", "", "18.1767337808", "0.3"]
 
 
 def test_csv_neutralizes_formulas(frame):
@@ -57,7 +69,7 @@ def test_csv_neutralizes_formulas(frame):
 def test_csv_negative_numbers_stay_numbers(frame):
     rows = _csv_rows(export.to_csv_bytes(frame, "v_projects"))
     assert float(rows[2][2]) == -5.5
-    assert float(rows[2][4]) == -0.25
+    assert float(rows[2][4]) == -25.0  # -0.25 as a percentage
     assert rows[2][6] == "-3"  # numeric text is not a formula either
     assert float(rows[1][3]) == pytest.approx(15.14353)  # full precision kept
     assert rows[3][3] == ""  # missing stays empty
@@ -98,7 +110,7 @@ def test_xlsx_sheets_and_header_style(frame):
     assert book.sheetnames == ["项目一览", "导出说明"]
     ws = book["项目一览"]
     headers = [c.value for c in ws[1]]
-    assert headers == ["项目编号", "项目名称", "全年预算数", "全年执行数", "执行率", "年度", "备注"]
+    assert headers == ["项目编号", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率（%）", "年度", "备注"]
     assert all(c.font.b for c in ws[1])
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == "A1:G4"
@@ -135,8 +147,8 @@ def test_xlsx_info_sheet(frame):
     info = _xlsx(frame, filters={"program_id": "P1", "year": "2023"}, version=7)["导出说明"]
     values = {row[0]: row[1] for row in info.iter_rows(min_row=2, values_only=True)}
     assert values["导出内容"] == "项目一览（v_projects）"
-    assert "program_id=P1" in values["筛选条件"] and "year=2023" in values["筛选条件"]
-    assert values["数据版本"] == 7
+    assert values["筛选条件"] == "资金/部门：P1；年度：2023年"
+    assert values["数据版本"] == "v7"
     assert values["行数"] == 3
     assert values["导出时间"] == "2024-01-02 03:04:05"
     assert values["金额单位"] == "万元"
@@ -151,7 +163,8 @@ def test_xlsx_info_sheet_without_filters(frame):
 
 def test_xlsx_of_an_empty_frame_still_has_headers(frame):
     ws = _xlsx(frame.iloc[:0])["项目一览"]
-    assert [c.value for c in ws[1]] == ["项目编号", "项目名称", "全年预算数", "全年执行数", "执行率", "年度", "备注"]
+    assert [c.value for c in ws[1]] == ["项目编号", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率（%）",
+                                        "年度", "备注"]
     assert ws.max_row == 1
     assert ws.freeze_panes == "A2"
 
@@ -162,8 +175,8 @@ def test_xlsx_round_trip_from_the_store(tmp_db, tmp_path, minimal_tables):
     book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(df, "v_projects")))
     ws = book.worksheets[0]
     headers = [c.value for c in ws[1]]
-    rate_col = headers.index("执行率") + 1
-    budget_col = headers.index("全年预算数") + 1
+    rate_col = headers.index("执行率（%）") + 1
+    budget_col = headers.index("全年预算数（万元）") + 1
     rate_cell = ws.cell(row=2, column=rate_col)
     assert rate_cell.value == pytest.approx(15.14353 / 16)
     assert rate_cell.number_format == "0.00%"
@@ -171,7 +184,29 @@ def test_xlsx_round_trip_from_the_store(tmp_db, tmp_path, minimal_tables):
     assert ws.cell(row=2, column=budget_col).number_format == "#,##0.00"
     assert ws.max_row == 3
     csv_rows = _csv_rows(export.to_csv_bytes(df, "v_projects"))
-    assert len(csv_rows) == 3 and "执行率" in csv_rows[0]
+    assert len(csv_rows) == 3 and "执行率（%）" in csv_rows[0]
+    rate_at = csv_rows[0].index("执行率（%）")
+    assert csv_rows[1][rate_at] == "94.6470625"  # 15.14353 / 16 as a percentage, without noise
+
+
+def test_xlsx_notes_name_the_filters_and_the_version_in_chinese(tmp_path):
+    from lib.store import open_store
+
+    store = open_store(tmp_path / "seed.duckdb")  # the shipped data, built as the app builds it
+    try:
+        meta = export.meta_for(store, "v_projects", {"year": 2022, "program_id": "LZ2022-YJJ",
+                                                     "project_id": "LZ2022-P01", "region": "兰州新区"})
+        version = store.current_version()
+        frame = store.read("v_projects", Filters(program_id="LZ2022-YJJ", project_id="LZ2022-P01"))
+    finally:
+        store.close()
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(frame, "v_projects", meta)))
+    values = {row[0]: row[1] for row in book["导出说明"].iter_rows(min_row=2, values_only=True)}
+    assert values["筛选条件"] == ("年度：2022年；资金/部门：兰州新区应急管理局部门本级预算（LZ2022-YJJ）；"
+                              "项目：档案整理专项（LZ2022-P01）；地区：兰州新区")
+    when = pd.Timestamp(version["created_at"]).strftime("%Y-%m-%d %H:%M")
+    assert values["数据版本"] == f"v{int(version['version_id'])}（{when}）"
+    assert "program_id" not in book.worksheets[0].oddHeader.center.text
 
 
 # ---------------------------------------------------------------- file names

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import figure_of, figure_text, metrics, run_page, seeded_app
 from streamlit.testing.v1 import AppTest
@@ -47,7 +48,9 @@ def test_overview_headline_all_data_shows_the_latest_year_not_a_sum_over_years()
     # 2023 is Liaoning's central subsidy alone: 2,450 + 800 of 7,500 + 10,380 万元, no project records
     assert m["2023年预算总额（亿元）"] == "1.79"
     assert m["2023年执行率"] == "18.18%"  # 3,250 / 17,880
-    assert m["2023年项目数"] == "0 个"
+    assert m["2023年项目数"] == "未分项目填报"  # allocated by city, never a bare 0 that reads as missing
+    card = next(c for c in at.metric if c.label == "2023年项目数")
+    assert card.help == "1 项资金/部门预算未分项目填报，按 5 个地区分配下达（10 条资金分配记录）"
     assert not any(label.startswith("预算总额") for label in m)  # never the 2022 + 2023 sum unlabelled
     assert any("含 2 个预算年度（2022、2023）" in c.value for c in at.caption)
 
@@ -64,6 +67,9 @@ def test_overview_years_side_by_side_and_the_labelled_sum():
     assert m["全部年度合计预算总额（亿元）"] == "2.56"
     assert m["全部年度合计执行率"] == "42.80%"  # 10969.74 / 25630.69
     assert m["全部年度合计项目数"] == "9 个"
+    card = next(c for c in at.metric if c.label == "全部年度合计项目数")
+    assert card.help == ("9 个，涉及 1 项资金/部门预算；另有 1 项未分项目填报，"
+                         "按 5 个地区分配下达（10 条资金分配记录）")
     assert any("2022–2023年 共 2 个预算年度之和" in c.value for c in at.caption)
 
 
@@ -79,7 +85,7 @@ def test_overview_lanzhou_department_figures():
     assert len(projects) == 9
     row = projects[projects["project_name"] == "气象灾害预警项目"].iloc[0]
     assert row["budget"] == pytest.approx(49) and row["executed"] == pytest.approx(9)
-    assert row["execution_rate"] == pytest.approx(9 / 49)
+    assert row["execution_rate"] == pytest.approx(9 / 49 * 100)  # on screen a percentage, for its one-decimal format
 
 
 def test_overview_lowest_execution_names_the_local_funds():
@@ -125,8 +131,8 @@ def test_execution_bands_on_year_end_data():
     assert m["🟢 正常"] == "8 项"
     table = frame_with(at, "band_label")
     census = table[table["label"] == "全国自然灾害综合风险普查项目"].iloc[0]
-    assert census["execution_rate"] == pytest.approx(171.12 / 300)
-    assert census["stated_execution_rate"] == pytest.approx(0.5704)
+    assert census["execution_rate"] == pytest.approx(171.12 / 300 * 100)
+    assert census["stated_execution_rate"] == pytest.approx(57.04)
     assert census["band_label"] == "红色预警"
 
 
@@ -143,9 +149,9 @@ def test_execution_progress_of_parks():
     at = run_page("execution", program=LIAONING)
     progress = frame_with(at, "measure")
     shenyang = progress[progress["region"] == "沈阳市"].iloc[0]
-    # a column with empty cells shows as text on screen ("—" where empty, never None)
-    assert shenyang["percent"] == "80.00%"
-    assert "—" in set(progress["percent"]) and "None" not in set(progress["percent"])
+    # a column with empty cells stays numeric on screen (a percentage for the one-decimal format)
+    assert shenyang["percent"] == 80
+    assert progress["percent"].isna().any() and pd.api.types.is_float_dtype(progress["percent"])
     assert set(progress["region"]) >= {"沈阳市", "抚顺市", "阜新市", "盘锦市", "葫芦岛市"}
 
 
@@ -197,7 +203,7 @@ def test_reports_objectives_and_stated_figures():
 def test_year_filter_drops_other_programs():
     at = run_page("overview", year="2023")
     m = metrics(at)
-    assert m["项目数"] == "0 个"
+    assert m["项目数"] == "未分项目填报"  # Liaoning allocates by city: no project records
     assert m["预算总额（亿元）"] == "1.79"  # central 7500 + local 10380
     assert at.sidebar.selectbox[0].value == 2023
 
@@ -220,7 +226,7 @@ def test_overview_computed_score_beside_the_stated_one():
     projects = frame_with(at, "computed_score").set_index("project_name")
     archive = projects.loc["档案整理专项"]
     # 84 from its 一级指标 scores as stated + 10 points × execution rate 15.1435 / 16
-    assert archive["computed_score"] == f"{84 + 10 * 15.14353 / 16:.2f}"  # text: other rows are empty (—)
+    assert archive["computed_score"] == pytest.approx(84 + 10 * 15.14353 / 16)  # a number: others are empty
     assert archive["stated_score"] == 94 and archive["computed_rating"] == "优"
     assert projects.loc["安全生产监督执法专项经费", "computed_rating"] == "良"
     at.run()  # a rerun (as after a click) shows the same, from the cache

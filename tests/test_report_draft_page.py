@@ -74,3 +74,30 @@ def test_review_edits_a_value_and_drops_a_row():
     assert len(tables["spending_items"]) == len(draft.tables["spending_items"]) - 1
     assert all("_marked" not in r and "drop" not in r for r in tables["projects"])
     assert len(tables["indicators"]) == len(draft.tables["indicators"])  # tables not shown stay as drafted
+
+
+def test_review_editor_keeps_number_columns_numeric_with_blank_gaps(app_env, tmp_path):
+    import pandas as pd
+
+    draft = read_report(LANZHOU_TXT.read_text(encoding="utf-8"), "lz.txt")
+    projects = draft_review.editor_frame(draft, "projects")
+    # 年初预算数 is written for no project: a number column all the same, not a column of None
+    assert projects["budget_initial"].dtype == "Float64" and projects["budget_initial"].isna().all()
+    assert pd.api.types.is_float_dtype(projects["budget"])
+    p01 = projects[projects["project_name"] == "档案整理专项"].iloc[0]
+    assert p01["budget"] == 16 and p01["stated_score"] == 94
+    assert sorted(projects["budget"].dropna())[:2] == [14, 16]  # sorted as numbers (as text "100" < "14")
+    tables = draft_review.tables_from_frames(draft, {"projects": projects})
+    assert next(p for p in tables["projects"] if p["project_name"] == "档案整理专项")["budget_initial"] is None
+
+    report = docx_file(LANZHOU_TXT.read_text(encoding="utf-8"), tmp_path / "兰州新区自评报告.docx")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.switch_page("pages/data.py")
+    _run(at)
+    at.toggle(key="draft_toggle").set_value(True)
+    _run(at)
+    uploader = next(u for u in at.get("file_uploader") if u.proto.id and "draft_uploader" in u.proto.id)
+    uploader.upload(report.name, report.read_bytes())
+    _run(at)
+    editors = [d for d in at.dataframe if "_marked" in d.value.columns]
+    assert editors and all(e.proto.placeholder == "" for e in editors)  # empty cells blank, not "None"

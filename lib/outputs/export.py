@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from lib.labels import COLUMN_LABELS, SHEET_LABELS, VIEW_LABELS
+from lib.labels import COLUMN_LABELS, FILTER_LABELS, SHEET_LABELS, VIEW_LABELS
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MONEY_COLUMNS = {"budget_initial", "budget", "appropriation", "executed", "amount", "central",
@@ -28,6 +28,14 @@ MONEY_COLUMNS = {"budget_initial", "budget", "appropriation", "executed", "amoun
 RATE_COLUMNS = {"execution_rate", "stated_execution_rate", "percent", "elapsed_share",
                 "completion_ratio", "rate_diff"}
 _NUMERIC_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?$")
+# Money is stored as DECIMAL(18,6): six decimals are all a figure ever had, and rounding to them
+# only removes the binary noise of a sum (7719.740000000001). Rates and other doubles keep ten
+# decimals of the figure written (a percentage in csv), which is more than any report states.
+MONEY_DECIMALS = 6
+FLOAT_DECIMALS = 10
+# The sidebar's filter keys, named as the sidebar names them.
+FILTER_KEY_LABELS = {"year": FILTER_LABELS["year"], "program_id": FILTER_LABELS["program"],
+                     "region": FILTER_LABELS["region"], "project_id": FILTER_LABELS["project"]}
 
 
 @dataclass
@@ -38,6 +46,74 @@ class ExportMeta:
     filters: dict[str, str] = field(default_factory=dict)
     version_id: int | None = None
     exported_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    version_at: dt.datetime | None = None  # when that version was made
+    names: dict[str, str] = field(default_factory=dict)  # filter key -> the name of the chosen id
+
+
+def meta_for(store, name: str, filters: dict[str, object]) -> ExportMeta:
+    """What an export of ``name`` under ``filters`` says about itself: the filters with the chosen
+    program's and project's names, and the store's current version with its time."""
+    names = {}
+    for key, table, column in (("program_id", "programs", "program_name"),
+                               ("project_id", "projects", "project_name")):
+        if filters.get(key) is not None:
+            found = store.read(table, where={key: filters[key]}, limit=1)
+            if not found.empty and isinstance(found[column].iloc[0], str):
+                names[key] = found[column].iloc[0]
+    version = store.current_version()
+    return ExportMeta(name, {k: str(v) for k, v in filters.items()},
+                      int(version["version_id"]) if version else None,
+                      version_at=pd.Timestamp(version["created_at"]).to_pydatetime() if version else None,
+                      names=names)
+
+
+def filters_text(meta: ExportMeta) -> str:
+    """The filters as a reader says them, with the sidebar's labels and a chosen program or
+    project by name beside its id: 年度：2022年；资金/部门：兰州新区应急管理局部门本级预算（LZ2022-YJJ）."""
+    parts = []
+    for key, value in meta.filters.items():
+        label = FILTER_KEY_LABELS.get(key) or COLUMN_LABELS.get(key, key)
+        name = meta.names.get(key)
+        shown = f"{value}年" if key == "year" else f"{name}（{value}）" if name and name != value else value
+        parts.append(f"{label}：{shown}")
+    return "；".join(parts) or "全部"
+
+
+def version_text(meta: ExportMeta) -> str:
+    """v2（2026-12-01 21:30）; empty for a store without versions."""
+    if meta.version_id is None:
+        return ""
+    when = f"（{pd.Timestamp(meta.version_at):%Y-%m-%d %H:%M}）" if meta.version_at is not None else ""
+    return f"v{meta.version_id}{when}"
+
+
+def header(column: str) -> str:
+    """A column's exported header, with its unit: 全年预算数（万元）, 执行率（%）."""
+    label = COLUMN_LABELS.get(column, column)
+    if column in MONEY_COLUMNS and "万元" not in label:
+        return f"{label}（万元）"
+    if column in RATE_COLUMNS and "%" not in label:
+        return f"{label}（%）"
+    return label
+
+
+def without_noise(frame: pd.DataFrame, percent: bool = False) -> pd.DataFrame:
+    """Number columns rounded to the precision their figures have (see MONEY_DECIMALS), rates as
+    percentages when ``percent``; other columns as they are. The frame given is not changed."""
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if col in MONEY_COLUMNS or col in RATE_COLUMNS:
+            series = pd.to_numeric(series, errors="coerce")  # DECIMAL cells arrive as Decimal objects
+        if not pd.api.types.is_float_dtype(series):
+            continue
+        if col in MONEY_COLUMNS:
+            out[col] = series.round(MONEY_DECIMALS)
+        elif col in RATE_COLUMNS and percent:
+            out[col] = (series * 100).round(FLOAT_DECIMALS)
+        else:
+            out[col] = series.round(FLOAT_DECIMALS + (2 if col in RATE_COLUMNS else 0))
+    return out
 
 
 def title_of(name: str) -> str:
@@ -61,8 +137,8 @@ def neutralize(value: object) -> object:
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with Chinese headers and formula-like text neutralized."""
-    out = frame.rename(columns=lambda c: COLUMN_LABELS.get(c, c))
+    """The frame with Chinese headers (with units) and formula-like text neutralized."""
+    out = frame.rename(columns=header)
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(neutralize)
@@ -70,8 +146,9 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame, name: str | None = None) -> bytes:
-    """UTF-8 with BOM so Excel opens Chinese correctly; full precision kept."""
-    return labelled(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM so Excel opens Chinese correctly; the headers name the units (万元, %), rates
+    are written as percentages, and numbers carry their figures without binary noise."""
+    return labelled(without_noise(frame, percent=True)).to_csv(index=False).encode("utf-8-sig")
 
 
 XLSX_MAX_ROWS = 1_048_575  # Excel's (and WPS's) rows per sheet, less the header
@@ -92,18 +169,19 @@ def to_xlsx_bytes(frame: pd.DataFrame, name: str, meta: ExportMeta | None = None
     book = Workbook(write_only=True)
     ws = book.create_sheet(title_of(name)[:31])
     print_setup(ws, print_title(name, meta))
-    headers = [COLUMN_LABELS.get(c, c) for c in frame.columns]
+    frame = without_noise(frame)
+    headers = [header(c) for c in frame.columns]
     columns = [[_cell_value(v) for v in frame.iloc[:, i].tolist()] for i in range(len(frame.columns))]
-    for idx, (header, values) in enumerate(zip(headers, columns, strict=True), start=1):
-        width = max([display_width(header), *(display_width(v) for v in values[:WIDTH_SAMPLE_ROWS])])
+    for idx, (heading, values) in enumerate(zip(headers, columns, strict=True), start=1):
+        width = max([display_width(heading), *(display_width(v) for v in values[:WIDTH_SAMPLE_ROWS])])
         ws.column_dimensions[get_column_letter(idx)].width = max(8, min(60, width))
     ws.freeze_panes = "A2"
     if len(frame.columns):
         ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{max(1, len(frame) + 1)}"
 
     header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(ws, value=header)
+    for heading in headers:
+        cell = WriteOnlyCell(ws, value=heading)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E79")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -138,8 +216,8 @@ def to_xlsx_bytes(frame: pd.DataFrame, name: str, meta: ExportMeta | None = None
         bold.append(cell)
     info.append(bold)
     info.append(["导出内容", f"{title_of(name)}（{name}）"])
-    info.append(["筛选条件", "；".join(f"{k}={v}" for k, v in meta.filters.items()) or "全部"])
-    info.append(["数据版本", meta.version_id if meta.version_id is not None else ""])
+    info.append(["筛选条件", filters_text(meta)])
+    info.append(["数据版本", version_text(meta)])
     info.append(["导出时间", meta.exported_at.strftime("%Y-%m-%d %H:%M:%S")])
     info.append(["行数", len(frame)])
     info.append(["金额单位", "万元"])
@@ -171,10 +249,10 @@ def print_setup(ws, title: str, header_rows: int = 1) -> None:
 
 
 def print_title(name: str, meta: ExportMeta) -> str:
-    """The printed title of an export: 项目 · 筛选：program_id=LZ2022-YJJ · 数据版本 v1 · 2026-12-01 21:30"""
-    filters = "；".join(f"{k}={v}" for k, v in meta.filters.items()) or "全部"
-    version = f" · 数据版本 v{meta.version_id}" if meta.version_id is not None else ""
-    return f"{title_of(name)} · 筛选：{filters}{version} · 导出 {meta.exported_at:%Y-%m-%d %H:%M}"
+    """The printed title of an export:
+    项目 · 筛选：资金/部门：…（LZ2022-YJJ） · 数据版本 v1（…） · 导出 2026-12-01 21:30"""
+    version = f" · 数据版本 {version_text(meta)}" if meta.version_id is not None else ""
+    return f"{title_of(name)} · 筛选：{filters_text(meta)}{version} · 导出 {meta.exported_at:%Y-%m-%d %H:%M}"
 
 
 def _cell_value(value: object) -> object:

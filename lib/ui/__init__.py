@@ -19,7 +19,8 @@ from lib.access.roles import Actor
 from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks, scoring
 from lib.filters import Filters
-from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS
+from lib.intake.workbook import MAX_FILE_BYTES
+from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS, UPLOAD_NOTE
 from lib.outputs import export
 from lib.store import EXPORTABLE, Store, accounts, open_store
 from lib.store.scoped import ScopedReader
@@ -382,6 +383,24 @@ def version_caption() -> None:
         st.caption(md("数据版本 v{} · {} · {}", int(version["version_id"]), when, version["files"]))
 
 
+# Each file's upload limit, the one the readers enforce, set on every uploader: the widget then
+# states it, and a server started from another folder (without .streamlit/config.toml) does not
+# fall back to Streamlit's 200 MB.
+UPLOAD_LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
+
+
+def file_uploader(label: str, types, key: str, multiple: bool = False):
+    """st.file_uploader with the Chinese note of what it takes (types, limit) beside its English
+    drop zone, and the product's upload limit on the widget itself."""
+    types = [t.lstrip(".") for t in types]
+    note = UPLOAD_NOTE.format(many="（可多选）" if multiple else "", limit=UPLOAD_LIMIT_MB,
+                              types="、".join(f".{t}" for t in types))
+    files = st.file_uploader(label, type=types, accept_multiple_files=multiple, key=key, help=note,
+                             max_upload_size=UPLOAD_LIMIT_MB)
+    st.caption(note)
+    return files
+
+
 def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,
                column_config: dict | None = None, height: int | str = "auto", total: int | None = None,
                full: Callable[[], pd.DataFrame] | None = None) -> None:
@@ -394,15 +413,10 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     config = {c: st.column_config.Column(COLUMN_LABELS.get(c, c)) for c in shown.columns}
     config.update(_number_columns(shown))
     config.update(column_config or {})
-    # on screen, an empty cell reads — (never None / nan / NaT); the downloads keep the values
-    screen, as_text = fmt.display_frame(shown, export.MONEY_COLUMNS, export.RATE_COLUMNS)
-    for col in as_text:
-        label = (config.get(col) or {}).get("label") or COLUMN_LABELS.get(col, col)
-        if col in export.MONEY_COLUMNS and "万元" not in label:
-            label = f"{label}（万元）"
-        config[col] = st.column_config.TextColumn(label, alignment="right",
-                                                  help=(config.get(col) or {}).get("help"))
-    st.dataframe(screen, hide_index=True, column_config=config, height=height)
+    # on screen, numbers stay numbers and an empty cell stays empty; the downloads keep the values
+    screen = fmt.display_frame(shown, {c for c in export.RATE_COLUMNS if _is_rate_format(config.get(c))})
+    st.dataframe(screen, hide_index=True, column_config=config, height=height,
+                 placeholder=fmt.TABLE_PLACEHOLDER)
     truncated = total is not None and full is not None and total > len(shown)
     n_rows = total if truncated else len(shown)
     no_csv, no_xlsx = n_rows > CSV_DOWNLOAD_MAX_ROWS, n_rows > XLSX_DOWNLOAD_MAX_ROWS
@@ -418,20 +432,20 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
         everything = full()
         return everything[[c for c in shown.columns if c in everything.columns]]
 
-    filters = {k: str(v) for k, v in current_filters().active().items()}
-    version = dataset_version()
+    filters = current_filters()
+    logged = {k: str(v) for k, v in filters.active().items()}  # what the activity log records
     # Callables: the files are built only when someone clicks, not on every rerun of the page.
     left, right, _ = st.columns([1, 1, 4])
     csv_name, xlsx_name = export.file_name(name, "csv"), export.file_name(name, "xlsx")
     left.download_button("⬇ 下载 CSV", b"" if no_csv else logged_export(
-                             lambda: export.to_csv_bytes(rows(), name), name, csv_name, filters, n_rows),
+                             lambda: export.to_csv_bytes(rows(), name), name, csv_name, logged, n_rows),
                          file_name=csv_name, mime="text/csv",
                          key=f"{key}_csv", on_click="ignore", disabled=no_csv)
     right.download_button(
         "⬇ 下载 Excel",
         b"" if no_xlsx else logged_export(
-            lambda: export.to_xlsx_bytes(rows(), name, export.ExportMeta(name, filters, version)),
-            name, xlsx_name, filters, n_rows),
+            lambda: export.to_xlsx_bytes(rows(), name, export.meta_for(get_store(), name, filters.active())),
+            name, xlsx_name, logged, n_rows),
         file_name=xlsx_name, key=f"{key}_xlsx", on_click="ignore", disabled=no_xlsx,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -466,6 +480,18 @@ def _too_big_to_download(name: str, n_rows: int, filters: Filters, csv_ok: bool)
     return md("{}，或在命令行导出全部：{}", Markdown(text), md_code(command))  # text: figures only
 
 
+def project_names(parsed) -> dict[str, str]:
+    """Project id -> name for an upload's preview: the incoming projects, and the stored ones of
+    the programs it replaces (a project the upload removes is named too)."""
+    names = {r["project_id"]: r["project_name"] for r in parsed.tables.get("projects", [])}
+    programs = sorted({r["program_id"] for r in parsed.tables.get("programs", [])})
+    if programs:
+        stored = read("projects", where_in={"program_id": programs})
+        for pid, name in zip(stored["project_id"], stored["project_name"], strict=True):
+            names.setdefault(pid, name)
+    return names
+
+
 def show_rows(relation: str, filters: Filters, name: str, key: str, order_by: tuple[str, ...] = (),
               columns: list[str] | None = None, column_config: dict | None = None,
               search: tuple[tuple[str, ...], str] | None = None, where_in: dict[str, list] | None = None,
@@ -488,15 +514,38 @@ def show_rows(relation: str, filters: Filters, name: str, key: str, order_by: tu
     return shown
 
 
+# Name columns longer than this many characters get a medium width: else one long program name
+# pushes the figures beside it out of the table's view.
+LONG_NAME = 16
+NAME_COLUMNS = ("program_name", "project_name", "title", "programs")
+
+
 def _number_columns(frame: pd.DataFrame) -> dict:
+    """The columns' default config: money in 万元 with separators, rates as one-decimal
+    percentages, dates as dates, long names at a medium width."""
     config = {}
     for col in frame.columns:
         label = COLUMN_LABELS.get(col, col)
         if col in export.MONEY_COLUMNS:
             config[col] = st.column_config.NumberColumn(f"{label}（万元）", format="accounting")
         elif col in export.RATE_COLUMNS:
-            config[col] = st.column_config.NumberColumn(label, format="percent")
+            config[col] = st.column_config.NumberColumn(label, format=fmt.RATE_FORMAT)
+        elif pd.api.types.is_datetime64_any_dtype(frame[col]):
+            times = frame[col].dropna()
+            if len(times) and (times != times.dt.normalize()).any():  # a moment, not a day
+                config[col] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
+            else:
+                config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif col in NAME_COLUMNS and len(frame) \
+                and max(len(v) if isinstance(v, str) else 0 for v in frame[col]) > LONG_NAME:
+            config[col] = st.column_config.TextColumn(label, width="medium")
     return config
+
+
+def _is_rate_format(column: dict | None) -> bool:
+    """Whether a column's config shows the screen's percentage (× 100) numbers: a page's own
+    config for a rate column (a progress bar, say) gets the fraction as stored."""
+    return bool(column) and (column.get("type_config") or {}).get("format") == fmt.RATE_FORMAT
 
 
 # ---------------------------------------------------------------- the PDF brief (every page)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from lib import ui
 from lib.access.roles import PermissionDenied
 from lib.intake import workbook_spec as spec
 from lib.intake.report import ReportDraft, read_report
@@ -26,6 +27,7 @@ from lib.labels import COLUMN_LABELS, DRAFT_LABELS, SHEET_LABELS
 from lib.outputs.draft import draft_tables
 from lib.outputs.template import write_workbook
 from lib.store import ImportRejected, Store, diff
+from lib.ui import fmt
 from lib.ui.safe import md_text
 
 KEY_DRAFT = "draft_report"  # (sha256 of the file, ReportDraft)
@@ -69,6 +71,11 @@ def editor_frame(draft: ReportDraft, table: str) -> pd.DataFrame:
     for col in spec.SHEETS_BY_TABLE[table].columns:  # an empty text cell shows empty, not "None"
         if col.type in (spec.TEXT, spec.CHOICE, spec.RATING):
             frame[col.name] = frame[col.name].astype(object).where(frame[col.name].notna(), "")
+        elif col.type in _NUMBER_TYPES:
+            # numbers with gaps (or a column the draft left all empty) stay a number column, which
+            # the editor edits and sorts as numbers; the gaps show as the table placeholder
+            frame[col.name] = pd.to_numeric(frame[col.name], errors="coerce").astype(
+                "Int64" if col.type == spec.INT else "Float64")
     return frame
 
 
@@ -91,7 +98,7 @@ def tables_from_frames(draft: ReportDraft, frames: dict[str, pd.DataFrame]) -> d
 
 def _plain(value: object) -> object:
     """A cell as openpyxl writes it: None for NaN/NaT, Python scalars, dates as dates."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
@@ -110,6 +117,9 @@ def workbook_bytes(tables: dict[str, list[dict]]) -> bytes:
         return path.read_bytes()
 
 
+_NUMBER_TYPES = (spec.MONEY, spec.NUMBER, spec.SCORE, spec.RATE, spec.SHARE, spec.INT)
+
+
 def _column_config(table: str) -> dict:
     sheet = spec.SHEETS_BY_TABLE[table]
     config = {DROP: st.column_config.CheckboxColumn(DRAFT_LABELS["drop"], default=False),
@@ -119,7 +129,7 @@ def _column_config(table: str) -> dict:
         label = COLUMN_LABELS.get(col.name, col.name)
         if col.name in _HIDDEN:
             config[col.name] = None
-        elif col.type in (spec.MONEY, spec.NUMBER, spec.SCORE, spec.RATE, spec.SHARE, spec.INT):
+        elif col.type in _NUMBER_TYPES:
             number_format = "%d" if col.type == spec.INT else ("percent" if col.type in percent else "%.6g")
             config[col.name] = st.column_config.NumberColumn(label, format=number_format)
         elif col.type == spec.DATE:
@@ -134,7 +144,7 @@ def section(store: Store, actor) -> None:
     if not st.toggle(DRAFT_LABELS["toggle"], key="draft_toggle"):
         return
     st.caption(DRAFT_LABELS["caption"])
-    upload = st.file_uploader(DRAFT_LABELS["uploader"], type=[s.lstrip(".") for s in SUFFIXES],
+    upload = ui.file_uploader(DRAFT_LABELS["uploader"], SUFFIXES,
                               key=f"draft_uploader_{st.session_state.get(KEY_ROUND, 0)}")
     if upload is None:
         return
@@ -164,11 +174,13 @@ def section(store: Store, actor) -> None:
             frames[sheet.table] = st.data_editor(editor_frame(draft, sheet.table), hide_index=True,
                                                  num_rows="fixed", column_config=_column_config(sheet.table),
                                                  column_order=column_order(sheet.table),
+                                                 placeholder=fmt.TABLE_PLACEHOLDER,
                                                  key=f"draft_edit_{sheet.table}_{sha[:8]}")
     if draft.unplaced:
         with st.expander(f"{DRAFT_LABELS['unplaced']}（{len(draft.unplaced)}）"):
             st.dataframe(pd.DataFrame([{"数字": u.figure, "原文句子": u.sentence, "来源出处": u.source_ref,
-                                        "原因": u.reason} for u in draft.unplaced]), hide_index=True)
+                                        "原因": u.reason} for u in draft.unplaced]), hide_index=True,
+                         placeholder=fmt.TABLE_PLACEHOLDER)
     if not actor.can("upload"):
         st.info(DRAFT_LABELS["viewer"])
         return
@@ -182,7 +194,8 @@ def section(store: Store, actor) -> None:
     _, version, sources, parsed, preview = preview_state
     if parsed.findings:
         st.error(DRAFT_LABELS["findings"].format(n=len(parsed.findings)))
-        st.dataframe(pd.DataFrame([f.as_dict() for f in parsed.findings]), hide_index=True)
+        st.dataframe(pd.DataFrame([f.as_dict() for f in parsed.findings]), hide_index=True,
+                     placeholder=fmt.TABLE_PLACEHOLDER)  # a finding about a whole file has no row
         return
     summary = diff.summary(preview)
     summary = summary[(summary[["added", "changed", "removed", "unchanged"]].sum(axis=1)) > 0]

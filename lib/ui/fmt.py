@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 YI = 10_000  # 1 亿元 = 10,000 万元
 
@@ -47,6 +48,28 @@ def count(n: int, unit: str) -> str:
     if n >= 1_000_000:
         return f"{n / 10_000:,.1f} 万{unit}"
     return f"{n:,} {unit}"
+
+
+def project_count_card(n_projects: int, programs: int, itemized: int, regions: int,
+                       allocations: int) -> tuple[str, str]:
+    """The 项目数 card's value and help. A program reported by region and fund source, not by
+    project (a transfer payment's 分配表), has no project records: its card says so instead of a
+    bare 0 that reads as missing data.
+
+    Args:
+        n_projects: project records in the selection.
+        programs: programs (资金/部门预算) in the selection; ``itemized``: those with projects.
+        regions, allocations: distinct regions and allocation rows in the selection.
+    """
+    unitemized = programs - itemized
+    by_region = (f"按 {regions:,} 个地区分配下达（{allocations:,} 条资金分配记录）" if allocations
+                 else "无项目明细")
+    if n_projects == 0 and programs:
+        return "未分项目填报", f"{programs:,} 项资金/部门预算未分项目填报，{by_region}"
+    help_text = f"{n_projects:,} 个，涉及 {itemized:,} 项资金/部门预算"
+    if unitemized > 0:
+        help_text += f"；另有 {unitemized:,} 项未分项目填报，{by_region}"
+    return count(n_projects, "个"), help_text
 
 
 def rate(value: object, digits: int = 2) -> str:
@@ -94,43 +117,37 @@ def joined(*values: object, sep: str = " ") -> str:
     return sep.join(str(v) for v in values if not missing(v) and str(v).strip())
 
 
-def display_frame(frame, money_columns=(), rate_columns=()):
-    """A table for the screen where nothing reads None, nan or NaT.
+# Empty cells of a table on screen: Streamlit's grid writes "None" there unless told otherwise.
+TABLE_PLACEHOLDER = ""
+# Every rate in a table, as a percentage with one decimal (the grid's own "percent" drops
+# trailing zeros: 100% beside 94.65%). The screen frame holds the rate × 100 for it.
+RATE_FORMAT = "%.1f%%"
+RATE_DECIMALS = 10  # of the percentage: the fraction's binary noise (94.64999999999999) goes
 
-    Streamlit's grid writes "None" into every empty cell. Text columns get "—" there; number
-    and date columns that have empty cells become text formatted as they would show (money
-    with two decimals and separators, rates as percentages, dates as YYYY-MM-DD) with "—" for
-    the empty ones; other numbers as Streamlit shows them, without separators (years, scores).
-    Columns without empty cells are left as they are (numbers stay numbers).
-    Returns (frame, names of the columns turned to text). The frame given is not changed.
+
+def display_frame(frame, rate_columns=()):
+    """A table for the screen whose numbers stay numbers (they sort as numbers; an empty cell is
+    left empty by the grid's placeholder, TABLE_PLACEHOLDER).
+
+    Rate columns become percentages (× 100, for RATE_FORMAT); number columns that arrive as
+    objects (DECIMAL cells, numbers with None among them) become numeric columns.
+    Returns a new frame; the frame given (and so the downloads) is not changed.
     """
     import pandas as pd
 
     out = frame.copy()
-    as_text: list[str] = []
     for col in out.columns:
         series = out[col]
-        if not series.isna().any():
-            continue
-        if pd.api.types.is_bool_dtype(series):
-            continue
-        if pd.api.types.is_datetime64_any_dtype(series):
-            out[col] = [("—" if missing(v) else pd.Timestamp(v).strftime("%Y-%m-%d")) for v in series]
-        elif pd.api.types.is_numeric_dtype(series):
-            values = series.astype("Float64")
-            whole = all(float(v).is_integer() for v in values.dropna())
-            if col in money_columns:
-                out[col] = ["—" if missing(v) else f"{float(v):,.2f}" for v in values]
-            elif col in rate_columns:
-                out[col] = [rate(None if missing(v) else float(v)) for v in values]
-            else:
-                out[col] = ["—" if missing(v) else (f"{float(v):.0f}" if whole else f"{float(v):.2f}")
-                            for v in values]
-        else:
-            out[col] = ["—" if missing(v) else v for v in series]
-            continue  # text stays text: no config change needed
-        as_text.append(col)
-    return out, as_text
+        if series.dtype == object:
+            present = series.dropna()
+            if len(present) and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
+                                    for v in present):
+                series = pd.to_numeric(series, errors="coerce").astype("Float64")
+                out[col] = series
+        if col in rate_columns and pd.api.types.is_numeric_dtype(series) \
+                and not pd.api.types.is_bool_dtype(series):
+            out[col] = (series.astype("Float64") * 100).round(RATE_DECIMALS)
+    return out
 
 
 def short(name: object, limit: int = 12) -> str:

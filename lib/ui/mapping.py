@@ -14,6 +14,7 @@ from lib.access.roles import PermissionDenied
 from lib.intake.layouts import FIELDS_BY_BLOCK, IGNORE, make_layout
 from lib.labels import MAPPING_LABELS as L
 from lib.labels import UNMAPPED_COLUMNS
+from lib.ui import fmt
 
 
 def unmapped_frame(parsed) -> pd.DataFrame:
@@ -36,6 +37,7 @@ def review(parsed, store, actor, on_saved: Callable[[], None], key: str = "mappi
     if not parsed.unmapped:
         return True
     st.dataframe(unmapped_frame(parsed), hide_index=True, key=f"{key}_table",
+                 placeholder=fmt.TABLE_PLACEHOLDER,
                  column_config={c: st.column_config.Column(label) for c, label in UNMAPPED_COLUMNS.items()})
     waiting = parsed.blocking_unmapped
     if not waiting:

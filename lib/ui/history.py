@@ -1,0 +1,77 @@
+"""版本历史 as a person reads it: who made each version, what it touched and how the tables changed.
+
+dataset_versions keeps, per version, the row count of every table after it (JSON, English table
+names) and the user's login name; the history shows the change from the version before in the
+sheets' Chinese names, and the shipped data's first load as the system's, not a user's.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from lib.labels import SHEET_LABELS, VERSION_ACTIONS, VERSION_USERS
+from lib.ui import fmt
+
+COLUMNS = ["version_id", "created_at", "user_name", "action", "changes", "programs", "restored_version",
+           "files", "sha256"]
+
+
+def _counts(raw: object) -> dict[str, int]:
+    if fmt.missing(raw) or not str(raw).strip():
+        return {}
+    return {table: int(n) for table, n in json.loads(str(raw)).items()}
+
+
+def changes(before: dict[str, int] | None, after: dict[str, int]) -> str:
+    """The row counts' change between two versions, table by table in the workbook's sheet order:
+    项目 9 → 10（+1）；绩效指标 59 → 57（−2）. The first version lists what it loaded."""
+    tables = [t for t in SHEET_LABELS if t in after] + [t for t in after if t not in SHEET_LABELS]
+    if before is None:
+        loaded = [f"{SHEET_LABELS.get(t, t)} {after[t]:,}" for t in tables if after[t]]
+        return "载入：" + "、".join(loaded) if loaded else "空数据"
+    parts = []
+    for table in tables:
+        was, now = before.get(table, 0), after[table]
+        if was != now:
+            sign = "+" if now > was else "−"
+            parts.append(f"{SHEET_LABELS.get(table, table)} {was:,} → {now:,}（{sign}{abs(now - was):,}）")
+    return "；".join(parts) if parts else "各表行数未变（所涉资金/部门的记录已替换）"
+
+
+def _programs(raw: object, names: dict[str, str]) -> str:
+    ids = [p.strip() for p in str(raw).split(";") if p.strip()] if not fmt.missing(raw) else []
+    return "、".join(f"{names[p]}（{p}）" if names.get(p) else p for p in ids) or "—"
+
+
+def table(versions: pd.DataFrame, program_names: dict[str, str]) -> pd.DataFrame:
+    """The rows of dataset_versions (any order) as the history table, newest first.
+
+    Args:
+        versions: dataset_versions rows.
+        program_names: program id -> name, for the programs each version touched.
+    Returns:
+        The COLUMNS: version_id stays a number (for sorting and the rollback choice); the user
+        as named in VERSION_USERS, the action in Chinese, the changes as text (see ``changes``),
+        the restored version as v1.
+    """
+    ordered = versions.sort_values("version_id")
+    rows = []
+    before: dict[str, int] | None = None
+    for version in ordered.to_dict("records"):
+        after = _counts(version.get("row_counts"))
+        restored = version.get("restored_version")
+        rows.append({
+            "version_id": int(version["version_id"]),
+            "created_at": version["created_at"],
+            "user_name": VERSION_USERS.get(version["user_name"], version["user_name"]),
+            "action": VERSION_ACTIONS.get(version["action"], version["action"]),
+            "programs": _programs(version.get("programs"), program_names),
+            "changes": changes(before, after),
+            "restored_version": "" if fmt.missing(restored) else f"v{int(restored)}",
+            "files": fmt.text_or(version.get("files"), ""),
+            "sha256": fmt.text_or(version.get("sha256"), ""),
+        })
+        before = after
+    return pd.DataFrame(rows, columns=COLUMNS).iloc[::-1].reset_index(drop=True)
