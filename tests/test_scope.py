@@ -285,7 +285,7 @@ def test_cli_export_check_and_report_for_a_named_user(tmp_path, users_file, caps
     out = tmp_path / "funding.csv"
     assert cli.main(["export", "v_funding", "--user", "shenyang", "--out", str(out), "--db", str(db)]) == 0
     frame = pd.read_csv(io.BytesIO(out.read_bytes()), encoding="utf-8-sig")
-    assert sorted(frame["地区"].unique()) == ["沈阳市"] and sorted(frame["金额"]) == [1500, 1511]
+    assert sorted(frame["地区"].unique()) == ["沈阳市"] and sorted(frame["金额（万元）"]) == [1500, 1511]
     assert cli.main(["export", "v_funding", "--out", str(out), "--db", str(db)]) == 0
     assert len(pd.read_csv(io.BytesIO(out.read_bytes()), encoding="utf-8-sig")) == 10  # everyone: all rows
 
