@@ -15,13 +15,14 @@ import pandas as pd
 import pytest
 import test_forms as tf
 from corpus_layouts import CORPUS, Layout
+from corpus_published import PUBLISHED, TARGET_FORMS
 from form_corpus import MERGE_LEFT, MERGE_UP, Sheet, docx_bytes, xlsx
 from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
 
 from lib.intake import forms
 from lib.intake.coverage import is_label_only
-from lib.intake.form_layout import _RATINGS, split_deviation
+from lib.intake.form_layout import _NOT_APPLICABLE, _RATINGS, split_deviation
 from lib.intake.form_values import _operator
 from lib.store import ImportRejected, Store
 
@@ -59,7 +60,7 @@ BUILT = [
            [_from_builder(tf.department_sheet)]),
     Layout("region_transfer_2023", "（DOMAIN.md）", "tests/test_forms.py region_sheet", [_from_builder(tf.region_sheet)]),
 ]
-ALL = CORPUS + BUILT
+ALL = CORPUS + PUBLISHED + BUILT
 IDS = [lay.key for lay in ALL]
 # layouts whose cells are not all importable without the mapping step: key -> blocking cells
 NEEDS_MAPPING = {"chongqing_fengjie_2023": ["H10"]}
@@ -116,6 +117,8 @@ def missing_figures(layout: Layout, parsed) -> list[str]:
                     continue
                 if isinstance(value, str) and re.sub(r"^\d+\s*", "", value.strip()) in ("定性", "定量"):
                     continue  # 指标性质 "定性": the target is text, no operator to keep
+                if isinstance(value, str) and value.strip() in _NOT_APPLICABLE:
+                    continue  # "—" / "/": not applicable, as a blank; where kept (an actual "/"), expect checks it
                 if isinstance(value, (int, float)):
                     if not _close(float(value), numbers):
                         missing.append(f"{sheet.title}!{r},{c}={value}")
@@ -126,6 +129,7 @@ def missing_figures(layout: Layout, parsed) -> list[str]:
                 found = found or all(part and re.sub(r"\s+", "", part) in "".join(texts)
                                      for part in split_deviation(value) if part)  # reason / improvement
                 found = found or _RATINGS.get(text) in texts
+                found = found or ":" in text and any(text.split(":", 1)[1] == t for t in texts)  # "部门：…"
                 found = found or (_operator(value) and any(_operator(value) in t for t in texts))
                 found = found or (_numbers_in(text) and all(_close(n, numbers) for n in _numbers_in(text)))
                 if not found:
@@ -204,6 +208,26 @@ def test_the_store_holds_every_expected_figure(corpus_store, layout):
         rows = [{k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
                 for row in frame.to_dict("records")]
         assert _matches(rows, expected) == [], table
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+@pytest.mark.parametrize("layout", TARGET_FORMS, ids=[lay.key for lay in TARGET_FORMS])
+def test_a_published_target_form_is_read_whole_and_refused_as_not_a_self_evaluation(layout, kind, tmp_path):
+    data = files_of(layout)[kind]
+    parsed = forms.read_form(data, f"{layout.key}.{kind}")
+    [finding] = parsed.findings
+    assert finding.file == f"{layout.key}.{kind}" and finding.row == 5 and finding.column == "D5"
+    assert finding.problem.startswith("这是绩效目标表（资金只有预算数，没有全年执行数），不是自评表")
+    assert parsed.unmapped == [] and parsed.cells_stored == parsed.cells_read == 47
+    store = Store(tmp_path / "target.duckdb")
+    try:
+        before = store.content_checksum()
+        with pytest.raises(ImportRejected) as refused:
+            store.import_files([(f"{layout.key}.{kind}", data)], user="tester")
+        assert [f.problem for f in refused.value.findings] == [finding.problem]
+        assert store.content_checksum() == before and store.version_id() == 0
+    finally:
+        store.close()
 
 
 # ---------------------------------------------------------------- an unknown column, planted everywhere
