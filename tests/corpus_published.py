@@ -221,6 +221,60 @@ SICHUAN_ZHONGJIANG = Layout(
          ("满意度指标", "服务对象满意度指标", "受益脱贫（含监测对象）户满意度", "≥95%", "≥95%", {})])},
 )
 
-PUBLISHED = [HEBEI_LANGFANG, YUNNAN_YONGDE, SICHUAN_ZHONGJIANG]
+# ------------------------------------------------------------------ 四川 眉山 青神县发展和改革局 (2023)
+_QS_GOAL = "严格执行相关政策，保障工资及时、足额发放或社保及时、足额缴纳，预算编制科学合理，减少结余资金。"
+_QS_DONE = "对照年度目标，说明相关任务目标的完成情况（100字以内）"
+_QS_WHY = ("1.预算执行率=预算执行数/调整后预算数，预算执行率未达到90%的需说明原因（100字以内）；2.年中发生预算调整的"
+           "（追加或调减），应单独说明理由；3.其他资金包括：社会投入资金、银行贷款.")
+_QS_CONCLUSION = "结合自评情况，说明项目自评总分，说明项目实施取得的成效或成果。（200字以内）"
+_QS_PROBLEMS = "结合自评情况，分析存在的问题及原因。（200字以内）"
+_QS_IMPROVE = "针对项目自评中发现的问题，提出下一步改进完善的意见及有关政策性建议。（200字以内）"
+SICHUAN_QINGSHEN = Layout(
+    "sichuan_qingshen_wages_2023", "四川",
+    "https://www.scqs.gov.cn/info/13206/211004.htm '部门预算项目支出绩效自评表(2023年度)' "
+    "(青神县发展和改革局, 报表编号 510000_0013zp)",
+    [Sheet("工资性支出", [
+        ["报表编号：510000_0013zp", L, L, L, L, L, L, L, L, L, L],
+        ["部门预算项目支出绩效自评表（2023年度）", L, L, L, L, L, L, L, L, L, L],
+        ["项目名称", "51000021R000000019951-工资性支出", L, L, L, L, L, L, L, L, L],
+        ["主管部门", "青神县发展和改革局本级", L, L, L, "实施单位（盖章）", "青神县发展和改革局", L, L, L, L],
+        ["项目基本情况", "1.项目年度目标完成情况", L, L, L, L, L, L, L, L, L],
+        [U, "项目年度目标", L, L, L, "年度目标完成情况", L, L, L, L, L],
+        [U, _QS_GOAL, L, L, L, _QS_DONE, L, L, L, L, L],
+        [U, "2.项目实施内容及过程概述", L, L, L, L, L, L, L, L, L],
+        [U, "", L, L, L, L, L, L, L, L, L],
+        ["预算执行情况（10分）", "年度预算数（万元）", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重",
+         "得分", "原因", L, L],
+        [U, "总额", 238.93, 251.89, 251.89, "100.00%", 10, None, _QS_WHY, L, L],
+        [U, "其中：财政资金", 238.93, 251.89, 251.89, "100.00%", "/", "/", U, U, U],
+        [U, "财政专户管理资金", "0.00", "0.00", "0.00", "0.00%", "/", "/", U, U, U],
+        [U, "单位资金", "0.00", "0.00", "0.00", "0.00%", "/", "/", U, U, U],
+        [U, "其他资金", None, None, None, None, "/", "/", U, U, U],
+        ["绩效指标（90分）", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分",
+         "未完成原因分析"],
+        [U, "产出指标", "数量指标", "发放（缴纳）覆盖率", "=", 100, "%", None, 60, None, None],
+        [U, "效益指标", "社会效益指标", "足额保障率（参保率）", "=", 100, "%", None, 30, None, None],
+        ["合计", L, L, L, L, L, L, L, 100, None, None],
+        ["评价结论", _QS_CONCLUSION, L, L, L, L, L, L, L, L, L],
+        ["存在问题", _QS_PROBLEMS, L, L, L, L, L, L, L, L, L],
+        ["改进措施", _QS_IMPROVE, L, L, L, L, L, L, L, L, L],
+        ["项目负责人：", L, L, L, L, "财务负责人：", L, L, L, L, L],
+    ])],
+    "published half filled in: no 完成值 or 得分, the template's instructions left in the 完成情况, 原因 and closing "
+    "cells (stored as written); which cells are merged is the official layout's (the page flattens the table)",
+    {"projects": [{"project_name": "51000021R000000019951-工资性支出", "budget_initial": 238.93, "budget": 251.89,
+                   "executed": 251.89, "stated_execution_rate": 1.0, "stated_score": None,
+                   "implementing_unit": "青神县发展和改革局", "objective": _QS_GOAL, "objective_actual": _QS_DONE,
+                   "deviation_reason": _QS_PROBLEMS, "improvement": _QS_IMPROVE,
+                   "note": f"评价结论：{_QS_CONCLUSION}"}],
+     "programs": [{"department": "青神县发展和改革局本级", "year": 2023}],
+     "score_parts": [{"part": "预算执行率", "weight": 10.0, "stated_score": None, "status_text": _QS_WHY}],
+     "indicators": _ind([
+         ("产出指标", "数量指标", "发放（缴纳）覆盖率", "=100%", None, {"weight": 60.0, "stated_score": None}),
+         ("效益指标", "社会效益指标", "足额保障率（参保率）", "=100%", None, {"weight": 30.0})]),
+     "stated_figures": [{"metric": "指标分值合计", "value": 100.0}]},
+)
+
+PUBLISHED = [HEBEI_LANGFANG, YUNNAN_YONGDE, SICHUAN_ZHONGJIANG, SICHUAN_QINGSHEN]
 # published 绩效目标表 (targets set before the year): read whole, refused as not a self-evaluation
 TARGET_FORMS = [HUBEI_QINGSHAN_RURAL]

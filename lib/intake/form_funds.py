@@ -18,7 +18,7 @@ from lib.intake.form_layout import (
     fold,
     label_key,
 )
-from lib.intake.form_values import _amount, _rate, _score
+from lib.intake.form_values import _amount, _rate, _score, _text
 from lib.intake.workbook import YUAN_PER_WAN
 
 
@@ -128,8 +128,10 @@ class _FundsReader:
             if value is not None:
                 self.g.use(r, c)  # read here means stored: callers store every value they ask for
             label = what + (FUND_COLUMN_NAMES | {"weight": "分值", "rate": "执行率", "score": "得分",
-                                                 "received_rate": "到位率"})[fname]
-            if fname in FUND_COLUMN_NAMES:
+                                                 "received_rate": "到位率", "reason": "原因"})[fname]
+            if fname == "reason":
+                typed[fname] = _text(value)
+            elif fname in FUND_COLUMN_NAMES:
                 typed[fname] = self.convert_cell(_amount, value, r, c, label, scale)
             elif fname in FUND_RATES:
                 typed[fname] = self.convert_cell(_rate, value, r, c, label)

@@ -41,9 +41,9 @@ TOTAL_ROW = ("总分", "总计", "合计", "自评总分", "总得分", "综合�
 SUBTOTAL = ("小计", "小计得分", "一级指标小计", "产出指标小计", "效益指标小计", "满意度指标小计",
             "成本指标小计")
 L_OBJECTIVE = ("年度总体目标", "总体目标", "年度绩效目标", "绩效目标")
-L_EXPECTED = ("预期目标", "年度预期目标", "年初设定目标", "年度目标")
+L_EXPECTED = ("预期目标", "年度预期目标", "年初设定目标", "年度目标", "项目年度目标")
 L_ACHIEVED = ("实际完成情况", "目标实际完成情况", "实际完成", "完成情况", "全年实际完成情况",
-              "年度总体目标完成情况综述")
+              "年度总体目标完成情况综述", "年度目标完成情况")
 CLOSING = {
     "conclusion": ("评价结论", "自评结论", "总体评价", "综合评价", "评价结论及建议", "自评结论及建议"),
     "problems": ("存在问题", "存在的问题", "主要问题", "存在问题及原因", "存在的问题及原因", "问题及原因",
@@ -67,6 +67,8 @@ FUND_COLUMNS = {
     "received": ("全年到位资金", "到位资金", "到位数", "资金到位数"),
     "received_rate": ("预算到位", "到位率", "资金到位率"),
     "balance": ("结余", "结余资金", "结转结余"),
+    # 四川 (青神): why the spending fell short, beside the amounts; stored with the execution part
+    "reason": ("原因", "未执行原因", "执行偏差原因"),
 }
 FUND_COLUMN_NAMES = {"budget_initial": "年初预算数", "budget": "全年预算数", "executed": "全年执行数",
                      "integrated": "统筹整合资金数", "budget_net": "扣除统筹整合资金后预算金额",
@@ -74,7 +76,7 @@ FUND_COLUMN_NAMES = {"budget_initial": "年初预算数", "budget": "全年预�
 FUND_RATES = ("rate", "received_rate")
 # funds rows: canonical name -> label variants
 FUND_ROWS = {
-    "年度资金总额": ("年度资金总额", "资金总额", "年度资金合计", "资金合计", "合计", "年度总额", "总计",
+    "年度资金总额": ("年度资金总额", "资金总额", "总额", "年度资金合计", "资金合计", "合计", "年度总额", "总计",
                  "年度资金总计", "预算执行情况", "资金来源合计"),
     "当年财政拨款": ("当年财政拨款", "本年财政拨款", "财政拨款", "当年财政资金", "本年财政资金"),
     "上年结转资金": ("上年结转资金", "上年结转", "上年结转结余资金", "上年结余结转资金"),
@@ -119,7 +121,9 @@ _RATINGS = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中":
 _ALL_LABELS = frozenset(
     [*L_PROJECT_NAME, *L_DEPARTMENT, *L_IMPLEMENTER, *L_DEPT_NAME, *L_TRANSFER_NAME, *L_LOCAL_DEPT,
      *L_CENTRAL_DEPT, *L_REGION, *L_YEAR, *L_RATING, *L_SCORE, *L_OBJECTIVE, *L_EXPECTED, *L_ACHIEVED,
-     "项目资金", "资金投入情况", "年度部门整体支出预算", "绩效指标", "按收入性质分", "按支出性质分"]
+     "项目资金", "资金投入情况", "年度部门整体支出预算", "绩效指标", "按收入性质分", "按支出性质分",
+     # 四川 (青神): the sections above the funds block, and the funds' row-label column
+     "项目基本情况", "项目年度目标完成情况", "项目实施内容及过程概述", "年度预算数"]
     + [k for keys in CLOSING.values() for k in keys]
     + [k for keys in FUND_COLUMNS.values() for k in keys]
     + [k for keys in INDICATOR_COLUMNS.values() for k in keys])

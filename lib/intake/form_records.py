@@ -166,7 +166,7 @@ def _read_project(rd: _SheetReader) -> None:
     _add_indicators(rd, c, program_id, project_id, source_id)
     _add_parts(rd, c, program_id, project_id, source_id,
                {"weight": money.get("weight"), "stated_score": money.get("score"),
-                "_row": total["_row"] if total else 1})
+                "status_text": money.get("reason"), "_row": total["_row"] if total else 1})
     figures = [f for row_name, values in sub_rows.items()
                for f in _row_figures(row_name, values, c.funds[row_name]["_row"],
                                      ("budget",) if row_name == "当年财政拨款" else ())]

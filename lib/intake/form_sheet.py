@@ -195,7 +195,7 @@ class _SheetReader(_FundsReader):
             for rr in range(r + 1, stop):
                 exp = _text(self.g.at_row(rr, c_exp))
                 act = _text(self.g.at_row(rr, achieved)) if achieved else None
-                if exp and label_key(exp) in _ALL_LABELS and not act:
+                if exp and label_key(exp) in _ALL_LABELS and (not act or act == exp):  # or one cell across
                     break
                 if exp or act:
                     pairs.append((exp, act, rr))
@@ -479,6 +479,8 @@ def _read_common(rd: _SheetReader) -> _Common:
     first_label = funds_header or head_end
     year = rd.year(max(first_label - 1, 1))
     objectives = rd.objectives(funds_header or 1, head_end + 1)
+    if not objectives and funds_header:  # the goals above the funds block (四川: 项目基本情况 first)
+        objectives = rd.objectives(1, funds_header)
     if header:
         indicators, parts, after = rd.indicators(header)
         closing = rd.total_and_closing(after, header[2])
