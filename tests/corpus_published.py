@@ -9,7 +9,7 @@ cell), ``note`` says what was assumed. A personal telephone number is left out.
 
 from __future__ import annotations
 
-from corpus_layouts import Layout, _ind
+from corpus_layouts import PUBLISHED_FORM, Layout, _ind
 from form_corpus import Sheet
 
 L, U = "<", "^"
@@ -79,6 +79,7 @@ HEBEI_LANGFANG = Layout(
          ("效益指标", "社会效益指标", "指标1学校发展能力", "100", "100", {}),
          ("效益指标", "可持续影响指标", "指标1长期使用性", "100", "100", {"deviation_reason": None}),
          ("满意度指标", "服务对象满意度指标", "指标1学生满意度", "100", "100", {"stated_score": 10.0})])},
+    printing=PUBLISHED_FORM,
 )
 
 # ------------------------------------------------------------------ 湖北 武汉 青山区教育局 (2020 目标表)
@@ -109,6 +110,7 @@ HUBEI_QINGSHAN_RURAL = Layout(
     "a targets-only form (no actuals, scores or spending): read whole, then refused as not a self-evaluation "
     "(a project's 全年执行数 is required in the store); the page runs each row's cells together, so which cells "
     "are merged is the official 目标表's",
+    printing=PUBLISHED_FORM,
 )
 
 # ------------------------------------------------------------------ 云南 临沧 永德县明朗中学 (2022, 元)
@@ -163,6 +165,7 @@ YUNNAN_YONGDE = Layout(
          ("满意度指标", "服务对象满意度指标等", "学生满意度", "≥95%", "100%", {}),
          ("满意度指标", "服务对象满意度指标等", "家长满意度", "≥95%", "100%", {})]),
      "score_parts": [{"part": "预算执行率", "weight": 10.0, "stated_score": 10.0}]},
+    printing=PUBLISHED_FORM,
 )
 
 # ------------------------------------------------------------------ 四川 德阳 中江县水利局 (2022 衔接资金)
@@ -219,6 +222,7 @@ SICHUAN_ZHONGJIANG = Layout(
          ("效益指标", "社会效益指标", "受益脱贫（含监测对象）户人口数", "≥1000人", "≥1000人", {}),
          ("效益指标", "社会效益指标", "群众生产生活条件改善状况", "显著提升", "显著提升", {}),
          ("满意度指标", "服务对象满意度指标", "受益脱贫（含监测对象）户满意度", "≥95%", "≥95%", {})])},
+    printing=PUBLISHED_FORM,
 )
 
 # ------------------------------------------------------------------ 四川 眉山 青神县发展和改革局 (2023)
@@ -273,6 +277,7 @@ SICHUAN_QINGSHEN = Layout(
          ("产出指标", "数量指标", "发放（缴纳）覆盖率", "=100%", None, {"weight": 60.0, "stated_score": None}),
          ("效益指标", "社会效益指标", "足额保障率（参保率）", "=100%", None, {"weight": 30.0})]),
      "stated_figures": [{"metric": "指标分值合计", "value": 100.0}]},
+    printing=PUBLISHED_FORM,
 )
 
 PUBLISHED = [HEBEI_LANGFANG, YUNNAN_YONGDE, SICHUAN_ZHONGJIANG, SICHUAN_QINGSHEN]

@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 import test_forms as tf
-from corpus_layouts import CORPUS, Layout
+from corpus_layouts import CORPUS, ILLUSTRATIVE, PARTLY, PUBLISHED_FORM, Layout
 from corpus_published import PUBLISHED, TARGET_FORMS
 from form_corpus import MERGE_LEFT, MERGE_UP, Sheet, docx_bytes, xlsx
 from openpyxl.cell.cell import MergedCell
@@ -53,7 +53,8 @@ def _from_builder(builder, *args) -> Sheet:
 
 BUILT = [
     Layout("official_project_lanzhou_2022", "甘肃", "tests/test_forms.py plain_project_sheet (兰州新区, seed)",
-           [_from_builder(tf.plain_project_sheet, "应急物资储备", 120.0, 114.0, 95.0, "优")]),
+           [_from_builder(tf.plain_project_sheet, "应急物资储备", 120.0, 114.0, 95.0, "优")],
+           "the official layout of the seed's 兰州新区 forms; the figures are the builder's", printing=PARTLY),
     Layout("provincial_variant_project_2023", "辽宁", "tests/test_forms.py variant_project_sheet (DOMAIN.md variants)",
            [_from_builder(tf.variant_project_sheet)]),
     Layout("department_whole_2022", "（DOMAIN.md）", "tests/test_forms.py department_sheet",
@@ -67,9 +68,13 @@ NEEDS_MAPPING = {"chongqing_fengjie_2023": ["H10"]}
 
 
 def test_the_corpus_is_large_and_says_where_each_layout_comes_from():
-    assert len({lay.key for lay in ALL}) >= 15
-    assert {"安徽", "云南", "四川", "湖南", "重庆", "甘肃", "辽宁"} <= {lay.province for lay in ALL}
-    assert all(lay.origin for lay in ALL)
+    everything = ALL + TARGET_FORMS
+    assert all(lay.origin and lay.printing in (PUBLISHED_FORM, PARTLY, ILLUSTRATIVE) for lay in everything)
+    real = [lay for lay in everything if lay.printing != ILLUSTRATIVE]
+    assert len({lay.key for lay in real}) == 15
+    assert {lay.province for lay in real} == {"安徽", "云南", "四川", "湖南", "重庆", "甘肃", "河北", "湖北"}
+    published = [lay for lay in everything if lay.printing == PUBLISHED_FORM]
+    assert len(published) == 6 and all(lay.origin.startswith(("http", "s02_")) for lay in published)
 
 
 def files_of(layout: Layout) -> dict[str, bytes]:
