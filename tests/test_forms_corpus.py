@@ -299,13 +299,10 @@ def _records(parsed) -> dict:
             for table, rows in parsed.tables.items()}
 
 
-# .xls and .ods keep values but python-calamine gives no number formats: layouts with a percent
-# format on a fraction (0.9 shown as 90%) read as the fraction there, so they are left out here
-PLAIN = [lay for lay in ALL if not any(s.fmt for s in lay.sheets)]
-
-
+# every layout, those with a fraction in a % cell (0.9 shown as 90%) included: the percent formats
+# of .xls (xlrd) and .ods (the cell's value type) are read, python-calamine giving values only
 @pytest.mark.parametrize("kind", ["xls", "ods"])
-@pytest.mark.parametrize("layout", PLAIN, ids=[lay.key for lay in PLAIN])
+@pytest.mark.parametrize("layout", ALL, ids=IDS)
 def test_xls_and_ods_forms_read_as_the_xlsx(layout, kind):
     from form_corpus import ods, xls
 
