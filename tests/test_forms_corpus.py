@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from lib.intake import forms
 from lib.intake.coverage import is_label_only
-from lib.intake.form_layout import _NOT_APPLICABLE, _RATINGS, split_deviation
+from lib.intake.form_layout import _NOT_APPLICABLE, _RATINGS, UNFILLED, split_deviation
 from lib.intake.form_values import _operator
 from lib.store import ImportRejected, Store
 
@@ -65,6 +65,8 @@ ALL = CORPUS + PUBLISHED + BUILT
 IDS = [lay.key for lay in ALL]
 # layouts whose cells are not all importable without the mapping step: key -> blocking cells
 NEEDS_MAPPING = {"chongqing_fengjie_2023": ["H10"]}
+# published forms with the template's unfilled "指标2" / "……" rows: the indicators actually filled in
+INDICATOR_COUNTS = {"hebei_langfang_food_school_2019": 9, "sichuan_zhongjiang_water_2022": 9}
 
 
 def test_the_corpus_is_large_and_says_where_each_layout_comes_from():
@@ -174,6 +176,9 @@ def test_every_cell_of_every_layout_is_accounted_for_and_every_figure_stored(lay
     assert missing_figures(layout, parsed) == []
     for table, expected in layout.expect.items():
         assert _matches(parsed.tables[table], expected) == [], table
+    assert not [r["level3"] for r in parsed.tables["indicators"] if UNFILLED.match(r["level3"])]  # "指标2", "……"
+    if layout.key in INDICATOR_COUNTS:  # and the template's empty slots make no indicator
+        assert len(parsed.tables["indicators"]) == INDICATOR_COUNTS[layout.key]
 
 
 @pytest.mark.parametrize("layout", ALL, ids=IDS)

@@ -23,6 +23,7 @@ from lib.intake.form_layout import (
     LEVEL1,
     SUBTOTAL,
     TOTAL_ROW,
+    UNFILLED,
     fold,
     label_key,
 )
@@ -129,7 +130,9 @@ def is_label_only(value: object) -> bool:
     if re.sub(r"\(.*\)$", "", key) in _BLOCK_LABELS:  # "其他资金（自有资金、社会资本…）"
         return True
     text = fold(value)
-    return bool(_UNIT.match(text) or _TABLE_NO.match(text)) or bool(_TITLE.search(text)) and len(text) <= 80
+    if _UNIT.match(text) or _TABLE_NO.match(text) or UNFILLED.match(text):
+        return True
+    return bool(_TITLE.search(text)) and len(text) <= 80
 
 
 def account(grid, blocks: list[Block], file_label: str, layout_name: str | None = None

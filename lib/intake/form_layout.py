@@ -108,6 +108,8 @@ INDICATOR_COLUMNS = {
     "score": ("得分", "自评得分", "指标得分"),
     "note": ("指标解释", "指标说明", "备注"),
 }
+# a template's indicator slot left unfilled: "指标2", "指标1：", "……" with nothing else on the row
+UNFILLED = re.compile(r"^(?:指标\d{1,2}[:：]?|…+|\.{3,})$")
 DEVIATION_PREFIXES = ("偏差原因", "未完成原因", "偏离原因")
 _OPERATORS = {">=": "≥", "≥": "≥", "大于等于": "≥", "不低于": "≥", "不少于": "≥", "<=": "≤", "≤": "≤",
               "小于等于": "≤", "不高于": "≤", "不多于": "≤", "不超过": "≤", "=": "=", "等于": "=", ">": ">",

@@ -29,6 +29,7 @@ from lib.intake.form_layout import (
     REGION,
     SUBTOTAL,
     TOTAL_ROW,
+    UNFILLED,
     fold,
     label_key,
     split_deviation,
@@ -319,8 +320,9 @@ class _SheetReader(_FundsReader):
                     if span:  # "成本指标（0-20）分": the range the rules allow, kept as the part's text
                         parts.append({"part": name1, "status_text": f"分值范围{span[1]}分", "_row": r})
             is_subtotal = any(v is not None and label_key(v) in SUBTOTAL for v in (raw2, raw3))
-            if not is_subtotal and raw3 is None and all(_blank(v) for v in values.values()):
-                r += 1  # a blank row, or a 一级 label alone
+            if not is_subtotal and all(_blank(v) for v in values.values()) and (
+                    raw3 is None or UNFILLED.match(fold(raw3))):
+                r += 1  # a blank row, a 一级 label alone, or the template's "指标2" / "……" left unfilled
                 continue
             if level1 is None:
                 self.problem(r, c1, "一级指标为空", "level-1 indicator is empty")
