@@ -113,6 +113,39 @@ HUBEI_QINGSHAN_RURAL = Layout(
     printing=PUBLISHED_FORM,
 )
 
+HUBEI_QINGSHAN_BUILDING = Layout(
+    "hubei_qingshan_school_building_2020", "湖北",
+    "http://www.qingshan.gov.cn/qzfbm/zfgzbm/jyj/czxx/zjxx/202001/t20200120_1016313.shtml "
+    "'项目支出绩效目标表3' (武汉市青山区教育局, 2020-01-20, 2020年度)",
+    [Sheet("目标表3", [
+        ["项目支出绩效目标表", L, L, L, L, L, L],
+        ["（2020年度）", L, L, L, L, L, L],
+        ["项目名称", "教育系统基础设施建设和设备购置", L, L, L, L, L],
+        ["主管部门\n及编码", "[015001]武汉市青山区教育局", L, L, "实施单位", "武汉市青山区教育局", L],
+        ["项目属性", "基础建设、修缮类", L, L, "项目起止时间", "202001-202012", L],
+        ["项目资金", "资金总额", "10000万元", L, "当年资金总额：", "10000万元", L],
+        [U, "其中：财政拨款", "10000万元", L, "其中：当年财政拨款", "10000万元", L],
+        [U, "其他资金", None, L, "当年其他资金", None, L],
+        ["总体目标", "中期目标", L, L, "年度目标", L, L],
+        [U, "优化教育布局，推进教育领域综合改革全面提升育人质量实现基础教育持续发展", L, L,
+         "按工作计划完成教育局重点项目建设经费预算安排", L, L],
+        ["绩效项目指标表", L, L, L, L, L, L],
+        ["一级指标", "二级指标（长期）", "三级指标（长期）", "指标值（长期）", "二级指标（年度）", "三级指标（年度）",
+         "指标值（年度）"],
+        ["产出指标", "数量指标", None, None, "数量指标", "重点建设工程安排数量", 2],
+        ["产出指标", "质量指标", None, None, "质量指标", "重点建设工程验收合格率", "100%"],
+        ["产出指标", "成本指标", None, None, "成本指标", "建设项目成本", "参照政府采购成本控制"],
+        ["产出指标", "时效指标", None, None, "时效指标", "重点建设工程按期完成率", "100%"],
+        ["效益指标", "可持续影响指标", None, None, "可持续影响指标", "基础教育巩固提高情况", "巩固提高"],
+        ["效益指标", "社会效益指标", None, None, "社会效益指标", "基础教育学校办学条件", "持续改善"],
+        ["满意度指标", "服务对象满意度指标", None, None, "服务对象满意度指标", "学生、家长、社会满意度", "≥90%"],
+    ])],
+    "a targets-only form with long-term and annual indicators side by side (the long-term 三级 and 指标值 left "
+    "empty) and funds as two label / amount pairs a row: refused as not a self-evaluation; the page runs the "
+    "cells one a line, so the merges are the official 目标表's",
+    printing=PUBLISHED_FORM,
+)
+
 # ------------------------------------------------------------------ 云南 临沧 永德县明朗中学 (2022, 元)
 YUNNAN_YONGDE = Layout(
     "yunnan_yongde_nutrition_2022", "云南",
@@ -282,4 +315,4 @@ SICHUAN_QINGSHEN = Layout(
 
 PUBLISHED = [HEBEI_LANGFANG, YUNNAN_YONGDE, SICHUAN_ZHONGJIANG, SICHUAN_QINGSHEN]
 # published 绩效目标表 (targets set before the year): read whole, refused as not a self-evaluation
-TARGET_FORMS = [HUBEI_QINGSHAN_RURAL]
+TARGET_FORMS = [HUBEI_QINGSHAN_RURAL, HUBEI_QINGSHAN_BUILDING]
