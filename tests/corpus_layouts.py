@@ -4,7 +4,10 @@ Each layout says where it comes from. "figures" are as transcribed in
 /work/shared/samples/forms/ (the file named) unless a layout says they are illustrative; where
 a transcription holds only part of a form (a funds table, the tail of the indicators), the rest
 of the form is the official layout's (DOMAIN.md) with illustrative heading fields, said so in
-``note``. Layouts described in issue 10 without the agency named are labelled so.
+``note``. Layouts described in issue 10 without the agency named are labelled so. ``printing``
+says which kind each is: only 池州 is a whole published form here (tests/corpus_published.py holds
+more); 宣州 ×2, 云南 ×2, 四川 铁路 and 雅安, 湖南 and 奉节 are partly real; 云南 in 元, the district,
+county and two-project forms are illustrative.
 """
 
 from __future__ import annotations
@@ -14,6 +17,10 @@ from dataclasses import dataclass, field
 from form_corpus import Sheet
 
 L, U = "<", "^"
+# how much of a layout is a real printing (``Layout.printing``):
+PUBLISHED_FORM = "published"  # every cell as the agency printed it (what the page lost is in ``note``)
+PARTLY = "partly"  # the transcribed table as printed; the rest the official layout's, in ``note``
+ILLUSTRATIVE = "illustrative"  # a layout as described (issue 10, DOMAIN.md), figures made up
 
 
 @dataclass
@@ -27,6 +34,7 @@ class Layout:
     expect: dict[str, list[dict]] = field(default_factory=dict)
     # headers left for the mapping step (blocking), as printed
     unmapped_headers: tuple[str, ...] = ()
+    printing: str = ILLUSTRATIVE
 
 
 def _ind(rows):
@@ -87,6 +95,7 @@ CHIZHOU = Layout(
                      {"part": "产出指标", "weight": 50.0}, {"part": "效益指标", "weight": 30.0}],
      "stated_figures": [{"metric": "当年财政拨款年初预算数", "value": 90.0},
                         {"metric": "当年财政拨款全年执行数", "value": 89.974}]},
+    printing=PUBLISHED_FORM,
 )
 
 # ------------------------------------------------------------------ 安徽 宣城 宣州 化工园区 (s04)
@@ -112,6 +121,7 @@ XUANZHOU_CHEM = Layout(
      "stated_figures": [{"metric": "年度资金总额（全年预算数）", "value": 5372.5833},
                         {"metric": "年度资金总额（全年执行数）", "value": 4772.58},
                         {"metric": "年度资金总额执行率", "value": 88.83}]},
+    printing=PARTLY,
 )
 
 # ------------------------------------------------------------------ 安徽 宣城 宣州 干旱 (s08)
@@ -128,6 +138,7 @@ XUANZHOU_DROUGHT = Layout(
     "a single source row named by the fund itself, no total row",
     {"execution": [{"fund_source": "中央自然灾害救灾资金（干旱灾害救灾补助）", "budget": 70.0, "executed": 70.0,
                     "stated_execution_rate": 1.0}]},
+    printing=PARTLY,
 )
 
 # ------------------------------------------------------------------ 云南 应急管理厅 (s05)
@@ -160,6 +171,7 @@ YUNNAN_2022 = Layout(
      "indicators": _ind([("产出指标", "数量指标", "布防飞机数量", "≥6架", "6架", {}),
                          ("产出指标", "数量指标", "飞机飞行时长", "≥928小时", "909.93小时", {}),
                          ("产出指标", "质量指标", "实际完成飞行小时数/计划小时数", "≥80%", None, {})])},
+    printing=PARTLY,
 )
 
 YUNNAN_2024 = Layout(
@@ -180,6 +192,7 @@ YUNNAN_2024 = Layout(
                         {"metric": "年度资金总额（全年执行数）", "value": 14474.11553},
                         {"metric": "年度资金总额执行率", "value": 97.43},
                         {"metric": "年度资金总额到位率", "value": 100.0}]},
+    printing=PARTLY,
 )
 
 # ------------------------------------------------------------------ 云南: a form in 元 with 指标性质 codes (issue 10)
@@ -222,6 +235,7 @@ YUNNAN_YUAN = Layout(
      "stated_figures": [{"metric": "当年财政拨款年初预算数", "value": 120.0},
                         {"metric": "当年财政拨款全年执行数", "value": 118.75},
                         {"metric": "指标分值合计", "value": 100.0}]},
+    printing=ILLUSTRATIVE,
 )
 
 # ------------------------------------------------------------------ 四川 铁路沿线 (s11)
@@ -260,6 +274,7 @@ SICHUAN_RAILWAY = Layout(
      "stated_figures": [{"metric": "当年财政拨款年初预算数", "value": 15.0},
                         {"metric": "当年财政拨款全年执行数", "value": 15.0},
                         {"metric": "指标分值合计", "value": 100.0}]},
+    printing=PARTLY,
 )
 
 # ------------------------------------------------------------------ 四川 雅安 名山 林业 (s13)
@@ -285,6 +300,7 @@ YAAN = Layout(
                         {"metric": "中央补助扣除统筹整合资金后预算金额", "value": 52.8},
                         {"metric": "中央补助全年到位资金", "value": 52.8},
                         {"metric": "中央补助到位率", "value": 100.0}]},
+    printing=PARTLY,
 )
 
 # ------------------------------------------------------------------ 湖南 安全生产专项资金 (s09)
@@ -305,6 +321,7 @@ HUNAN = Layout(
                         {"metric": "年度资金总额到位率", "value": 88.32},
                         {"metric": "年度资金总额结余", "value": 2529.78}],
      "programs": [{"program_name": "安全生产预防及应急专项资金", "region": "湖南省"}]},
+    printing=PARTLY,
 )
 
 # ------------------------------------------------------------------ issue 10: district form, 年初目标值
@@ -336,6 +353,7 @@ DISTRICT = Layout(
                          ("效益指标", "社会效益指标", "火灾隐患整改率", "≥24亿", "24亿",
                           {"stated_score": 28.0, "deviation_reason": "部分隐患整改中"}),
                          ("满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "91%", {})])},
+    printing=ILLUSTRATIVE,
 )
 
 # ------------------------------------------------------------------ issue 10: county transfer form
@@ -364,6 +382,7 @@ COUNTY = Layout(
      "stated_figures": [{"metric": "年度资金总额（全年预算数）", "value": 600.0},
                         {"metric": "年度资金总额（全年执行数）", "value": 550.0},
                         {"metric": "年度资金总额执行率", "value": 91.67}]},
+    printing=ILLUSTRATIVE,
 )
 
 # ------------------------------------------------------------------ issue 10: two projects, Sheet2, 预算执行情况
@@ -390,6 +409,7 @@ TWO = Layout(
     {"projects": [{"project_name": "河道整治", "budget": 80.0, "executed": 76.0, "stated_execution_rate": 0.95},
                   {"project_name": "堤防加固", "budget": 50.0, "executed": 50.0, "stated_execution_rate": 1.0}],
      "programs": [{"department": "某市水利局", "year": 2022}]},
+    printing=ILLUSTRATIVE,
 )
 
 # ------------------------------------------------------------------ 重庆 奉节 (s12): targets only, 指标解释
@@ -415,7 +435,7 @@ FENGJIE = Layout(
          ("成本指标", "经济成本指标", "0", "0.00%", "0.00%", {"note": "反映实施相关项目所产生的直接经济成本"}),
          ("成本指标", "社会成本指标", "0", "0.00%", "0.00%", {}),
          ("产出指标", "数量指标", "12350安全生产举报奖励次数", "≥5次", "5次", {"weight": 10.0})])},
-    unmapped_headers=(),
+    unmapped_headers=(), printing=PARTLY,
 )
 
 CORPUS = [CHIZHOU, XUANZHOU_CHEM, XUANZHOU_DROUGHT, YUNNAN_2022, YUNNAN_2024, YUNNAN_YUAN, SICHUAN_RAILWAY,

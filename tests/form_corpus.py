@@ -160,8 +160,10 @@ def ods(*sheets: Sheet) -> bytes:
                 if value is None or value == "":
                     body.append(f"<table:table-cell{span}/>")
                 elif isinstance(value, (int, float)):
-                    body.append(f'<table:table-cell office:value-type="float" office:value="{value}"{span}>'
-                                f"<text:p>{shown(value)}</text:p></table:table-cell>")
+                    fmt = sheet.fmt.get((r, c), "")
+                    kind = "percentage" if "%" in fmt else "float"
+                    body.append(f'<table:table-cell office:value-type="{kind}" office:value="{value}"{span}>'
+                                f"<text:p>{shown(value, fmt)}</text:p></table:table-cell>")
                 else:
                     body.append(f'<table:table-cell office:value-type="string"{span}>'
                                 f"<text:p>{escape(str(value))}</text:p></table:table-cell>")

@@ -14,14 +14,15 @@ import openpyxl
 import pandas as pd
 import pytest
 import test_forms as tf
-from corpus_layouts import CORPUS, Layout
+from corpus_layouts import CORPUS, ILLUSTRATIVE, PARTLY, PUBLISHED_FORM, Layout
+from corpus_published import PUBLISHED, TARGET_FORMS
 from form_corpus import MERGE_LEFT, MERGE_UP, Sheet, docx_bytes, xlsx
 from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
 
 from lib.intake import forms
 from lib.intake.coverage import is_label_only
-from lib.intake.form_layout import _RATINGS, split_deviation
+from lib.intake.form_layout import _NOT_APPLICABLE, _RATINGS, UNFILLED, split_deviation
 from lib.intake.form_values import _operator
 from lib.store import ImportRejected, Store
 
@@ -52,23 +53,30 @@ def _from_builder(builder, *args) -> Sheet:
 
 BUILT = [
     Layout("official_project_lanzhou_2022", "甘肃", "tests/test_forms.py plain_project_sheet (兰州新区, seed)",
-           [_from_builder(tf.plain_project_sheet, "应急物资储备", 120.0, 114.0, 95.0, "优")]),
+           [_from_builder(tf.plain_project_sheet, "应急物资储备", 120.0, 114.0, 95.0, "优")],
+           "the official layout of the seed's 兰州新区 forms; the figures are the builder's", printing=PARTLY),
     Layout("provincial_variant_project_2023", "辽宁", "tests/test_forms.py variant_project_sheet (DOMAIN.md variants)",
            [_from_builder(tf.variant_project_sheet)]),
     Layout("department_whole_2022", "（DOMAIN.md）", "tests/test_forms.py department_sheet",
            [_from_builder(tf.department_sheet)]),
     Layout("region_transfer_2023", "（DOMAIN.md）", "tests/test_forms.py region_sheet", [_from_builder(tf.region_sheet)]),
 ]
-ALL = CORPUS + BUILT
+ALL = CORPUS + PUBLISHED + BUILT
 IDS = [lay.key for lay in ALL]
 # layouts whose cells are not all importable without the mapping step: key -> blocking cells
 NEEDS_MAPPING = {"chongqing_fengjie_2023": ["H10"]}
+# published forms with the template's unfilled "指标2" / "……" rows: the indicators actually filled in
+INDICATOR_COUNTS = {"hebei_langfang_food_school_2019": 9, "sichuan_zhongjiang_water_2022": 9}
 
 
 def test_the_corpus_is_large_and_says_where_each_layout_comes_from():
-    assert len({lay.key for lay in ALL}) >= 15
-    assert {"安徽", "云南", "四川", "湖南", "重庆", "甘肃", "辽宁"} <= {lay.province for lay in ALL}
-    assert all(lay.origin for lay in ALL)
+    everything = ALL + TARGET_FORMS
+    assert all(lay.origin and lay.printing in (PUBLISHED_FORM, PARTLY, ILLUSTRATIVE) for lay in everything)
+    real = [lay for lay in everything if lay.printing != ILLUSTRATIVE]
+    assert len({lay.key for lay in real}) == 16
+    assert {lay.province for lay in real} == {"安徽", "云南", "四川", "湖南", "重庆", "甘肃", "河北", "湖北"}
+    published = [lay for lay in everything if lay.printing == PUBLISHED_FORM]
+    assert len(published) == 7 and all(lay.origin.startswith(("http", "s02_")) for lay in published)
 
 
 def files_of(layout: Layout) -> dict[str, bytes]:
@@ -116,6 +124,8 @@ def missing_figures(layout: Layout, parsed) -> list[str]:
                     continue
                 if isinstance(value, str) and re.sub(r"^\d+\s*", "", value.strip()) in ("定性", "定量"):
                     continue  # 指标性质 "定性": the target is text, no operator to keep
+                if isinstance(value, str) and value.strip() in _NOT_APPLICABLE:
+                    continue  # "—" / "/": not applicable, as a blank; where kept (an actual "/"), expect checks it
                 if isinstance(value, (int, float)):
                     if not _close(float(value), numbers):
                         missing.append(f"{sheet.title}!{r},{c}={value}")
@@ -126,6 +136,7 @@ def missing_figures(layout: Layout, parsed) -> list[str]:
                 found = found or all(part and re.sub(r"\s+", "", part) in "".join(texts)
                                      for part in split_deviation(value) if part)  # reason / improvement
                 found = found or _RATINGS.get(text) in texts
+                found = found or ":" in text and any(text.split(":", 1)[1] == t for t in texts)  # "部门：…"
                 found = found or (_operator(value) and any(_operator(value) in t for t in texts))
                 found = found or (_numbers_in(text) and all(_close(n, numbers) for n in _numbers_in(text)))
                 if not found:
@@ -165,6 +176,9 @@ def test_every_cell_of_every_layout_is_accounted_for_and_every_figure_stored(lay
     assert missing_figures(layout, parsed) == []
     for table, expected in layout.expect.items():
         assert _matches(parsed.tables[table], expected) == [], table
+    assert not [r["level3"] for r in parsed.tables["indicators"] if UNFILLED.match(r["level3"])]  # "指标2", "……"
+    if layout.key in INDICATOR_COUNTS:  # and the template's empty slots make no indicator
+        assert len(parsed.tables["indicators"]) == INDICATOR_COUNTS[layout.key]
 
 
 @pytest.mark.parametrize("layout", ALL, ids=IDS)
@@ -204,6 +218,37 @@ def test_the_store_holds_every_expected_figure(corpus_store, layout):
         rows = [{k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
                 for row in frame.to_dict("records")]
         assert _matches(rows, expected) == [], table
+
+
+# target form -> (the funds total's cell the refusal names, cells read, cells listed as not imported)
+TARGET_READING = {
+    "hubei_qingshan_rural_schools_2020": ("D5", 47, []),
+    # 项目属性 / 项目起止时间, the 当年 funds pairs and the 中期目标 have no field: listed, besides the refusal
+    "hubei_qingshan_school_building_2020": ("C6", 71, ["A5", "B5", "E5", "F5", "E6", "F6", "F7", "E8", "B9",
+                                                       "B10"]),
+}
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+@pytest.mark.parametrize("layout", TARGET_FORMS, ids=[lay.key for lay in TARGET_FORMS])
+def test_a_published_target_form_is_read_whole_and_refused_as_not_a_self_evaluation(layout, kind, tmp_path):
+    data = files_of(layout)[kind]
+    parsed = forms.read_form(data, f"{layout.key}.{kind}")
+    cell, read, listed = TARGET_READING[layout.key]
+    [finding] = parsed.findings
+    assert finding.file == f"{layout.key}.{kind}" and finding.column == cell
+    assert finding.problem.startswith("这是绩效目标表（资金只有预算数，没有全年执行数），不是自评表")
+    assert sorted(c for u in parsed.unmapped for c in u.cells) == sorted(listed)
+    assert parsed.cells_read == read and parsed.cells_stored == read - len(listed)
+    store = Store(tmp_path / "target.duckdb")
+    try:
+        before = store.content_checksum()
+        with pytest.raises(ImportRejected) as refused:
+            store.import_files([(f"{layout.key}.{kind}", data)], user="tester")
+        assert [f.problem for f in refused.value.findings] == [finding.problem]
+        assert store.content_checksum() == before and store.version_id() == 0
+    finally:
+        store.close()
 
 
 # ---------------------------------------------------------------- an unknown column, planted everywhere
@@ -270,13 +315,10 @@ def _records(parsed) -> dict:
             for table, rows in parsed.tables.items()}
 
 
-# .xls and .ods keep values but python-calamine gives no number formats: layouts with a percent
-# format on a fraction (0.9 shown as 90%) read as the fraction there, so they are left out here
-PLAIN = [lay for lay in ALL if not any(s.fmt for s in lay.sheets)]
-
-
+# every layout, those with a fraction in a % cell (0.9 shown as 90%) included: the percent formats
+# of .xls (xlrd) and .ods (the cell's value type) are read, python-calamine giving values only
 @pytest.mark.parametrize("kind", ["xls", "ods"])
-@pytest.mark.parametrize("layout", PLAIN, ids=[lay.key for lay in PLAIN])
+@pytest.mark.parametrize("layout", ALL, ids=IDS)
 def test_xls_and_ods_forms_read_as_the_xlsx(layout, kind):
     from form_corpus import ods, xls
 

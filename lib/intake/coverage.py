@@ -23,6 +23,7 @@ from lib.intake.form_layout import (
     LEVEL1,
     SUBTOTAL,
     TOTAL_ROW,
+    UNFILLED,
     fold,
     label_key,
 )
@@ -42,6 +43,10 @@ _BLOCK_LABELS = frozenset(
      "可持续影响指标", "服务对象满意度指标", "经济成本指标", "社会成本指标", "生态环境成本指标"])
 _TITLE = re.compile(r"(自评表|评价表|目标表|审批表|自评情况表|绩效自评|绩效评价)")
 _UNIT = re.compile(r"^(?:金额|资金)?单位[:：]?(?:人民币)?(?:万元|元)$")
+# a table's number in a disclosure package: "公开14表", "附表3", "附件1", "表2-1"
+_TABLE_NO = re.compile(r"^(?:公开\d{1,3}表|附?表\d{1,3}(?:-\d{1,2})?|附件\d{1,3}|报表编号:[\w-]+)$")
+# a contact in the heading ("项目负责人及电话 | 张三"): who to ask, not a figure of the form
+_CONTACT = re.compile(r"^(?:项目)?(?:负责人|联系人|联系电话|经办人)")
 _SAMPLES = 3
 
 
@@ -125,7 +130,9 @@ def is_label_only(value: object) -> bool:
     if re.sub(r"\(.*\)$", "", key) in _BLOCK_LABELS:  # "其他资金（自有资金、社会资本…）"
         return True
     text = fold(value)
-    return bool(_UNIT.match(text)) or bool(_TITLE.search(text)) and len(text) <= 80
+    if _UNIT.match(text) or _TABLE_NO.match(text) or UNFILLED.match(text):
+        return True
+    return bool(_TITLE.search(text)) and len(text) <= 80
 
 
 def account(grid, blocks: list[Block], file_label: str, layout_name: str | None = None
@@ -158,7 +165,7 @@ def account(grid, blocks: list[Block], file_label: str, layout_name: str | None 
         if (r, c) in header_cells:
             continue
         value = grid.cells[(r, c)]
-        footer = isinstance(value, str) and fold(value).startswith(FOOTERS)
+        footer = isinstance(value, str) and fold(value).startswith(FOOTERS) or _is_contact(grid, r, c)
         out.append(Unmapped(file_label, grid.title, "footer" if footer else _block_at(blocks, r), None,
                             get_column_letter(c), (grid.ref(r, c),), _samples(grid, [(r, c)]),
                             blocking=not footer))
@@ -173,6 +180,17 @@ def account(grid, blocks: list[Block], file_label: str, layout_name: str | None 
                             get_column_letter(hc), tuple(grid.ref(*p) for p in values),
                             _samples(grid, values), False, name))
     return out, len(grid.cells), len(grid.cells) - len(left) - len(grid.ignored)
+
+
+def _is_contact(grid, r: int, c: int) -> bool:
+    """A contact label in the form's heading, or the name / number written right of one: listed
+    as not imported without holding the import up, like a footer's 填表人."""
+    value = grid.cells[(r, c)]
+    if isinstance(value, str) and _CONTACT.match(fold(value)):
+        return True
+    labels = [(cc, v) for (rr, cc), v in grid.cells.items() if rr == r and cc < c and isinstance(v, str)
+              and (label_key(v) in _BLOCK_LABELS or _CONTACT.match(fold(v)))]
+    return bool(labels) and bool(_CONTACT.match(fold(max(labels)[1])))
 
 
 def _header_text(value: object) -> str:

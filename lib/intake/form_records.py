@@ -14,6 +14,7 @@ from lib.intake.form_layout import (
     L_DEPARTMENT,
     L_DEPT_NAME,
     L_IMPLEMENTER,
+    L_ISSUER,
     L_LOCAL_DEPT,
     L_PROJECT_NAME,
     L_TRANSFER_NAME,
@@ -38,6 +39,13 @@ def _note(closing: dict) -> str | None:
     if closing.get("note"):
         parts.append(closing["note"])
     return "\n".join(parts) or None
+
+
+def _issuer(rd: _SheetReader, c: _Common, department: str | None) -> str | None:
+    """Who reports the form: a heading line naming it ("部门：临沧市永德县明朗中学"), else the
+    supervising department."""
+    hit = rd.g.find(L_ISSUER, max_row=c.head_end)
+    return hit[2] if hit and hit[2] else department
 
 
 def _source_row(source_id: str, title: str, file_label: str, issuer: str | None) -> dict:
@@ -96,6 +104,11 @@ def _total_money(rd: _SheetReader, c: _Common, total: dict | None) -> dict:
     if not total:
         return {}
     money = rd.fund_values(total, c.scale, "年度资金总额")
+    if "executed" not in total:  # a funds block of budgets only: a 绩效目标表, set before the year
+        rd.problem(total["_row"], total["budget"][2],
+                   "这是绩效目标表（资金只有预算数，没有全年执行数），不是自评表：请导入年度结束后填写的绩效自评表",
+                   "a performance-target form (budgets only, no spending), not a self-evaluation form")
+        return money
     for fname, what in (("budget", "全年预算数"), ("executed", "全年执行数")):
         raw, r, col = total[fname]
         if _blank(raw) and not rd.g.is_formula(r, col):
@@ -130,7 +143,8 @@ def _read_project(rd: _SheetReader) -> None:
     program_id = program_id_for(PROJECT, c.year, department)
     project_id = project_id_for(program_id, name)
     source_id = source_id_for(program_id)
-    rd.out.add_source(_source_row(source_id, f"{department}{c.year}年度绩效自评表", rd.out.label, department),
+    rd.out.add_source(_source_row(source_id, f"{department}{c.year}年度绩效自评表", rd.out.label,
+                                  _issuer(rd, c, department)),
                       rd.g.title)
     rd.out.add_program({
         "program_id": program_id, "program_name": f"{department}{c.year}年度部门预算", "year": c.year,
@@ -152,7 +166,7 @@ def _read_project(rd: _SheetReader) -> None:
     _add_indicators(rd, c, program_id, project_id, source_id)
     _add_parts(rd, c, program_id, project_id, source_id,
                {"weight": money.get("weight"), "stated_score": money.get("score"),
-                "_row": total["_row"] if total else 1})
+                "status_text": money.get("reason"), "_row": total["_row"] if total else 1})
     figures = [f for row_name, values in sub_rows.items()
                for f in _row_figures(row_name, values, c.funds[row_name]["_row"],
                                      ("budget",) if row_name == "当年财政拨款" else ())]
@@ -200,7 +214,8 @@ def _read_department(rd: _SheetReader) -> None:
         return
     program_id = program_id_for(DEPARTMENT, c.year, department)
     source_id = source_id_for(program_id)
-    rd.out.add_source(_source_row(source_id, f"{department}{c.year}年度绩效自评表", rd.out.label, department),
+    rd.out.add_source(_source_row(source_id, f"{department}{c.year}年度绩效自评表", rd.out.label,
+                                  _issuer(rd, c, department)),
                       rd.g.title)
     rd.out.add_program({
         "program_id": program_id, "program_name": f"{department}{c.year}年度部门预算", "year": c.year,
@@ -313,7 +328,7 @@ def _read_region(rd: _SheetReader) -> None:
     program_id = program_id_for(REGION, c.year, department, name, region or "")
     source_id = source_id_for(program_id)
     title = f"{region or ''}{name}{c.year}年度区域绩效自评表"
-    rd.out.add_source(_source_row(source_id, title, rd.out.label, department), rd.g.title)
+    rd.out.add_source(_source_row(source_id, title, rd.out.label, _issuer(rd, c, department)), rd.g.title)
     expected = _program_objective(c.objectives)
     user = rd.field(L_IMPLEMENTER, c.head_end)
     central_note = "\n".join(

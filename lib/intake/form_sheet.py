@@ -9,17 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lib.intake import workbook_spec as spec
-from lib.intake.coverage import FOOTERS, Block, is_label_only
+from lib.intake.coverage import FOOTERS, Block
+from lib.intake.form_funds import _FundsReader
 from lib.intake.form_grid import _Grid
 from lib.intake.form_layout import (
     _ALL_LABELS,
     _NOT_APPLICABLE,
+    _RATINGS,
     CLOSING,
     DEVIATION_PREFIXES,
-    FUND_COLUMN_NAMES,
-    FUND_COLUMNS,
-    FUND_RATES,
-    FUND_ROWS,
     INDICATOR_COLUMNS,
     L_ACHIEVED,
     L_EXPECTED,
@@ -31,21 +29,20 @@ from lib.intake.form_layout import (
     REGION,
     SUBTOTAL,
     TOTAL_ROW,
+    UNFILLED,
     fold,
     label_key,
     split_deviation,
 )
 from lib.intake.form_values import (
-    _amount,
     _blank,
     _level1,
     _operator,
-    _rate,
     _rating,
     _score,
     _text,
 )
-from lib.intake.workbook import YUAN_PER_WAN, CellError, Finding
+from lib.intake.workbook import CellError, Finding
 
 
 def _ends_block(text: str) -> bool:
@@ -93,7 +90,7 @@ class _Out:
             self.add("sources", row, sheet, 1)
 
 
-class _SheetReader:
+class _SheetReader(_FundsReader):
     """Reads one sheet of a form; problems become findings naming the sheet and the cell."""
 
     def __init__(self, grid: _Grid, kind: str, out: _Out, layout: dict[str, str] | None = None):
@@ -185,120 +182,6 @@ class _SheetReader:
                      "no year found (the title or a 年度 field should give it, e.g. (2022年度))")
         return None
 
-    def in_yuan(self, funds_rows: range) -> bool:
-        """Amounts in 元 when the funds block (or else the heading) says so; 万元 by default."""
-        def units(rows) -> list[str]:
-            found = []
-            for r in rows:
-                for _, value in self.g.row_cells(r):
-                    if isinstance(value, str):
-                        text = fold(value)
-                        found += re.findall(r"\((万元|元)\)", text)
-                        found += re.findall(r"单位:?(?:人民币)?(万元|元)(?![/\w])", text)
-            return found
-        block = units(funds_rows)
-        if block:
-            return "元" in block and "万元" not in block
-        heading = units(range(1, funds_rows.start))
-        return "元" in heading and "万元" not in heading
-
-    @staticmethod
-    def _block_label(value: str) -> bool:
-        """A label that belongs to another block (年度总体目标 …), not to a funds row."""
-        key = label_key(value)
-        return key in L_OBJECTIVE or key in L_EXPECTED or key in L_ACHIEVED
-
-    # -------------------------------------------------------------- funds block
-    def funds(self, start: int, stop: int) -> tuple[dict, int | None, float]:
-        """The funds table: {row name: {field: (value, r, c)}}, its header row, the amount scale."""
-        header = None
-        for r in range(start, stop):
-            keys = {label_key(v): c for c, v in self.g.row_cells(r) if isinstance(v, str)}
-            if set(keys) & set(FUND_COLUMNS["budget"]) and set(keys) & set(FUND_COLUMNS["executed"]):
-                header = r
-                break
-        if header is None:
-            return {}, None, 1.0
-        self.ignored_funds: list[int] = []
-        columns: dict[str, tuple[int, int]] = {}
-        for c, value in self.g.row_cells(header):
-            if not isinstance(value, str):
-                continue
-            key = label_key(value)
-            choice = self.layout.get(key)
-            if choice == "ignore":
-                self.ignored_funds.append(c)
-                self.g.use(header, c)
-                continue
-            for name, variants in FUND_COLUMNS.items():
-                if (key in variants or choice == name) and name not in columns:
-                    columns[name] = (c, self.g.span(header, c)[3])
-                    self.g.use(header, c)
-        first = min(c0 for c0, _ in columns.values())
-        end = stop
-        for r in range(header + 1, stop):
-            labels = [label_key(v) for c, v in self.g.row_cells(r) if c < first and isinstance(v, str)]
-            if any(k in L_OBJECTIVE or k in L_EXPECTED for k in labels):
-                end = r
-                break
-        scale = 1 / YUAN_PER_WAN if self.in_yuan(range(header, end)) else 1.0
-        rows: dict[str, dict] = {}
-        for r in range(header + 1, end):
-            name = None
-            for c, value in self.g.row_cells(r):
-                if c >= first or not isinstance(value, str):
-                    continue
-                key = label_key(value)
-                bare = re.sub(r"\(.*\)$", "", key)  # "其他资金（自有资金、社会资本…）"
-                for canonical, variants in FUND_ROWS.items():
-                    if key in variants or bare in variants:
-                        name = canonical  # the rightmost label names the row (按收入性质分 | 一般公共预算)
-            if name is None:  # a row named by its own label ("中央自然灾害救灾资金（干旱灾害救灾补助）")
-                own = [v for c, v in self.g.row_cells(r) if c < first and isinstance(v, str)
-                       and not is_label_only(v)]
-                has_values = any(self.g.at_row(r, cc) is not None for c0, c1 in columns.values()
-                                 for cc in range(c0, c1 + 1))
-                if own and has_values:
-                    name = re.sub(r"^其中[:：,、]?", "", own[-1].strip())  # kept as written
-            if name is None or name in rows:
-                if not any(self.g.at_row(r, cc) is not None for c0, c1 in columns.values()
-                           for cc in range(c0, c1 + 1)):
-                    for c, value in self.g.row_cells(r):  # a source row left empty: its label only
-                        if c < first and isinstance(value, str) and (name or not self._block_label(value)):
-                            self.g.use(r, c)
-                continue
-            for c, value in self.g.row_cells(r):
-                if c < first and isinstance(value, str):
-                    self.g.use(r, c)  # the row's labels (按收入性质分 | 一般公共预算)
-            values = {}
-            for fname, (c0, c1) in columns.items():
-                for cc in range(c0, c1 + 1):
-                    value = self.g.at_row(r, cc)
-                    if value is not None:
-                        values[fname] = (value, r, cc)
-                        break
-                else:
-                    values[fname] = (None, r, c0)
-            rows[name] = values | {"_row": r}
-        self.blocks.append(Block("funds", (header,), header + 1, end - 1, tuple(self.ignored_funds)))
-        return rows, header, scale
-
-    def fund_values(self, cells: dict, scale: float, what: str) -> dict:
-        """Typed values of one funds row: amounts in 万元, rate as a fraction, weight and score."""
-        typed = {}
-        for fname, (value, r, c) in ((k, v) for k, v in cells.items() if k != "_row"):
-            if value is not None:
-                self.g.use(r, c)  # read here means stored: callers store every value they ask for
-            label = what + (FUND_COLUMN_NAMES | {"weight": "分值", "rate": "执行率", "score": "得分",
-                                                 "received_rate": "到位率"})[fname]
-            if fname in FUND_COLUMN_NAMES:
-                typed[fname] = self.convert_cell(_amount, value, r, c, label, scale)
-            elif fname in FUND_RATES:
-                typed[fname] = self.convert_cell(_rate, value, r, c, label)
-            else:
-                typed[fname] = self.convert_cell(_score, value, r, c, label)
-        return typed
-
     # -------------------------------------------------------------- objectives
     def objectives(self, start: int, stop: int) -> list[tuple[str | None, str | None, int]]:
         """(expected, achieved, row) pairs of the 年度总体目标 block."""
@@ -313,7 +196,7 @@ class _SheetReader:
             for rr in range(r + 1, stop):
                 exp = _text(self.g.at_row(rr, c_exp))
                 act = _text(self.g.at_row(rr, achieved)) if achieved else None
-                if exp and label_key(exp) in _ALL_LABELS and not act:
+                if exp and label_key(exp) in _ALL_LABELS and (not act or act == exp):  # or one cell across
                     break
                 if exp or act:
                     pairs.append((exp, act, rr))
@@ -437,8 +320,9 @@ class _SheetReader:
                     if span:  # "成本指标（0-20）分": the range the rules allow, kept as the part's text
                         parts.append({"part": name1, "status_text": f"分值范围{span[1]}分", "_row": r})
             is_subtotal = any(v is not None and label_key(v) in SUBTOTAL for v in (raw2, raw3))
-            if not is_subtotal and raw3 is None and all(_blank(v) for v in values.values()):
-                r += 1  # a blank row, or a 一级 label alone
+            if not is_subtotal and all(_blank(v) for v in values.values()) and (
+                    raw3 is None or UNFILLED.match(fold(raw3))):
+                r += 1  # a blank row, a 一级 label alone, or the template's "指标2" / "……" left unfilled
                 continue
             if level1 is None:
                 self.problem(r, c1, "一级指标为空", "level-1 indicator is empty")
@@ -459,8 +343,8 @@ class _SheetReader:
                              "level-3 indicator is empty but the row has values")
                 r += 1
                 continue
-            if raw2 is not None:  # blank and unmerged: the 二级 above carries on
-                level2 = None if _blank(raw2) else _text(raw2)
+            if raw2 is not None:  # blank and unmerged: the 二级 above carries on ("经济效益\n指标": one name)
+                level2 = None if _blank(raw2) else re.sub(r"\s+", "", _text(raw2))
             reason, improvement = split_deviation(deviation)
             rows.append({"level1": level1, "level2": level2, "level3": _text(raw3),
                          "target": self._target(r, cols), "actual": self._actual(r, cols),
@@ -534,6 +418,10 @@ class _SheetReader:
                 if value is not None:
                     self.g.use(*where)
                 out["score"] = self.convert_cell(_score, value, *where, "总分")
+            for c, v in self.g.row_cells(r):  # "总分 | 100 | 96 | 优": the rating after the score
+                if c > (where[1] if where else lead[0]) and isinstance(v, str) and fold(v) in _RATINGS:
+                    out["rating"] = _RATINGS[fold(v)]
+                    self.g.use(r, c)
             break
         found = self.field(L_RATING)
         if found and found[0]:
@@ -593,6 +481,8 @@ def _read_common(rd: _SheetReader) -> _Common:
     first_label = funds_header or head_end
     year = rd.year(max(first_label - 1, 1))
     objectives = rd.objectives(funds_header or 1, head_end + 1)
+    if not objectives and funds_header:  # the goals above the funds block (四川: 项目基本情况 first)
+        objectives = rd.objectives(1, funds_header)
     if header:
         indicators, parts, after = rd.indicators(header)
         closing = rd.total_and_closing(after, header[2])

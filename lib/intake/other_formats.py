@@ -1,6 +1,7 @@
 """Forms in other files than .xlsx, as grids for the same form reader: Word tables (.docx:
 merged cells through gridSpan and vMerge, the title and year in paragraphs above the table),
-.xls and .ods workbooks (python-calamine). Word 97-2003 (.doc) and WPS (.wps) files get a
+.xls and .ods workbooks (python-calamine for the values; their percent formats from the file
+itself, so 0.9 in a % cell reads "90%" as in the .xlsx). Word 97-2003 (.doc) and WPS (.wps) files get a
 message saying to save them as .docx."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 import zipfile
 
 from lib.intake.form_grid import _Grid
+from lib.intake.form_layout import MAX_FORM_COLS, MAX_FORM_ROWS
 from lib.intake.workbook import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, OLD_WORD_EN, OLD_WORD_ZH, Finding
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -172,6 +174,7 @@ def calamine_grids(data: bytes, label: str) -> tuple[list[_Grid], list[Finding]]
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # the reader raises several types for damaged files
         return [], unreadable(label, exc)
+    percent = _percent_cells(data, label)
     grids = []
     try:
         for meta in book.sheets_metadata:
@@ -182,7 +185,66 @@ def calamine_grids(data: bytes, label: str) -> tuple[list[_Grid], list[Finding]]
                      for c, v in enumerate(values, start=1) if v is not None and v != ""}
             ranges = sheet.merged_cell_ranges or []
             merged = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in ranges]
-            grids.append(_Grid(meta.name, cells, {}, merged, None, str(meta.visible).endswith("Visible")))
+            formats = {p: "0%" for p in percent.get(meta.name, ())}
+            visible = str(meta.visible).endswith("Visible")
+            grids.append(_Grid(meta.name, cells, formats, merged, None, visible))
     finally:
         book.close()
     return grids, []
+
+
+def _percent_cells(data: bytes, label: str) -> dict[str, set[tuple[int, int]]]:
+    """sheet -> the (row, column) of cells shown as percentages. python-calamine gives values
+    only: a rate typed as 0.9 in a % cell would read 0.9, and "0.9" beside a 度量单位 "%" as
+    "0.9%". A file these cannot parse gives none (its values are still read, or reported)."""
+    try:
+        return _xls_percent_cells(data) if file_kind(data, label) == "xls" else _ods_percent_cells(data)
+    except Exception:  # damaged files are calamine's to report
+        return {}
+
+
+def _xls_percent_cells(data: bytes) -> dict[str, set[tuple[int, int]]]:
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    out: dict[str, set[tuple[int, int]]] = {}
+    try:
+        for sheet in book.sheets():
+            found = out.setdefault(sheet.name, set())
+            for r in range(min(sheet.nrows, MAX_FORM_ROWS)):
+                for c in range(min(sheet.ncols, MAX_FORM_COLS)):
+                    fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key)
+                    if fmt is not None and "%" in fmt.format_str:
+                        found.add((r + 1, c + 1))
+    finally:
+        book.release_resources()
+    return out
+
+
+_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_percent_cells(data: bytes) -> dict[str, set[tuple[int, int]]]:
+    import xml.etree.ElementTree as ET
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = ET.fromstring(archive.read("content.xml"))
+    out: dict[str, set[tuple[int, int]]] = {}
+    for table in root.iter(f"{_T}table"):
+        found = out.setdefault(table.get(f"{_T}name", ""), set())
+        r = 0
+        for row in table.iter(f"{_T}table-row"):
+            repeat = int(row.get(f"{_T}number-rows-repeated", "1"))
+            c, columns = 0, []
+            for cell in row:  # table-cell and covered-table-cell, each maybe repeated
+                span = int(cell.get(f"{_T}number-columns-repeated", "1"))
+                if cell.get(f"{_O}value-type") == "percentage":
+                    columns += range(c, min(c + span, MAX_FORM_COLS))
+                c += span
+            for k in range(min(repeat, MAX_FORM_ROWS) if columns else 0):
+                found.update((r + k + 1, cc + 1) for cc in columns)
+            r += repeat
+            if r >= MAX_FORM_ROWS:
+                break
+    return out
