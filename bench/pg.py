@@ -45,7 +45,7 @@ from generate import build_db, build_workbook, parse_scale, scale_label  # noqa:
 from pg_cluster import Cluster, find_bindir  # noqa: E402
 
 from lib.filters import Filters  # noqa: E402
-from lib.store import TABLES, Store, database  # noqa: E402
+from lib.store import TABLES, Store, base, derived  # noqa: E402
 from lib.store.postgres import PostgresStore, _PgCursor  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -115,14 +115,14 @@ class PgDirect(Store):
 def build_pg_direct(duck_path: Path, url: str) -> tuple[PgDirect, float]:
     """A PostgreSQL database with the DuckDB schema unchanged (mat_* tables filled in PostgreSQL)."""
     with psycopg.connect(url) as conn:
-        for statement in database.SCHEMA_SQL.split(";\n"):
+        for statement in base.SCHEMA_SQL.split(";\n"):
             if statement.strip():
                 conn.execute(statement)
         conn.commit()
     copy_tables(duck_path, url, list(TABLES))
     started = time.perf_counter()
     with psycopg.connect(url) as conn:
-        database._refresh_derived(_PgCursor(conn.cursor()), None)
+        derived._refresh_derived(_PgCursor(conn.cursor()), None)
         conn.commit()
         conn.execute("ANALYZE")
     return PgDirect(url), time.perf_counter() - started

@@ -9,7 +9,7 @@ from conftest import make_workbook
 from lib.analysis.scoring import ExecutionBands, execution_band
 from lib.filters import Filters
 from lib.store import MATERIALIZED, Store, open_store
-from lib.store.database import _program_totals_sql
+from lib.store.derived import _program_totals_sql
 
 LIAONING = "LN2023-WHP"
 LANZHOU = "LZ2022-YJJ"

@@ -1,7 +1,7 @@
 """Who may do what: viewer (browse, export), analyst (upload, roll back) and admin (also manage
 users and read the activity log).
 
-The check lives in the code path that writes (lib/store/database.py calls :func:`require`), not only in
+The check lives in the code path that writes (lib/store/writes.py calls :func:`require`), not only in
 the UI, so a viewer cannot change the figures by any route.
 """
 

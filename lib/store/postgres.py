@@ -32,21 +32,14 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from lib.intake.workbook import ParsedWorkbook
-from lib.store import database
-from lib.store.database import (
-    SCHEMA_SHA256,
-    SCHEMA_SQL,
-    STATE_TABLES,
-    TABLES,
-    ImportRejected,
-    Store,
-    StoreError,
-)
+from lib.store import derived
+from lib.store.base import SCHEMA_SHA256, SCHEMA_SQL, STATE_TABLES, TABLES, ImportRejected, StoreError
+from lib.store.database import Store
 
 # pg_advisory_xact_lock key of every write (imports, rollbacks, schema setup): one writer at a time
 # across all replicas and command lines.
 WRITE_LOCK_KEY = 7_305_948_031_117_401_001
-# Tables only the replicas hold (built from the data tables by database._refresh_derived).
+# Tables only the replicas hold (built from the data tables by derived._refresh_derived).
 REPLICA_ONLY = ("mat_program_totals", "region_options")
 # Copied to the replica in full on every sync (small), then the data tables per changed program.
 SYNC_WHOLE = ("sources",)
@@ -311,7 +304,7 @@ class PostgresStore(Store):
                 for table in SYNC_WHOLE:
                     cur.execute(f"DELETE FROM {table}")
                     self._copy_in(pg, cur, csv, table, "", [])
-                database._refresh_derived(cur, changed)
+                derived._refresh_derived(cur, changed)
         return {"version": top, "programs": None if changed is None else len(changed)}
 
     @staticmethod
