@@ -44,6 +44,7 @@ def admin_page(listed: bool) -> st.Page:
                    url_path="admin", visibility="visible" if listed else "hidden")
 
 
+ui.require_store()
 # the sign-in form registers the pages too, so signing in keeps the address asked for
 actor = ui.login_gate([*pages, admin_page(False)])
 pages.append(admin_page(actor.can("manage_users")))

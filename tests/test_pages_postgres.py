@@ -88,3 +88,4 @@ def test_commit_after_another_replica_committed_shows_the_new_preview_first(app_
     assert any("当前数据版本 v3" in s.value for s in at.success)
     assert archive_budget(at) == 17
     assert _versions_in(app_env) == [1, 2, 3]
+

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 import psycopg
 from psycopg import sql
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from lib.intake.workbook import ParsedWorkbook
 from lib.store import derived
@@ -105,7 +105,7 @@ class PostgresStore(Store):
             psycopg.connect(url, connect_timeout=10).close()
             self._pool = ConnectionPool(url, min_size=1, max_size=POOL_MAX, open=True,
                                         kwargs={"autocommit": True}, name="jixiao")
-            self._pool.wait(timeout=float(os.environ.get("JIXIAO_PG_CONNECT_TIMEOUT", "15")))
+            self._pool.wait(timeout=_connect_timeout())
         except Exception as exc:  # PoolTimeout, OperationalError: the server is not reachable
             pool = getattr(self, "_pool", None)
             if pool is not None:
@@ -205,8 +205,15 @@ class PostgresStore(Store):
         """Nothing in PostgreSQL: its views compute live; each replica derives on sync."""
 
     def _remote_version(self) -> int:
-        with self._pool.connection() as conn:
-            row = conn.execute("SELECT COALESCE(MAX(version_id), 0) FROM dataset_versions").fetchone()
+        """Read first on every page run, so a server that went away after the start is reported
+        here, as a StoreError the app shows, rather than as a traceback from whatever read is next."""
+        try:
+            with self._pool.connection(timeout=_connect_timeout()) as conn:
+                row = conn.execute("SELECT COALESCE(MAX(version_id), 0) FROM dataset_versions").fetchone()
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise StoreError(f"PostgreSQL 数据库 {_safe_url(self.url)} 暂时无法访问，"
+                             "请稍后刷新页面或联系管理员。 "
+                             f"(PostgreSQL is not reachable: {exc})") from exc
         return int(row[0])
 
     # ------------------------------------------------------------------ reads
@@ -332,3 +339,8 @@ class PostgresStore(Store):
 def _safe_url(url: str) -> str:
     """The URL without its password, for messages."""
     return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
+
+
+def _connect_timeout() -> float:
+    """Seconds to wait for a connection ($JIXIAO_PG_CONNECT_TIMEOUT, default 15)."""
+    return float(os.environ.get("JIXIAO_PG_CONNECT_TIMEOUT", "15"))

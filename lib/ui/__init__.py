@@ -22,11 +22,11 @@ from lib.filters import Filters
 from lib.intake.workbook import MAX_FILE_BYTES
 from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS, UPLOAD_NOTE
 from lib.outputs import export
-from lib.store import EXPORTABLE, Store, accounts, open_store
+from lib.store import EXPORTABLE, Store, StoreError, accounts, open_store
 from lib.store.scoped import ScopedReader
 from lib.ui import fmt, login
 from lib.ui.login import KEY_EXPIRED, KEY_LAST_SEEN, KEY_USER, current_actor  # noqa: F401  (pages, tests)
-from lib.ui.safe import Markdown, md, md_code, md_join
+from lib.ui.safe import Markdown, md, md_code, md_join, md_text
 
 # Session-state keys, in one place.
 KEY_YEAR = "filter_year"
@@ -77,6 +77,17 @@ def get_store() -> Store:
 
 def dataset_version() -> int:
     return get_store().version_id()
+
+
+def require_store() -> None:
+    """Stop this run with the store's own message when it cannot be opened or reached (PostgreSQL
+    down, the DuckDB file held by another process): a reader sees what is wrong and what to do,
+    not a traceback. The next rerun tries again (a failed open is not cached)."""
+    try:
+        dataset_version()
+    except StoreError as exc:
+        st.error(md_text(str(exc)), icon=":material/cloud_off:")
+        st.stop()
 
 
 # Detail tables and lists show at most this many rows; the count and the downloads cover all.
