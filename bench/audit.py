@@ -10,7 +10,9 @@ in the page's order: read the relations (``checks.read_inputs(store.read)``), bu
 context, each rule module's checks (in ``checks.CHECKS`` order, the module's checks timed together),
 then merge and sort. Peak RSS per step is VmHWM after the step with the high-water mark reset
 before it (``/proc/self/clear_refs``), so each figure is that step's own peak (the frames it reads
-are resident throughout and counted in every step). Figures also go to bench/out/audit-<scale>.json.
+are resident throughout and counted in every step). Time is wall clock, with the process's CPU time
+beside it (on a shared machine the wall clock also holds the waits for a core). Figures also go to
+bench/out/audit-<scale>.json.
 """
 
 from __future__ import annotations
@@ -58,10 +60,10 @@ def child(db: Path, profile: Path | None) -> None:
 
     def step(name: str, fn):
         _reset_peak()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         out = fn()
         steps.append({"step": name, "seconds": time.perf_counter() - started,
-                      "peak_rss": _status_bytes("VmHWM:")})
+                      "cpu": time.process_time() - cpu, "peak_rss": _status_bytes("VmHWM:")})
         return out
 
     profiler = None
@@ -71,7 +73,7 @@ def child(db: Path, profile: Path | None) -> None:
         profiler = Profiler()
         profiler.start()
     store = Store(db)
-    total_started = time.perf_counter()
+    total_started, total_cpu = time.perf_counter(), time.process_time()
     frames = step("read", lambda: checks.read_inputs(store.read))
     rows = len(frames["v_indicators"])
     shared = step("context", lambda: AuditFrames(frames))
@@ -84,14 +86,15 @@ def child(db: Path, profile: Path | None) -> None:
         steps[-1]["findings"] = len(found)
         findings += found
     merged = step("merge", lambda: sorted(checks.merge_findings(findings), key=_sort_key))
-    total = time.perf_counter() - total_started
+    total, cpu = time.perf_counter() - total_started, time.process_time() - total_cpu
     store.close()
     if profiler is not None:
         profiler.stop()
         profile.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
     certainty = {c: sum(f.certainty == c for f in merged) for c in checks.core.AUDIT_CERTAINTIES}
-    print(MARK + json.dumps({"rows": rows, "total": total, "findings": len(merged), "certainty": certainty,
-                             "peak_rss": _status_bytes("VmHWM:"), "steps": steps}, ensure_ascii=False))
+    result = {"rows": rows, "total": total, "cpu": cpu, "findings": len(merged), "certainty": certainty,
+              "peak_rss": _status_bytes("VmHWM:"), "steps": steps}
+    print(MARK + json.dumps(result, ensure_ascii=False))
 
 
 def run_scale(n: int, profile: bool) -> dict:
@@ -125,10 +128,11 @@ def report(results: list[dict]) -> str:
         for r in results:
             s = r["steps"][i]
             found = f", {s['findings']:,} found" if "findings" in s else ""
-            cells.append(f"{s['seconds']:.2f} s, {_mib(s['peak_rss'])}{found}")
+            cells.append(f"{s['seconds']:.2f} s ({s['cpu']:.2f} s CPU), {_mib(s['peak_rss'])}{found}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("| **total** | " + " | ".join(
-        f"**{r['total']:.2f} s**, {_mib(r['peak_rss'])}, {r['findings']:,} findings" for r in results) + " |")
+        f"**{r['total']:.2f} s** ({r['cpu']:.2f} s CPU), {_mib(r['peak_rss'])}, {r['findings']:,} findings"
+        for r in results) + " |")
     return "\n".join(lines)
 
 

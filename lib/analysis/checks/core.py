@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from lib.analysis import notation, scoring
+from lib.analysis.checks.lookup import _dict_rows
 from lib.labels import AUDIT_CERTAINTIES, AUDIT_RULES, AUDIT_SEVERITIES, AUDIT_UNCHECKABLE
 
 HIGH, MEDIUM, LOW = AUDIT_SEVERITIES
@@ -523,6 +524,7 @@ class AuditFrames(dict):
 
     def __init__(self, frames: Mapping[str, pd.DataFrame]):
         super().__init__(frames)
+        self.row_cache: dict[str, list[dict]] = {}
         self.audit_context = _Context(self)
 
 
@@ -576,20 +578,3 @@ def _indicator_record(ctx: _Context, row) -> str:
     """An indicator's record text: program / project / 一级指标 / 三级指标."""
     return ctx.record(row, row.level1, row.level3)
 
-
-def _dict_rows(frame: pd.DataFrame) -> Iterator[dict]:
-    """The rows as dicts of plain values: iterrows builds a Series per row, which cost the audit
-    of a year's 100,000 indicators most of its time."""
-    columns = list(frame.columns)
-    for values in zip(*(frame[c].tolist() for c in columns), strict=True):
-        yield dict(zip(columns, values, strict=True))
-
-
-class _Row:
-    """Attribute access over a row dict or Series (for rows assembled from several frames)."""
-
-    def __init__(self, series: pd.Series | dict):
-        self._s = series
-
-    def __getattr__(self, name):
-        return self._s.get(name)

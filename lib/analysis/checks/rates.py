@@ -27,7 +27,6 @@ from lib.analysis.checks.core import (
     _frame,
     _num,
     _rate_severity,
-    _Row,
     _str,
     context,
     fmt_value,
@@ -35,6 +34,7 @@ from lib.analysis.checks.core import (
     ratio_reconciles,
     stated_decimals,
 )
+from lib.analysis.checks.lookup import _Row
 
 # ---------------------------------------------------------------- 1. execution rates
 

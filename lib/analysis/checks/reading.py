@@ -30,16 +30,15 @@ from lib.analysis.checks.core import (
     Evidence,
     Finding,
     _Context,
-    _dict_rows,
     _finding,
     _frame,
     _has_text,
     _num,
-    _Row,
     _str,
     context,
     sentence_with,
 )
+from lib.analysis.checks.lookup import _Row, frame_rows
 from lib.analysis.checks.texts import _claim_phrase, text_claim
 
 _DEVIATION_SECTION = re.compile(r"偏离|偏差")
@@ -58,9 +57,8 @@ def check_missing_explanations(
     ctx = context(frames)
     out: list[Finding] = []
     execution = _frame(frames, "v_execution")
-    indicators = _frame(frames, "v_indicators")
     objectives = _frame(frames, "v_objectives")
-    unmet_of = _unmet_by_scope(indicators)
+    unmet_of = _unmet_by_scope(frames)
     if not objectives.empty:
         sections = objectives[
             objectives["project_id"].isna() & objectives["label"].fillna("").str.contains(_DEVIATION_SECTION)
@@ -109,13 +107,12 @@ def _low_snapshots(execution: pd.DataFrame, program_id: str, settings: AuditSett
     return out
 
 
-def _unmet_by_scope(indicators: pd.DataFrame) -> dict[tuple, list[_Row]]:
+def _unmet_by_scope(frames: Mapping[str, pd.DataFrame]) -> dict[tuple, list[_Row]]:
     """Unmet indicators with no explanation of their own, per (program, project or None)."""
     out: dict[tuple, list[_Row]] = {}
-    if indicators.empty:
-        return out
-    rows = indicators[indicators["status"].isin(_NOT_MET)]
-    for row in _dict_rows(rows):
+    for row in frame_rows(frames, "v_indicators"):
+        if row["status"] not in _NOT_MET:
+            continue
         if _has_text(row["deviation_reason"]) or _has_text(row["improvement"]):
             continue
         out.setdefault((row["program_id"], _str(row["project_id"])), []).append(_Row(row))

@@ -27,18 +27,17 @@ from lib.analysis.checks.core import (
     AuditSettings,
     Evidence,
     Finding,
-    _dict_rows,
     _finding,
     _frame,
     _has_text,
     _indicator_record,
     _num,
-    _Row,
     _str,
     context,
     fmt_value,
     sentence_with,
 )
+from lib.analysis.checks.lookup import _Row, frame_rows
 from lib.analysis.checks.rates import _execution_label
 from lib.labels import BAND_LABELS, INDICATOR_STATUS
 
@@ -123,7 +122,7 @@ def check_status_text(
     out: list[Finding] = []
     indicators = _frame(frames, "v_indicators")
     status_names = {s: INDICATOR_STATUS[s] for s in _DONE | _NOT_MET}
-    for row in _dict_rows(indicators):
+    for row in frame_rows(ctx.frames, "v_indicators"):
         status = row["status"]
         if status not in status_names:
             continue
@@ -206,7 +205,7 @@ def _actual_as_target(ctx, indicators: pd.DataFrame) -> list[Finding]:
     out = []
     if indicators.empty or "actual_op" not in indicators.columns:
         return out
-    for row in _dict_rows(indicators):
+    for row in frame_rows(ctx.frames, "v_indicators"):
         actual = _str(row["actual"])
         if actual is None:
             continue
@@ -279,13 +278,12 @@ def check_spending_and_explanations(
                     )
                 )
     projects = _frame(frames, "v_projects")
-    indicators = _frame(frames, "v_indicators")
     project_reason = (
         {r.project_id: _has_text(r.deviation_reason) for r in projects.itertuples()}
         if not projects.empty
         else {}
     )
-    for row in _dict_rows(indicators):
+    for row in frame_rows(ctx.frames, "v_indicators"):
         if _has_text(row["deviation_reason"]) or _has_text(row["improvement"]):
             continue
         r = _Row(row)

@@ -24,19 +24,18 @@ from lib.analysis.checks.core import (
     Finding,
     _amount_severity,
     _Context,
-    _dict_rows,
     _diff_text,
     _finding,
     _frame,
     _int,
     _num,
-    _Row,
     _str,
     context,
     fmt_value,
     plain_number,
     sum_reconciles,
 )
+from lib.analysis.checks.lookup import _dict_rows, _Row
 
 # ---------------------------------------------------------------- 2. parts vs totals
 
@@ -453,7 +452,7 @@ def _yearly_splits(ctx: _Context, figures: pd.DataFrame, settings: AuditSettings
     return out
 
 
-def _named_total(ctx: _Context, project, items: pd.DataFrame, figures: dict[str, list]):
+def _named_total(ctx: _Context, project, items: list, figures: dict[str, list]):
     """The stated amount a list of spending items breaks down: the 预算合计 / 执行合计 figure of
     the project whose sentence stands right before the items (“承担6116.3万元（包括土地款…）”)
     or right after them (“…共计支出170.3196万元”); None when the text does not show it."""
@@ -462,7 +461,7 @@ def _named_total(ctx: _Context, project, items: pd.DataFrame, figures: dict[str,
         return None
     best, best_gap = None, 41
     for _, text in ctx.texts(project.program_id, project.project_id):
-        spots = [(text.find(str(name)), len(str(name))) for name in items["item"]]
+        spots = [(text.find(str(name)), len(str(name))) for name in items]
         if any(s < 0 for s, _ in spots):
             continue
         start, end = min(s for s, _ in spots), max(s + n for s, n in spots)
@@ -497,21 +496,20 @@ def _spending_items(
         grouped.setdefault(row["project_id"], []).append(row)
     out = []
     for project_id in sorted(grouped):
-        rows = pd.DataFrame(grouped[project_id])
+        rows = grouped[project_id]
         project = by_id.get(project_id)
         if project is None:
             continue
-        amounts = [float(a) for a in rows["amount"]]
+        names = [r["item"] for r in rows]
+        amounts = [float(r["amount"]) for r in rows]
         total = float(sum(amounts))
-        first = grouped[project_id][0]
+        first = rows[0]
         source = _Row({**project._asdict(), "source_ref": first["source_ref"]})
-        named = _named_total(ctx, project, rows, named_figures)
+        named = _named_total(ctx, project, names, named_figures)
         items_ev = Evidence(
             "重算依据",
             _str(first["source_ref"]),
-            "、".join(
-                f"{i} {plain_number(float(a))}万元" for i, a in zip(rows["item"], amounts, strict=True)
-            ),
+            "、".join(f"{i} {plain_number(a)}万元" for i, a in zip(names, amounts, strict=True)),
         )
         if named is not None:
             stated = float(named.value)
