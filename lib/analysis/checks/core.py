@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lib.analysis import notation, scoring
-from lib.analysis.checks.lookup import _dict_rows
+from lib.analysis.checks.lookup import _dict_rows, plain_text_columns
 from lib.labels import AUDIT_CERTAINTIES, AUDIT_RULES, AUDIT_SEVERITIES, AUDIT_UNCHECKABLE
 
 HIGH, MEDIUM, LOW = AUDIT_SEVERITIES
@@ -520,11 +520,14 @@ def context(frames: Mapping[str, pd.DataFrame]) -> _Context:
 
 
 class AuditFrames(dict):
-    """The frames of one audit run, carrying the one _Context every check shares."""
+    """The frames of one audit run, carrying the one _Context every check shares. Text columns
+    are held as Python objects: the rules read rows one by one, and reading an Arrow-backed
+    string column element by element cost more than the rules themselves."""
 
     def __init__(self, frames: Mapping[str, pd.DataFrame]):
-        super().__init__(frames)
+        super().__init__({name: plain_text_columns(frame) for name, frame in frames.items()})
         self.row_cache: dict[str, list[dict]] = {}
+        self.index_cache: dict[str, object] = {}
         self.audit_context = _Context(self)
 
 

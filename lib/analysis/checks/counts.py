@@ -31,6 +31,7 @@ from lib.analysis.checks.core import (
     fmt_value,
     rate_reconciles,
 )
+from lib.analysis.checks.lookup import program_rows
 
 # ---------------------------------------------------------------- 4. counts
 
@@ -67,7 +68,6 @@ def check_counts(
     figures = _frame(frames, "v_stated_figures")
     if figures.empty:
         return []
-    projects = _frame(frames, "v_projects")
     indicators = _frame(frames, "v_indicators")
     out: list[Finding] = []
     per_project: dict[tuple, list] = {}
@@ -76,7 +76,7 @@ def check_counts(
         unit = _str(row.unit) or "个"
         record = ctx.record(row, row.metric)
         if row.aggregate in ("项目个数", "评级个数"):
-            rows = projects[projects["program_id"] == row.program_id] if not projects.empty else projects
+            rows = program_rows(frames, "v_projects", row.program_id)
             if not ctx.is_whole_program(row) and not rows.empty:
                 rows = rows[rows["region"] == row.region]
             what = "项目"
@@ -126,10 +126,10 @@ def check_counts(
     return out
 
 
-def _records_of(indicators: pd.DataFrame, row) -> pd.DataFrame:
-    if indicators.empty:
-        return indicators
-    rows = indicators[indicators["program_id"] == row.program_id]
+def _records_of(ctx: _Context, row) -> pd.DataFrame:
+    rows = program_rows(ctx.frames, "v_indicators", row.program_id)
+    if rows.empty:
+        return rows
     same = rows["project_id"] == row.project_id if _str(row.project_id) else rows["project_id"].isna()
     return rows[same]
 
@@ -159,7 +159,7 @@ def _project_counts(
     ctx: _Context, rows: list, indicators: pd.DataFrame, settings: AuditSettings
 ) -> list[Finding]:
     first = rows[0]
-    records = _records_of(indicators, first)
+    records = _records_of(ctx, first)
     stated: dict[tuple, tuple[float, object]] = {}
     other: dict[str | None, list] = {}  # counts whose 口径 names no known status, per 一级指标
     rates = []

@@ -7,6 +7,7 @@ record with one dict look-up and returns the same rows in the same order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterator, Mapping
 
 import pandas as pd
@@ -33,6 +34,28 @@ class RowIndex:
 
     def keys(self):
         return self._positions.keys()
+
+
+def program_rows(frames: Mapping[str, pd.DataFrame], name: str, program_id: object) -> pd.DataFrame:
+    """The rows of ``frames[name]`` whose program_id is ``program_id`` (as ``==`` selects them:
+    none for a missing id), from an index made once per audit run."""
+    frame = frames.get(name, pd.DataFrame())
+    if frame.empty or program_id is None or (isinstance(program_id, float) and math.isnan(program_id)):
+        return frame.iloc[0:0]
+    cache = getattr(frames, "index_cache", None)
+    if cache is None:  # a check called on its own: one scan is cheaper than an index
+        return frame[frame["program_id"] == program_id]
+    if name not in cache:
+        cache[name] = RowIndex(frame, ["program_id"])
+    return cache[name].rows(program_id)
+
+
+def plain_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its string columns as object columns (same values; missing stays NaN)."""
+    text = [c for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)]
+    if not text:
+        return frame
+    return frame.assign(**{c: frame[c].astype(object) for c in text})
 
 
 def _plain(column: pd.Series) -> list:

@@ -35,7 +35,7 @@ from lib.analysis.checks.core import (
     plain_number,
     sum_reconciles,
 )
-from lib.analysis.checks.lookup import _dict_rows, _Row
+from lib.analysis.checks.lookup import _dict_rows, _Row, program_rows
 
 # ---------------------------------------------------------------- 2. parts vs totals
 
@@ -82,7 +82,7 @@ def _funding_total(
     record = ctx.record(
         row, None if ctx.is_whole_program(row) or _str(row.project_id) else row.region, row.metric
     )
-    rows = funding[funding["program_id"] == row.program_id] if not funding.empty else funding
+    rows = program_rows(ctx.frames, "v_funding", row.program_id)
     scope = []
     if _str(row.project_id):
         rows = rows[rows["project_id"] == row.project_id]
@@ -193,12 +193,12 @@ def _stated_parts_total(ctx: _Context, row, figures: pd.DataFrame, settings: Aud
     """A stated total vs the stated parts listed under it (same program and project)."""
     stated = _num(row.value)
     record = ctx.record(row, row.metric)
-    same_owner = figures["program_id"] == row.program_id
+    owner = program_rows(ctx.frames, "v_stated_figures", row.program_id)
     if _str(row.project_id):
-        same_owner &= figures["project_id"] == row.project_id
+        same_owner = owner["project_id"] == row.project_id
     else:
-        same_owner &= figures["project_id"].isna()
-    parts = figures[same_owner & (pd.to_numeric(figures["part_of"]) == row.seq)]
+        same_owner = owner["project_id"].isna()
+    parts = owner[same_owner & (pd.to_numeric(owner["part_of"]) == row.seq)]
     if parts.empty:
         return [
             _finding(
@@ -295,7 +295,7 @@ def _project_total(
     column = "budget" if row.aggregate == "预算合计" else "executed"
     what = "全年预算数" if column == "budget" else "全年执行数"
     record = ctx.record(row, row.metric)
-    rows = projects[projects["program_id"] == row.program_id] if not projects.empty else projects
+    rows = program_rows(ctx.frames, "v_projects", row.program_id)
     if _str(row.project_id):
         rows = rows[rows["project_id"] == row.project_id]
     elif not ctx.is_whole_program(row) and not rows.empty:
