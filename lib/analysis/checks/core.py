@@ -573,6 +573,27 @@ def _finding(
     )
 
 
+def _figure_finding(
+    ctx: _Context,
+    row,
+    rule: str,
+    severity: str,
+    stated,
+    recomputed,
+    unit: str,
+    message: str,
+    *,
+    certainty: str = DISAGREE,
+    evidence: tuple[Evidence, ...] | list[Evidence] | None = None,
+) -> Finding:
+    """A finding about one stated figure (a v_stated_figures row): its record is the figure's
+    metric, its evidence the figure's own sentence unless other evidence is given."""
+    if evidence is None:
+        evidence = [ctx.figure_evidence(row)]
+    return _finding(ctx, row, rule, severity, ctx.record(row, row.metric), stated, recomputed, unit,
+                    message, certainty=certainty, evidence=evidence)
+
+
 def _frame(frames: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
     return frames.get(name, pd.DataFrame())
 

@@ -25,6 +25,7 @@ from lib.analysis.checks.core import (
     _amount_severity,
     _Context,
     _diff_text,
+    _figure_finding,
     _finding,
     _frame,
     _int,
@@ -38,6 +39,22 @@ from lib.analysis.checks.core import (
 from lib.analysis.checks.lookup import _dict_rows, _Row, program_rows
 
 # ---------------------------------------------------------------- 2. parts vs totals
+
+
+def _amount_gap(
+    ctx: _Context, row, stated: float, total: float, message: str, settings: AuditSettings, evidence=None
+) -> Finding:
+    """A stated amount (万元) that its parts do not make up: 不符, graded by the share of the gap."""
+    return _figure_finding(ctx, row, "R2", _amount_severity(stated, total, settings), stated, total, UNIT_WAN,
+                           message, evidence=evidence)
+
+
+def _no_records(ctx: _Context, row, record: str, stated: float, what: str) -> list[Finding]:
+    """A stated amount with no record to add up: one 无法核对."""
+    return [
+        _finding(ctx, row, "R2", LOW, record, stated, None, UNIT_WAN, f"{UNCHECKABLE}：{what}",
+                 certainty=UNCHECKABLE, evidence=[ctx.figure_evidence(row)])
+    ]
 
 
 def check_totals(
@@ -104,21 +121,7 @@ def _funding_total(
         scope.append(f"{year}年投入")
     where = "、".join(scope) or "全部地区与来源"
     if rows.empty:
-        return [
-            _finding(
-                ctx,
-                row,
-                "R2",
-                LOW,
-                record,
-                stated,
-                None,
-                UNIT_WAN,
-                f"{UNCHECKABLE}：没有与“{row.metric}”对应的资金分配记录（{where}）。",
-                certainty=UNCHECKABLE,
-                evidence=[ctx.figure_evidence(row)],
-            )
-        ]
+        return _no_records(ctx, row, record, stated, f"没有与“{row.metric}”对应的资金分配记录（{where}）。")
     amounts = [float(a) for a in pd.to_numeric(rows["amount"])]
     total = float(sum(amounts))
     if sum_reconciles(stated, amounts, settings):
@@ -192,7 +195,6 @@ def _yearly_unchecked(
 def _stated_parts_total(ctx: _Context, row, figures: pd.DataFrame, settings: AuditSettings) -> list[Finding]:
     """A stated total vs the stated parts listed under it (same program and project)."""
     stated = _num(row.value)
-    record = ctx.record(row, row.metric)
     owner = program_rows(ctx.frames, "v_stated_figures", row.program_id)
     if _str(row.project_id):
         same_owner = owner["project_id"] == row.project_id
@@ -201,18 +203,16 @@ def _stated_parts_total(ctx: _Context, row, figures: pd.DataFrame, settings: Aud
     parts = owner[same_owner & (pd.to_numeric(owner["part_of"]) == row.seq)]
     if parts.empty:
         return [
-            _finding(
+            _figure_finding(
                 ctx,
                 row,
                 "R2",
                 LOW,
-                record,
                 stated,
                 None,
                 row.unit,
                 f"{UNCHECKABLE}：没有以序号 {row.seq} 为所属合计的分项。",
                 certainty=UNCHECKABLE,
-                evidence=[ctx.figure_evidence(row)],
             )
         ]
     values = [float(v) for v in pd.to_numeric(parts["value"])]
@@ -230,12 +230,11 @@ def _stated_parts_total(ctx: _Context, row, figures: pd.DataFrame, settings: Aud
             f"{_diff_text(stated - total, row.unit)} 可能就是未写数字的分项，无法核对（不是不符）。"
         )
         return [
-            _finding(
+            _figure_finding(
                 ctx,
                 row,
                 "R2",
                 LOW,
-                record,
                 stated,
                 None,
                 row.unit,
@@ -250,12 +249,11 @@ def _stated_parts_total(ctx: _Context, row, figures: pd.DataFrame, settings: Aud
     )
     first_part = next(parts.itertuples())
     return [
-        _finding(
+        _figure_finding(
             ctx,
             row,
             "R2",
             _amount_severity(stated, total, settings),
-            record,
             stated,
             total,
             row.unit,
@@ -294,28 +292,13 @@ def _project_total(
     stated = _num(row.value)
     column = "budget" if row.aggregate == "预算合计" else "executed"
     what = "全年预算数" if column == "budget" else "全年执行数"
-    record = ctx.record(row, row.metric)
     rows = program_rows(ctx.frames, "v_projects", row.program_id)
     if _str(row.project_id):
         rows = rows[rows["project_id"] == row.project_id]
     elif not ctx.is_whole_program(row) and not rows.empty:
         rows = rows[rows["region"] == row.region]
     if rows.empty:
-        return [
-            _finding(
-                ctx,
-                row,
-                "R2",
-                LOW,
-                record,
-                stated,
-                None,
-                UNIT_WAN,
-                f"{UNCHECKABLE}：没有可合计的项目记录。",
-                certainty=UNCHECKABLE,
-                evidence=[ctx.figure_evidence(row)],
-            )
-        ]
+        return _no_records(ctx, row, ctx.record(row, row.metric), stated, "没有可合计的项目记录。")
     amounts = [float(a) for a in pd.to_numeric(rows[column])]
     total = float(sum(amounts))
     if not _str(row.project_id):
@@ -325,18 +308,7 @@ def _project_total(
                 f"{fmt_value(total, UNIT_WAN)}，分项超过合计 {_diff_text(total - stated, UNIT_WAN)}。"
             )
             return [
-                _finding(
-                    ctx,
-                    row,
-                    "R2",
-                    _amount_severity(stated, total, settings),
-                    record,
-                    stated,
-                    total,
-                    UNIT_WAN,
-                    message,
-                    evidence=[ctx.figure_evidence(row)],
-                )
+                _amount_gap(ctx, row, stated, total, message, settings)
             ]
         if not sum_reconciles(stated, amounts, settings):
             department.setdefault(row.program_id, []).append((row, what, total, len(rows)))
@@ -349,16 +321,13 @@ def _project_total(
         f"{_diff_text(stated - total, UNIT_WAN)}：同一项目的{what}在两处写法不一。"
     )
     return [
-        _finding(
+        _amount_gap(
             ctx,
             row,
-            "R2",
-            _amount_severity(stated, total, settings),
-            record,
             stated,
             total,
-            UNIT_WAN,
             message,
+            settings,
             evidence=[ctx.figure_evidence(row), ctx.amount_evidence(project, what, total)],
         )
     ]
@@ -432,17 +401,14 @@ def _yearly_splits(ctx: _Context, figures: pd.DataFrame, settings: AuditSettings
             if sum_reconciles(stated, values, settings):
                 continue
             out.append(
-                _finding(
+                _amount_gap(
                     ctx,
                     row,
-                    "R2",
-                    _amount_severity(stated, recomputed, settings),
-                    ctx.record(row, row.metric),
                     stated,
                     recomputed,
-                    UNIT_WAN,
                     f"报告所称合计 {fmt_value(stated, UNIT_WAN)}，分年度数 {detail} = "
                     f"{fmt_value(recomputed, UNIT_WAN)}。",
+                    settings,
                     evidence=[
                         ctx.figure_evidence(row),
                         *(ctx.figure_evidence(p, "重算依据") for p in parts.itertuples()),
