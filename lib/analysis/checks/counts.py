@@ -36,6 +36,11 @@ from lib.analysis.checks.lookup import program_rows
 
 # ---------------------------------------------------------------- 4. counts
 
+
+def _count_gap(ctx: _Context, row, said: float, found: float, message: str, **kwargs) -> Finding:
+    """A stated count (a v_stated_figures row) that the records or its own parts do not give."""
+    return _figure_finding(ctx, row, "R4", MEDIUM, said, found, row.unit, message, **kwargs)
+
 _COUNT_RE = re.compile(r"(?P<l1>(?:产出|效益|满意度|成本)指标)?(?P<qual>.*?)(?P<level>[一二三]级)?指标数")
 _QUALIFIERS = {
     "": "all",
@@ -191,14 +196,11 @@ def _project_counts(
         if itemized(level1):
             if n != number:
                 out.append(
-                    _figure_finding(
+                    _count_gap(
                         ctx,
                         row,
-                        "R4",
-                        MEDIUM,
                         number,
                         float(n),
-                        row.unit,
                         f"报告称{number:g}{row.unit}，“绩效指标”记录（报告逐项列出的指标）中为 {n} "
                         f"{row.unit}。",
                     )
@@ -206,14 +208,11 @@ def _project_counts(
         elif level1 and qualifier in ("deviating", "not_met") and n > number:
             named = _named(records, level1, qualifier)
             out.append(
-                _figure_finding(
+                _count_gap(
                     ctx,
                     row,
-                    "R4",
-                    MEDIUM,
                     number,
                     float(n),
-                    row.unit,
                     f"报告称{number:g}{row.unit}{level1}{_QUAL_WORDS[qualifier]}，却点名了 {n} 项："
                     f"{'、'.join(named)}（请核对是否有两项实为一项）。",
                     certainty=NOTE,
@@ -303,7 +302,7 @@ def _counts_agree(
         if inputs:
             evidence = [ctx.figure_evidence(row)]
             evidence += [ctx.figure_evidence(stated[k][1], "重算依据") for k in inputs]
-        out.append(_figure_finding(ctx, row, "R4", MEDIUM, said, parts, row.unit, message, evidence=evidence))
+        out.append(_count_gap(ctx, row, said, parts, message, evidence=evidence))
 
     for level1 in _LEVEL1:
         total, done = value(level1, "all"), value(level1, "done")

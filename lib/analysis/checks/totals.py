@@ -49,11 +49,21 @@ def _amount_gap(
                            message, evidence=evidence)
 
 
-def _no_records(ctx: _Context, row, record: str, stated: float, what: str) -> list[Finding]:
-    """A stated amount with no record to add up: one 无法核对."""
+def _unchecked(
+    ctx: _Context,
+    row,
+    stated: float,
+    message: str,
+    unit: str = UNIT_WAN,
+    record: str | None = None,
+    evidence=None,
+) -> list[Finding]:
+    """A stated total that cannot be recomputed (no records to add up, a part without a number):
+    one 无法核对, its message after “无法核对：”."""
     return [
-        _finding(ctx, row, "R2", LOW, record, stated, None, UNIT_WAN, f"{UNCHECKABLE}：{what}",
-                 certainty=UNCHECKABLE, evidence=[ctx.figure_evidence(row)])
+        _finding(ctx, row, "R2", LOW, record or ctx.record(row, row.metric), stated, None, unit,
+                 f"{UNCHECKABLE}：{message}", certainty=UNCHECKABLE,
+                 evidence=evidence or [ctx.figure_evidence(row)])
     ]
 
 
@@ -121,7 +131,8 @@ def _funding_total(
         scope.append(f"{year}年投入")
     where = "、".join(scope) or "全部地区与来源"
     if rows.empty:
-        return _no_records(ctx, row, record, stated, f"没有与“{row.metric}”对应的资金分配记录（{where}）。")
+        message = f"没有与“{row.metric}”对应的资金分配记录（{where}）。"
+        return _unchecked(ctx, row, stated, message, record=record)
     amounts = [float(a) for a in pd.to_numeric(rows["amount"])]
     total = float(sum(amounts))
     if sum_reconciles(stated, amounts, settings):
@@ -202,19 +213,7 @@ def _stated_parts_total(ctx: _Context, row, figures: pd.DataFrame, settings: Aud
         same_owner = owner["project_id"].isna()
     parts = owner[same_owner & (pd.to_numeric(owner["part_of"]) == row.seq)]
     if parts.empty:
-        return [
-            _figure_finding(
-                ctx,
-                row,
-                "R2",
-                LOW,
-                stated,
-                None,
-                row.unit,
-                f"{UNCHECKABLE}：没有以序号 {row.seq} 为所属合计的分项。",
-                certainty=UNCHECKABLE,
-            )
-        ]
+        return _unchecked(ctx, row, stated, f"没有以序号 {row.seq} 为所属合计的分项。", unit=row.unit)
     values = [float(v) for v in pd.to_numeric(parts["value"])]
     total = float(sum(values))
     if sum_reconciles(stated, values, settings, exact=row.unit != UNIT_WAN):
@@ -224,25 +223,12 @@ def _stated_parts_total(ctx: _Context, row, figures: pd.DataFrame, settings: Aud
     missing = _unnumbered_items(stated_ev.quote, _str(getattr(row, "text", None)), names)
     if missing:
         message = (
-            f"{UNCHECKABLE}：报告所称 {fmt_value(stated, row.unit)}，"
+            f"报告所称 {fmt_value(stated, row.unit)}，"
             f"所列分项中“{'、'.join(missing)}”没有数字，"
             f"其余 {len(parts)} 个分项合计 {fmt_value(total, row.unit)}，差 "
             f"{_diff_text(stated - total, row.unit)} 可能就是未写数字的分项，无法核对（不是不符）。"
         )
-        return [
-            _figure_finding(
-                ctx,
-                row,
-                "R2",
-                LOW,
-                stated,
-                None,
-                row.unit,
-                message,
-                certainty=UNCHECKABLE,
-                evidence=[stated_ev],
-            )
-        ]
+        return _unchecked(ctx, row, stated, message, unit=row.unit, evidence=[stated_ev])
     message = (
         f"报告所称 {fmt_value(stated, row.unit)}，所列 {len(parts)} 个分项合计 "
         f"{fmt_value(total, row.unit)}，相差 {_diff_text(stated - total, row.unit)}。"
@@ -298,7 +284,7 @@ def _project_total(
     elif not ctx.is_whole_program(row) and not rows.empty:
         rows = rows[rows["region"] == row.region]
     if rows.empty:
-        return _no_records(ctx, row, ctx.record(row, row.metric), stated, "没有可合计的项目记录。")
+        return _unchecked(ctx, row, stated, "没有可合计的项目记录。")
     amounts = [float(a) for a in pd.to_numeric(rows[column])]
     total = float(sum(amounts))
     if not _str(row.project_id):
