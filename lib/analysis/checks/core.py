@@ -12,10 +12,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from lib.analysis import notation, scoring
-from lib.analysis.checks.lookup import _dict_rows, plain_text_columns
+from lib.analysis.checks.lookup import plain_text_columns
 from lib.labels import AUDIT_CERTAINTIES, AUDIT_RULES, AUDIT_SEVERITIES, AUDIT_UNCHECKABLE
 
 HIGH, MEDIUM, LOW = AUDIT_SEVERITIES
@@ -489,21 +490,23 @@ def _collect_texts(frames: Mapping[str, pd.DataFrame]) -> dict:
         present = [c for c in columns if c in frame.columns]
         if not present:
             return
-        for row in _dict_rows(
-            frame[
-                [
-                    "program_id",
-                    *(["project_id"] if "project_id" in frame.columns else []),
-                    *(["source_ref"] if "source_ref" in frame.columns else []),
-                    *present,
-                ]
-            ]
-        ):
-            key = (_str(row["program_id"]), _str(row.get("project_id")))
-            for column in present:
-                text = _str(row[column])
-                if text:
-                    out.setdefault(key, []).append((_str(row.get("source_ref")), text))
+        # only the non-empty cells are walked (most indicators carry no text), in row then
+        # column order, as the sentences stand in the report
+        cells = []
+        for j, column in enumerate(present):
+            values = frame[column]
+            filled = values.notna().to_numpy()
+            text = values[filled].astype(str).str.strip()
+            kept = (text != "").to_numpy()
+            at = np.flatnonzero(filled)[kept]
+            cells += zip(at.tolist(), [j] * len(at), text[kept].tolist(), strict=True)
+        cells.sort(key=lambda c: (c[0], c[1]))
+        programs = frame["program_id"].tolist()
+        projects = frame["project_id"].tolist() if "project_id" in frame.columns else None
+        refs = frame["source_ref"].tolist() if "source_ref" in frame.columns else None
+        for i, _, text in cells:
+            key = (_str(programs[i]), _str(projects[i]) if projects else None)
+            out.setdefault(key, []).append((_str(refs[i]) if refs else None, text))
 
     add("v_projects", ("objective_actual", "deviation_reason", "improvement", "objective"))
     add("v_objectives", ("expected", "actual_text"))

@@ -273,10 +273,13 @@ def check_spending_and_explanations(
         else {}
     )
     for row in frame_rows(ctx.frames, "v_indicators"):
+        ratio = _num(row["completion_ratio"])
+        unmet = row["status"] in _NOT_MET
+        if not unmet and (ratio is None or ratio < settings.far_above_ratio - 1e-9):
+            continue  # met and not far above: nothing to explain (most rows; the text test is dearer)
         if _has_text(row["deviation_reason"]) or _has_text(row["improvement"]):
             continue
         r = _Row(row)
-        ratio = _num(row["completion_ratio"])
         evidence = [
             Evidence(
                 "报告值",
@@ -284,7 +287,7 @@ def check_spending_and_explanations(
                 f"{row['level3']} 指标值 {row['target']}，实际完成值 {row['actual']}（记录）",
             )
         ]
-        if row["status"] in _NOT_MET:
+        if unmet:
             general = project_reason.get(row["project_id"], False)
             message = f"指标未达成（指标值 {row['target']}，实际 {row['actual']}），没有偏差原因说明"
             message += "（项目层面有总体说明）。" if general else "。"
