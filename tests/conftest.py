@@ -286,3 +286,33 @@ def pg_cluster():
         yield cluster
     finally:
         cluster.stop()
+
+
+# ---------------------------------------------------------------- Chromium (tests/browser.py)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A Playwright Browser on Debian's Chromium for the test module, closed after it. Skipped
+    where /usr/bin/chromium is missing, failed under CI. App servers and waiting for a page to
+    draw: tests/browser.py (``app_server``, ``settle``)."""
+    from browser import launch, require_chromium
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A new tab in its own context: tall viewport (Streamlit scrolls inside its own container,
+    so a full_page screenshot misses content), zh-CN, downloads accepted."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 2600}, accept_downloads=True,
+                                   locale="zh-CN")
+    tab = context.new_page()
+    yield tab
+    context.close()

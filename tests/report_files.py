@@ -4,13 +4,9 @@ Debian Chromium (Playwright page.pdf), one paragraph per line of the text."""
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
 
 import docx
-import pytest
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 def docx_file(text: str, path: Path) -> Path:
@@ -21,20 +17,33 @@ def docx_file(text: str, path: Path) -> Path:
     return path
 
 
-def pdf_file(text: str, path: Path) -> Path:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium fonts-noto-cjk)")
+def pdf_file(text: str, path: Path, chromium=None) -> Path:
+    """The text printed to an A4 PDF by Debian Chromium: in ``chromium`` (a Playwright Browser)
+    where the test holds one already (Playwright's sync API runs one at a time), else in one
+    started for it."""
+    if chromium is not None:
+        return _print_pdf(chromium, text, path)
+    from browser import launch, require_chromium
+
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            return _print_pdf(browser, text, path)
+        finally:
+            browser.close()
+
+
+def _print_pdf(browser, text: str, path: Path) -> Path:
     body = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line.strip())
     page_html = ("<html><head><meta charset='utf-8'><style>body{font-family:'Noto Sans CJK SC';font-size:12pt}"
                  f"</style></head><body>{body}</body></html>")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page()
+    page = browser.new_page()
+    try:
         page.set_content(page_html)
         page.pdf(path=str(path), format="A4")
-        browser.close()
+    finally:
+        page.close()
     return path

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import _serve, _settle, browser, page  # noqa: F401  (fixtures)
+from test_browser import _serve, _settle, browser  # noqa: F401  (fixture)
 
 from lib.access.auth import hash_password
 

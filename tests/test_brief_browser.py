@@ -9,8 +9,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from browser import settle
 from playwright.sync_api import expect  # noqa: E402
-from test_browser import _settle, browser, page, server  # noqa: F401
+from test_browser import server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ def test_brief_button_on_every_page(server, page):  # noqa: F811
     # downloads below click it on 执行率 and check 报告详情
     for path in ("", "data"):
         page.goto(f"{server}/{path}")
-        _settle(page)
+        settle(page)
         sidebar = page.locator("[data-testid='stSidebar']")
         expect(sidebar.get_by_role("button", name="导出简报PDF")).to_be_visible()
 
@@ -39,7 +40,7 @@ def test_brief_pdf_downloads_for_the_selection(server, page, tmp_path):  # noqa:
     from pypdf import PdfReader
 
     page.goto(f"{server}/execution?program=LZ2022-YJJ")
-    _settle(page)
+    settle(page)
     target = _download(page, "导出简报PDF", tmp_path)
     assert target.suffix == ".pdf" and "LZ2022-YJJ" in target.name
     data = target.read_bytes()
@@ -53,7 +54,7 @@ def test_word_draft_downloads_on_reports(server, page, tmp_path):  # noqa: F811
     from docx import Document
 
     page.goto(f"{server}/reports?program=LN2023-WHP")
-    _settle(page)
+    settle(page)
     target = _download(page, "下载自评报告草稿（Word）", tmp_path)
     assert target.suffix == ".docx"
     doc = Document(str(target))
@@ -63,7 +64,7 @@ def test_word_draft_downloads_on_reports(server, page, tmp_path):  # noqa: F811
 
 def test_old_overview_address_lands_on_the_overview_without_a_dialog(server, page):  # noqa: F811
     page.goto(f"{server}/overview?program=LZ2022-YJJ")
-    _settle(page)
+    settle(page)
     expect(page.locator("h1").first).to_have_text("总览")
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator("[role='dialog']").count() == 0

@@ -10,43 +10,30 @@ where Chromium is missing, except under CI, where a missing browser is a failure
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser import ARTIFACTS, ROOT, app_server, free_port, require_chromium, settle
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "tests" / "artifacts"
 # The default page lives at "/" (Streamlit ignores url_path for it).
 PAGES = {"": "总览", "funding": "资金分配", "execution": "执行率", "indicators": "绩效指标",
          "deviations": "偏差分析", "reports": "报告详情", "audit": "核查", "data": "数据管理"}
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium fonts-noto-cjk)",
-                allow_module_level=True)
+require_chromium()
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# The names other browser test files import from here (their fixtures now live in conftest.py and
+# their helpers in tests/browser.py)
+_free_port, _settle = free_port, settle
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from _serve(tmp_path_factory.mktemp("browser") / "app.duckdb")
+    with app_server({"JIXIAO_DB": str(tmp_path_factory.mktemp("browser") / "app.duckdb")}) as base:
+        yield base
 
 
 @pytest.fixture
@@ -57,62 +44,22 @@ def own_server(tmp_path):
 
 def _serve(db: Path, users: Path | None = None):
     """The app on a free loopback port with its own database (and users file: none by default)."""
-    port = _free_port()
-    env = os.environ | {"JIXIAO_DB": str(db), "JIXIAO_USERS": str(users or db.parent / "no-users.toml")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace"))
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    env = {"JIXIAO_DB": str(db)} | ({"JIXIAO_USERS": str(users)} if users else {})
+    with app_server(env) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    # A tall viewport: Streamlit scrolls inside its own container, so full_page misses content.
-    context = browser.new_context(viewport={"width": 1400, "height": 2600}, accept_downloads=True,
-                                  locale="zh-CN")
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
-def _settle(pg) -> None:
-    pg.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
-    pg.wait_for_function(
-        "document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0"
-        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    pg.wait_for_timeout(800)
+def browser(chromium):
+    """conftest's ``chromium`` under the name the browser test files import from here."""
+    return chromium
 
 
 def test_every_page_renders_in_chromium(server, page):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for path, title in PAGES.items():
         page.goto(f"{server}/{path}")
-        _settle(page)
+        settle(page)
         expect(page.locator("h1").first).to_have_text(title)
         assert page.locator("[data-testid='stException']").count() == 0, path
         # the sidebar navigation and the shared filters are there on every page
@@ -126,7 +73,7 @@ def test_every_page_renders_in_chromium(server, page):
 
 def test_charts_draw_with_chinese_labels(server, page):
     page.goto(f"{server}/funding")
-    _settle(page)
+    settle(page)
     chart = page.locator("[data-testid='stPlotlyChart']").first
     expect(chart.locator("svg.main-svg").first).to_be_visible()
     assert chart.get_by_text("沈阳市").count() >= 1
@@ -137,7 +84,7 @@ def test_charts_draw_with_chinese_labels(server, page):
 
 def test_bookmarked_filter_url_opens_the_same_view(server, page):
     page.goto(f"{server}/funding?region=%E6%B2%88%E9%98%B3%E5%B8%82")  # region=沈阳市
-    _settle(page)
+    settle(page)
     metric = page.locator("[data-testid='stMetric']").first
     expect(metric).to_contain_text("分配合计（万元）")
     expect(metric).to_contain_text("3,011.00")
@@ -146,7 +93,7 @@ def test_bookmarked_filter_url_opens_the_same_view(server, page):
 
 def test_download_csv_of_the_shown_table(server, page, tmp_path):
     page.goto(f"{server}/?program=LZ2022-YJJ")
-    _settle(page)
+    settle(page)
     button = page.get_by_role("button", name="下载 CSV").last
     button.scroll_into_view_if_needed()
     with page.expect_download() as info:
@@ -171,7 +118,7 @@ def test_upload_preview_commit_and_rollback(own_server, page, tmp_path):
     book.save(changed)
 
     page.goto(f"{own_server}/data")
-    _settle(page)
+    settle(page)
     page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(changed))
     expect(page.get_by_text("校验通过。提交前请核对以下变更。")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("项目：新增 0，修改 1，删除 0")).to_be_visible()
@@ -189,7 +136,7 @@ def test_download_excel_of_the_shown_table(server, page, tmp_path):
     import openpyxl
 
     page.goto(f"{server}/?program=LZ2022-YJJ")
-    _settle(page)
+    settle(page)
     button = page.get_by_role("button", name="下载 Excel").last
     button.scroll_into_view_if_needed()
     with page.expect_download() as info:
@@ -231,12 +178,10 @@ def test_planted_markup_stays_text(tmp_path, page):
              "deviations": ["indicators.deviation_reason.3", "projects.improvement.0"],
              "reports": ["programs.program_name.0", "objectives.expected.0", "projects.project_name.1"],
              "indicators": [], "audit": [], "data": []}
-    server = _serve(db)
-    base = next(server)
-    try:
+    with app_server({"JIXIAO_DB": str(db)}) as base:
         for path in PAGES:
             page.goto(f"{base}/{path}")
-            _settle(page)
+            settle(page)
             main = page.locator("[data-testid='stAppViewContainer']")
             assert page.locator("[data-testid='stException']").count() == 0, path
             assert main.locator("[data-testid='stMarkdownContainer'] img").count() == 0, path
@@ -255,12 +200,10 @@ def test_planted_markup_stays_text(tmp_path, page):
             page.screenshot(path=str(ARTIFACTS / f"planted_{path or 'overview'}.png"))
         # select-box options are plain text in Streamlit: the name shows as it is, no backslashes
         page.goto(f"{base}/reports")
-        _settle(page)
+        settle(page)
         page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").nth(1).click()
         options = page.locator("[role='option']").evaluate_all("els => els.map(e => e.textContent)")
         assert flat(PLANTS["programs.program_name.0"]) in [flat(o) for o in options], options
         page.keyboard.press("Escape")
         page.wait_for_timeout(1000)
         assert not [url for url in requests if HOST in url], requests
-    finally:
-        next(server, None)

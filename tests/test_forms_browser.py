@@ -4,7 +4,8 @@ before anything is written, map it to 年度指标值, save the layout and commi
 from __future__ import annotations
 
 import pytest
-from test_browser import ARTIFACTS, _settle, browser, own_server, page  # noqa: F401  (fixtures)
+from browser import ARTIFACTS, settle
+from test_browser import own_server  # noqa: F401  (fixture)
 from test_forms_mapping import UNKNOWN, district_form
 
 pytestmark = pytest.mark.browser
@@ -16,7 +17,7 @@ def test_an_unknown_column_is_mapped_in_the_browser_and_committed(own_server, pa
     form = tmp_path / "区级自评表.xlsx"
     form.write_bytes(district_form())
     page.goto(f"{own_server}/data")
-    _settle(page)
+    settle(page)
     page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(form))
     expect(page.get_by_text("尚未导入", exact=False)).to_be_visible(timeout=60_000)
     expect(page.get_by_role("button", name="确认提交")).to_be_disabled()

@@ -8,28 +8,26 @@ in the browser, as drawn: the centre label's font size, the ticks' boxes, the pa
 from __future__ import annotations
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, _serve, _settle
+from browser import ARTIFACTS, app_server, require_chromium, settle
 
 from lib.ui import charts
 
 pytestmark = pytest.mark.browser
+require_chromium()
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from _serve(tmp_path_factory.mktemp("phone") / "app.duckdb")
+    with app_server({"JIXIAO_DB": str(tmp_path_factory.mktemp("phone") / "app.duckdb")}) as base:
+        yield base
 
 
 @pytest.fixture
-def phone():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
-        yield context.new_page()
-        browser.close()
+def phone(chromium):
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
 
 
 def _boxes(locator) -> list[dict]:
@@ -41,7 +39,7 @@ def _boxes(locator) -> list[dict]:
 
 def test_funding_charts_stay_readable_on_a_phone(server, phone):
     phone.goto(f"{server}/funding")
-    _settle(phone)
+    settle(phone)
     charts_on_page = phone.locator("[data-testid='stPlotlyChart']")
     assert charts_on_page.count() == 3
     main = phone.locator("[data-testid='stMain']")

@@ -7,42 +7,23 @@ Needs /usr/bin/chromium (as tests/test_browser.py) and PostgreSQL (the pg_cluste
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 
 import openpyxl
 import pytest
-from conftest import ROOT
-from playwright.sync_api import expect
-from test_browser import _free_port, _settle, browser, page  # noqa: F401  (fixtures)
+from browser import ROOT, require_chromium, settle, start_app, stop_app
 
 pytestmark = pytest.mark.browser
 
+require_chromium()
+
+from playwright.sync_api import expect  # noqa: E402
+
 
 def _replica(url: str, tmp_path, label: str):
-    """`streamlit run app.py` on a loopback port with $JIXIAO_DATABASE_URL (as in docs/deploy.md)."""
-    port = _free_port()
-    env = os.environ | {"JIXIAO_DATABASE_URL": url, "JIXIAO_DB": str(tmp_path / f"{label}-unused.duckdb"),
-                        "JIXIAO_USERS": str(tmp_path / "no-users.toml")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return proc, base
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError(f"replica {label} did not start: " + proc.stdout.read().decode(errors="replace"))
+    """`streamlit run app.py` with $JIXIAO_DATABASE_URL (as in docs/deploy.md): (process, base URL)."""
+    return start_app({"JIXIAO_DATABASE_URL": url, "JIXIAO_DB": str(tmp_path / f"{label}-unused.duckdb"),
+                      "JIXIAO_USERS": str(tmp_path / "no-users.toml")}, f"replica {label}")
 
 
 @pytest.fixture
@@ -52,18 +33,17 @@ def replicas(pg_cluster, tmp_path):
     started = [_replica(url, tmp_path, label) for label in ("a", "b")]
     yield [base for _, base in started]
     for proc, _ in started:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_app(proc)
     assert not list(tmp_path.glob("*-unused.duckdb"))  # both served from PostgreSQL
     pg_cluster.drop(name)
 
 
 def _version_caption(pg, base: str, path: str = "") -> None:
     pg.goto(f"{base}/{path}")
-    _settle(pg)
+    settle(pg)
 
 
-def test_an_upload_through_one_replica_shows_on_the_other(replicas, page, tmp_path):  # noqa: F811
+def test_an_upload_through_one_replica_shows_on_the_other(replicas, page, tmp_path):
     first, second = replicas
     book = openpyxl.load_workbook(ROOT / "data" / "lanzhou_2022_emergency.xlsx")
     ws = book["项目"]
@@ -77,7 +57,7 @@ def test_an_upload_through_one_replica_shows_on_the_other(replicas, page, tmp_pa
         expect(page.get_by_text("数据版本 v1").first).to_be_visible()
 
     page.goto(f"{first}/data")
-    _settle(page)
+    settle(page)
     page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(changed))
     expect(page.get_by_text("校验通过。提交前请核对以下变更。")).to_be_visible(timeout=60_000)
     page.get_by_role("button", name="确认提交").click()
@@ -85,18 +65,18 @@ def test_an_upload_through_one_replica_shows_on_the_other(replicas, page, tmp_pa
 
     # the other replica, which served v1 a moment ago, shows v2 and its figure on its next run
     page.goto(f"{second}/?project=LZ2022-P01")
-    _settle(page)
+    settle(page)
     expect(page.get_by_text("数据版本 v2").first).to_be_visible()
     expect(page.locator("[data-testid='stMetric']").filter(has_text="预算总额（万元）")).to_contain_text("17.00")
 
     # and a rollback through the second is what the first shows
     page.goto(f"{second}/data")
-    _settle(page)
+    settle(page)
     page.get_by_role("tab", name="版本历史").click()
     page.get_by_text("确认将数据恢复为 v1").click()
     page.get_by_role("button", name="回滚").click()
     expect(page.get_by_text("已恢复为 v1 的数据（新版本 v3）")).to_be_visible(timeout=60_000)
     page.goto(f"{first}/?project=LZ2022-P01")
-    _settle(page)
+    settle(page)
     expect(page.get_by_text("数据版本 v3").first).to_be_visible()
     expect(page.locator("[data-testid='stMetric']").filter(has_text="预算总额（万元）")).to_contain_text("16.00")

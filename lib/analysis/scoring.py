@@ -352,7 +352,8 @@ def _text(value: object) -> str | None:
 
 
 def project_scores(projects: pd.DataFrame, indicators: pd.DataFrame, score_parts: pd.DataFrame,
-                   settings: ScoringSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+                   settings: ScoringSettings = DEFAULT_SETTINGS,
+                   scored: pd.DataFrame | None = None) -> pd.DataFrame:
     """Computed total score (分) and rating per v_projects row, where the report allows it.
 
     In order: (1) every applicable indicator has a 分值 and a score (computed, or the
@@ -362,13 +363,19 @@ def project_scores(projects: pd.DataFrame, indicators: pd.DataFrame, score_parts
     The execution score is weight × min(执行率, 100%), its weight from a stated 预算执行率 part
     or the settings.
 
+    ``scored`` is indicator_scores(indicators, settings) where the caller has it already (the
+    audit scores every indicator once for both uses).
+
     Returns columns project_id, computed_score, computed_rating, execution_points (分),
     rating_of_stated (the band of the stated score), score_basis (key of SCORE_BASIS_LABELS).
     """
     cols = ["project_id", "computed_score", "computed_rating", "execution_points", "rating_of_stated",
             "score_basis"]
     out = []
-    scored = indicator_scores(indicators, settings) if not indicators.empty else None
+    if indicators.empty:
+        scored = None
+    elif scored is None:
+        scored = indicator_scores(indicators, settings)
     # Each project's indicator rows (positions) and score parts, found once rather than per project.
     by_project: dict[object, list[int]] = {}
     if scored is not None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from lib.analysis import notation, scoring
+from lib.analysis.checks.lookup import plain_text_columns
 from lib.labels import AUDIT_CERTAINTIES, AUDIT_RULES, AUDIT_SEVERITIES, AUDIT_UNCHECKABLE
 
 HIGH, MEDIUM, LOW = AUDIT_SEVERITIES
@@ -488,21 +490,23 @@ def _collect_texts(frames: Mapping[str, pd.DataFrame]) -> dict:
         present = [c for c in columns if c in frame.columns]
         if not present:
             return
-        for row in _dict_rows(
-            frame[
-                [
-                    "program_id",
-                    *(["project_id"] if "project_id" in frame.columns else []),
-                    *(["source_ref"] if "source_ref" in frame.columns else []),
-                    *present,
-                ]
-            ]
-        ):
-            key = (_str(row["program_id"]), _str(row.get("project_id")))
-            for column in present:
-                text = _str(row[column])
-                if text:
-                    out.setdefault(key, []).append((_str(row.get("source_ref")), text))
+        # only the non-empty cells are walked (most indicators carry no text), in row then
+        # column order, as the sentences stand in the report
+        cells = []
+        for j, column in enumerate(present):
+            values = frame[column]
+            filled = values.notna().to_numpy()
+            text = values[filled].astype(str).str.strip()
+            kept = (text != "").to_numpy()
+            at = np.flatnonzero(filled)[kept]
+            cells += zip(at.tolist(), [j] * len(at), text[kept].tolist(), strict=True)
+        cells.sort(key=lambda c: (c[0], c[1]))
+        programs = frame["program_id"].tolist()
+        projects = frame["project_id"].tolist() if "project_id" in frame.columns else None
+        refs = frame["source_ref"].tolist() if "source_ref" in frame.columns else None
+        for i, _, text in cells:
+            key = (_str(programs[i]), _str(projects[i]) if projects else None)
+            out.setdefault(key, []).append((_str(refs[i]) if refs else None, text))
 
     add("v_projects", ("objective_actual", "deviation_reason", "improvement", "objective"))
     add("v_objectives", ("expected", "actual_text"))
@@ -519,10 +523,14 @@ def context(frames: Mapping[str, pd.DataFrame]) -> _Context:
 
 
 class AuditFrames(dict):
-    """The frames of one audit run, carrying the one _Context every check shares."""
+    """The frames of one audit run, carrying the one _Context every check shares. Text columns
+    are held as Python objects: the rules read rows one by one, and reading an Arrow-backed
+    string column element by element cost more than the rules themselves."""
 
     def __init__(self, frames: Mapping[str, pd.DataFrame]):
-        super().__init__(frames)
+        super().__init__({name: plain_text_columns(frame) for name, frame in frames.items()})
+        self.row_cache: dict[str, list[dict]] = {}
+        self.index_cache: dict[str, object] = {}
         self.audit_context = _Context(self)
 
 
@@ -568,6 +576,27 @@ def _finding(
     )
 
 
+def _figure_finding(
+    ctx: _Context,
+    row,
+    rule: str,
+    severity: str,
+    stated,
+    recomputed,
+    unit: str,
+    message: str,
+    *,
+    certainty: str = DISAGREE,
+    evidence: tuple[Evidence, ...] | list[Evidence] | None = None,
+) -> Finding:
+    """A finding about one stated figure (a v_stated_figures row): its record is the figure's
+    metric, its evidence the figure's own sentence unless other evidence is given."""
+    if evidence is None:
+        evidence = [ctx.figure_evidence(row)]
+    return _finding(ctx, row, rule, severity, ctx.record(row, row.metric), stated, recomputed, unit,
+                    message, certainty=certainty, evidence=evidence)
+
+
 def _frame(frames: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
     return frames.get(name, pd.DataFrame())
 
@@ -576,20 +605,3 @@ def _indicator_record(ctx: _Context, row) -> str:
     """An indicator's record text: program / project / 一级指标 / 三级指标."""
     return ctx.record(row, row.level1, row.level3)
 
-
-def _dict_rows(frame: pd.DataFrame) -> Iterator[dict]:
-    """The rows as dicts of plain values: iterrows builds a Series per row, which cost the audit
-    of a year's 100,000 indicators most of its time."""
-    columns = list(frame.columns)
-    for values in zip(*(frame[c].tolist() for c in columns), strict=True):
-        yield dict(zip(columns, values, strict=True))
-
-
-class _Row:
-    """Attribute access over a row dict or Series (for rows assembled from several frames)."""
-
-    def __init__(self, series: pd.Series | dict):
-        self._s = series
-
-    def __getattr__(self, name):
-        return self._s.get(name)

@@ -22,6 +22,7 @@ from lib.analysis.checks.core import (
     AuditSettings,
     Finding,
     _Context,
+    _figure_finding,
     _finding,
     _frame,
     _has_text,
@@ -31,8 +32,14 @@ from lib.analysis.checks.core import (
     fmt_value,
     rate_reconciles,
 )
+from lib.analysis.checks.lookup import program_rows
 
 # ---------------------------------------------------------------- 4. counts
+
+
+def _count_gap(ctx: _Context, row, said: float, found: float, message: str, **kwargs) -> Finding:
+    """A stated count (a v_stated_figures row) that the records or its own parts do not give."""
+    return _figure_finding(ctx, row, "R4", MEDIUM, said, found, row.unit, message, **kwargs)
 
 _COUNT_RE = re.compile(r"(?P<l1>(?:产出|效益|满意度|成本)指标)?(?P<qual>.*?)(?P<level>[一二三]级)?指标数")
 _QUALIFIERS = {
@@ -67,16 +74,14 @@ def check_counts(
     figures = _frame(frames, "v_stated_figures")
     if figures.empty:
         return []
-    projects = _frame(frames, "v_projects")
     indicators = _frame(frames, "v_indicators")
     out: list[Finding] = []
     per_project: dict[tuple, list] = {}
     for row in figures.itertuples():
         stated = _num(row.value)
         unit = _str(row.unit) or "个"
-        record = ctx.record(row, row.metric)
         if row.aggregate in ("项目个数", "评级个数"):
-            rows = projects[projects["program_id"] == row.program_id] if not projects.empty else projects
+            rows = program_rows(frames, "v_projects", row.program_id)
             if not ctx.is_whole_program(row) and not rows.empty:
                 rows = rows[rows["region"] == row.region]
             what = "项目"
@@ -84,18 +89,16 @@ def check_counts(
                 rating = _str(row.rating)
                 if rating is None:
                     out.append(
-                        _finding(
+                        _figure_finding(
                             ctx,
                             row,
                             "R4",
                             LOW,
-                            record,
                             stated,
                             None,
                             unit,
                             f"{UNCHECKABLE}：评级个数没有填写评级。",
                             certainty=UNCHECKABLE,
-                            evidence=[ctx.figure_evidence(row)],
                         )
                     )
                     continue
@@ -104,17 +107,15 @@ def check_counts(
             n = len(rows)
             if stated != n:
                 out.append(
-                    _finding(
+                    _figure_finding(
                         ctx,
                         row,
                         "R4",
                         MEDIUM,
-                        record,
                         stated,
                         float(n),
                         unit,
                         f"报告称{stated:g}{unit}，记录中{what}为 {n} 个。",
-                        evidence=[ctx.figure_evidence(row)],
                     )
                 )
         elif row.aggregate == "指标个数" or (
@@ -126,10 +127,10 @@ def check_counts(
     return out
 
 
-def _records_of(indicators: pd.DataFrame, row) -> pd.DataFrame:
-    if indicators.empty:
-        return indicators
-    rows = indicators[indicators["program_id"] == row.program_id]
+def _records_of(ctx: _Context, row) -> pd.DataFrame:
+    rows = program_rows(ctx.frames, "v_indicators", row.program_id)
+    if rows.empty:
+        return rows
     same = rows["project_id"] == row.project_id if _str(row.project_id) else rows["project_id"].isna()
     return rows[same]
 
@@ -159,7 +160,7 @@ def _project_counts(
     ctx: _Context, rows: list, indicators: pd.DataFrame, settings: AuditSettings
 ) -> list[Finding]:
     first = rows[0]
-    records = _records_of(indicators, first)
+    records = _records_of(ctx, first)
     stated: dict[tuple, tuple[float, object]] = {}
     other: dict[str | None, list] = {}  # counts whose 口径 names no known status, per 一级指标
     rates = []
@@ -195,36 +196,26 @@ def _project_counts(
         if itemized(level1):
             if n != number:
                 out.append(
-                    _finding(
+                    _count_gap(
                         ctx,
                         row,
-                        "R4",
-                        MEDIUM,
-                        ctx.record(row, row.metric),
                         number,
                         float(n),
-                        row.unit,
                         f"报告称{number:g}{row.unit}，“绩效指标”记录（报告逐项列出的指标）中为 {n} "
                         f"{row.unit}。",
-                        evidence=[ctx.figure_evidence(row)],
                     )
                 )
         elif level1 and qualifier in ("deviating", "not_met") and n > number:
             named = _named(records, level1, qualifier)
             out.append(
-                _finding(
+                _count_gap(
                     ctx,
                     row,
-                    "R4",
-                    MEDIUM,
-                    ctx.record(row, row.metric),
                     number,
                     float(n),
-                    row.unit,
                     f"报告称{number:g}{row.unit}{level1}{_QUAL_WORDS[qualifier]}，却点名了 {n} 项："
                     f"{'、'.join(named)}（请核对是否有两项实为一项）。",
                     certainty=NOTE,
-                    evidence=[ctx.figure_evidence(row)],
                 )
             )
     # 2. the report's counts against each other
@@ -299,8 +290,19 @@ def _counts_agree(
         hit = stated.get((level1, qualifier, level))
         return hit[0] if hit else None
 
-    def row_of(level1, qualifier, level="三级"):
-        return stated[(level1, qualifier, level)][1]
+    def compare(key: tuple, said: float, parts: float, message: str, agreed: str, *inputs: tuple) -> None:
+        """One stated count (the figure stated under ``key``) against what its parts add up to: a
+        不符 finding, or a line of what agreed for the project's 无法核对 note. ``inputs``: keys of
+        the stated counts quoted as the recomputation's basis."""
+        if parts == said:
+            checked.append(agreed)
+            return
+        row = stated[key][1]
+        evidence = None
+        if inputs:
+            evidence = [ctx.figure_evidence(row)]
+            evidence += [ctx.figure_evidence(stated[k][1], "重算依据") for k in inputs]
+        out.append(_count_gap(ctx, row, said, parts, message, evidence=evidence))
 
     for level1 in _LEVEL1:
         total, done = value(level1, "all"), value(level1, "done")
@@ -311,29 +313,15 @@ def _counts_agree(
         if total is None or done is None or (deviating is None and not unknown):
             continue
         parts = done + (deviating or 0) + unknown
-        text = f"{level1} {done:g} 已完成 + {(deviating or 0) + unknown:g} 其余 = {parts:g}"
-        if parts != total:
-            row = row_of(level1, "all")
-            out.append(
-                _finding(
-                    ctx,
-                    row,
-                    "R4",
-                    MEDIUM,
-                    ctx.record(row, row.metric),
-                    total,
-                    parts,
-                    row.unit,
-                    f"报告称{level1}三级指标{total:g}项，其中已完成 {done:g} 项、其余 "
-                    f"{(deviating or 0) + unknown:g} 项，合计 {parts:g} 项。",
-                    evidence=[
-                        ctx.figure_evidence(row),
-                        ctx.figure_evidence(row_of(level1, "done"), "重算依据"),
-                    ],
-                )
-            )
-        else:
-            checked.append(f"{text} 项")
+        compare(
+            (level1, "all", "三级"),
+            total,
+            parts,
+            f"报告称{level1}三级指标{total:g}项，其中已完成 {done:g} 项、其余 "
+            f"{(deviating or 0) + unknown:g} 项，合计 {parts:g} 项。",
+            f"{level1} {done:g} 已完成 + {(deviating or 0) + unknown:g} 其余 = {parts:g} 项",
+            (level1, "done", "三级"),
+        )
 
     levels1 = [l1 for l1 in _LEVEL1 if any(k[0] == l1 for k in stated) or _count(records, l1, "all", "三级")]
     for level in ("三级", "二级"):
@@ -343,55 +331,27 @@ def _counts_agree(
         pieces = []
         for l1 in levels1:
             v = value(l1, "all", level)
-            pieces.append(
-                (
-                    l1,
-                    v if v is not None else float(_count(records, l1, "all", level)),
-                    "报告" if v is not None else "记录",
-                )
-            )
-        parts = sum(v for _, v, _ in pieces)
-        text = " + ".join(f"{l1[:-2]} {v:g}" for l1, v, _ in pieces) + f" = {parts:g}"
-        if parts != total:
-            row = row_of(None, "all", level)
-            out.append(
-                _finding(
-                    ctx,
-                    row,
-                    "R4",
-                    MEDIUM,
-                    ctx.record(row, row.metric),
-                    total,
-                    parts,
-                    row.unit,
-                    f"报告称{level}指标共{total:g}项，而各一级指标的{level}指标 {text} 项"
-                    "（未报个数的一级指标按点名的指标计）。",
-                    evidence=[ctx.figure_evidence(row)],
-                )
-            )
-        else:
-            checked.append(f"{level}指标 {text} 项")
+            pieces.append((l1, v if v is not None else float(_count(records, l1, "all", level))))
+        parts = sum(v for _, v in pieces)
+        text = " + ".join(f"{l1[:-2]} {v:g}" for l1, v in pieces) + f" = {parts:g}"
+        compare(
+            (None, "all", level),
+            total,
+            parts,
+            f"报告称{level}指标共{total:g}项，而各一级指标的{level}指标 {text} 项"
+            "（未报个数的一级指标按点名的指标计）。",
+            f"{level}指标 {text} 项",
+        )
     first_level = value(None, "all", "一级")
     if first_level is not None:
-        if len(levels1) != first_level:
-            row = row_of(None, "all", "一级")
-            out.append(
-                _finding(
-                    ctx,
-                    row,
-                    "R4",
-                    MEDIUM,
-                    ctx.record(row, row.metric),
-                    first_level,
-                    float(len(levels1)),
-                    row.unit,
-                    f"报告称一级指标{first_level:g}项，报告述及的一级指标为 {len(levels1)} 项："
-                    f"{'、'.join(levels1)}。",
-                    evidence=[ctx.figure_evidence(row)],
-                )
-            )
-        else:
-            checked.append(f"一级指标 {len(levels1)} 项")
+        compare(
+            (None, "all", "一级"),
+            first_level,
+            float(len(levels1)),
+            f"报告称一级指标{first_level:g}项，报告述及的一级指标为 {len(levels1)} 项："
+            f"{'、'.join(levels1)}。",
+            f"一级指标 {len(levels1)} 项",
+        )
     deviations = value(None, "deviating")
     if deviations is not None:
         pieces = []
@@ -404,24 +364,13 @@ def _counts_agree(
             pieces.append((l1, v if v is not None else float(_count(records, l1, "deviating", "三级"))))
         parts = sum(v for _, v in pieces)
         text = " + ".join(f"{l1[:-2]} {v:g}" for l1, v in pieces) + f" = {parts:g}"
-        if parts != deviations:
-            row = row_of(None, "deviating")
-            out.append(
-                _finding(
-                    ctx,
-                    row,
-                    "R4",
-                    MEDIUM,
-                    ctx.record(row, row.metric),
-                    deviations,
-                    parts,
-                    row.unit,
-                    f"报告称共{deviations:g}项指标存在偏差，而各一级指标的偏差 {text} 项。",
-                    evidence=[ctx.figure_evidence(row)],
-                )
-            )
-        else:
-            checked.append(f"存在偏差 {text} 项")
+        compare(
+            (None, "deviating", "三级"),
+            deviations,
+            parts,
+            f"报告称共{deviations:g}项指标存在偏差，而各一级指标的偏差 {text} 项。",
+            f"存在偏差 {text} 项",
+        )
     return out
 
 

@@ -23,11 +23,11 @@ from lib.analysis.checks.core import (
     Evidence,
     Finding,
     _Context,
+    _figure_finding,
     _finding,
     _frame,
     _num,
     _rate_severity,
-    _Row,
     _str,
     context,
     fmt_value,
@@ -35,6 +35,7 @@ from lib.analysis.checks.core import (
     ratio_reconciles,
     stated_decimals,
 )
+from lib.analysis.checks.lookup import _Row
 
 # ---------------------------------------------------------------- 1. execution rates
 
@@ -85,18 +86,16 @@ def check_execution_rates(
         source = by_id.get(project_id) if project_id else _program_snapshot(ctx, execution, row)
         if source is None or not _num(source.budget):
             out.append(
-                _finding(
+                _figure_finding(
                     ctx,
                     row,
                     "R1",
                     LOW,
-                    record,
                     stated,
                     None,
                     UNIT_PERCENT,
                     f"{UNCHECKABLE}：没有可用于重算“{row.metric}”的预算与执行记录。",
                     certainty=UNCHECKABLE,
-                    evidence=[ctx.figure_evidence(row)],
                 )
             )
             continue

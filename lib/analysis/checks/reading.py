@@ -30,16 +30,15 @@ from lib.analysis.checks.core import (
     Evidence,
     Finding,
     _Context,
-    _dict_rows,
     _finding,
     _frame,
     _has_text,
     _num,
-    _Row,
     _str,
     context,
     sentence_with,
 )
+from lib.analysis.checks.lookup import _Row, frame_rows, program_rows
 from lib.analysis.checks.texts import _claim_phrase, text_claim
 
 _DEVIATION_SECTION = re.compile(r"偏离|偏差")
@@ -58,9 +57,8 @@ def check_missing_explanations(
     ctx = context(frames)
     out: list[Finding] = []
     execution = _frame(frames, "v_execution")
-    indicators = _frame(frames, "v_indicators")
     objectives = _frame(frames, "v_objectives")
-    unmet_of = _unmet_by_scope(indicators)
+    unmet_of = _unmet_by_scope(frames)
     if not objectives.empty:
         sections = objectives[
             objectives["project_id"].isna() & objectives["label"].fillna("").str.contains(_DEVIATION_SECTION)
@@ -109,13 +107,12 @@ def _low_snapshots(execution: pd.DataFrame, program_id: str, settings: AuditSett
     return out
 
 
-def _unmet_by_scope(indicators: pd.DataFrame) -> dict[tuple, list[_Row]]:
+def _unmet_by_scope(frames: Mapping[str, pd.DataFrame]) -> dict[tuple, list[_Row]]:
     """Unmet indicators with no explanation of their own, per (program, project or None)."""
     out: dict[tuple, list[_Row]] = {}
-    if indicators.empty:
-        return out
-    rows = indicators[indicators["status"].isin(_NOT_MET)]
-    for row in _dict_rows(rows):
+    for row in frame_rows(frames, "v_indicators"):
+        if row["status"] not in _NOT_MET:
+            continue
         if _has_text(row["deviation_reason"]) or _has_text(row["improvement"]):
             continue
         out.setdefault((row["program_id"], _str(row["project_id"])), []).append(_Row(row))
@@ -272,7 +269,7 @@ def check_restated_quantities(
     for program_id in sorted(programs):
         mentions = []
         scopes = [None] + (
-            sorted(projects.loc[projects["program_id"] == program_id, "project_id"].dropna())
+            sorted(program_rows(frames, "v_projects", program_id)["project_id"].dropna())
             if not projects.empty
             else []
         )
@@ -358,15 +355,20 @@ def check_project_names(
     out: list[Finding] = []
     if projects.empty:
         return out
-    for program_id, mine in projects.groupby("program_id", sort=True):
-        names = {r.project_id: _core_name(r.project_name, r.region) for r in mine.itertuples()}
+    by_program: dict[object, list] = {}
+    for r in projects.itertuples():  # once: itertuples per program group cost seconds
+        if pd.notna(r.program_id):
+            by_program.setdefault(r.program_id, []).append(r)
+    for program_id in sorted(by_program):
+        mine = by_program[program_id]
+        names = {r.project_id: _core_name(r.project_name, r.region) for r in mine}
         distinct = sorted({n for n in names.values() if len(n) >= 4}, key=len, reverse=True)
         if len(distinct) < 2:
             continue
         # one pass per text over every name of the program (a department may have thousands)
         pattern = re.compile("|".join(re.escape(n) for n in distinct))
         found_in: dict[str, list[str]] = {}
-        for row in mine.itertuples():
+        for row in mine:
             own = names[row.project_id]
             reported = set()
             for ref, text in ctx.texts(program_id, row.project_id):
@@ -419,7 +421,8 @@ def check_summary_claims(
         text = _str(row.actual_text)
         if text is None or text_claim(text) != "above":
             continue
-        unmet = indicators[(indicators["program_id"] == row.program_id) & indicators["status"].isin(_NOT_MET)]
+        unmet = program_rows(frames, "v_indicators", row.program_id)
+        unmet = unmet[unmet["status"].isin(_NOT_MET)]
         if unmet.empty:
             continue
         said = _claim_phrase(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from lib.analysis import scoring
@@ -26,17 +27,16 @@ from lib.analysis.checks.core import (
     Evidence,
     Finding,
     _Context,
-    _dict_rows,
     _finding,
     _frame,
     _indicator_record,
     _num,
-    _Row,
     _str,
     context,
     fmt_value,
     stated_decimals,
 )
+from lib.analysis.checks.lookup import RowIndex, _Row, frame_rows
 from lib.labels import QUALITATIVE_LEVELS
 
 # ---------------------------------------------------------------- 3. scores and ratings
@@ -53,11 +53,13 @@ def check_scores(
     parts = _frame(frames, "v_score_parts")
     indicators = _frame(frames, "v_indicators")
     out: list[Finding] = []
+    scored = scoring.indicator_scores(indicators, settings.scoring) if not indicators.empty else None
     if not projects.empty:
-        computed = scoring.project_scores(projects, indicators, parts, settings.scoring)
-        computed = computed.set_index("project_id")
+        computed = scoring.project_scores(projects, indicators, parts, settings.scoring, scored)
+        by_project = dict(zip(computed["project_id"], computed.to_dict("records"), strict=True))
+        parts_by = RowIndex(parts, ["project_id"]) if not parts.empty else None
         for row in projects.itertuples():
-            out += _project_score(ctx, row, computed.loc[row.project_id], parts, settings)
+            out += _project_score(ctx, row, by_project[row.project_id], parts, parts_by, settings)
     if not parts.empty:
         for row in parts.itertuples():
             weight, stated = _num(row.weight), _num(row.stated_score)
@@ -79,7 +81,7 @@ def check_scores(
                 )
         out += _parts_vs_indicators(ctx, parts, indicators, settings)
     if not indicators.empty:
-        out += _indicator_scores(ctx, indicators, settings)
+        out += _indicator_scores(ctx, indicators, scored, settings)
         out += _same_figures_other_scores(ctx, indicators)
     return out
 
@@ -87,13 +89,17 @@ def check_scores(
 def _same_figures_other_scores(ctx: _Context, indicators: pd.DataFrame) -> list[Finding]:
     """The same indicator with the same target, actual and weight scored differently in two
     projects of one program (P01 and P02: 90% against 95%, 10 points, scored 9 and 8): 提示."""
-    scored = indicators[indicators["stated_score"].notna() & indicators["weight"].notna()]
-    if scored.empty:
-        return []
-    out = []
     keys = ["program_id", "level1", "level3", "target", "actual", "weight"]
+    mask = (indicators["stated_score"].notna() & indicators["weight"].notna()).to_numpy()
+    if not mask.any():
+        return []
+    # only indicators whose group has two different scores can give a finding: found in pandas
+    spread = indicators[mask].groupby(keys, dropna=False, sort=False)["stated_score"].transform("nunique")
+    rows = frame_rows(ctx.frames, "v_indicators")
+    out = []
     groups: dict[tuple, list[dict]] = {}
-    for row in _dict_rows(scored):
+    for i in np.flatnonzero(mask)[spread.to_numpy() >= 2]:
+        row = rows[i]
         groups.setdefault(tuple(str(row[k]) for k in keys), []).append(row)
     for key in sorted(groups):
         rows = groups[key]
@@ -151,8 +157,15 @@ def _project_evidence(row) -> Evidence:
 
 
 def _project_score(
-    ctx: _Context, row, computed: pd.Series, parts: pd.DataFrame, settings: AuditSettings
+    ctx: _Context,
+    row,
+    computed: Mapping,
+    parts: pd.DataFrame,
+    parts_by: RowIndex | None,
+    settings: AuditSettings,
 ) -> list[Finding]:
+    """``computed``: the project's row of scoring.project_scores; ``parts_by``: the score parts
+    by project (None where there are none)."""
     out = []
     stated = _num(row.stated_score)
     rating = _str(row.stated_rating)
@@ -176,7 +189,7 @@ def _project_score(
     if abs(stated - score) > tolerance + 1e-9:
         gap = stated - score
         exec_points = float(computed["execution_points"])
-        mine = parts[parts["project_id"] == row.project_id] if not parts.empty else parts
+        mine = parts_by.rows(row.project_id) if parts_by is not None else parts
         certainty, severity = NOTE, LOW
         evidence = [_project_evidence(row)]
         if computed["score_basis"] == "parts":
@@ -280,25 +293,22 @@ def _parts_vs_indicators(
     if indicators.empty:
         return []
     out = []
+    index = RowIndex(indicators, ["program_id", "project_id", "level1"])
+    all_weights = pd.to_numeric(indicators["weight"], errors="coerce").to_numpy(dtype=float)
+    all_scores = pd.to_numeric(indicators["stated_score"], errors="coerce").to_numpy(dtype=float)
     for row in parts.itertuples():
         weight, stated = _num(row.weight), _num(row.stated_score)
         if row.part == scoring.PART_EXECUTION or weight is None or stated is None:
             continue
-        same_project = (
-            indicators["project_id"] == row.project_id
-            if _str(row.project_id)
-            else indicators["project_id"].isna()
-        )
-        mine = indicators[
-            (indicators["program_id"] == row.program_id) & same_project & (indicators["level1"] == row.part)
-        ]
-        weights = pd.to_numeric(mine["weight"], errors="coerce")
-        scores = pd.to_numeric(mine["stated_score"], errors="coerce")
-        if mine.empty or weights.isna().any() or scores.isna().any() or abs(weights.sum() - weight) > 1e-6:
+        if _str(row.program_id) is None or _str(row.part) is None:
+            continue  # compared with ==, a missing key matches nothing
+        at = index.positions(row.program_id, row.project_id if _str(row.project_id) else None, row.part)
+        weights, scores = all_weights[at], all_scores[at]
+        if not at or np.isnan(weights).any() or np.isnan(scores).any() or abs(weights.sum() - weight) > 1e-6:
             continue
         total = float(scores.sum())
         if abs(total - stated) > 0.5 * 10 ** -stated_decimals(stated) + 1e-9:
-            message = f"{row.part}报告得分 {stated:g} 分，其 {len(mine)} 项三级指标得分合计 {total:g} 分。"
+            message = f"{row.part}报告得分 {stated:g} 分，其 {len(at)} 项三级指标得分合计 {total:g} 分。"
             out.append(
                 _finding(
                     ctx,
@@ -325,10 +335,29 @@ def _indicator_evidence(row: dict) -> Evidence:
     )
 
 
-def _indicator_scores(ctx: _Context, indicators: pd.DataFrame, settings: AuditSettings) -> list[Finding]:
-    scored = scoring.indicator_scores(indicators, settings.scoring)
+def _indicator_candidates(indicators: pd.DataFrame, scored: pd.DataFrame) -> np.ndarray:
+    """Positions of the indicators that may get a finding below: a stated score above its
+    分值, a quantitative score off by more than the finest rounding a stated score carries, or
+    any qualitative score (its band is checked per row). Every other row is passed over
+    unread, which is most of a wide selection."""
+    stated = pd.to_numeric(indicators["stated_score"], errors="coerce").to_numpy(dtype=float)
+    weight = pd.to_numeric(indicators["weight"], errors="coerce").to_numpy(dtype=float)
+    computed = pd.to_numeric(scored["computed_score"], errors="coerce").to_numpy(dtype=float)
+    basis = scored["basis"].to_numpy(dtype=object)
+    with np.errstate(invalid="ignore"):
+        over = stated > weight + 1e-9
+        off = (basis == "quantitative") & (np.abs(stated - computed) > 0.5 * 10.0**-6)
+    return np.flatnonzero(~np.isnan(stated) & (over | off | (basis == "qualitative")))
+
+
+def _indicator_scores(
+    ctx: _Context, indicators: pd.DataFrame, scored: pd.DataFrame, settings: AuditSettings
+) -> list[Finding]:
     out = []
-    for row, s in zip(_dict_rows(indicators), scored.itertuples(), strict=True):
+    rows = frame_rows(ctx.frames, "v_indicators")
+    at = _indicator_candidates(indicators, scored)
+    for i, s in zip(at, scored.iloc[at].itertuples(), strict=True):
+        row = rows[i]
         r = _Row(row)
         stated, weight = _num(row["stated_score"]), _num(row["weight"])
         if stated is None:

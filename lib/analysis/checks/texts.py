@@ -27,23 +27,32 @@ from lib.analysis.checks.core import (
     AuditSettings,
     Evidence,
     Finding,
-    _dict_rows,
+    _Context,
     _finding,
     _frame,
     _has_text,
     _indicator_record,
     _num,
-    _Row,
     _str,
     context,
     fmt_value,
     sentence_with,
 )
+from lib.analysis.checks.lookup import _Row, frame_rows
 from lib.analysis.checks.rates import _execution_label
 from lib.labels import BAND_LABELS, INDICATOR_STATUS
 
 _DONE = {"met", "qualitative_met"}
 _NOT_MET = {"not_met", "qualitative_not_met"}
+
+
+
+def _note(ctx: _Context, row, rule: str, severity: str, record: str, stated, recomputed, unit: str,
+          message: str, evidence: list[Evidence]) -> Finding:
+    """A 提示 (deserves a look: the report does not contradict itself)."""
+    return _finding(ctx, row, rule, severity, record, stated, recomputed, unit, message, certainty=NOTE,
+                    evidence=evidence)
+
 
 # ---------------------------------------------------------------- 5. status vs text
 
@@ -123,7 +132,7 @@ def check_status_text(
     out: list[Finding] = []
     indicators = _frame(frames, "v_indicators")
     status_names = {s: INDICATOR_STATUS[s] for s in _DONE | _NOT_MET}
-    for row in _dict_rows(indicators):
+    for row in frame_rows(ctx.frames, "v_indicators"):
         status = row["status"]
         if status not in status_names:
             continue
@@ -163,35 +172,15 @@ def check_status_text(
                 "扣分原因未说明（定性指标达成也可得 80%–100%，只提示）。"
             )
             out.append(
-                _finding(
-                    ctx,
-                    row,
-                    "R5",
-                    MEDIUM,
-                    record,
-                    stated,
-                    weight,
-                    UNIT_POINTS,
-                    message,
-                    certainty=NOTE,
-                    evidence=evidence,
+                _note(
+                    ctx, row, "R5", MEDIUM, record, stated, weight, UNIT_POINTS, message, evidence,
                 )
             )
         elif claim == "below" and stated >= weight - 1e-9:
             message = f"{row.part}文字称“{said}”，却得满分 {weight:g} 分。"
             out.append(
-                _finding(
-                    ctx,
-                    row,
-                    "R5",
-                    MEDIUM,
-                    record,
-                    stated,
-                    weight,
-                    UNIT_POINTS,
-                    message,
-                    certainty=NOTE,
-                    evidence=evidence,
+                _note(
+                    ctx, row, "R5", MEDIUM, record, stated, weight, UNIT_POINTS, message, evidence,
                 )
             )
     return out
@@ -206,7 +195,7 @@ def _actual_as_target(ctx, indicators: pd.DataFrame) -> list[Finding]:
     out = []
     if indicators.empty or "actual_op" not in indicators.columns:
         return out
-    for row in _dict_rows(indicators):
+    for row in frame_rows(ctx.frames, "v_indicators"):
         actual = _str(row["actual"])
         if actual is None:
             continue
@@ -221,7 +210,7 @@ def _actual_as_target(ctx, indicators: pd.DataFrame) -> list[Finding]:
             + "报告没有给出实际达到的数值，无法判断是否达标。"
         )
         out.append(
-            _finding(
+            _note(
                 ctx,
                 r,
                 "R5",
@@ -231,8 +220,7 @@ def _actual_as_target(ctx, indicators: pd.DataFrame) -> list[Finding]:
                 _str(row["target"]) or "—",
                 "",
                 message,
-                certainty=NOTE,
-                evidence=[
+                [
                     Evidence(
                         "报告值", _str(row["source_ref"]), f"{row['level3']} 实际完成值 {actual}（记录）"
                     )
@@ -279,17 +267,19 @@ def check_spending_and_explanations(
                     )
                 )
     projects = _frame(frames, "v_projects")
-    indicators = _frame(frames, "v_indicators")
     project_reason = (
         {r.project_id: _has_text(r.deviation_reason) for r in projects.itertuples()}
         if not projects.empty
         else {}
     )
-    for row in _dict_rows(indicators):
+    for row in frame_rows(ctx.frames, "v_indicators"):
+        ratio = _num(row["completion_ratio"])
+        unmet = row["status"] in _NOT_MET
+        if not unmet and (ratio is None or ratio < settings.far_above_ratio - 1e-9):
+            continue  # met and not far above: nothing to explain (most rows; the text test is dearer)
         if _has_text(row["deviation_reason"]) or _has_text(row["improvement"]):
             continue
         r = _Row(row)
-        ratio = _num(row["completion_ratio"])
         evidence = [
             Evidence(
                 "报告值",
@@ -297,24 +287,15 @@ def check_spending_and_explanations(
                 f"{row['level3']} 指标值 {row['target']}，实际完成值 {row['actual']}（记录）",
             )
         ]
-        if row["status"] in _NOT_MET:
+        if unmet:
             general = project_reason.get(row["project_id"], False)
             message = f"指标未达成（指标值 {row['target']}，实际 {row['actual']}），没有偏差原因说明"
             message += "（项目层面有总体说明）。" if general else "。"
             record = _indicator_record(ctx, r)
             out.append(
-                _finding(
-                    ctx,
-                    r,
-                    "R6",
-                    LOW if general else MEDIUM,
-                    record,
-                    _str(row["actual"]),
-                    _str(row["target"]),
-                    "",
-                    message,
-                    certainty=NOTE,
-                    evidence=evidence,
+                _note(
+                    ctx, r, "R6", LOW if general else MEDIUM, record, _str(row["actual"]),
+                    _str(row["target"]), "", message, evidence,
                 )
             )
         elif ratio is not None and ratio >= settings.far_above_ratio - 1e-9:
@@ -325,18 +306,9 @@ def check_spending_and_explanations(
             )
             record = _indicator_record(ctx, r)
             out.append(
-                _finding(
-                    ctx,
-                    r,
-                    "R6",
-                    LOW,
-                    record,
-                    ratio * 100,
-                    settings.far_above_ratio * 100,
-                    UNIT_PERCENT,
-                    message,
-                    certainty=NOTE,
-                    evidence=evidence,
+                _note(
+                    ctx, r, "R6", LOW, record, ratio * 100, settings.far_above_ratio * 100, UNIT_PERCENT,
+                    message, evidence,
                 )
             )
     return out
@@ -367,18 +339,9 @@ def check_score_vs_execution(
                 ctx.amount_evidence(row, "全年预算数", row.budget),
             ]
             out.append(
-                _finding(
-                    ctx,
-                    row,
-                    "R7",
-                    MEDIUM,
-                    ctx.record(row),
-                    score,
-                    round(rate * 100, 4),
-                    UNIT_PERCENT,
-                    message,
-                    certainty=NOTE,
-                    evidence=evidence,
+                _note(
+                    ctx, row, "R7", MEDIUM, ctx.record(row), score, round(rate * 100, 4), UNIT_PERCENT,
+                    message, evidence,
                 )
             )
     return out
@@ -409,7 +372,7 @@ def check_execution_time(
             ctx.amount_evidence(row, "全年预算数", row.budget),
         ]
         out.append(
-            _finding(
+            _note(
                 ctx,
                 row,
                 "R8",
@@ -421,8 +384,7 @@ def check_execution_time(
                 f"截至 {pd.Timestamp(row.as_of):%Y-%m-%d} 执行率 {rate * 100:.2f}%，时间进度 "
                 f"{share * 100:.1f}%，低于时间进度的 {limit / share:.0%}（{limit * 100:.1f}%）："
                 f"{BAND_LABELS[band]}。",
-                certainty=NOTE,
-                evidence=evidence,
+                evidence,
             )
         )
     return out

@@ -24,21 +24,47 @@ from lib.analysis.checks.core import (
     Finding,
     _amount_severity,
     _Context,
-    _dict_rows,
     _diff_text,
+    _figure_finding,
     _finding,
     _frame,
     _int,
     _num,
-    _Row,
     _str,
     context,
     fmt_value,
     plain_number,
     sum_reconciles,
 )
+from lib.analysis.checks.lookup import _dict_rows, _Row, program_rows
 
 # ---------------------------------------------------------------- 2. parts vs totals
+
+
+def _amount_gap(
+    ctx: _Context, row, stated: float, total: float, message: str, settings: AuditSettings, evidence=None
+) -> Finding:
+    """A stated amount (万元) that its parts do not make up: 不符, graded by the share of the gap."""
+    return _figure_finding(ctx, row, "R2", _amount_severity(stated, total, settings), stated, total, UNIT_WAN,
+                           message, evidence=evidence)
+
+
+def _unchecked(
+    ctx: _Context,
+    row,
+    stated: float,
+    message: str,
+    unit: str = UNIT_WAN,
+    record: str | None = None,
+    evidence=None,
+) -> list[Finding]:
+    """A stated total that cannot be recomputed (no records to add up, a part without a number):
+    one 无法核对, its message after “无法核对：”."""
+    return [
+        _finding(ctx, row, "R2", LOW, record or ctx.record(row, row.metric), stated, None, unit,
+                 f"{UNCHECKABLE}：{message}", certainty=UNCHECKABLE,
+                 evidence=evidence or [ctx.figure_evidence(row)])
+    ]
 
 
 def check_totals(
@@ -83,7 +109,7 @@ def _funding_total(
     record = ctx.record(
         row, None if ctx.is_whole_program(row) or _str(row.project_id) else row.region, row.metric
     )
-    rows = funding[funding["program_id"] == row.program_id] if not funding.empty else funding
+    rows = program_rows(ctx.frames, "v_funding", row.program_id)
     scope = []
     if _str(row.project_id):
         rows = rows[rows["project_id"] == row.project_id]
@@ -105,21 +131,8 @@ def _funding_total(
         scope.append(f"{year}年投入")
     where = "、".join(scope) or "全部地区与来源"
     if rows.empty:
-        return [
-            _finding(
-                ctx,
-                row,
-                "R2",
-                LOW,
-                record,
-                stated,
-                None,
-                UNIT_WAN,
-                f"{UNCHECKABLE}：没有与“{row.metric}”对应的资金分配记录（{where}）。",
-                certainty=UNCHECKABLE,
-                evidence=[ctx.figure_evidence(row)],
-            )
-        ]
+        message = f"没有与“{row.metric}”对应的资金分配记录（{where}）。"
+        return _unchecked(ctx, row, stated, message, record=record)
     amounts = [float(a) for a in pd.to_numeric(rows["amount"])]
     total = float(sum(amounts))
     if sum_reconciles(stated, amounts, settings):
@@ -193,29 +206,14 @@ def _yearly_unchecked(
 def _stated_parts_total(ctx: _Context, row, figures: pd.DataFrame, settings: AuditSettings) -> list[Finding]:
     """A stated total vs the stated parts listed under it (same program and project)."""
     stated = _num(row.value)
-    record = ctx.record(row, row.metric)
-    same_owner = figures["program_id"] == row.program_id
+    owner = program_rows(ctx.frames, "v_stated_figures", row.program_id)
     if _str(row.project_id):
-        same_owner &= figures["project_id"] == row.project_id
+        same_owner = owner["project_id"] == row.project_id
     else:
-        same_owner &= figures["project_id"].isna()
-    parts = figures[same_owner & (pd.to_numeric(figures["part_of"]) == row.seq)]
+        same_owner = owner["project_id"].isna()
+    parts = owner[same_owner & (pd.to_numeric(owner["part_of"]) == row.seq)]
     if parts.empty:
-        return [
-            _finding(
-                ctx,
-                row,
-                "R2",
-                LOW,
-                record,
-                stated,
-                None,
-                row.unit,
-                f"{UNCHECKABLE}：没有以序号 {row.seq} 为所属合计的分项。",
-                certainty=UNCHECKABLE,
-                evidence=[ctx.figure_evidence(row)],
-            )
-        ]
+        return _unchecked(ctx, row, stated, f"没有以序号 {row.seq} 为所属合计的分项。", unit=row.unit)
     values = [float(v) for v in pd.to_numeric(parts["value"])]
     total = float(sum(values))
     if sum_reconciles(stated, values, settings, exact=row.unit != UNIT_WAN):
@@ -225,38 +223,23 @@ def _stated_parts_total(ctx: _Context, row, figures: pd.DataFrame, settings: Aud
     missing = _unnumbered_items(stated_ev.quote, _str(getattr(row, "text", None)), names)
     if missing:
         message = (
-            f"{UNCHECKABLE}：报告所称 {fmt_value(stated, row.unit)}，"
+            f"报告所称 {fmt_value(stated, row.unit)}，"
             f"所列分项中“{'、'.join(missing)}”没有数字，"
             f"其余 {len(parts)} 个分项合计 {fmt_value(total, row.unit)}，差 "
             f"{_diff_text(stated - total, row.unit)} 可能就是未写数字的分项，无法核对（不是不符）。"
         )
-        return [
-            _finding(
-                ctx,
-                row,
-                "R2",
-                LOW,
-                record,
-                stated,
-                None,
-                row.unit,
-                message,
-                certainty=UNCHECKABLE,
-                evidence=[stated_ev],
-            )
-        ]
+        return _unchecked(ctx, row, stated, message, unit=row.unit, evidence=[stated_ev])
     message = (
         f"报告所称 {fmt_value(stated, row.unit)}，所列 {len(parts)} 个分项合计 "
         f"{fmt_value(total, row.unit)}，相差 {_diff_text(stated - total, row.unit)}。"
     )
     first_part = next(parts.itertuples())
     return [
-        _finding(
+        _figure_finding(
             ctx,
             row,
             "R2",
             _amount_severity(stated, total, settings),
-            record,
             stated,
             total,
             row.unit,
@@ -295,28 +278,13 @@ def _project_total(
     stated = _num(row.value)
     column = "budget" if row.aggregate == "预算合计" else "executed"
     what = "全年预算数" if column == "budget" else "全年执行数"
-    record = ctx.record(row, row.metric)
-    rows = projects[projects["program_id"] == row.program_id] if not projects.empty else projects
+    rows = program_rows(ctx.frames, "v_projects", row.program_id)
     if _str(row.project_id):
         rows = rows[rows["project_id"] == row.project_id]
     elif not ctx.is_whole_program(row) and not rows.empty:
         rows = rows[rows["region"] == row.region]
     if rows.empty:
-        return [
-            _finding(
-                ctx,
-                row,
-                "R2",
-                LOW,
-                record,
-                stated,
-                None,
-                UNIT_WAN,
-                f"{UNCHECKABLE}：没有可合计的项目记录。",
-                certainty=UNCHECKABLE,
-                evidence=[ctx.figure_evidence(row)],
-            )
-        ]
+        return _unchecked(ctx, row, stated, "没有可合计的项目记录。")
     amounts = [float(a) for a in pd.to_numeric(rows[column])]
     total = float(sum(amounts))
     if not _str(row.project_id):
@@ -326,18 +294,7 @@ def _project_total(
                 f"{fmt_value(total, UNIT_WAN)}，分项超过合计 {_diff_text(total - stated, UNIT_WAN)}。"
             )
             return [
-                _finding(
-                    ctx,
-                    row,
-                    "R2",
-                    _amount_severity(stated, total, settings),
-                    record,
-                    stated,
-                    total,
-                    UNIT_WAN,
-                    message,
-                    evidence=[ctx.figure_evidence(row)],
-                )
+                _amount_gap(ctx, row, stated, total, message, settings)
             ]
         if not sum_reconciles(stated, amounts, settings):
             department.setdefault(row.program_id, []).append((row, what, total, len(rows)))
@@ -350,16 +307,13 @@ def _project_total(
         f"{_diff_text(stated - total, UNIT_WAN)}：同一项目的{what}在两处写法不一。"
     )
     return [
-        _finding(
+        _amount_gap(
             ctx,
             row,
-            "R2",
-            _amount_severity(stated, total, settings),
-            record,
             stated,
             total,
-            UNIT_WAN,
             message,
+            settings,
             evidence=[ctx.figure_evidence(row), ctx.amount_evidence(project, what, total)],
         )
     ]
@@ -433,17 +387,14 @@ def _yearly_splits(ctx: _Context, figures: pd.DataFrame, settings: AuditSettings
             if sum_reconciles(stated, values, settings):
                 continue
             out.append(
-                _finding(
+                _amount_gap(
                     ctx,
                     row,
-                    "R2",
-                    _amount_severity(stated, recomputed, settings),
-                    ctx.record(row, row.metric),
                     stated,
                     recomputed,
-                    UNIT_WAN,
                     f"报告所称合计 {fmt_value(stated, UNIT_WAN)}，分年度数 {detail} = "
                     f"{fmt_value(recomputed, UNIT_WAN)}。",
+                    settings,
                     evidence=[
                         ctx.figure_evidence(row),
                         *(ctx.figure_evidence(p, "重算依据") for p in parts.itertuples()),
@@ -453,7 +404,7 @@ def _yearly_splits(ctx: _Context, figures: pd.DataFrame, settings: AuditSettings
     return out
 
 
-def _named_total(ctx: _Context, project, items: pd.DataFrame, figures: dict[str, list]):
+def _named_total(ctx: _Context, project, items: list, figures: dict[str, list]):
     """The stated amount a list of spending items breaks down: the 预算合计 / 执行合计 figure of
     the project whose sentence stands right before the items (“承担6116.3万元（包括土地款…）”)
     or right after them (“…共计支出170.3196万元”); None when the text does not show it."""
@@ -462,7 +413,7 @@ def _named_total(ctx: _Context, project, items: pd.DataFrame, figures: dict[str,
         return None
     best, best_gap = None, 41
     for _, text in ctx.texts(project.program_id, project.project_id):
-        spots = [(text.find(str(name)), len(str(name))) for name in items["item"]]
+        spots = [(text.find(str(name)), len(str(name))) for name in items]
         if any(s < 0 for s, _ in spots):
             continue
         start, end = min(s for s, _ in spots), max(s + n for s, n in spots)
@@ -497,21 +448,20 @@ def _spending_items(
         grouped.setdefault(row["project_id"], []).append(row)
     out = []
     for project_id in sorted(grouped):
-        rows = pd.DataFrame(grouped[project_id])
+        rows = grouped[project_id]
         project = by_id.get(project_id)
         if project is None:
             continue
-        amounts = [float(a) for a in rows["amount"]]
+        names = [r["item"] for r in rows]
+        amounts = [float(r["amount"]) for r in rows]
         total = float(sum(amounts))
-        first = grouped[project_id][0]
+        first = rows[0]
         source = _Row({**project._asdict(), "source_ref": first["source_ref"]})
-        named = _named_total(ctx, project, rows, named_figures)
+        named = _named_total(ctx, project, names, named_figures)
         items_ev = Evidence(
             "重算依据",
             _str(first["source_ref"]),
-            "、".join(
-                f"{i} {plain_number(float(a))}万元" for i, a in zip(rows["item"], amounts, strict=True)
-            ),
+            "、".join(f"{i} {plain_number(a)}万元" for i, a in zip(names, amounts, strict=True)),
         )
         if named is not None:
             stated = float(named.value)
