@@ -117,3 +117,11 @@ def test_a_year_to_year_line_joins_only_programs_present_in_both_years():
     assert len(segment) == 1 and list(segment[0].x) == ["2022", "2023"]
     assert list(segment[0].y) == pytest.approx([90.0, 75.0])
     assert summary.like_for_like(totals.iloc[0:0]).empty
+
+
+def test_gauges_share_one_figure_in_reading_order():
+    fig = charts.execution_gauges([(0.5, 1.0, "甲"), (0.7, 1.0, "乙"), (0.95, 1.0, "丙"), (0.2, 0.5, "丁")])
+    assert [t.title.text for t in fig.data] == ["甲", "乙", "丙", "丁"]
+    assert [(t.domain.row, t.domain.column) for t in fig.data] == [(0, 0), (0, 1), (0, 2), (1, 0)]
+    assert fig.layout.grid.rows == 2 and fig.layout.grid.columns == 3 and fig.layout.height == 440
+    assert [t.gauge.bar.color for t in fig.data] == [charts.BAND_COLORS[b] for b in ("red", "yellow", "green", "red")]

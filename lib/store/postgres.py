@@ -4,9 +4,10 @@ Design (measured in bench/pg.py, documented in docs/deploy.md): PostgreSQL is th
 record — data tables, sources, the archive, dataset versions and the per-version program states
 live there, and every import or rollback is one PostgreSQL transaction serialized by an advisory
 lock. Each replica reads from its own DuckDB read copy (a file: $JIXIAO_REPLICA_DB, or one in a
-temporary folder removed on close), brought up to date whenever the dataset version in PostgreSQL differs from the copy's: only the
-programs whose archived state changed are copied (COPY … TO STDOUT as CSV into DuckDB), and the
-derived tables (mat_*, region_options) are rebuilt for those programs by the same code the
+temporary folder removed on close), brought up to date whenever the dataset version in
+PostgreSQL differs from the copy's: only the programs whose archived state changed are copied
+(COPY … TO STDOUT as CSV into DuckDB), and the derived tables (mat_*, region_options) are
+rebuilt for those programs by the same code the
 DuckDB store runs. So every page runs the same SQL at DuckDB's speed on either store, and a
 version committed through one replica is what every replica shows at its next rerun, because
 ``version_id()`` — which pages ask on every run — reads the version from PostgreSQL.
