@@ -69,20 +69,20 @@ lowest_only = execution is None or len(latest) < len(execution.drop_duplicates([
 
 
 def draw_gauges(rows, with_program: bool) -> None:
-    """The gauges of ``rows`` as one chart (a dozen plotly charts cost the browser a dozen
-    draws), with each gauge's figures under it in the same three-column grid."""
+    """The gauges of ``rows``, three to a row: each row one chart (a dozen plotly charts cost
+    the browser a dozen draws) with each gauge's figures under it."""
     rows = list(rows)
-    st.plotly_chart(charts.execution_gauges([(r.execution_rate, r.elapsed_share, r.label) for r in rows],
-                                            GAUGE_COLUMNS, bands),
-                    key=f"gauges_{rows[0].Index}")
-    grid = st.columns(GAUGE_COLUMNS)
-    for i, row in enumerate(rows):
-        stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
-            f" · 报告执行率 {fmt.rate(row.stated_execution_rate)}")  # NaN: the report states none
-        program = md("{} · ", row.program_name) if with_program else ""
-        grid[i % GAUGE_COLUMNS].caption(md("{}{} / {}{} · 截至 {:%Y-%m-%d} · 时间进度 {}", program,
-                                           fmt.money(row.executed), fmt.money(row.budget), stated, row.as_of,
-                                           fmt.rate(row.elapsed_share, 0)))
+    for start in range(0, len(rows), GAUGE_COLUMNS):
+        line = rows[start:start + GAUGE_COLUMNS]
+        st.plotly_chart(charts.execution_gauges([(r.execution_rate, r.elapsed_share, r.label) for r in line],
+                                                GAUGE_COLUMNS, bands),
+                        key=f"gauges_{line[0].Index}")
+        for cell, row in zip(st.columns(GAUGE_COLUMNS), line, strict=False):
+            stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
+                f" · 报告执行率 {fmt.rate(row.stated_execution_rate)}")  # NaN: the report states none
+            program = md("{} · ", row.program_name) if with_program else ""
+            cell.caption(md("{}{} / {}{} · 截至 {:%Y-%m-%d} · 时间进度 {}", program, fmt.money(row.executed),
+                            fmt.money(row.budget), stated, row.as_of, fmt.rate(row.elapsed_share, 0)))
 
 
 GAUGE_COLUMNS = 3
