@@ -90,6 +90,10 @@ def fmt_ratio(x: float | None) -> str:
     return f"{x:.2f}×" if x < 10 else f"{x:.0f}×"
 
 
+def fmt_load(load: list[float] | tuple[float, ...] | None) -> str:
+    return " / ".join(f"{x:.1f}" for x in load) + " (1 / 5 / 15 min)" if load else "—"
+
+
 def fmt_mib(n: int | None) -> str:
     return "—" if not n else f"{n / 2**20:,.0f} MiB"
 
@@ -746,15 +750,23 @@ def cold_starts(db: Path, query_string: str, timeout: float, label: str, runs: i
 # =================================================================================== browser
 CHROMIUM = "/usr/bin/chromium"
 BROWSER_TIMEOUT_S = 90
-# Settled: the script run is over and nothing is waiting to draw. The condition runs in the page's
+# Drawn: the script run is over (Streamlit's running indicator gone), nothing is waiting to load
+# (no skeleton: plotly and the table grid are loaded on demand) and every element on screen has
+# drawn: each visible plotly chart its SVG, each visible table its canvas — the floor's table draws
+# its canvas after the script state turns notRunning. The condition runs in the page's
 # JavaScript, so a renderer kept busy (a chart with half a million ticks) delays it as it delays
-# the reader.
+# the reader. Elements in a closed expander or a tab not chosen are not on screen: not waited for.
 _SETTLED_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
-  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !!document.querySelector('[data-testid="stMainBlockContainer"] h1')
-    && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0
-    && !document.querySelector('[data-testid="stStatusWidget"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid="stMainBlockContainer"] h1')) return false;
+  if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stStatusWidget"]')) return false;
+  const shown = el => el.getClientRects().length > 0;
+  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    if (shown(chart) && !chart.querySelector('.main-svg')) return false;
+  for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]'))
+    if (shown(grid) && !grid.querySelector('canvas')) return false;
+  return true;
 }"""
 
 
@@ -763,34 +775,43 @@ TARGET_BROWSER_RATIO = 1.3
 
 
 def _browser_times(browser, url: str, runs: int) -> tuple[list[float], str | None]:
-    """Seconds until drawn: the first visit, then ``runs`` visits in new tabs."""
+    """Seconds until drawn: the first visit in a fresh browser context (nothing cached), then
+    ``runs`` reloads of it (the browser's cache and the server's warm)."""
     times, error = [], None
-    for _ in range(1 + runs):
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        tab = context.new_page()
-        started = time.perf_counter()
-        try:
-            tab.goto(url, timeout=BROWSER_TIMEOUT_S * 1000)
-            tab.wait_for_function(_SETTLED_JS, timeout=BROWSER_TIMEOUT_S * 1000, polling=50)
-            times.append(time.perf_counter() - started)
-            if tab.locator("[data-testid='stException']").count():
-                error = "the page shows an exception"
-        except Exception as exc:  # noqa: BLE001 - a page that never settles is a result
-            error = f"not drawn within {BROWSER_TIMEOUT_S} s ({exc.__class__.__name__})"
-        finally:
-            context.close()
-        if error:
-            break
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    tab = context.new_page()
+    try:
+        for i in range(1 + runs):
+            started = time.perf_counter()
+            try:
+                if i == 0:
+                    tab.goto(url, timeout=BROWSER_TIMEOUT_S * 1000)
+                else:
+                    tab.reload(timeout=BROWSER_TIMEOUT_S * 1000)
+                tab.wait_for_function(_SETTLED_JS, timeout=BROWSER_TIMEOUT_S * 1000, polling=50)
+                times.append(time.perf_counter() - started)
+                if tab.locator("[data-testid='stException']").count():
+                    error = "the page shows an exception"
+            except Exception as exc:  # noqa: BLE001 - a page that never settles is a result
+                error = f"not drawn within {BROWSER_TIMEOUT_S} s ({exc.__class__.__name__})"
+            if error:
+                break
+    finally:
+        context.close()
     return times, error
 
 
-def bench_browser(db: Path, pages: list[str], queries: dict[str, dict], runs: int, label: str) -> dict:
+def bench_browser(db: Path, pages: list[str], queries: dict[str, dict], runs: int, label: str,
+                  warm_up: str) -> dict:
     """Each page opened in Debian Chromium from a running server, timed until it has drawn:
-    the first visit (the server's caches empty for that page and filter) and revisits in a new
-    tab (caches warm; median of ``runs``). What the server-side renders cannot show: the
-    browser's own drawing, and what the page sends it. The floor (bench/floor_app.py, a bare
-    Streamlit page) is timed the same way in the same run, before and after the pages; each
-    page is reported as a ratio to it."""
+    the first visit (a fresh browser context; the server's caches empty for that page and
+    filter) and reloads (browser cache and server caches warm; median of ``runs``). What the
+    server-side renders cannot show: the browser's own drawing, and what the page sends it.
+    The floor (bench/floor_app.py, a bare Streamlit page) runs on a second server started with
+    the same settings and is timed the same way in the same run, before and after the pages;
+    each page is reported as a ratio to it. Both servers get one untimed visit first
+    (``warm_up``: a query whose caches no measured visit shares), so that no figure holds the
+    process's one-time imports."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -798,6 +819,7 @@ def bench_browser(db: Path, pages: list[str], queries: dict[str, dict], runs: in
     if not Path(CHROMIUM).exists():
         return {"skipped": f"{CHROMIUM} is not installed (apt-get install chromium)"}
     rows, floors = [], []
+    load_start = os.getloadavg()
     with _streamlit_server(db, f"browser-{label}") as (port, _proc, started), \
             _streamlit_server(db, f"floor-{label}", FLOOR_APP) as (floor_port, _fproc, floor_started), \
             sync_playwright() as pw:
@@ -806,15 +828,20 @@ def bench_browser(db: Path, pages: list[str], queries: dict[str, dict], runs: in
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        floor_url = f"http://127.0.0.1:{floor_port}/"
 
         def floor() -> None:
-            times, error = _browser_times(browser, f"http://127.0.0.1:{floor_port}/", runs)
+            times, error = _browser_times(browser, floor_url, runs)
             floors.append({"first_s": times[0] if times else None, "warm_s": median(times[1:]),
                            "error": error})
             progress(f"{label} browser floor: " + (error or f"{times[0]:.2f} s first, "
                                                           f"{median(times[1:]) or 0:.2f} s warm"))
 
         try:
+            for url in (floor_url, f"http://127.0.0.1:{port}/{warm_up}"):
+                _, error = _browser_times(browser, url, 0)
+                if error:
+                    return {"skipped": f"the warm-up visit of {url} failed: {error}"}
             floor()
             for page in pages:
                 for fname, query in queries.items():
@@ -829,9 +856,7 @@ def bench_browser(db: Path, pages: list[str], queries: dict[str, dict], runs: in
             floor()  # again at the end: the machine's load may have changed while the pages ran
         finally:
             browser.close()
-    # The floor's first visit is its own first visit too (a fresh server); a page's first visit is
-    # compared with it, and warm with warm.
-    out = {"rows": rows,
+    out = {"rows": rows, "load_avg_start": load_start, "load_avg": os.getloadavg(),
            "floor": {"first_s": median([f["first_s"] for f in floors if f["first_s"]]),
                      "warm_s": median([f["warm_s"] for f in floors if f["warm_s"]]),
                      "runs": floors}}
@@ -857,10 +882,11 @@ def narrow_filter(db: Path) -> dict:
         n_ind = con.execute("SELECT COUNT(*) FROM indicators WHERE program_id = ?",
                             [program_id]).fetchone()[0]
         n_year = con.execute("SELECT COUNT(*) FROM v_indicators WHERE year = ?", [year]).fetchone()[0]
+        first_year = con.execute("SELECT MIN(year) FROM programs").fetchone()[0]
     finally:
         con.close()
     return {"year": int(year), "program": program_id, "projects": int(n_projects), "indicators": int(n_ind),
-            "year_indicators": int(n_year)}
+            "year_indicators": int(n_year), "first_year": int(first_year)}
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
@@ -1121,9 +1147,10 @@ def report(results: dict) -> str:
             lines += ["", f"BROWSER · {label}: each page opened in Debian Chromium from a running server, "
                           "timed from navigation until the script run is over and the page has drawn "
                           "(checked from the page's own JavaScript, so a busy renderer counts); first = the "
-                          "first visit of that page and filter (server caches empty), warm = a new tab "
-                          "afterwards (median). No target in the issue: front-end time is not in the renders "
-                          "above."]
+                          "first visit of that page and filter in a fresh browser context (server caches "
+                          "empty), warm = a reload of it (median); both servers warmed up by one untimed "
+                          f"visit; load average {fmt_load(browser.get('load_avg_start'))} at the start, "
+                          f"{fmt_load(browser.get('load_avg'))} at the end."]
             if browser.get("skipped"):
                 lines.append(f"  skipped: {browser['skipped']}")
             else:
@@ -1251,7 +1278,8 @@ def main(argv: list[str] | None = None) -> int:
             progress(f"{label} pages in Chromium")
             res["browser"] = bench_browser(
                 db, a.pages.split(",") if a.pages else app_pages(),
-                {f: queries[f] for f in a.filters.split(",")}, min(a.runs, 2), label)
+                {f: queries[f] for f in a.filters.split(",")}, min(a.runs, 2), label,
+                warm_up=f"data?year={narrow['first_year']}")
 
     results["seconds"] = time.perf_counter() - started
     json_path = OUT / f"results-{a.scale.replace(',', '_')}.json"

@@ -68,31 +68,33 @@ if len(latest) > GAUGES:
 lowest_only = execution is None or len(latest) < len(execution.drop_duplicates(["program_name", "label"]))
 
 
-def draw_gauge(row, with_program: bool) -> None:
-    st.plotly_chart(charts.execution_gauge(row.execution_rate, row.elapsed_share, row.label, bands),
-                    key=f"gauge_{row.Index}")
-    stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
-        f" · 报告执行率 {fmt.rate(row.stated_execution_rate)}")  # NaN: the report states none
-    program = md("{} · ", row.program_name) if with_program else ""
-    st.caption(md("{}{} / {}{} · 截至 {:%Y-%m-%d} · 时间进度 {}", program, fmt.money(row.executed),
-                  fmt.money(row.budget), stated, row.as_of, fmt.rate(row.elapsed_share, 0)))
+def draw_gauges(rows, with_program: bool) -> None:
+    """The gauges of ``rows``, three to a row: each row one chart (a dozen plotly charts cost
+    the browser a dozen draws) with each gauge's figures under it."""
+    rows = list(rows)
+    for start in range(0, len(rows), GAUGE_COLUMNS):
+        line = rows[start:start + GAUGE_COLUMNS]
+        st.plotly_chart(charts.execution_gauges([(r.execution_rate, r.elapsed_share, r.label) for r in line],
+                                                GAUGE_COLUMNS, bands),
+                        key=f"gauges_{line[0].Index}")
+        for cell, row in zip(st.columns(GAUGE_COLUMNS), line, strict=False):
+            stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
+                f" · 报告执行率 {fmt.rate(row.stated_execution_rate)}")  # NaN: the report states none
+            program = md("{} · ", row.program_name) if with_program else ""
+            cell.caption(md("{}{} / {}{} · 截至 {:%Y-%m-%d} · 时间进度 {}", program, fmt.money(row.executed),
+                            fmt.money(row.budget), stated, row.as_of, fmt.rate(row.elapsed_share, 0)))
 
 
+GAUGE_COLUMNS = 3
 if lowest_only:  # one grid, lowest first; each gauge names its program
     st.caption(f"共 {total:,} 条执行记录，仪表盘只画执行率最低的 {len(latest)} 项；全部见下表及其下载。")
-    grid = st.columns(3)
-    for i, row in enumerate(latest.sort_values("execution_rate", kind="stable").itertuples()):
-        with grid[i % 3]:
-            draw_gauge(row, with_program=True)
+    draw_gauges(latest.sort_values("execution_rate", kind="stable").itertuples(), with_program=True)
 else:  # every record: grouped by program, in the order of the data
     order = {name: i for i, name in enumerate(dict.fromkeys(execution["program_name"]))}
     latest = latest.assign(_order=latest["program_name"].map(order)).sort_values("_order", kind="stable")
     for program_name, rows in latest.groupby("program_name", sort=False):
         st.subheader(md_text(program_name))
-        grid = st.columns(3)
-        for i, row in enumerate(rows.itertuples()):
-            with grid[i % 3]:
-                draw_gauge(row, with_program=False)
+        draw_gauges(rows.itertuples(), with_program=False)
 
 st.subheader("执行率排名")
 if execution is not None and len(execution.dropna(subset=["execution_rate"])) <= RANKED:

@@ -137,3 +137,11 @@ def test_legends_sit_above_the_plot_in_a_row():
     wide = charts.budget_vs_executed(pd.DataFrame({"project_name": ["甲", "乙"], "budget": [6116.3, 14.0],
                                                    "executed": [5852.25, 13.06]}))
     assert wide.layout.xaxis.type == "log" and wide.layout.xaxis.dtick == 1  # ticks 10, 100, 1,000 only
+
+
+def test_gauges_share_one_figure_in_reading_order():
+    fig = charts.execution_gauges([(0.5, 1.0, "甲"), (0.7, 1.0, "乙"), (0.95, 1.0, "丙"), (0.2, 0.5, "丁")])
+    assert [t.title.text for t in fig.data] == ["甲", "乙", "丙", "丁"]
+    assert [(t.domain.row, t.domain.column) for t in fig.data] == [(0, 0), (0, 1), (0, 2), (1, 0)]
+    assert fig.layout.grid.rows == 2 and fig.layout.grid.columns == 3 and fig.layout.height == 440
+    assert [t.gauge.bar.color for t in fig.data] == [charts.BAND_COLORS[b] for b in ("red", "yellow", "green", "red")]

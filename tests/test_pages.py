@@ -221,6 +221,16 @@ def test_long_tables_list_their_first_rows_and_say_how_many(monkeypatch):
     assert any("共" in c.value and "表中列出前" in c.value for c in at.caption)
 
 
+def test_tables_on_screen_hold_their_first_rows_and_the_downloads_all(monkeypatch):
+    import lib.ui
+
+    monkeypatch.setattr(lib.ui, "SCREEN_ROWS", 3)
+    at = run_page("overview", program=LANZHOU)  # 9 projects, all read: 3 sent to the browser
+    assert len(frame_with(at, "stated_rating")) == 3
+    assert any("共 9 行，表中列出前 3 行；下载的文件包含全部 9 行" in c.value for c in at.caption)
+    assert metrics(at)["项目数"] == "9 个"
+
+
 def test_overview_computed_score_beside_the_stated_one():
     at = run_page("overview", program=LANZHOU)
     projects = frame_with(at, "computed_score").set_index("project_name")

@@ -56,7 +56,7 @@ def pg_url(pg_cluster):
 
 @pytest.fixture
 def tmp_db(pg_url):
-    """A fresh PostgreSQL store (no seed data), read through an in-memory DuckDB copy."""
+    """A fresh PostgreSQL store (no seed data), read through a DuckDB copy in a temporary folder."""
     store = PostgresStore(pg_url)
     try:
         yield store
@@ -286,6 +286,21 @@ def test_a_restarted_replica_with_a_file_copy_catches_up(pg_url, tmp_path, minim
         assert sorted(store.read("v_projects")["program_id"].unique()) == ["P1", "P2"]
     finally:
         store.close()
+
+
+def test_the_default_read_copy_is_a_compressed_file_removed_on_close(seeded):
+    """An uncompressed copy made every aggregate over text columns 2–3× slower than DuckDB's."""
+    _, pg, url = seeded
+    store = PostgresStore(url)
+    folder = store.path.parent
+    try:
+        assert store.path.is_file() and store.path.name == "replica.duckdb"
+        kinds = set(store.query("SELECT compression FROM pragma_storage_info('mat_indicators') "
+                                "WHERE segment_type = 'VARCHAR'")["compression"])
+        assert kinds and kinds != {"Uncompressed"}
+    finally:
+        store.close()
+    assert not folder.exists()
 
 
 # ---------------------------------------------------------------- the command line

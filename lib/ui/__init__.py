@@ -90,8 +90,12 @@ def require_store() -> None:
         st.stop()
 
 
-# Detail tables and lists show at most this many rows; the count and the downloads cover all.
+# Detail tables and lists read at most this many rows; the count and the downloads cover all.
 DETAIL_ROWS = 1000
+# A table on screen holds at most this many of them: the browser decodes and lays out every row
+# sent (1,000 rows of a dozen text columns cost more than the chart beside them, bench/run.py
+# --only browser), while a reader scrolls a few dozen; the downloads still have every row.
+SCREEN_ROWS = 100
 # Downloads are built on the click, while the user waits: past these sizes (about half a minute
 # on 2 cores: an xlsx of 21 columns writes ~6,000 rows/s, a csv ~70,000) the page offers the
 # command line instead.
@@ -425,15 +429,16 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     config.update(_number_columns(shown))
     config.update(column_config or {})
     # on screen, numbers stay numbers and an empty cell stays empty; the downloads keep the values
-    screen = fmt.display_frame(shown, {c for c in export.RATE_COLUMNS if _is_rate_format(config.get(c))})
+    rates = {c for c in export.RATE_COLUMNS if _is_rate_format(config.get(c))}
+    screen = fmt.display_frame(shown.head(SCREEN_ROWS), rates)
     st.dataframe(screen, hide_index=True, column_config=config, height=height,
                  placeholder=fmt.TABLE_PLACEHOLDER)
     truncated = total is not None and full is not None and total > len(shown)
     n_rows = total if truncated else len(shown)
     no_csv, no_xlsx = n_rows > CSV_DOWNLOAD_MAX_ROWS, n_rows > XLSX_DOWNLOAD_MAX_ROWS
-    if truncated:
-        st.caption(f"共 {total:,} 行，表中列出前 {len(shown):,} 行"
-                   + ("。" if no_xlsx else f"；下载的文件包含全部 {total:,} 行。"))
+    if n_rows > len(screen):
+        st.caption(f"共 {n_rows:,} 行，表中列出前 {len(screen):,} 行"
+                   + ("。" if no_xlsx else f"；下载的文件包含全部 {n_rows:,} 行。"))
     if no_xlsx:
         st.caption(_too_big_to_download(name, n_rows, current_filters(), csv_ok=not no_csv))
 
