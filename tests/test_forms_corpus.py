@@ -73,10 +73,10 @@ def test_the_corpus_is_large_and_says_where_each_layout_comes_from():
     everything = ALL + TARGET_FORMS
     assert all(lay.origin and lay.printing in (PUBLISHED_FORM, PARTLY, ILLUSTRATIVE) for lay in everything)
     real = [lay for lay in everything if lay.printing != ILLUSTRATIVE]
-    assert len({lay.key for lay in real}) == 16
+    assert len({lay.key for lay in real}) == 18
     assert {lay.province for lay in real} == {"安徽", "云南", "四川", "湖南", "重庆", "甘肃", "河北", "湖北"}
     published = [lay for lay in everything if lay.printing == PUBLISHED_FORM]
-    assert len(published) == 7 and all(lay.origin.startswith(("http", "s02_")) for lay in published)
+    assert len(published) == 8 and all(lay.origin.startswith(("http", "s02_")) for lay in published)
 
 
 def files_of(layout: Layout) -> dict[str, bytes]:
