@@ -9,7 +9,7 @@ cell), ``note`` says what was assumed. A personal telephone number is left out.
 
 from __future__ import annotations
 
-from corpus_layouts import PUBLISHED_FORM, Layout, _ind
+from corpus_layouts import PARTLY, PUBLISHED_FORM, Layout, _ind
 from form_corpus import Sheet
 
 L, U = "<", "^"
@@ -313,6 +313,128 @@ SICHUAN_QINGSHEN = Layout(
     printing=PUBLISHED_FORM,
 )
 
-PUBLISHED = [HEBEI_LANGFANG, YUNNAN_YONGDE, SICHUAN_ZHONGJIANG, SICHUAN_QINGSHEN]
+# ------------------------------------------------------------------ 湖北 咸宁 通城县塘湖镇 (2020 部门整体)
+TONGCHENG_GOAL = "增强政府工作效率、改善乡镇居住环境"
+HUBEI_TONGCHENG_TANGHU = Layout(
+    "hubei_tongcheng_tanghu_department_2020", "湖北",
+    "http://www.zgtc.gov.cn/xxgk/dfbmptlj/xzxxgkpt/thz/fdzdgknr_22529/czzj_22533/202108/t20210825_2381407.shtml "
+    "(通城县人民政府 乡镇信息公开 塘湖镇 财政资金, 2021-08-25: 塘湖镇人民政府 部门整体支出绩效自评表, "
+    "填报日期 2021.5.18)",
+    [Sheet("塘湖镇", [
+        ["部门整体支出绩效自评表", L, L, L, L, L, L],
+        ["（2020年度）", L, L, L, L, L, L],
+        ["单位名称：塘湖镇政府", L, L, L, "填报日期：2021.5.18", L, L],
+        ["单位名称", "塘湖镇人民政府", L, L, L, L, L],
+        ["基本支出总额", "864.2万", L, "项目支出总额", L, 0, L],
+        ["预算执行情况（万元）\n（20分）", "预算数（A）", L, "执行数（B）", "执行率（B/A）", "得分\n（20分*执行率）", L],
+        ["部门整体支出总额", 864.2, L, L, "100%", 20, L],
+        ["年度目标1：（80分）", TONGCHENG_GOAL, L, L, L, L, L],
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "得分"],
+        [U, "产出指标", "数量指标", "办结信访案件", "168起", "168起", 10],
+        [U, U, "数量指标", "拆除活人墓、豪华墓", "32座", "32座", 20],
+        [U, U, "日效性指标", "解决群众问题时间", "2天以内", "2天以内", 10],
+        [U, "效益指标", "社会效益指标", "改善人居环境", "有效改善", "有效改善", 10],
+        [U, U, "社会效益指标", "提升出行效率", "有效提升", "有效提升", 10],
+        [U, "满意度指标", "群众满意度\n指标", "群众对政府工作满意度", "≧90%", "95%", 20],
+        ["总分", "100分", L, L, L, L, L],
+        ["偏差大或\n目标未完成\n原因分析", "无", L, L, L, L, L],
+        ["改进措施及\n结果应用方案", "无", L, L, L, L, L],
+    ])],
+    "the stored page begins at the '单位名称：塘湖镇政府 填报日期：2021.5.18' line: the title and year lines above "
+    "it are assumed (the form's kind as the 部门整体支出 layout names it; 2020, the year before the 填报日期). The "
+    "page prints one 864.2 under 预算数（A） and 执行数（B） with 执行率 100%: read as one cell across both. No 分值 "
+    "column: the weights are in the labels (20分 for spending, 80分 for 年度目标1) and the 得分 column holds "
+    "each indicator's score; '数量指标' and '社会效益指标' are printed on each row; the 备注 under the table "
+    "(how to compute the scores) is left out",
+    {"programs": [{"department": "塘湖镇人民政府", "year": 2020, "objective": TONGCHENG_GOAL}],
+     "sources": [{"issuer": "塘湖镇政府"}],
+     "execution": [{"budget": 864.2, "executed": 864.2, "stated_execution_rate": 1.0}],
+     "score_parts": [{"part": "预算执行率", "weight": 20.0, "stated_score": 20.0}],
+     "stated_figures": [{"metric": "基本支出", "value": 864.2}, {"metric": "项目支出", "value": 0.0},
+                        {"metric": "部门整体支出绩效自评得分", "value": 100.0}],
+     "objectives": [{"label": "年度总体目标", "expected": TONGCHENG_GOAL},
+                    {"label": "存在问题", "actual_text": "无"}, {"label": "改进措施", "actual_text": "无"}],
+     "indicators": _ind([
+         ("产出指标", "数量指标", "办结信访案件", "168起", "168起", {"stated_score": 10.0, "weight": None}),
+         ("产出指标", "数量指标", "拆除活人墓、豪华墓", "32座", "32座", {"stated_score": 20.0}),
+         ("产出指标", "日效性指标", "解决群众问题时间", "2天以内", "2天以内", {"stated_score": 10.0}),
+         ("效益指标", "社会效益指标", "改善人居环境", "有效改善", "有效改善", {"stated_score": 10.0}),
+         ("效益指标", "社会效益指标", "提升出行效率", "有效提升", "有效提升", {"stated_score": 10.0}),
+         ("满意度指标", "群众满意度指标", "群众对政府工作满意度", "≧90%", "95%", {"stated_score": 20.0})])},
+    printing=PARTLY,
+)
+
+# ------------------------------------------------------------------ 湖南 衡阳 衡山县商务和粮食局 (2020 县级专项资金)
+_HS_RESERVE = "5000吨稻谷、500吨成品粮储备到位率"
+HUNAN_HENGSHAN_GRAIN = Layout(
+    "hunan_hengshan_grain_reserve_2020", "湖南",
+    "https://taowenge.com/p-72820237.html '2020年度县级专项资金绩效目标自评表.docx' (衡山县商务和粮食局 "
+    "县级储备粮, as shared on a document site)",
+    [Sheet("县级储备粮", [
+        ["2020年度县级专项资金绩效目标自评表", L, L, L, L, L, L],
+        ["专项资金名称", "县级储备粮", L, L, "负责人及电话", "旷建成、向建军", L],
+        ["县级主管部门", "衡山县商务和粮食局", L, L, "实施单位", "粮食调控储备与产业发展股", L],
+        ["项目资金\n（万元）", None, L, "全年预算数（A）", "全年执行数（B）", "执行率（B/A）", L],
+        [U, "年度资金总额", L, 194.9, 194.9, "100%", L],
+        [U, "其中：中央、省、市补助县级资金", L, 194.9, 194.9, "100%", L],
+        [U, "其他资金", L, None, None, None, L],
+        ["年度\n总体\n目标", "年初设定目标", L, L, "全年实际完成情况", L, L],
+        [U, "保持和稳定地方粮食储备机制", L, L, "地方储备粮食规模达标", L, L],
+        ["绩\n效\n指\n标", "一级\n指标", "二级\n指标", "三级指标", "年度指标\n值", "全年\n完成值", "未完成原因和\n改进措施"],
+        [U, "产\n出\n指\n标", "数量\n指标", _HS_RESERVE, "100%", "100%", None],
+        [U, U, U, "库存数量真实率", "100%", "100%", None],
+        [U, U, "质量\n指标", "县级储备粮管理制度严格执行率", "100%", "100%", None],
+        [U, U, U, "储备粮管理专户管理率", "100%", "100%", None],
+        [U, U, U, "县级储备粮库存粮食明显变质比例", "0", "0", None],
+        [U, U, "时效\n指标", "县级储备粮贷款付息及时率", "100%", "100%", None],
+        [U, U, U, "县级储备粮应急保障率", "100%", "100%", None],
+        [U, U, "成本\n指标", "国家政策性粮收购价格执行率", "100%", "100%", None],
+        [U, U, U, "县级储备粮库存成本核算率", "100%", "100%", None],
+        [U, "效益\n指标", "经济\n效益\n指标", "利息费用保障率", "100%", "100%", None],
+        [U, U, U, "政策性挂账利息补贴保障率", "100%", "无", "没有轮换、动用库存"],
+        # the second page repeats the block labels on its left
+        ["绩\n效\n指\n标", "效\n益\n指\n标", "生态\n效益\n指标", "低温、低氧、低剂量科学保粮率", "100%", "100%", None],
+        [U, U, U, "食品安全指标达标率", "100%", "100%", None],
+        [U, U, "可持\n续影\n响指标", "粮食储备设备维护及安全性", "高", "高", None],
+        [U, "满意\n度指\n标", "服务\n对象\n满意\n度指\n标", "因粮食市场波动引起的粮食安全事件发生数", "0起", "0起", None],
+        [U, U, U, "市民满意度调查2", "90%", "100%", None],
+        ["说明", "无", L, L, L, L, L],
+    ])],
+    "the site gives the document's text with each row's cells run together, so which cells are merged is the "
+    "county 专项资金 layout's (issue 10's transfer form: no 分值/得分); '市民满意度调查290%100%' is read as the "
+    "indicator '市民满意度调查2' with 90% and 100%; the footnote 注 under the table (cut on the page) is left out; "
+    "its two-page break repeats 绩效指标 / 效益指标 on the left, kept",
+    {"programs": [{"program_name": "县级储备粮", "department": "衡山县商务和粮食局", "year": 2020,
+                   "objective": "保持和稳定地方粮食储备机制", "note": "资金使用单位：粮食调控储备与产业发展股"}],
+     "execution": [{"fund_source": "中央、省、市补助县级资金", "budget": 194.9, "executed": 194.9,
+                    "stated_execution_rate": 1.0}],
+     "stated_figures": [{"metric": "年度资金总额（全年预算数）", "value": 194.9},
+                        {"metric": "年度资金总额（全年执行数）", "value": 194.9},
+                        {"metric": "年度资金总额执行率", "value": 100.0}],
+     "objectives": [{"expected": "保持和稳定地方粮食储备机制", "actual_text": "地方储备粮食规模达标"},
+                    {"label": "备注", "actual_text": "无"}],
+     "indicators": _ind([
+         ("产出指标", "数量指标", _HS_RESERVE, "100%", "100%", {"deviation_reason": None}),
+         ("产出指标", "数量指标", "库存数量真实率", "100%", "100%", {}),
+         ("产出指标", "质量指标", "县级储备粮管理制度严格执行率", "100%", "100%", {}),
+         ("产出指标", "质量指标", "储备粮管理专户管理率", "100%", "100%", {}),
+         ("产出指标", "质量指标", "县级储备粮库存粮食明显变质比例", "0", "0", {}),
+         ("产出指标", "时效指标", "县级储备粮贷款付息及时率", "100%", "100%", {}),
+         ("产出指标", "时效指标", "县级储备粮应急保障率", "100%", "100%", {}),
+         ("产出指标", "成本指标", "国家政策性粮收购价格执行率", "100%", "100%", {}),
+         ("产出指标", "成本指标", "县级储备粮库存成本核算率", "100%", "100%", {}),
+         ("效益指标", "经济效益指标", "利息费用保障率", "100%", "100%", {}),
+         ("效益指标", "经济效益指标", "政策性挂账利息补贴保障率", "100%", "无",
+          {"deviation_reason": "没有轮换、动用库存"}),
+         ("效益指标", "生态效益指标", "低温、低氧、低剂量科学保粮率", "100%", "100%", {}),
+         ("效益指标", "生态效益指标", "食品安全指标达标率", "100%", "100%", {}),
+         ("效益指标", "可持续影响指标", "粮食储备设备维护及安全性", "高", "高", {}),
+         ("满意度指标", "服务对象满意度指标", "因粮食市场波动引起的粮食安全事件发生数", "0起", "0起", {}),
+         ("满意度指标", "服务对象满意度指标", "市民满意度调查2", "90%", "100%", {})])},
+    printing=PUBLISHED_FORM,
+)
+
+PUBLISHED = [HEBEI_LANGFANG, YUNNAN_YONGDE, SICHUAN_ZHONGJIANG, SICHUAN_QINGSHEN, HUBEI_TONGCHENG_TANGHU,
+             HUNAN_HENGSHAN_GRAIN]
 # published 绩效目标表 (targets set before the year): read whole, refused as not a self-evaluation
 TARGET_FORMS = [HUBEI_QINGSHAN_RURAL, HUBEI_QINGSHAN_BUILDING]

@@ -99,10 +99,10 @@ class _Grid:
         return [v for v in self.cells.values() if isinstance(v, str)]
 
     def find(self, keys: Iterable[str], min_row: int = 1, max_row: int | None = None,
-             max_col: int | None = None) -> tuple[int, int, str | None] | None:
+             max_col: int | None = None, inline: bool = True) -> tuple[int, int, str | None] | None:
         """The first cell (row by row) whose label is one of ``keys``: (row, col, inline value).
 
-        A cell "项目名称：档案整理" matches with the inline value "档案整理".
+        A cell "项目名称：档案整理" matches with the inline value "档案整理" (unless not ``inline``).
         """
         wanted = set(keys)
         for r in range(min_row, (max_row or self.max_row) + 1):
@@ -113,7 +113,7 @@ class _Grid:
                     self.use(r, c)
                     return r, c, None
                 text = unicodedata.normalize("NFKC", value).strip()
-                if ":" in text:
+                if inline and ":" in text:
                     head, rest = text.split(":", 1)
                     if label_key(head) in wanted and rest.strip():
                         self.use(r, c)

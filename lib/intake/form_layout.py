@@ -33,7 +33,7 @@ L_LOCAL_DEPT = ("地方主管部门", "省级主管部门", "市级主管部门"
 L_CENTRAL_DEPT = ("中央主管部门",)
 L_REGION = ("填报地区", "地区", "所属地区", "省份", "区域", "省(自治区、直辖市)", "省(区、市)")
 # the reporting unit, on a heading line of its own ("部门：…"); only its inline form is read
-L_ISSUER = ("部门", "填报单位", "填报部门", "报送单位", "报告单位")
+L_ISSUER = ("部门", "填报单位", "填报部门", "报送单位", "报告单位", "单位名称")
 L_YEAR = ("年度", "预算年度", "评价年度", "所属年度", "自评年度")
 L_RATING = ("自评等级", "评价等级", "自评结果", "绩效等级", "评价结果", "等级", "自评结果等级")
 L_SCORE = ("自评得分", "总分", "总得分", "综合得分", "合计得分")
@@ -47,9 +47,11 @@ L_ACHIEVED = ("实际完成情况", "目标实际完成情况", "实际完成", 
 CLOSING = {
     "conclusion": ("评价结论", "自评结论", "总体评价", "综合评价", "评价结论及建议", "自评结论及建议"),
     "problems": ("存在问题", "存在的问题", "主要问题", "存在问题及原因", "存在的问题及原因", "问题及原因",
-                 "偏差原因", "偏离绩效目标的原因", "存在问题及原因分析", "偏差原因分析"),
+                 "偏差原因", "偏离绩效目标的原因", "存在问题及原因分析", "偏差原因分析",
+                 # 湖北 (通城) 部门整体支出绩效自评表
+                 "偏差大或目标未完成原因分析"),
     "improvement": ("改进措施", "下一步改进措施", "整改措施", "改进建议", "改进意见", "改进措施及建议",
-                    "下一步工作措施"),
+                    "下一步工作措施", "改进措施及结果应用方案"),
     "note": ("备注", "说明", "其他需要说明的问题", "其他说明", "其他需要说明事项", "其他需要说明的事项"),
 }
 FUND_COLUMNS = {
@@ -77,7 +79,7 @@ FUND_RATES = ("rate", "received_rate")
 # funds rows: canonical name -> label variants
 FUND_ROWS = {
     "年度资金总额": ("年度资金总额", "资金总额", "总额", "年度资金合计", "资金合计", "合计", "年度总额",
-                 "总计", "年度资金总计", "预算执行情况", "资金来源合计"),
+                 "总计", "年度资金总计", "预算执行情况", "资金来源合计", "部门整体支出总额"),
     "当年财政拨款": ("当年财政拨款", "本年财政拨款", "财政拨款", "当年财政资金", "本年财政资金"),
     "上年结转资金": ("上年结转资金", "上年结转", "上年结转结余资金", "上年结余结转资金"),
     "其他资金": ("其他资金",),
@@ -90,8 +92,8 @@ FUND_ROWS = {
     "国有资本经营预算": ("国有资本经营预算", "国有资本经营预算资金", "国有资本经营预算拨款"),
     "财政专户管理资金": ("财政专户", "财政专户管理资金", "财政专户资金"),
     "单位资金": ("单位资金", "单位自有资金", "单位其他资金"),
-    "基本支出": ("基本支出",),
-    "项目支出": ("项目支出",),
+    "基本支出": ("基本支出", "基本支出总额"),
+    "项目支出": ("项目支出", "项目支出总额"),
 }
 REGION_SOURCES = ("中央补助", "地方资金", "其他资金")
 INDICATOR_COLUMNS = {
@@ -137,14 +139,28 @@ def fold(value: object) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
 
 
-def label_key(value: object) -> str:
+def label_key(value: object, keep_weight: bool = False) -> str:
     """A label as compared: folded, without 其中：, a trailing colon, a numbering prefix, or a unit
-    or marker in brackets such as (万元), (元), (A), (B/A)."""
+    or marker in brackets such as (万元), (元), (A), (B/A).
+
+    A weight in brackets is taken off too ("预算执行情况(万元)(20分)", "得分(20分*执行率)",
+    "年度目标1：(80分)" → "年度目标", a goal's number with it) unless ``keep_weight``: the 一级指标
+    reader wants "产出指标(50分)" whole, to keep the weight.
+    """
     text = fold(value)
     text = re.sub(r"^其中[:,、]?", "", text)
     text = re.sub(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[、.](?!\d))", "", text)
     text = re.sub(r"\((?:万元|元|%|分|个|[A-Z0-9/÷×*+\-%]+)\)", "", text, flags=re.I)
+    if not keep_weight:
+        text = re.sub(r"\(\d+(?:\.\d+)?分(?:\*[^()]*)?\)", "", text).rstrip(":")
+        text = re.sub(r"(目标)\d{1,2}$", r"\1", text)
     return text.rstrip(":")
+
+
+def weight_in(value: object) -> float | None:
+    """The weight a label carries in brackets: "预算执行情况（万元）（20分）" → 20."""
+    m = re.search(r"\((\d+(?:\.\d+)?)分\)", fold(value))
+    return float(m[1]) if m else None
 
 
 def _short_hash(text: str) -> str:

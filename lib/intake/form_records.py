@@ -23,6 +23,7 @@ from lib.intake.form_layout import (
     program_id_for,
     project_id_for,
     source_id_for,
+    weight_in,
 )
 from lib.intake.form_sheet import _REGION_SUFFIX, _Common, _read_common, _SheetReader
 from lib.intake.form_values import (
@@ -104,6 +105,9 @@ def _total_money(rd: _SheetReader, c: _Common, total: dict | None) -> dict:
     if not total:
         return {}
     money = rd.fund_values(total, c.scale, "年度资金总额")
+    if money.get("weight") is None and c.funds_header:  # no 分值 column: "预算执行情况（万元）（20分）"
+        money["weight"] = next((weight_in(v) for _, v in rd.g.row_cells(c.funds_header)
+                                if isinstance(v, str) and weight_in(v) is not None), None)
     if "executed" not in total:  # a funds block of budgets only: a 绩效目标表, set before the year
         rd.problem(total["_row"], total["budget"][2],
                    "这是绩效目标表（资金只有预算数，没有全年执行数），不是自评表：请导入年度结束后填写的绩效自评表",
@@ -200,7 +204,10 @@ def _closing_figures(c: _Common) -> list[tuple]:
 
 def _read_department(rd: _SheetReader) -> None:
     c = _read_common(rd)
-    department = rd.required_text(L_DEPT_NAME, "部门（单位）名称", "department name", c.head_end)
+    # the table's 单位名称 names the department; a heading line "单位名称：…" above it is the issuer's
+    in_table = rd.field(L_DEPT_NAME, c.head_end, inline=False)
+    department = in_table[0] if in_table and in_table[0] else rd.required_text(
+        L_DEPT_NAME, "部门（单位）名称", "department name", c.head_end)
     if c.funds_header is None:
         rd.problem(None, None, "未找到部门整体支出预算表头（全年预算数、全年执行数）",
                    "the funds header (全年预算数, 全年执行数) was not found")

@@ -121,9 +121,11 @@ class _SheetReader(_FundsReader):
         return result
 
     # -------------------------------------------------------------- labels
-    def field(self, keys: Iterable[str], max_row: int | None = None) -> tuple[str | None, int, int] | None:
-        """(text, row, col of the value) for a labelled field; None when the label is absent."""
-        hit = self.g.find(keys, max_row=max_row)
+    def field(self, keys: Iterable[str], max_row: int | None = None,
+              inline: bool = True) -> tuple[str | None, int, int] | None:
+        """(text, row, col of the value) for a labelled field; None when the label is absent.
+        ``inline=False``: only a label cell with its value to the right, not "项目名称：…"."""
+        hit = self.g.find(keys, max_row=max_row, inline=inline)
         if hit is None:
             return None
         r, c, inline = hit
@@ -205,6 +207,11 @@ class _SheetReader(_FundsReader):
                         self.g.use(rr, achieved)
             if pairs:
                 return pairs
+            if not achieved:  # "年度目标1：（80分） | 增强政府工作效率…": the goal only, to its right
+                right = self.g.value_right(r, c_exp)
+                if right and _text(right[0]):
+                    self.g.use(right[1], right[2])
+                    return [(_text(right[0]), None, r)]
             if achieved:  # labels with their texts to the right
                 exp = self.g.value_right(r, c_exp)
                 act = self.g.value_right(r, achieved)

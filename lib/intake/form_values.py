@@ -48,6 +48,8 @@ def _amount(value: object, scale: float) -> float | None:
     written with its own unit ("1,500元", "12万元") keeps it."""
     if _blank(value):
         return None
+    if isinstance(value, str) and fold(value).endswith("万"):  # "864.2万": 万元 without the 元
+        value = f"{value.strip()}元"
     number = convert(value, _MONEY)
     if isinstance(value, str) and fold(value).endswith("元"):
         return number
@@ -96,7 +98,7 @@ def _rating(value: object) -> str | None:
 
 def _level1(value: object) -> tuple[str | None, float | None]:
     """The canonical 一级指标 and a weight written in it ("产出指标（50分）")."""
-    key = label_key(value)
+    key = label_key(value, keep_weight=True)
     # "产出指标（50分）", "成本指标（0-20）分" (a range is the rule's, not this form's weight)
     m = re.fullmatch(r"(产出|效益|满意度|成本)(?:指标)?(?:\((\d+(?:\.\d+)?)分?\)|\(\d+-\d+\)分?)?分?", key)
     if not m:

@@ -175,6 +175,7 @@ def calamine_grids(data: bytes, label: str) -> tuple[list[_Grid], list[Finding]]
     except Exception as exc:  # the reader raises several types for damaged files
         return [], unreadable(label, exc)
     percent = _percent_cells(data, label)
+    ods_merged = _ods_merged(data) if file_kind(data, label) == "ods" else {}
     grids = []
     try:
         for meta in book.sheets_metadata:
@@ -185,6 +186,8 @@ def calamine_grids(data: bytes, label: str) -> tuple[list[_Grid], list[Finding]]
                      for c, v in enumerate(values, start=1) if v is not None and v != ""}
             ranges = sheet.merged_cell_ranges or []
             merged = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in ranges]
+            if not merged and meta.name in ods_merged:  # python-calamine gives an .ods none
+                merged = ods_merged[meta.name]
             formats = {p: "0%" for p in percent.get(meta.name, ())}
             visible = str(meta.visible).endswith("Visible")
             grids.append(_Grid(meta.name, cells, formats, merged, None, visible))
@@ -225,26 +228,48 @@ _T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
-def _ods_percent_cells(data: bytes) -> dict[str, set[tuple[int, int]]]:
+def _ods_cells(data: bytes):
+    """(sheet, row, column, cell element) of an .ods's cells, 0-based, repeats expanded
+    within the form corner (rows and columns past it are not visited)."""
     import xml.etree.ElementTree as ET
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         root = ET.fromstring(archive.read("content.xml"))
-    out: dict[str, set[tuple[int, int]]] = {}
     for table in root.iter(f"{_T}table"):
-        found = out.setdefault(table.get(f"{_T}name", ""), set())
-        r = 0
+        name, r = table.get(f"{_T}name", ""), 0
         for row in table.iter(f"{_T}table-row"):
             repeat = int(row.get(f"{_T}number-rows-repeated", "1"))
-            c, columns = 0, []
-            for cell in row:  # table-cell and covered-table-cell, each maybe repeated
-                span = int(cell.get(f"{_T}number-columns-repeated", "1"))
-                if cell.get(f"{_O}value-type") == "percentage":
-                    columns += range(c, min(c + span, MAX_FORM_COLS))
-                c += span
-            for k in range(min(repeat, MAX_FORM_ROWS) if columns else 0):
-                found.update((r + k + 1, cc + 1) for cc in columns)
+            for k in range(min(repeat, MAX_FORM_ROWS - r)):
+                c = 0
+                for cell in row:  # table-cell and covered-table-cell, each maybe repeated
+                    span = int(cell.get(f"{_T}number-columns-repeated", "1"))
+                    for cc in range(c, min(c + span, MAX_FORM_COLS)):
+                        yield name, r + k, cc, cell
+                    c += span
             r += repeat
             if r >= MAX_FORM_ROWS:
                 break
+
+
+def _ods_percent_cells(data: bytes) -> dict[str, set[tuple[int, int]]]:
+    out: dict[str, set[tuple[int, int]]] = {}
+    for name, r, c, cell in _ods_cells(data):
+        found = out.setdefault(name, set())
+        if cell.get(f"{_O}value-type") == "percentage":
+            found.add((r + 1, c + 1))
+    return out
+
+
+def _ods_merged(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
+    """sheet -> merged ranges (r0, c0, r1, c1), 1-based, from the cells' spans: without them a
+    value merged across 预算数 and 执行数 would stand under the first only."""
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    try:
+        for name, r, c, cell in _ods_cells(data):
+            rows = int(cell.get(f"{_T}number-rows-spanned", "1"))
+            cols = int(cell.get(f"{_T}number-columns-spanned", "1"))
+            if rows > 1 or cols > 1:
+                out.setdefault(name, []).append((r + 1, c + 1, r + rows, c + cols))
+    except Exception:  # damaged files are calamine's to report
+        return {}
     return out
