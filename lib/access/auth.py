@@ -8,9 +8,9 @@ hashes (Python's hashlib; OWASP's recommended 600,000 iterations) and compared i
 Make a hash with ``python -m lib.cli hash-password``.
 
 Guessing is slowed down: after MAX_FAILURES wrong passwords for one user name within
-FAILURE_WINDOW, that name is locked for LOCKOUT (``lockout_until``). The failures are counted in the store
-(lib/store/accounts.StoreThrottle), so every server process and replica sees the same ones. A signed-in session ends
-after IDLE_TIMEOUT without a page run.
+FAILURE_WINDOW, that name is locked for LOCKOUT (``lockout_until``). The failures are counted in
+the store (lib/store/accounts.StoreThrottle), so every server process and replica sees the same
+ones. A signed-in session ends after IDLE_TIMEOUT without a page run.
 
 Config (``$JIXIAO_USERS``, default ``config/users.toml``)::
 
