@@ -55,3 +55,17 @@ def _mine(cur, scope: Scope, ids: list[str], judged: dict[str, bool]):
                     scope, program_id, info["departments"], info["regions"])
         for program_id in chunk:
             yield judged[program_id]
+
+
+def counts_before(store, version_ids: list[int]) -> dict[int, str]:
+    """Version id -> the row_counts (JSON) of the version just before it, for the shown versions
+    of a scoped history: what each of them changed is the difference to its own predecessor,
+    which the scoped user's rows do not include."""
+    wanted = sorted({int(v) - 1 for v in version_ids if int(v) > 1})
+    if not wanted:
+        return {}
+    marks = ", ".join("?" for _ in wanted)
+    with store.primary_cursor() as cur:
+        rows = cur.execute("SELECT version_id, row_counts FROM dataset_versions "
+                           f"WHERE version_id IN ({marks})", wanted).fetchall()
+    return {int(v) + 1: counts for v, counts in rows}
