@@ -413,6 +413,8 @@ ADMIN_LABELS: dict[str, str] = {
     "all": "全部",
     "status_on": "启用",
     "status_off": "停用",
+    "yes": "是",
+    "no": "否",
     "since": "自（本地日期）",
     "until": "至（本地日期）",
     "user_filter": "用户",
