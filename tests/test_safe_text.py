@@ -278,23 +278,29 @@ def test_upload_preview_names_the_programs_literally(tmp_path):
     assert_literal(at, "data", {"programs.program_name.0", "key P1", "file"})
 
 
-def test_signed_in_user_name_is_text(tmp_path, monkeypatch):
+def signed_in(tmp_path, monkeypatch, users: str, username: str, password: str):
+    """The app signed in as ``username`` of the users file ``users`` (its TOML text)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from lib.access.auth import hash_password
-
-    name = "**局领导** ![u](http://evil.test/user.png) :red[红]"
-    users = tmp_path / "users.toml"
-    users.write_text(f'[users.leader]\nname = "{name}"\nrole = "viewer"\n'
-                     f'password_hash = "{hash_password("view-pass", iterations=1000)}"\n', encoding="utf-8")
-    monkeypatch.setenv("JIXIAO_USERS", str(users))
+    path = tmp_path / "users.toml"
+    path.write_text(users, encoding="utf-8")
+    monkeypatch.setenv("JIXIAO_USERS", str(path))
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.text_input(key="login_username").input("leader")
-    at.text_input(key="login_password").input("view-pass")
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
     at.button[0].click().run()
+    return at
+
+
+def test_signed_in_user_name_is_text(tmp_path, monkeypatch):
+    from lib.access.auth import hash_password
+
+    name = "**局领导** ![u](http://evil.test/user.png) :red[红]"
+    at = signed_in(tmp_path, monkeypatch, f'[users.leader]\nname = "{name}"\nrole = "viewer"\n'
+                   f'password_hash = "{hash_password("view-pass", iterations=1000)}"\n', "leader", "view-pass")
     sidebar = [m.value for m in at.sidebar.markdown if "局领导" in m.value]
     assert sidebar and _flat(name) in visible(sidebar[0])
     segment = planted_segment(sidebar[0], name)
@@ -309,9 +315,6 @@ def test_admin_page_shows_names_scopes_and_log_details_literally(hostile_db, tmp
     department, region and program, the upload's file name and an export's filters in the log."""
     import json
 
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
     from lib.access.auth import hash_password
     from lib.store import accounts
 
@@ -320,26 +323,19 @@ def test_admin_page_shows_names_scopes_and_log_details_literally(hostile_db, tmp
     def toml(value: str) -> str:  # a TOML basic string (JSON's escapes are TOML's)
         return json.dumps(value, ensure_ascii=False)
 
-    users = tmp_path / "users.toml"
-    users.write_text(
+    users = (
         f'[users.planted_admin]\nname = {toml(ADMIN_NAME)}\nrole = "admin"\n'
         f'password_hash = "{hash_password("root-pass", iterations=1000)}"\n'
         f'[users.planted_unit]\nname = "单位用户"\nrole = "viewer"\ndepartments = [{toml(department)}]\n'
         f'regions = [{toml(region)}]\nprograms = [{toml(KEY_OF["P1"])}]\n'
-        f'password_hash = "{hash_password("unit-pass", iterations=1000)}"\n', encoding="utf-8")
-    monkeypatch.setenv("JIXIAO_USERS", str(users))
+        f'password_hash = "{hash_password("unit-pass", iterations=1000)}"\n')
     store = Store(hostile_db)
     try:
         accounts.log_export(store, "planted_admin", "v_projects", "项目.csv",
                             {"program_id": KEY_OF["P1"], "region": region}, rows=2)
     finally:
         store.close()
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.text_input(key="login_username").input("planted_admin")
-    at.text_input(key="login_password").input("root-pass")
-    at.button[0].click().run()
+    at = signed_in(tmp_path, monkeypatch, users, "planted_admin", "root-pass")
     at.switch_page("pages/admin.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
