@@ -33,26 +33,35 @@ def visible_versions(store, scope: Scope) -> list[int]:
         rows = cur.execute("SELECT version_id, programs FROM dataset_versions ORDER BY version_id").fetchall()
         if scope.unrestricted:
             return [int(v) for v, _ in rows]
+        touched = [(int(v), touched_programs(raw)) for v, raw in rows]
         judged: dict[str, bool] = {}  # program id -> in the scope, decided once per call
-        return [int(version_id) for version_id, raw in rows
-                if (ids := touched_programs(raw)) and all(_mine(cur, scope, ids, judged))]
+        # the programs of every ordinary upload at once (a statement per table and chunk, not per
+        # version); a version of thousands (the first load) lazily, stopping at its first outsider
+        _judge(cur, scope, sorted({p for _, ids in touched if len(ids) <= _CHUNK for p in ids}), judged)
+        return [v for v, ids in touched if ids and all(_mine(cur, scope, ids, judged))]
+
+
+def _judge(cur, scope: Scope, ids: list[str], judged: dict[str, bool]) -> None:
+    """Decide for each of ``ids`` not yet in ``judged`` whether it is in the scope."""
+    unknown = [p for p in dict.fromkeys(ids) if p not in judged]
+    if scope.programs:  # the id alone decides for a program scope: no need to read its rows
+        judged.update({p: False for p in unknown if p not in scope.programs})
+        unknown = [p for p in unknown if p not in judged]
+    for start in range(0, len(unknown), _CHUNK):
+        chunk = unknown[start:start + _CHUNK]
+        facts = scoped_writes.stored_facts(cur, chunk, "archive_", None)
+        for program_id in chunk:
+            info = facts.get(program_id)
+            judged[program_id] = info is not None and not scoped_writes.out_of_scope(
+                scope, program_id, info["departments"], info["regions"])
 
 
 def _mine(cur, scope: Scope, ids: list[str], judged: dict[str, bool]):
-    """Whether each of ``ids`` is in the scope, lazily: the caller stops at the first that is not,
-    so a version of thousands of programs (the shipped data's first load) costs one chunk."""
+    """Whether each of ``ids`` is in the scope, a chunk at a time: the caller stops at the first
+    that is not."""
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
-        unknown = [p for p in chunk if p not in judged]
-        if scope.programs:  # the id alone decides for a program scope: no need to read its rows
-            judged.update({p: False for p in unknown if p not in scope.programs})
-            unknown = [p for p in unknown if p not in judged]
-        if unknown:
-            facts = scoped_writes.stored_facts(cur, unknown, "archive_", None)
-            for program_id in unknown:
-                info = facts.get(program_id)
-                judged[program_id] = info is not None and not scoped_writes.out_of_scope(
-                    scope, program_id, info["departments"], info["regions"])
+        _judge(cur, scope, chunk, judged)
         for program_id in chunk:
             yield judged[program_id]
 
