@@ -7,6 +7,7 @@ on PostgreSQL (tests/pg_cluster.py) alike.
 from __future__ import annotations
 
 import io
+import json
 import uuid
 
 import pandas as pd
@@ -21,7 +22,7 @@ from lib.access.scope import Scope
 from lib.analysis import checks
 from lib.filters import Filters
 from lib.outputs import forms
-from lib.store import open_store, seed_sources
+from lib.store import open_store, scoped_versions, seed_sources
 from lib.store.filters import where_clause
 from lib.store.postgres import PostgresStore
 from lib.store.scoped import ScopedReader
@@ -291,6 +292,8 @@ def test_scoped_history_shows_the_versions_of_the_scopes_programs_only(store, tm
     own = store.read("dataset_versions", Filters(scope=COUNTY))
     assert own[["files", "programs", "user_name"]].values.tolist() == [["康平县自评.xlsx", "KP2023-ZZ", "县分析员"]]
     assert store.count("dataset_versions", Filters(scope=COUNTY), where_in={"version_id": [1, 3]}) == 1
+    # what v3 changed is against v2's counts (3 programs then), from the system of record
+    assert json.loads(scoped_versions.counts_before(store, [3])[3])["programs"] == 3
     # the county undoes its upload: back to v2, which changes only its own program
     result = store.rollback(2, user=county)
     assert (result.version_id, result.programs) == (4, ["KP2023-ZZ"])

@@ -154,7 +154,8 @@ class Store(Writes):
             # no scoped column: the versions that touched only the scope's programs (scoped_versions)
             shown = scoped_versions.visible_versions(self, filters.scope)
             if where_in and "version_id" in where_in:
-                shown = [v for v in shown if v in set(where_in["version_id"])]
+                asked = set(where_in["version_id"])
+                shown = [v for v in shown if v in asked]
             where_in = {**(where_in or {}), "version_id": shown}
             filters = replace(filters, scope=EVERYTHING)
         sql_where, params = where_clause(filters, set(cols), per_program=relation == "programs")
