@@ -6,7 +6,7 @@ an import replaced or a rollback changed, its ``programs``) is theirs by the wri
 lib/store/scoped_writes.py (``out_of_scope``) in every state the store ever held of it (the
 archive_* tables keep each state an import stored): a county analyst's own upload, a rollback of
 it. A version that touched nothing, or anyone else's program, is not shown to them, so neither
-are its file names. The upload before a shown version is offered as a rollback target by the data
+are its file names. The version before a shown one is offered as a rollback target by the data
 page; whether the rollback may run is still scoped_writes' decision, inside the write.
 
 Reads run on the system of record (``Store.primary_cursor``: the archive_* tables are not in a
