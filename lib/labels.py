@@ -122,6 +122,11 @@ COLUMN_LABELS: dict[str, str] = {
 VERSION_ACTIONS = {"import": "导入", "rollback": "回滚"}
 # Who made a version, where it was not a person: the shipped data loaded on first start.
 VERSION_USERS = {"system": "系统（初始数据）"}
+# 版本历史 for a user with a scope (lib/store/scoped_versions.py).
+HISTORY_LABELS = {
+    "scoped": "仅列出只涉及您权限范围内资金/部门的版本；“变更”为该版本本身带来的行数增减。"
+              "回滚的可选版本还包括每个所列版本之前的版本（即撤销该版本）；回滚若会改动范围之外的数据，将被拒绝。",
+}
 
 # Workbook sheet names (Chinese) for each stored table.
 SHEET_LABELS: dict[str, str] = {
@@ -408,6 +413,8 @@ ADMIN_LABELS: dict[str, str] = {
     "all": "全部",
     "status_on": "启用",
     "status_off": "停用",
+    "yes": "是",
+    "no": "否",
     "since": "自（本地日期）",
     "until": "至（本地日期）",
     "user_filter": "用户",

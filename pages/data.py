@@ -8,8 +8,9 @@ import streamlit as st
 
 from lib import ui
 from lib.access.roles import PermissionDenied
-from lib.labels import COLUMN_LABELS, SHEET_LABELS, UPLOAD_TYPES, VIEW_LABELS
+from lib.labels import COLUMN_LABELS, HISTORY_LABELS, SHEET_LABELS, UPLOAD_TYPES, VIEW_LABELS
 from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes
+from lib.store.scoped_versions import counts_before
 from lib.ui import draft_review, fmt, history, mapping
 from lib.ui import preview as upload_preview
 from lib.ui.safe import md, md_join, md_text
@@ -124,12 +125,16 @@ with tab_versions:
     versions = ui.read("dataset_versions", order_by=("version_id",)).iloc[::-1]
     programs = ui.read("programs")
     program_names = dict(zip(programs["program_id"], programs["program_name"], strict=True))
-    ui.show_table(history.table(versions, program_names), "dataset_versions", key="versions",
+    scoped = not ui.user_scope().unrestricted
+    shown = [int(v) for v in versions["version_id"]]
+    before = counts_before(store, shown) if scoped else None
+    if scoped:
+        st.caption(HISTORY_LABELS["scoped"])
+    ui.show_table(history.table(versions, program_names, before), "dataset_versions", key="versions",
                   column_config={"version_id": st.column_config.NumberColumn("版本", format="v%d")})
-    if actor.can("rollback") and len(versions) > 1:
-        current = int(versions["version_id"].max())
-        earlier = [int(v) for v in versions["version_id"] if int(v) != current]
-        target = st.selectbox("回滚到版本", earlier, format_func=lambda v: f"v{v}", key="rollback_target")
+    targets = history.rollback_targets(shown, ui.dataset_version(), scoped)
+    if actor.can("rollback") and targets:
+        target = st.selectbox("回滚到版本", list(targets), format_func=targets.get, key="rollback_target")
         st.caption("回滚会生成一个新版本，内容与所选版本相同；之后的版本仍保留在历史中，可再次恢复。")
         confirm = st.checkbox(f"确认将数据恢复为 v{target}", key="rollback_confirm")
         if st.button("回滚", disabled=not confirm, key="rollback_button"):

@@ -1,8 +1,12 @@
-"""Passwords, the login throttle and idle sessions (lib/access/auth.py), with a fake clock."""
+"""Passwords, the lockout rule and idle sessions (lib/access/auth.py), with a fake clock; the
+throttle the app signs in with (lib/store/accounts.StoreThrottle) on a real DuckDB file."""
 
 from __future__ import annotations
 
+import pytest
+
 from lib.access import auth
+from lib.store import accounts
 
 
 class Clock:
@@ -23,31 +27,39 @@ def test_hash_and_verify():
     assert not auth.verify_password("x", "not-a-hash")
 
 
-def test_five_failures_in_the_window_lock_the_name_for_the_lockout():
+def test_the_lockout_rule_counts_failures_inside_the_window():
+    now = 10_000.0
+    window = auth.FAILURE_WINDOW
+    assert auth.lockout_until([now - 4, now - 3, now - 2, now - 1], now) is None  # four are allowed
+    assert auth.lockout_until([now - 4, now - 3, now - 2, now - 1, now], now) == now + auth.LOCKOUT
+    # the oldest of five fell out of the window: four recent ones do not lock
+    assert auth.lockout_until([now - window, now - 3, now - 2, now - 1, now], now) is None
+    assert auth.lockout_until([now - window + 1, now - 3, now - 2, now - 1, now], now) == now + auth.LOCKOUT
+    assert auth.lockout_until([now - 1, now], now, max_failures=2, lockout=60) == now + 60
+
+
+@pytest.fixture
+def throttle(tmp_db):
+    """The app's throttle (counted in the store) on a real DuckDB file, with a fake clock."""
     clock = Clock()
-    throttle = auth.LoginThrottle(clock=clock)
+    t = accounts.StoreThrottle(tmp_db, clock)
+    t.clock = clock
+    return t
+
+
+def test_five_failures_in_the_window_lock_the_name_for_the_lockout(throttle):
     for _ in range(4):
         throttle.failed("Leader ")
     assert throttle.locked_for("leader") == 0  # four are allowed
     throttle.failed("leader")
     assert throttle.locked_for("LEADER") == auth.LOCKOUT  # names compare without case and spaces
     assert auth.sign_in(USERS, throttle, "leader", "view-pass")[0] is None  # right password, refused
-    clock.now += auth.LOCKOUT + 1
+    throttle.clock.now += auth.LOCKOUT + 1
     user, problem = auth.sign_in(USERS, throttle, "leader", "view-pass")
     assert user is not None and problem is None
 
 
-def test_failures_spread_beyond_the_window_do_not_lock():
-    clock = Clock()
-    throttle = auth.LoginThrottle(clock=clock)
-    for _ in range(10):
-        throttle.failed("leader")
-        clock.now += auth.FAILURE_WINDOW / 4 + 1  # never five within one window
-    assert throttle.locked_for("leader") == 0
-
-
-def test_a_success_clears_the_count():
-    throttle = auth.LoginThrottle(clock=Clock())
+def test_a_success_clears_the_count(throttle):
     for _ in range(4):
         assert auth.sign_in(USERS, throttle, "leader", "wrong") == (None, "用户名或密码错误。")
     assert auth.sign_in(USERS, throttle, "leader", "view-pass")[0] is not None
@@ -56,8 +68,7 @@ def test_a_success_clears_the_count():
     assert throttle.locked_for("leader") == 0
 
 
-def test_the_fifth_failure_says_the_name_is_locked():
-    throttle = auth.LoginThrottle(clock=Clock())
+def test_the_fifth_failure_says_the_name_is_locked(throttle):
     for _ in range(4):
         auth.sign_in(USERS, throttle, "leader", "wrong")
     user, problem = auth.sign_in(USERS, throttle, "leader", "wrong")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from conftest import make_workbook
 
 from lib.access.roles import LOCAL_ANALYST
@@ -41,3 +42,21 @@ def test_a_version_that_keeps_every_count_says_so():
     counts = {"projects": 9, "indicators": 59}
     assert history.changes(counts, dict(counts)) == "各表行数未变（所涉资金/部门的记录已替换）"
     assert history.changes(None, {"projects": 0}) == "空数据"
+
+
+def test_a_scoped_history_shows_each_versions_own_differences():
+    counts = {"projects": 9, "indicators": 59}
+    assert history.changes(counts, {"projects": 11, "indicators": 54}, totals=False) == "项目 +2；绩效指标 −5"
+    versions = pd.DataFrame([{"version_id": 4, "created_at": None, "user_name": "kp", "action": "import",
+                              "programs": "KP1", "row_counts": '{"projects": 12}', "files": "kp.xlsx"}])
+    shown = history.table(versions, {"KP1": "康平县项目"}, counts_before={4: '{"projects": 10}'})
+    assert shown[["changes", "programs", "files"]].values.tolist() == [["项目 +2", "康平县项目（KP1）", "kp.xlsx"]]
+
+
+def test_rollback_targets():
+    assert history.rollback_targets([1, 2, 3], 3, scoped=False) == {2: "v2", 1: "v1"}
+    # a scoped user's own versions 3 and 5 (current 6): each, and the version before each
+    assert history.rollback_targets([3, 5], 6, scoped=True) == {5: "v5", 4: "v4（v5 之前）", 3: "v3",
+                                                                2: "v2（v3 之前）"}
+    assert history.rollback_targets([6], 6, scoped=True) == {5: "v5（v6 之前）"}
+    assert history.rollback_targets([1], 1, scoped=True) == {}

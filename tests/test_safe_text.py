@@ -278,27 +278,88 @@ def test_upload_preview_names_the_programs_literally(tmp_path):
     assert_literal(at, "data", {"programs.program_name.0", "key P1", "file"})
 
 
-def test_signed_in_user_name_is_text(tmp_path, monkeypatch):
+def signed_in(tmp_path, monkeypatch, users: str, username: str, password: str):
+    """The app signed in as ``username`` of the users file ``users`` (its TOML text)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from lib.access.auth import hash_password
-
-    name = "**局领导** ![u](http://evil.test/user.png) :red[红]"
-    users = tmp_path / "users.toml"
-    users.write_text(f'[users.leader]\nname = "{name}"\nrole = "viewer"\n'
-                     f'password_hash = "{hash_password("view-pass", iterations=1000)}"\n', encoding="utf-8")
-    monkeypatch.setenv("JIXIAO_USERS", str(users))
+    path = tmp_path / "users.toml"
+    path.write_text(users, encoding="utf-8")
+    monkeypatch.setenv("JIXIAO_USERS", str(path))
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.text_input(key="login_username").input("leader")
-    at.text_input(key="login_password").input("view-pass")
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
     at.button[0].click().run()
+    return at
+
+
+def test_signed_in_user_name_is_text(tmp_path, monkeypatch):
+    from lib.access.auth import hash_password
+
+    name = "**局领导** ![u](http://evil.test/user.png) :red[红]"
+    at = signed_in(tmp_path, monkeypatch, f'[users.leader]\nname = "{name}"\nrole = "viewer"\n'
+                   f'password_hash = "{hash_password("view-pass", iterations=1000)}"\n', "leader", "view-pass")
     sidebar = [m.value for m in at.sidebar.markdown if "局领导" in m.value]
     assert sidebar and _flat(name) in visible(sidebar[0])
     segment = planted_segment(sidebar[0], name)
     assert segment is not None and not markup_left(segment), sidebar[0]
+
+
+ADMIN_NAME = "**管理员**〔admin〕 ![a](http://evil.test/admin.png) <img src=\"http://evil.test/ai.png\"> :red[红] $x$"
+
+
+def test_admin_page_shows_names_scopes_and_log_details_literally(hostile_db, tmp_path, monkeypatch):
+    """用户与日志 after the planted upload: the admin's name, a user whose scope names the planted
+    department, region and program, the upload's file name and an export's filters in the log."""
+    import json
+
+    from lib.access.auth import hash_password
+    from lib.store import accounts
+
+    department, region = PLANTS["programs.department.0"], PLANTS["allocations.region.0"]
+
+    def toml(value: str) -> str:  # a TOML basic string (JSON's escapes are TOML's)
+        return json.dumps(value, ensure_ascii=False)
+
+    users = (
+        f'[users.planted_admin]\nname = {toml(ADMIN_NAME)}\nrole = "admin"\n'
+        f'password_hash = "{hash_password("root-pass", iterations=1000)}"\n'
+        f'[users.planted_unit]\nname = "单位用户"\nrole = "viewer"\ndepartments = [{toml(department)}]\n'
+        f'regions = [{toml(region)}]\nprograms = [{toml(KEY_OF["P1"])}]\n'
+        f'password_hash = "{hash_password("unit-pass", iterations=1000)}"\n')
+    store = Store(hostile_db)
+    try:
+        accounts.log_export(store, "planted_admin", "v_projects", "项目.csv",
+                            {"program_id": KEY_OF["P1"], "region": region}, rows=2)
+    finally:
+        store.close()
+    at = signed_in(tmp_path, monkeypatch, users, "planted_admin", "root-pass")
+    at.switch_page("pages/admin.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "用户与日志"
+    # Markdown: the admin's name in the sidebar, escaped
+    named = [text for _, text in markdown_texts(at) if "〔admin〕" in visible(text)]
+    assert named and all(_flat(ADMIN_NAME) in visible(t) for t in named)
+    assert all(not markup_left(planted_segment(t, ADMIN_NAME)) for t in named), named
+    # tables and choice lists are plain text: the planted texts arrive unchanged, no escapes added
+    cells = [str(v) for d in at.dataframe for c in d.value.columns for v in d.value[c]]
+    users_table = next(d.value for d in at.dataframe if "范围" in d.value.columns).set_index("用户名")
+    assert users_table.loc["planted_admin", "姓名"] == ADMIN_NAME
+    scope = users_table.loc["planted_unit", "范围"]
+    assert department in scope and region in scope and KEY_OF["P1"] in scope
+    log = next(d.value for d in at.dataframe if "详情" in d.value.columns)
+    upload = log[log["操作"] == "上传导入"]["详情"].iloc[0]
+    assert FILE_NAME in upload and KEY_OF["P1"] in upload
+    export = log[log["操作"] == "导出"]["详情"].iloc[0]
+    assert KEY_OF["P1"] in export and region in export and "\\" not in export
+    assert not [c for c in cells if "\\" in c]
+    options = {o for e in at.get("multiselect") for o in e.options}
+    assert {department, region} <= options
+    assert any(PLANTS["programs.program_name.0"] in o for o in options)
+    assert not [o for o in options if "\\" in o]
 
 
 # ------------------------------------------------------------- the helper itself

@@ -7,6 +7,7 @@ on PostgreSQL (tests/pg_cluster.py) alike.
 from __future__ import annotations
 
 import io
+import json
 import uuid
 
 import pandas as pd
@@ -21,7 +22,7 @@ from lib.access.scope import Scope
 from lib.analysis import checks
 from lib.filters import Filters
 from lib.outputs import forms
-from lib.store import open_store, seed_sources
+from lib.store import open_store, scoped_versions, seed_sources
 from lib.store.filters import where_clause
 from lib.store.postgres import PostgresStore
 from lib.store.scoped import ScopedReader
@@ -256,6 +257,55 @@ def test_rollback_that_would_change_an_out_of_scope_program_is_refused(store):
     result = store.rollback(1, user=_analyst(Scope(departments=("沈阳市应急管理局",))))
     assert result.version_id == version + 1 and result.programs == ["SY2023-KP"]
     assert store.count("programs", Filters(scope=CITY)) == 1  # only the province's program is left
+
+
+COUNTY = Scope(regions=("康平县",))
+
+
+def county_only_dataset() -> dict:
+    """A program of 康平县's own: every row of it in the county."""
+    tables = minimal_dataset("KP2023-ZZ", project_prefix="KPZZ", source_id="KP1")
+    tables["programs"][0].update(program_name="康平县化工企业整治", department="康平县应急管理局")
+    for rows in tables.values():
+        for row in rows:
+            if "region" in row:
+                row["region"] = "康平县"
+    return tables
+
+
+def _versions(store, scope: Scope) -> list[int]:
+    return store.read("dataset_versions", Filters(scope=scope), order_by=["version_id"])["version_id"].tolist()
+
+
+def test_scoped_history_shows_the_versions_of_the_scopes_programs_only(store, tmp_path):
+    # v1 loaded the province's and 兰州新区's programs, v2 the 沈阳市 program (with a 康平县 project)
+    assert _versions(store, Scope()) == [1, 2]
+    assert _versions(store, CITY) == [2]
+    assert _versions(store, Scope(departments=("沈阳市应急管理局",))) == [2]
+    assert _versions(store, Scope(departments=(LZ_DEPARTMENT,))) == []  # v1 also replaced Liaoning's
+    assert _versions(store, Scope(programs=(LANZHOU,))) == []
+    assert _versions(store, COUNTY) == []  # the 沈阳市 program has the city's rows too
+    county = _analyst(COUNTY)
+    path = make_workbook(tmp_path, county_only_dataset(), name="康平县自评.xlsx")
+    assert store.import_files([("康平县自评.xlsx", path)], user=county).version_id == 3
+    assert _versions(store, COUNTY) == [3] and _versions(store, CITY) == [2, 3]
+    own = store.read("dataset_versions", Filters(scope=COUNTY))
+    assert own[["files", "programs", "user_name"]].values.tolist() == [["康平县自评.xlsx", "KP2023-ZZ", "县分析员"]]
+    assert store.count("dataset_versions", Filters(scope=COUNTY), where_in={"version_id": [1, 3]}) == 1
+    # what v3 changed is against v2's counts (3 programs then), from the system of record
+    assert json.loads(scoped_versions.counts_before(store, [3])[3])["programs"] == 3
+    # the county undoes its upload: back to v2, which changes only its own program
+    result = store.rollback(2, user=county)
+    assert (result.version_id, result.programs) == (4, ["KP2023-ZZ"])
+    assert _versions(store, COUNTY) == [3, 4] and store.count("programs", Filters(scope=COUNTY)) == 1
+    # once the province has uploaded since, going back to v3 would change its program too: refused
+    store.import_files([("p2.xlsx", make_workbook(tmp_path, minimal_dataset("P2"), name="p2.xlsx"))],
+                       user="tester")
+    before = _unchanged(store)
+    with pytest.raises(OutOfScope, match="“P2”"):
+        store.rollback(3, user=county)
+    assert _unchanged(store) == before and _versions(store, COUNTY) == [3, 4]
+    assert _versions(store, Scope()) == [1, 2, 3, 4, 5]
 
 
 def test_viewer_is_still_refused_by_role_first(store, tmp_path):

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from conftest import make_workbook, metrics
+from conftest import make_workbook, metrics, minimal_dataset
 from streamlit.testing.v1 import AppTest
-from test_scope import LANZHOU, LIAONING, LZ_DEPARTMENT, county_dataset
+from test_scope import LANZHOU, LIAONING, LZ_DEPARTMENT, county_dataset, county_only_dataset
 
 from lib.access.auth import hash_password
 from lib.store import Store, open_store
@@ -132,8 +132,9 @@ def test_city_export_table_and_download_rows(monkeypatch):
     funding = frame_with(at, "fund_source")
     assert sorted(funding["region"]) == ["康平县", "沈阳市", "沈阳市", "沈阳市", "沈阳市", "沈阳市"]
     assert float(funding["amount"].sum()) == pytest.approx(4591.5)
-    # the version history names other units' files and programs: a scoped user sees none of it
-    assert len(frame_with(at, "restored_version")) == 0
+    # the history shows the city's own version only: v1 (the shipped data) replaced the province's
+    history = frame_with(at, "restored_version")
+    assert history[["version_id", "files"]].values.tolist() == [[2, "sy.xlsx"]]
 
 
 def county_upload(tmp: Path, amount: float) -> bytes:
@@ -155,6 +156,52 @@ def test_county_analyst_upload_outside_the_scope_is_refused(app_db, tmp_path):
     assert "“SY2023-KP”（沈阳市危化品监管能力提升）" in refusal and "沈阳市" in refusal
     assert "may not upload program(s) outside their scope" in refusal
     assert at.button(key="commit_upload").disabled
+    after = Store(app_db)
+    assert (after.version_id(), after.row_counts()) == (version, counts)
+    after.close()
+
+
+def test_county_analyst_sees_their_upload_and_rolls_it_back(app_db, tmp_path):
+    """Runs last: it writes. The county's own program is uploaded (v3), shown in the history with
+    its file, rolled back to the version before it (v4); a rollback that would also undo the
+    province's later upload is refused on the page and writes nothing."""
+    at = signed_in("kangping", "data")
+    assert len(frame_with(at, "restored_version")) == 0  # v1 and v2 are not the county's
+    assert not [c.value for c in at.caption if "sy.xlsx" in c.value]  # nor is v2's file name
+    book = make_workbook(tmp_path, county_only_dataset(), name="康平县自评.xlsx").read_bytes()
+    at.get("file_uploader")[0].upload("康平县自评.xlsx", book).run()
+    at.button(key="commit_upload").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("当前数据版本 v3" in s.value for s in at.success)
+    history = frame_with(at, "restored_version")
+    assert history[["version_id", "files", "programs"]].values.tolist() == [
+        [3, "康平县自评.xlsx", "康平县化工企业整治（KP2023-ZZ）"]]
+    assert history["changes"].iloc[0] == ("来源 +1；资金与部门 +1；项目 +2；资金分配 +4；执行进度 +1；建设进度 +1；"
+                                          "绩效目标 +1；绩效指标 +5；得分构成 +1；支出明细 +1；报告声明数 +1")
+    assert any("康平县自评.xlsx" in c.value for c in at.caption)  # the current version is theirs
+    target = at.selectbox(key="rollback_target")
+    assert target.options == ["v2（v3 之前）"]
+    target.set_value(2)
+    at.checkbox(key="rollback_confirm").check().run()
+    at.button(key="rollback_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("已恢复为 v2 的数据（新版本 v4）" in s.value for s in at.success)
+    assert frame_with(at, "restored_version")["version_id"].tolist() == [4, 3]
+    store = Store(app_db)
+    assert store.count("programs", where={"program_id": "KP2023-ZZ"}) == 0
+    store.import_files([("p2.xlsx", make_workbook(tmp_path, minimal_dataset("P2"), name="p2.xlsx"))],
+                       user="tester")
+    version, counts = store.version_id(), store.row_counts()
+    store.close()
+    at.run()
+    assert frame_with(at, "restored_version")["version_id"].tolist() == [4, 3]  # v5 is the province's
+    at.selectbox(key="rollback_target").set_value(3)
+    at.checkbox(key="rollback_confirm").check().run()
+    at.button(key="rollback_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    refusal = " ".join(e.value for e in at.error)
+    assert "“P2”（危化品安全治理转移支付）" in refusal and "未写入任何内容" in refusal
+    assert "may not roll back program(s) outside their scope\\: P2" in refusal  # through md_text
     after = Store(app_db)
     assert (after.version_id(), after.row_counts()) == (version, counts)
     after.close()

@@ -8,10 +8,9 @@ hashes (Python's hashlib; OWASP's recommended 600,000 iterations) and compared i
 Make a hash with ``python -m lib.cli hash-password``.
 
 Guessing is slowed down: after MAX_FAILURES wrong passwords for one user name within
-FAILURE_WINDOW, that name is locked for LOCKOUT. The app counts in the store
-(lib/store/accounts.StoreThrottle), so every server process and replica sees the same failures;
-LoginThrottle below keeps the same rules in one process's memory. A signed-in session ends
-after IDLE_TIMEOUT without a page run.
+FAILURE_WINDOW, that name is locked for LOCKOUT (``lockout_until``). The failures are counted in
+the store (lib/store/accounts.StoreThrottle), so every server process and replica sees the same
+ones. A signed-in session ends after IDLE_TIMEOUT without a page run.
 
 Config (``$JIXIAO_USERS``, default ``config/users.toml``)::
 
@@ -31,10 +30,8 @@ import hmac
 import math
 import os
 import secrets
-import threading
-import time
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,42 +128,14 @@ def authenticate(users: Mapping[str, User], username: str, password: str) -> Use
     return user if verify_password(password, user.password_hash) else None
 
 
-class LoginThrottle:
-    """Wrong passwords per user name; a name with MAX_FAILURES of them inside FAILURE_WINDOW is
-    refused for LOCKOUT seconds, right password or not. Thread-safe (one per server process)."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic, max_failures: int = MAX_FAILURES,
-                 window: float = FAILURE_WINDOW, lockout: float = LOCKOUT):
-        self._clock, self._max, self._window, self._lockout = clock, max_failures, window, lockout
-        self._failures: dict[str, list[float]] = {}
-        self._locked_until: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _name(username: str) -> str:
-        return username.strip().casefold()
-
-    def locked_for(self, username: str) -> float:
-        """Seconds until the name may try again (0 when it may now)."""
-        with self._lock:
-            return max(0.0, self._locked_until.get(self._name(username), 0.0) - self._clock())
-
-    def failed(self, username: str) -> None:
-        name, now = self._name(username), self._clock()
-        with self._lock:
-            recent = [t for t in self._failures.get(name, []) if now - t < self._window] + [now]
-            if len(recent) >= self._max:
-                self._locked_until[name] = now + self._lockout
-                recent = []
-            self._failures[name] = recent
-            if len(self._failures) > 10_000:  # names tried at random must not fill the memory
-                self._failures = {n: ts for n, ts in self._failures.items()
-                                  if ts and now - ts[-1] < self._window}
-                self._locked_until = {n: t for n, t in self._locked_until.items() if t > now}
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(self._name(username), None)
+def lockout_until(failures: Sequence[float], now: float, max_failures: int = MAX_FAILURES,
+                  window: float = FAILURE_WINDOW, lockout: float = LOCKOUT) -> float | None:
+    """The lockout rule, the one place it is written: when a name's wrong passwords (times in
+    seconds, the newest at ``now``) number ``max_failures`` within ``window`` before ``now``, the
+    name is locked until the returned time; None while it is not. lib/store/accounts.StoreThrottle
+    keeps the times in the store and asks this after each failure."""
+    recent = [t for t in failures if now - t < window]
+    return now + lockout if len(recent) >= max_failures else None
 
 
 DISABLED_MESSAGE = "该用户已停用，请联系管理员。"
@@ -178,8 +147,8 @@ def sign_in(users: Mapping[str, User], throttle, username: str,
     lockout (which names the minutes left and is checked before the password), or a disabled
     user (said only to someone who knows the password, so it does not reveal which names exist).
 
-    ``throttle``: a LoginThrottle, or lib.store.accounts.StoreThrottle (same rules, counted in
-    the store so that every server process sees them)."""
+    ``throttle``: lib.store.accounts.StoreThrottle (its ``locked_for``, ``failed`` and
+    ``succeeded``), which counts in the store so that every server process sees the failures."""
     wait = throttle.locked_for(username)
     if wait > 0:
         return None, f"该用户连续输错密码，已暂时锁定，请 {math.ceil(wait / 60)} 分钟后再试。"

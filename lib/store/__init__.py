@@ -1,6 +1,7 @@
 """The database: schema and views, atomic imports, versions, filtered reads (all SQL lives here:
 base (files, tables, errors), database (Store: reads), writes (imports, rollbacks), derived
-(mat_* tables), postgres, accounts, filters, scoped, diff, layouts).
+(mat_* tables), postgres, accounts, filters, scoped, scoped_writes, scoped_versions, diff,
+layouts).
 
 The embedded DuckDB file by default; a shared PostgreSQL database (lib/store/postgres.py) when
 $JIXIAO_DATABASE_URL or a ``postgresql://`` path is given to open_store.

@@ -315,9 +315,10 @@ def _shown(value):
 
 # ---------------------------------------------------------------- sign-in and lockouts
 class StoreThrottle:
-    """LoginThrottle's rules (MAX_FAILURES wrong passwords within FAILURE_WINDOW lock a name for
-    LOCKOUT) with the counts in the store: every process and replica sees the same failures, and
-    a restart does not unlock a name. Times are wall-clock seconds, comparable across machines."""
+    """Wrong passwords per user name, counted in the store: every process and replica sees the
+    same failures, and a restart does not unlock a name. The rule itself is auth.lockout_until
+    (MAX_FAILURES within FAILURE_WINDOW lock a name for LOCKOUT). Times are wall-clock seconds,
+    comparable across machines; names compare folded (case and spaces do not count)."""
 
     def __init__(self, store, clock: Callable[[], float] = time.time, max_failures: int = MAX_FAILURES,
                  window: float = FAILURE_WINDOW, lockout: float = LOCKOUT):
@@ -338,11 +339,13 @@ class StoreThrottle:
             cur.execute("DELETE FROM login_failures WHERE failed_at <= ?", [now - self._window])
             cur.execute("DELETE FROM login_lockouts WHERE locked_until <= ?", [now])
             cur.execute("INSERT INTO login_failures (username, failed_at) VALUES (?, ?)", [name, now])
-            recent = cur.execute("SELECT COUNT(*) FROM login_failures WHERE username = ?", [name]).fetchone()
-            if recent[0] >= self._max:
+            times = [float(t) for (t,) in cur.execute(
+                "SELECT failed_at FROM login_failures WHERE username = ?", [name]).fetchall()]
+            until = auth.lockout_until(times, now, self._max, self._window, self._lockout)
+            if until is not None:
                 cur.execute("DELETE FROM login_lockouts WHERE username = ?", [name])
                 cur.execute("INSERT INTO login_lockouts (username, locked_until) VALUES (?, ?)",
-                            [name, now + self._lockout])
+                            [name, until])
                 cur.execute("DELETE FROM login_failures WHERE username = ?", [name])
 
     def succeeded(self, username: str) -> None:

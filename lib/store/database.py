@@ -12,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -20,6 +23,7 @@ import pandas as pd
 from lib.access.scope import EVERYTHING, Scope
 from lib.filters import Filters
 from lib.intake import workbook_spec as spec
+from lib.store import scoped_versions
 from lib.store.base import (
     DATA_DIR,
     EXPORTABLE,
@@ -117,6 +121,16 @@ class Store(Writes):
         that every replica must see at once (e.g. saved layouts)."""
         return self.query(sql, params)
 
+    @contextmanager
+    def primary_cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the system of record (here the file; PostgreSQL for the shared store, whose
+        read copy lacks the archive_* tables), closed after the block."""
+        cur = self.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
     def columns(self, relation: str) -> list[str]:
         if relation not in EXPORTABLE:
             raise KeyError(relation)
@@ -135,7 +149,16 @@ class Store(Writes):
                not_null: tuple[str, ...] = ()) -> tuple[str, list, list[str]]:
         """(' WHERE …' with ? placeholders, params, the relation's columns) for read/count/summarize."""
         cols = self.columns(relation)
-        sql_where, params = where_clause(filters or Filters(), set(cols), per_program=relation == "programs")
+        filters = filters or Filters()
+        if relation == "dataset_versions" and not filters.scope.unrestricted:
+            # no scoped column: the versions that touched only the scope's programs (scoped_versions)
+            shown = scoped_versions.visible_versions(self, filters.scope)
+            if where_in and "version_id" in where_in:
+                asked = set(where_in["version_id"])
+                shown = [v for v in shown if v in asked]
+            where_in = {**(where_in or {}), "version_id": shown}
+            filters = replace(filters, scope=EVERYTHING)
+        sql_where, params = where_clause(filters, set(cols), per_program=relation == "programs")
         conditions: list[str] = [sql_where[len(" WHERE "):]] if sql_where else []
         for column, value in (where or {}).items():
             _known(relation, cols, [column])

@@ -14,7 +14,9 @@ leaks rows by lacking a column:
   the programs with rows in its regions (region_options), not the program's home region: a city
   user sees the province's program whose money reaches the city, and only the city's rows of it;
 - ``sources``: the sources of the programs in scope;
-- anything else lacking a scoped column (dataset_versions, a raw table without ``region``): no rows.
+- anything else lacking a scoped column (a raw table without ``region``): no rows. Store reads
+  ``dataset_versions`` for a scope through lib/store/scoped_versions.py instead (the versions that
+  touched only the scope's programs), since which versions those are is not a column.
 """
 
 from __future__ import annotations

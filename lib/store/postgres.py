@@ -251,10 +251,15 @@ class PostgresStore(Store):
 
     def primary_query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         """A read run in PostgreSQL (``?`` placeholders), not on the replica's copy."""
-        with self._pool.connection() as conn:
-            cur = _PgCursor(conn.cursor())
+        with self.primary_cursor() as cur:
             cur.execute(sql, params or [])
             return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
+
+    @contextmanager
+    def primary_cursor(self) -> Iterator[_PgCursor]:
+        """A cursor on PostgreSQL itself, for reads of what the replica does not copy (archive_*)."""
+        with self._pool.connection() as conn:
+            yield _PgCursor(conn.cursor())
 
     def content_checksum(self) -> str:
         """As Store.content_checksum, over the tables in PostgreSQL (the system of record)."""

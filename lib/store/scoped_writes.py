@@ -34,7 +34,7 @@ def check_import(cur, actor: Actor, tables: dict[str, list[dict]]) -> None:
     if actor.scope.unrestricted:
         return
     program_ids = sorted({r["program_id"] for r in tables["programs"]})
-    facts = _stored_facts(cur, program_ids, "", None)
+    facts = stored_facts(cur, program_ids, "", None)
     for name, rows in tables.items():
         if name in REGION_TABLES:
             for row in rows:
@@ -47,10 +47,10 @@ def check_rollback(cur, actor: Actor, changed: list[str], wanted: dict[str, int]
     """Refuse a rollback changing programs out of scope: as they are now, and as restored."""
     if actor.scope.unrestricted or not changed:
         return
-    facts = _stored_facts(cur, changed, "", None)
+    facts = stored_facts(cur, changed, "", None)
     for state in sorted({wanted[p] for p in changed if p in wanted}):
         programs = [p for p in changed if wanted.get(p) == state]
-        for program_id, info in _stored_facts(cur, programs, "archive_", state).items():
+        for program_id, info in stored_facts(cur, programs, "archive_", state).items():
             mine = facts.setdefault(program_id, {"name": None, "departments": set(), "regions": set()})
             mine["name"] = mine["name"] or info["name"]
             mine["departments"] |= info["departments"]
@@ -58,7 +58,7 @@ def check_rollback(cur, actor: Actor, changed: list[str], wanted: dict[str, int]
     _judge(actor, facts, "回滚", "roll back")
 
 
-def _stored_facts(cur, program_ids: list[str], prefix: str, state: int | None) -> dict[str, dict]:
+def stored_facts(cur, program_ids: list[str], prefix: str, state: int | None) -> dict[str, dict]:
     """program id -> {name, departments, regions} from the data tables (prefix '') or from an
     archived state (prefix 'archive_', ``state`` its state_version)."""
     facts: dict[str, dict] = {}

@@ -392,10 +392,16 @@ def scope_text(scope) -> Markdown:
 
 
 def version_caption() -> None:
+    """The current version, its time and files; the files only to whom the version is shown
+    (a scoped user: a version that touched only their programs, lib/store/scoped_versions.py)."""
     version = get_store().current_version()
     if version:
+        number = int(version["version_id"])
         when = pd.Timestamp(version["created_at"]).strftime("%Y-%m-%d %H:%M")
-        st.caption(md("数据版本 v{} · {} · {}", int(version["version_id"]), when, version["files"]))
+        if count("dataset_versions", where_in={"version_id": [number]}):
+            st.caption(md("数据版本 v{} · {} · {}", number, when, version["files"]))
+        else:
+            st.caption(md("数据版本 v{} · {}", number, when))
 
 
 # Each file's upload limit, the one the readers enforce, set on every uploader: the widget then

@@ -18,6 +18,7 @@ from lib.access.roles import ROLE_LABELS
 from lib.access.scope import Scope
 from lib.labels import ACTIVITY_ACTIONS, ACTIVITY_COLUMNS, ADMIN_LABELS, SCOPE_LABELS, USER_COLUMNS
 from lib.store import accounts
+from lib.ui.safe import MISSING
 
 
 def local_zone() -> ZoneInfo:
@@ -87,16 +88,31 @@ def activity_count(store, since: dt.date | None = None, until: dt.date | None = 
 
 
 def _details_text(details: str) -> str:
-    """The JSON details as one line of 'key: value' pairs (an empty object as '')."""
+    """The JSON details as one line of 'key: value' pairs (an empty object as ''). Texts are
+    shown as they are, lists joined with 、 and objects as （key: value，…）, never as JSON: JSON
+    would show a file name's quotes as \\" and so not the name an admin is looking for."""
     try:
         data = json.loads(details)
     except (TypeError, ValueError):
         return str(details)
     if not isinstance(data, dict):
-        return json.dumps(data, ensure_ascii=False)
+        return _value_text(data)
     # a key without a value (no e-mail given) is left out: a reader should not see null
-    return "；".join(f"{k}: {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
-                    for k, v in data.items() if v is not None)
+    return "；".join(f"{k}: {_value_text(v)}" for k, v in data.items() if v is not None)
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return ADMIN_LABELS["yes"] if value else ADMIN_LABELS["no"]
+    if value is None:
+        return MISSING
+    if isinstance(value, list):
+        return "、".join(_value_text(v) for v in value) or MISSING
+    if isinstance(value, dict):
+        return "（" + "，".join(f"{k}: {_value_text(v)}" for k, v in value.items()) + "）"
+    return str(value)
 
 
 def program_names(choices: dict) -> dict[str, str]:

@@ -24,9 +24,11 @@ def _counts(raw: object) -> dict[str, int]:
     return {table: int(n) for table, n in json.loads(str(raw)).items()}
 
 
-def changes(before: dict[str, int] | None, after: dict[str, int]) -> str:
+def changes(before: dict[str, int] | None, after: dict[str, int], totals: bool = True) -> str:
     """The row counts' change between two versions, table by table in the workbook's sheet order:
-    项目 9 → 10（+1）；绩效指标 59 → 57（−2）. The first version lists what it loaded."""
+    项目 9 → 10（+1）；绩效指标 59 → 57（−2）. The first version lists what it loaded. Without
+    ``totals`` only the differences (项目 +1；绩效指标 −2): the counts are the whole store's, which a
+    scoped user is not shown, while the difference a version of their own programs made is theirs."""
     tables = [t for t in SHEET_LABELS if t in after] + [t for t in after if t not in SHEET_LABELS]
     if before is None:
         loaded = [f"{SHEET_LABELS.get(t, t)} {after[t]:,}" for t in tables if after[t]]
@@ -36,7 +38,9 @@ def changes(before: dict[str, int] | None, after: dict[str, int]) -> str:
         was, now = before.get(table, 0), after[table]
         if was != now:
             sign = "+" if now > was else "−"
-            parts.append(f"{SHEET_LABELS.get(table, table)} {was:,} → {now:,}（{sign}{abs(now - was):,}）")
+            label = SHEET_LABELS.get(table, table)
+            parts.append(f"{label} {was:,} → {now:,}（{sign}{abs(now - was):,}）" if totals
+                         else f"{label} {sign}{abs(now - was):,}")
     return "；".join(parts) if parts else "各表行数未变（所涉资金/部门的记录已替换）"
 
 
@@ -45,12 +49,16 @@ def _programs(raw: object, names: dict[str, str]) -> str:
     return "、".join(f"{names[p]}（{p}）" if names.get(p) else p for p in ids) or "—"
 
 
-def table(versions: pd.DataFrame, program_names: dict[str, str]) -> pd.DataFrame:
+def table(versions: pd.DataFrame, program_names: dict[str, str],
+          counts_before: dict[int, object] | None = None) -> pd.DataFrame:
     """The rows of dataset_versions (any order) as the history table, newest first.
 
     Args:
         versions: dataset_versions rows.
         program_names: program id -> name, for the programs each version touched.
+        counts_before: for a scoped user's history (some versions left out): version id -> the
+            row_counts of the version just before it; each change is then that version's own,
+            as differences only (see ``changes``).
     Returns:
         The COLUMNS: version_id stays a number (for sorting and the rollback choice); the user
         as named in VERSION_USERS, the action in Chinese, the changes as text (see ``changes``),
@@ -60,18 +68,37 @@ def table(versions: pd.DataFrame, program_names: dict[str, str]) -> pd.DataFrame
     rows = []
     before: dict[str, int] | None = None
     for version in ordered.to_dict("records"):
+        version_id = int(version["version_id"])
         after = _counts(version.get("row_counts"))
+        if counts_before is not None:  # a scoped history: each version against its own predecessor
+            before = _counts(counts_before[version_id]) if version_id in counts_before else None
         restored = version.get("restored_version")
         rows.append({
-            "version_id": int(version["version_id"]),
+            "version_id": version_id,
             "created_at": version["created_at"],
             "user_name": VERSION_USERS.get(version["user_name"], version["user_name"]),
             "action": VERSION_ACTIONS.get(version["action"], version["action"]),
             "programs": _programs(version.get("programs"), program_names),
-            "changes": changes(before, after),
+            "changes": changes(before, after, totals=counts_before is None),
             "restored_version": "" if fmt.missing(restored) else f"v{int(restored)}",
             "files": fmt.text_or(version.get("files"), ""),
             "sha256": fmt.text_or(version.get("sha256"), ""),
         })
         before = after
     return pd.DataFrame(rows, columns=COLUMNS).iloc[::-1].reset_index(drop=True)
+
+
+def rollback_targets(shown: list[int], current: int, scoped: bool) -> dict[int, str]:
+    """The versions one may choose to roll back to, newest first, with their labels.
+
+    Everyone may choose any shown version but the current one. A scoped user's history leaves out
+    the versions of others, among them, often, the one before their own upload: so the version
+    just before each shown one is offered too ("v3（v4 之前）"), which is what undoing that upload
+    restores. Whether the rollback may run is the store's decision (lib/store/scoped_writes.py).
+    """
+    labels = {v: f"v{v}" for v in shown if v != current}
+    if scoped:
+        for v in shown:
+            if v - 1 >= 1 and v - 1 != current and v - 1 not in labels:
+                labels[v - 1] = f"v{v - 1}（v{v} 之前）"
+    return {v: labels[v] for v in sorted(labels, reverse=True)}
