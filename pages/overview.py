@@ -25,7 +25,7 @@ def headline_cards(scope: Filters, rows, prefix: str = "") -> None:
     """Budget, executed, rate and project count of ``rows`` (program totals) as four cards."""
     head = summary.headline(rows)
     n_projects = ui.count("v_projects", scope)
-    projects_value, projects_help = fmt.project_count_card(
+    projects_label, projects_value, projects_help = fmt.project_count_card(
         n_projects, head["programs"], ui.count_distinct("v_projects", scope, ("program_id",)),
         ui.count_distinct("v_funding", scope, ("region",)), ui.count("v_funding", scope))
     unit = fmt.money_unit([head["budget"], head["executed"]])
@@ -35,7 +35,7 @@ def headline_cards(scope: Filters, rows, prefix: str = "") -> None:
     c2.metric(f"{prefix}执行数（{unit}）", fmt.number_in(head["executed"], unit),
               help=fmt.money(head["executed"]), border=True)
     c3.metric(f"{prefix}执行率", fmt.rate(head["execution_rate"]), help="执行数 ÷ 预算数", border=True)
-    c4.metric(f"{prefix}项目数", projects_value, border=True, help=projects_help)
+    c4.metric(f"{prefix}{projects_label}", projects_value, border=True, help=projects_help)
 
 
 if len(years) <= 1:

@@ -48,8 +48,9 @@ def test_overview_headline_all_data_shows_the_latest_year_not_a_sum_over_years()
     # 2023 is Liaoning's central subsidy alone: 2,450 + 800 of 7,500 + 10,380 万元, no project records
     assert m["2023年预算总额（亿元）"] == "1.79"
     assert m["2023年执行率"] == "18.18%"  # 3,250 / 17,880
-    assert m["2023年项目数"] == "未分项目填报"  # allocated by city, never a bare 0 that reads as missing
-    card = next(c for c in at.metric if c.label == "2023年项目数")
+    # allocated by city: the card counts the regions, never a bare 0 project that reads as missing
+    assert m["2023年分配地区数"] == "5 个" and "2023年项目数" not in m
+    card = next(c for c in at.metric if c.label == "2023年分配地区数")
     assert card.help == "1 项资金/部门预算未分项目填报，按 5 个地区分配下达（10 条资金分配记录）"
     assert not any(label.startswith("预算总额") for label in m)  # never the 2022 + 2023 sum unlabelled
     assert any("含 2 个预算年度（2022、2023）" in c.value for c in at.caption)
@@ -203,7 +204,7 @@ def test_reports_objectives_and_stated_figures():
 def test_year_filter_drops_other_programs():
     at = run_page("overview", year="2023")
     m = metrics(at)
-    assert m["项目数"] == "未分项目填报"  # Liaoning allocates by city: no project records
+    assert m["分配地区数"] == "5 个"  # Liaoning allocates by city: no project records
     assert m["预算总额（亿元）"] == "1.79"  # central 7500 + local 10380
     assert at.sidebar.selectbox[0].value == 2023
 

@@ -51,10 +51,11 @@ def count(n: int, unit: str) -> str:
 
 
 def project_count_card(n_projects: int, programs: int, itemized: int, regions: int,
-                       allocations: int) -> tuple[str, str]:
-    """The 项目数 card's value and help. A program reported by region and fund source, not by
-    project (a transfer payment's 分配表), has no project records: its card says so instead of a
-    bare 0 that reads as missing data.
+                       allocations: int) -> tuple[str, str, str]:
+    """The 项目数 card's label (after the year prefix), value and help. A program reported by region
+    and fund source, not by project (a transfer payment's 分配表), has no project records: its card
+    counts the regions the money went to and says why, instead of a bare 0 that reads as missing
+    data (and a short figure, which a narrow card does not cut off).
 
     Args:
         n_projects: project records in the selection.
@@ -65,11 +66,12 @@ def project_count_card(n_projects: int, programs: int, itemized: int, regions: i
     by_region = (f"按 {regions:,} 个地区分配下达（{allocations:,} 条资金分配记录）" if allocations
                  else "无项目明细")
     if n_projects == 0 and programs:
-        return "未分项目填报", f"{programs:,} 项资金/部门预算未分项目填报，{by_region}"
+        why = f"{programs:,} 项资金/部门预算未分项目填报，{by_region}"
+        return ("分配地区数", count(regions, "个"), why) if allocations else ("项目数", "未分项目", why)
     help_text = f"{n_projects:,} 个，涉及 {itemized:,} 项资金/部门预算"
     if unitemized > 0:
         help_text += f"；另有 {unitemized:,} 项未分项目填报，{by_region}"
-    return count(n_projects, "个"), help_text
+    return "项目数", count(n_projects, "个"), help_text
 
 
 def rate(value: object, digits: int = 2) -> str:
