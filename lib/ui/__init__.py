@@ -34,6 +34,9 @@ KEY_PROGRAM = "filter_program"
 KEY_REGION = "filter_region"
 KEY_PROJECT = "filter_project"
 KEY_FILTERS = "filters"
+# The searches that narrow the program and project lists (not in the URL: the choice is).
+KEY_PROGRAM_SEARCH = "filter_program_search"
+KEY_PROJECT_SEARCH = "filter_project_search"
 # URL query parameter for each filter key.
 URL_PARAMS = {KEY_YEAR: "year", KEY_PROGRAM: "program", KEY_REGION: "region", KEY_PROJECT: "project"}
 
@@ -101,9 +104,11 @@ SCREEN_ROWS = 100
 # command line instead.
 XLSX_DOWNLOAD_MAX_ROWS = 200_000
 CSV_DOWNLOAD_MAX_ROWS = 2_000_000
-# A sidebar choice list longer than this asks for a narrower selection first (a browser
-# select of 20,000 programs helps no one and costs every rerun).
-MAX_OPTIONS = 3000
+# A sidebar choice list longer than this asks for a narrower selection or a search first: every
+# option travels to the browser on every run of every page (3,000 program and project names were
+# ~137 KiB a run), and a list of more than a couple of hundred is searched, not scrolled. At 1M
+# rows a year holds about 200 programs, a program about 50 projects.
+MAX_OPTIONS = 250
 
 
 def user_scope() -> Scope:
@@ -277,9 +282,11 @@ def _years(version: int, scope: tuple) -> list[int]:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _programs(version: int, year: int | None, include: str | None, scope: tuple) -> tuple[pd.DataFrame, int]:
+def _programs(version: int, year: int | None, include: str | None, scope: tuple,
+              search: str = "") -> tuple[pd.DataFrame, int]:
     del version
-    return get_store().filter_programs(year, MAX_OPTIONS, include=include, scope=Filters(*scope).scope)
+    return get_store().filter_programs(year, MAX_OPTIONS, include=include, scope=Filters(*scope).scope,
+                                       search=search)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -290,10 +297,10 @@ def _regions(version: int, year: int | None, program: str | None, scope: tuple) 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _projects(version: int, year: int | None, program: str | None,
-              include: str | None, scope: tuple) -> tuple[pd.DataFrame, int]:
+              include: str | None, scope: tuple, search: str = "") -> tuple[pd.DataFrame, int]:
     del version
     return get_store().filter_projects(year, program, MAX_OPTIONS, include=include,
-                                       scope=Filters(*scope).scope)
+                                       scope=Filters(*scope).scope, search=search)
 
 
 def _chosen(key: str) -> str | None:
@@ -301,9 +308,19 @@ def _chosen(key: str) -> str | None:
     return None if value in (None, ALL) else str(value)
 
 
-def _too_many(total: int, shown: int, what: str, narrower: str) -> None:
+def _search_box(key: str, what: str) -> str:
+    """The search that narrows a long choice list: drawn only while the list is too long or a
+    search is typed, so a short list costs nothing more."""
+    return st.sidebar.text_input(FILTER_LABELS["search"].format(what=what), key=key,
+                                 placeholder=FILTER_LABELS["search_hint"]).strip()
+
+
+def _too_many(total: int, shown: int, what: str, narrower: str, searched: str) -> None:
     if total > shown:
-        st.sidebar.caption(f"{what}共 {total:,} 项，太多无法逐一列出：请先选择{narrower}。")
+        if searched:
+            st.sidebar.caption(f"含“{searched}”的{what}共 {total:,} 项，太多无法逐一列出：请输入更多字。")
+        else:
+            st.sidebar.caption(f"{what}共 {total:,} 项，太多无法逐一列出：请先选择{narrower}，或输入名称搜索。")
 
 
 def _url_value(param: str) -> str | None:
@@ -349,15 +366,21 @@ def sidebar_filters() -> Filters:
     scoped = Filters(scope=scope).key()
     years = _years(version, scoped)
     year = _choose(FILTER_LABELS["year"], KEY_YEAR, years, {y: f"{y}年" for y in years})
-    programs, n_programs = _programs(version, year, _chosen(KEY_PROGRAM), scoped)
+    program_search = st.session_state.get(KEY_PROGRAM_SEARCH, "").strip()
+    programs, n_programs = _programs(version, year, _chosen(KEY_PROGRAM), scoped, program_search)
     program = _choose(FILTER_LABELS["program"], KEY_PROGRAM, programs["program_id"].tolist(),
                       dict(zip(programs["program_id"], programs["program_name"], strict=True)))
-    _too_many(n_programs, len(programs), "资金/部门", "年度")
+    if n_programs > MAX_OPTIONS or program_search:
+        _search_box(KEY_PROGRAM_SEARCH, FILTER_LABELS["program"])
+    _too_many(n_programs, len(programs), FILTER_LABELS["program"], "年度", program_search)
     region = _choose(FILTER_LABELS["region"], KEY_REGION, _regions(version, year, program, scoped))
-    projects, n_projects = _projects(version, year, program, _chosen(KEY_PROJECT), scoped)
+    project_search = st.session_state.get(KEY_PROJECT_SEARCH, "").strip()
+    projects, n_projects = _projects(version, year, program, _chosen(KEY_PROJECT), scoped, project_search)
     project = _choose(FILTER_LABELS["project"], KEY_PROJECT, projects["project_id"].tolist(),
                       dict(zip(projects["project_id"], projects["project_name"], strict=True)))
-    _too_many(n_projects, len(projects), "项目", "资金/部门")
+    if n_projects > MAX_OPTIONS or project_search:
+        _search_box(KEY_PROJECT_SEARCH, FILTER_LABELS["project"])
+    _too_many(n_projects, len(projects), FILTER_LABELS["project"], FILTER_LABELS["program"], project_search)
 
     for key, param in URL_PARAMS.items():
         value = st.session_state.get(key)
