@@ -320,7 +320,8 @@ def _too_many(total: int, shown: int, what: str, narrower: str, searched: str) -
         if searched:
             st.sidebar.caption(f"含“{searched}”的{what}共 {total:,} 项，太多无法逐一列出：请输入更多字。")
         else:
-            st.sidebar.caption(f"{what}共 {total:,} 项，太多无法逐一列出：请先选择{narrower}，或输入名称搜索。")
+            st.sidebar.caption(f"{what}共 {total:,} 项，太多无法逐一列出：请先选择{narrower}，"
+                               "或输入名称搜索。")
 
 
 def _url_value(param: str) -> str | None:
