@@ -761,7 +761,8 @@ _SETTLED_JS = """() => {
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (!document.querySelector('[data-testid="stMainBlockContainer"] h1')) return false;
   if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stStatusWidget"]')) return false;
-  const shown = el => el.getClientRects().length > 0;
+  // a closed expander keeps its content laid out (one client rect) but never draws it
+  const shown = el => el.getClientRects().length > 0 && (!el.checkVisibility || el.checkVisibility());
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
     if (shown(chart) && !chart.querySelector('.main-svg')) return false;
   for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]'))
