@@ -21,10 +21,10 @@ def seeded_db(tmp_path_factory):
 
 @pytest.fixture
 def short_lists(monkeypatch):
-    import lib.ui
+    import lib.ui.sidebar
     from lib.ui import paging
 
-    monkeypatch.setattr(lib.ui, "MAX_OPTIONS", 1)
+    monkeypatch.setattr(lib.ui.sidebar, "MAX_OPTIONS", 1)
     monkeypatch.setattr(paging, "STEP", 2)
     st.cache_data.clear()  # the choice lists are cached under the arguments, not the cap
     yield
