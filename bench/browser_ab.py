@@ -69,9 +69,11 @@ def main(argv: list[str] | None = None) -> int:
                 # processes: the order alternates so that neither is always second
                 order = arms if i % 2 == 0 else arms[::-1]
                 for arm, url in [("floor", f"http://127.0.0.1:{p_floor}/"), *order]:
-                    times, error = run._browser_times(browser, url, a.reloads)
+                    received: list[int] = []
+                    times, error = run._browser_times(browser, url, a.reloads, received)
                     row[arm] = {"first_s": times[0] if times else None,
                                 "warm_s": statistics.median(times[1:]) if len(times) > 1 else None,
+                                "first_kib": received[0] / 1024 if received else None,
                                 "error": error}
                 rows.append(row)
                 run.progress(f"{page} ({fname}): " + ", ".join(
@@ -85,6 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(report(result))
     return 0
+
+
+def kib(arm: dict) -> str:
+    """Websocket bytes the server sent for the first visit (absent in results of older runs)."""
+    value = arm.get("first_kib")
+    return "–" if value is None else f"{value:,.0f}"
 
 
 def report(r: dict) -> str:
@@ -104,9 +112,10 @@ def report(r: dict) -> str:
             note = f" {x['error']}" if x["error"] else ""
             cells.append(f"{run.fmt_s(x['first_s'])} ({ratio(x, f, 'first')}) / "
                          f"{run.fmt_s(x['warm_s'])} ({ratio(x, f, 'warm')}){note}")
+        cells.append(" / ".join(kib(row[arm]) for arm in ("floor", "before", "after")))
         body.append(cells)
     lines.append(run.table(["page", "filter", "floor first / warm", "before: first (÷) / warm (÷)",
-                            "after: first (÷) / warm (÷)"], body))
+                            "after: first (÷) / warm (÷)", "sent KiB: floor / before / after"], body))
     return "\n".join(lines)
 
 

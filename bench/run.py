@@ -761,7 +761,8 @@ _SETTLED_JS = """() => {
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (!document.querySelector('[data-testid="stMainBlockContainer"] h1')) return false;
   if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stStatusWidget"]')) return false;
-  const shown = el => el.getClientRects().length > 0;
+  // a closed expander keeps its content laid out (one client rect) but never draws it
+  const shown = el => el.getClientRects().length > 0 && (!el.checkVisibility || el.checkVisibility());
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
     if (shown(chart) && !chart.querySelector('.main-svg')) return false;
   for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]'))
@@ -774,14 +775,24 @@ FLOOR_APP = Path(__file__).with_name("floor_app.py")
 TARGET_BROWSER_RATIO = 1.3
 
 
-def _browser_times(browser, url: str, runs: int) -> tuple[list[float], str | None]:
+def _browser_times(browser, url: str, runs: int,
+                   received: list[int] | None = None) -> tuple[list[float], str | None]:
     """Seconds until drawn: the first visit in a fresh browser context (nothing cached), then
-    ``runs`` reloads of it (the browser's cache and the server's warm)."""
+    ``runs`` reloads of it (the browser's cache and the server's warm). ``received``, when given,
+    gets the bytes of websocket messages from the server for each visit: what a page run sends
+    (elements, table Arrow, chart specs), the proxy for what the browser has to lay out."""
     times, error = [], None
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     tab = context.new_page()
+    visit_bytes = [0]
+
+    def on_frame(payload) -> None:
+        visit_bytes[0] += len(payload if isinstance(payload, bytes) else payload.encode("utf-8"))
+
+    tab.on("websocket", lambda ws: ws.on("framereceived", on_frame))
     try:
         for i in range(1 + runs):
+            visit_bytes[0] = 0
             started = time.perf_counter()
             try:
                 if i == 0:
@@ -790,6 +801,8 @@ def _browser_times(browser, url: str, runs: int) -> tuple[list[float], str | Non
                     tab.reload(timeout=BROWSER_TIMEOUT_S * 1000)
                 tab.wait_for_function(_SETTLED_JS, timeout=BROWSER_TIMEOUT_S * 1000, polling=50)
                 times.append(time.perf_counter() - started)
+                if received is not None:
+                    received.append(visit_bytes[0])
                 if tab.locator("[data-testid='stException']").count():
                     error = "the page shows an exception"
             except Exception as exc:  # noqa: BLE001 - a page that never settles is a result

@@ -182,12 +182,18 @@ PAGES = {
     "admin": "用户与日志",
 }
 
+# under a list of cards or expanders drawn a screen at a time (lib/ui/paging.py)
+MORE_LABEL = "显示更多（已显示 {shown:,} 条，共 {total:,} 条）"
+
 FILTER_LABELS = {
     "year": "年度",
     "program": "资金/部门",
     "region": "地区",
     "project": "项目",
     "all": "全部",
+    # the search under a choice list too long to show whole
+    "search": "搜索{what}",
+    "search_hint": "名称或编号中的字",
     # the signed-in user's scope, under the filters (lib/ui sidebar_filters)
     "scope_departments": "部门",
     "scope_programs": "资金/项目",

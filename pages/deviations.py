@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import ui
 from lib.labels import INDICATOR_STATUS
-from lib.ui import fmt
+from lib.ui import fmt, paging
 from lib.ui.safe import md
 
 ui.require_entrypoint()
@@ -23,12 +23,13 @@ if total == 0:
     st.info("没有符合条件的偏差说明。")
     st.stop()
 
-# Cards for the first CARDS (a page of reading, not a wall); the table below lists more and its
-# downloads hold every one.
-CARDS = 40
-deviations = ui.read("v_deviations", filters, order_by=ORDER, search=search, limit=CARDS)
-if total > CARDS:
-    st.caption(f"下面列出前 {CARDS} 条的说明卡片；全部 {total:,} 条见“偏差说明表”及其下载。")
+# Cards for the first few (a screen of reading, not a wall; 显示更多 adds more); the table below
+# lists more and its downloads hold every one.
+selection = (filters.key(), text.strip())
+n_cards = paging.shown("deviation_cards", selection, min(total, ui.DETAIL_ROWS))
+deviations = ui.read("v_deviations", filters, order_by=ORDER, search=search, limit=n_cards)
+if total > n_cards:
+    st.caption(f"下面列出前 {n_cards:,} 条的说明卡片；全部 {total:,} 条见“偏差说明表”及其下载。")
 
 kinds = {"indicator": "指标", "project": "项目"}
 for row in deviations.itertuples():
@@ -51,6 +52,8 @@ for row in deviations.itertuples():
         if not isinstance(row.deviation_reason, str) and not isinstance(row.improvement, str):
             st.warning("未填写偏差原因及改进措施")
         st.caption(md("{} · 出处 {}", kinds.get(row.kind, row.kind), row.source_ref))
+
+paging.more_button("deviation_cards", selection, n_cards, min(total, ui.DETAIL_ROWS))
 
 st.subheader("偏差说明表")
 

@@ -61,12 +61,14 @@ config = {"computed_score": st.column_config.NumberColumn("计算得分", format
           "mark": st.column_config.Column("完成状态"),
           "level2": st.column_config.Column("二级指标", width="small")}
 
-for level1, rows in by_status.groupby("level1", sort=False):
+# Only the first 一级指标's table opens at once: it alone fills the first screen, and each open
+# table is one more grid for the browser to lay out; the titles state every count.
+for i, (level1, rows) in enumerate(by_status.groupby("level1", sort=False)):
     n_rows = int(rows["n"].sum())
     n_bad = int(rows.loc[rows["status"].isin(["not_met", "qualitative_not_met"]), "n"].sum())
     title = (md("{}（{:,} 项，未达标 {:,} 项）", level1, n_rows, n_bad) if n_bad
              else md("{}（{:,} 项）", level1, n_rows))
-    with st.expander(title, expanded=True):
+    with st.expander(title, expanded=i == 0):
         ui.show_table(
             in_table_order(shown[shown["level1"] == level1]), "v_indicators", key=f"ind_{level1}",
             columns=table_columns, column_config=config, total=n_rows,

@@ -5,7 +5,7 @@ import streamlit as st
 from lib import ui
 from lib.labels import FORM_LABELS, REPORT_LABELS
 from lib.outputs import forms, report_docx
-from lib.ui import fmt
+from lib.ui import fmt, paging
 from lib.ui.safe import md, md_text
 
 ui.require_entrypoint()
@@ -13,14 +13,17 @@ st.title("报告详情")
 ui.version_caption()
 filters = ui.current_filters()
 
-# Expanders for the first CARDS records of each kind; the tables list more, their downloads all.
-CARDS = 40
+# Expanders for the first few records of each kind (显示更多 adds more); the tables list more,
+# their downloads all.
 OBJECTIVE_ORDER = ("program_id", "project_id", "seq")
 PROJECT_ORDER = ("program_id", "project_id")
-objectives = ui.read("v_objectives", filters, order_by=OBJECTIVE_ORDER, limit=CARDS)
+selection = filters.key()
+n_objectives = ui.count("v_objectives", filters)
+shown_objectives = paging.shown("objective_cards", selection, min(n_objectives, ui.DETAIL_ROWS))
+objectives = ui.read("v_objectives", filters, order_by=OBJECTIVE_ORDER, limit=shown_objectives)
 projects = ui.read("v_projects", filters, order_by=PROJECT_ORDER, limit=ui.DETAIL_ROWS)
-n_objectives = ui.count("v_objectives", filters) if len(objectives) >= CARDS else len(objectives)
 n_projects = ui.count("v_projects", filters) if len(projects) >= ui.DETAIL_ROWS else len(projects)
+shown_projects = paging.shown("project_cards", selection, len(projects))
 
 
 def more_note(total: int, shown: int, what: str) -> None:
@@ -48,6 +51,7 @@ with tab_goals:
                 if isinstance(row.note, str):
                     st.caption(md("说明：{}", row.note))
                 st.caption(md("出处 {}", row.source_ref))
+    paging.more_button("objective_cards", selection, len(objectives), min(n_objectives, ui.DETAIL_ROWS))
     ui.show_rows("v_objectives", filters, "v_objectives", key="objectives_table", order_by=OBJECTIVE_ORDER,
                  columns=["program_name", "project_name", "seq", "label", "expected", "actual_text",
                            "source_ref", "note"])
@@ -55,8 +59,8 @@ with tab_goals:
 with tab_projects:
     if projects.empty:
         st.info("当前筛选下没有项目。")
-    more_note(n_projects, min(len(projects), CARDS), "项目")
-    for row in projects.head(CARDS).itertuples():
+    more_note(n_projects, shown_projects, "项目")
+    for row in projects.head(shown_projects).itertuples():
         label = md("{} · 自评 {}", row.project_name, fmt.text_or(row.stated_rating))
         with st.expander(label, expanded=False):
             for label, value in (("总体绩效目标完成情况", row.objective_actual),
@@ -65,6 +69,7 @@ with tab_projects:
                 if isinstance(value, str):
                     st.markdown(md("**{}：** {}", label, value))
             st.caption(md("出处 {}", row.source_ref))
+    paging.more_button("project_cards", selection, shown_projects, len(projects))
 
 with tab_stated:
     st.caption("报告中写明的合计数、个数与比率，按原文保存；核对方式说明可由哪些明细重算。")

@@ -281,20 +281,12 @@ class Store(Writes):
                                            params)["year"]]
 
     def filter_programs(self, year: int | None, limit: int, include: str | None = None,
-                        scope: Scope = EVERYTHING) -> tuple[pd.DataFrame, int]:
-        """(program_id, program_name) of a year (newest first, then by id) in the scope, at most
-        ``limit`` (``include`` always among them when it exists), and how many there are in all."""
-        cond, params = self._where("programs", Filters(year=year, scope=scope))[:2]
-        total = int(self.query(f"SELECT COUNT(*) AS n FROM programs {cond}", params)["n"].iloc[0])
-        if total > limit:  # the list would be cut anyway: only the chosen one
-            cond, params = self._where("programs", Filters(scope=scope),
-                                       where_in={"program_id": [include] if include is not None else []})[:2]
-            limit = 1
-        frame = self.query(
-            f"SELECT program_id, program_name, year FROM programs {cond} "
-            "ORDER BY CASE WHEN program_id = ? THEN 0 ELSE 1 END, year DESC, program_id LIMIT ?",
-            [*params, include, limit])
-        return frame.sort_values(["year", "program_id"], ascending=[False, True], ignore_index=True), total
+                        scope: Scope = EVERYTHING, search: str | None = None) -> tuple[pd.DataFrame, int]:
+        """(program_id, program_name) of a year (newest first, then by id) in the scope whose id or
+        name contains ``search``, none of them when more than ``limit`` match (``include`` always
+        among them when it is in the year and scope), and how many match in all."""
+        return self._choices("programs", ("program_id", "program_name"), Filters(year=year, scope=scope),
+                             limit, include, search, "year DESC, program_id", extra=("year",))
 
     def filter_regions(self, year: int | None, program_id: str | None,
                        scope: Scope = EVERYTHING) -> list[str]:
@@ -311,20 +303,31 @@ class Store(Writes):
         return frame["region"].tolist()
 
     def filter_projects(self, year: int | None, program_id: str | None, limit: int,
-                        include: str | None = None, scope: Scope = EVERYTHING) -> tuple[pd.DataFrame, int]:
-        """(project_id, project_name) in the selection and the scope, by id, at most ``limit``
-        (``include`` always among them when it exists), and how many there are in all."""
-        where, params, _ = self._where("v_projects", Filters(year=year, program_id=program_id, scope=scope))
-        total = int(self.query(f"SELECT COUNT(*) AS n FROM v_projects{where}", params)["n"].iloc[0])
-        if total > limit:  # the list would be cut anyway: only the chosen one
-            where, params, _ = self._where("v_projects", Filters(scope=scope),
-                                           where_in={"project_id": [include] if include is not None else []})
-            limit = 1
-        frame = self.query(
-            f"SELECT project_id, project_name FROM v_projects{where} "
-            "ORDER BY CASE WHEN project_id = ? THEN 0 ELSE 1 END, project_id LIMIT ?",
-            [*params, include, limit])
-        return frame.sort_values("project_id", ignore_index=True), total
+                        include: str | None = None, scope: Scope = EVERYTHING,
+                        search: str | None = None) -> tuple[pd.DataFrame, int]:
+        """(project_id, project_name) in the selection and the scope, by id, as filter_programs."""
+        return self._choices("v_projects", ("project_id", "project_name"),
+                             Filters(year=year, program_id=program_id, scope=scope), limit, include, search,
+                             "project_id")
+
+    def _choices(self, relation: str, id_name: tuple[str, str], filters: Filters, limit: int,
+                 include: str | None, search: str | None, order: str,
+                 extra: tuple[str, ...] = ()) -> tuple[pd.DataFrame, int]:
+        # A list cut at ``limit`` would hide the rest without saying which: past it only the chosen
+        # one is offered, and the sidebar asks for a narrower selection or a search instead.
+        key = id_name[0]
+        text = (search or "").strip()
+        where, params, _ = self._where(relation, filters, search=(id_name, text) if text else None)
+        total = int(self.query(f"SELECT COUNT(*) AS n FROM {relation}{where}", params)["n"].iloc[0])
+        chosen_where, chosen_params, _ = self._where(
+            relation, filters, where_in={key: [include] if include is not None else []})
+        cols = ", ".join((*id_name, *extra))
+        sql = f"SELECT {cols} FROM {relation}{chosen_where}"
+        if total <= limit:
+            sql += f" UNION SELECT {cols} FROM {relation}{where}"
+            chosen_params = [*chosen_params, *params]
+        frame = self.query(f"SELECT * FROM ({sql}) AS choices ORDER BY {order}", chosen_params)
+        return frame.reset_index(drop=True), total
 
     def current_version(self) -> dict | None:
         df = self.query("SELECT * FROM dataset_versions ORDER BY version_id DESC LIMIT 1")

@@ -34,6 +34,9 @@ KEY_PROGRAM = "filter_program"
 KEY_REGION = "filter_region"
 KEY_PROJECT = "filter_project"
 KEY_FILTERS = "filters"
+# The searches that narrow the program and project lists (not in the URL: the choice is).
+KEY_PROGRAM_SEARCH = "filter_program_search"
+KEY_PROJECT_SEARCH = "filter_project_search"
 # URL query parameter for each filter key.
 URL_PARAMS = {KEY_YEAR: "year", KEY_PROGRAM: "program", KEY_REGION: "region", KEY_PROJECT: "project"}
 
@@ -101,9 +104,6 @@ SCREEN_ROWS = 100
 # command line instead.
 XLSX_DOWNLOAD_MAX_ROWS = 200_000
 CSV_DOWNLOAD_MAX_ROWS = 2_000_000
-# A sidebar choice list longer than this asks for a narrower selection first (a browser
-# select of 20,000 programs helps no one and costs every rerun).
-MAX_OPTIONS = 3000
 
 
 def user_scope() -> Scope:
@@ -268,108 +268,6 @@ def program_totals(filters: Filters | None = None) -> pd.DataFrame:
     return _cached_program_totals(dataset_version(), _key(filters)).copy()
 
 
-# The sidebar's choices for the current selection and the user's scope (``scope``: a
-# Filters(scope=…).key(), so the cache keys hold it): only what it shows, from small queries.
-@st.cache_data(max_entries=64, show_spinner=False)
-def _years(version: int, scope: tuple) -> list[int]:
-    del version
-    return get_store().filter_years(Filters(*scope).scope)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _programs(version: int, year: int | None, include: str | None, scope: tuple) -> tuple[pd.DataFrame, int]:
-    del version
-    return get_store().filter_programs(year, MAX_OPTIONS, include=include, scope=Filters(*scope).scope)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _regions(version: int, year: int | None, program: str | None, scope: tuple) -> list[str]:
-    del version
-    return get_store().filter_regions(year, program, Filters(*scope).scope)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _projects(version: int, year: int | None, program: str | None,
-              include: str | None, scope: tuple) -> tuple[pd.DataFrame, int]:
-    del version
-    return get_store().filter_projects(year, program, MAX_OPTIONS, include=include,
-                                       scope=Filters(*scope).scope)
-
-
-def _chosen(key: str) -> str | None:
-    value = st.session_state.get(key)
-    return None if value in (None, ALL) else str(value)
-
-
-def _too_many(total: int, shown: int, what: str, narrower: str) -> None:
-    if total > shown:
-        st.sidebar.caption(f"{what}共 {total:,} 项，太多无法逐一列出：请先选择{narrower}。")
-
-
-def _url_value(param: str) -> str | None:
-    value = st.query_params.get(param)
-    return value if value not in (None, "") else None
-
-
-ALL = "__all__"  # the 全部 option; a selectbox shows None as "no selection", not as an option
-
-
-def _choose(label: str, key: str, options: list, names: dict | None = None):
-    """A selectbox whose first option is 全部; returns None for 全部.
-
-    A choice no longer among the options (another year was picked) falls back to 全部.
-    """
-    choices = [ALL, *options]
-    if st.session_state.get(key) not in choices:
-        st.session_state[key] = ALL
-    names = names or {}
-    value = st.sidebar.selectbox(
-        label, choices, key=key,
-        format_func=lambda v: FILTER_LABELS["all"] if v == ALL else str(names.get(v, v)))
-    return None if value == ALL else value
-
-
-def sidebar_filters() -> Filters:
-    """Draw the shared filters (year → program → region → project) and keep them in the URL.
-
-    Returns the selection as Filters. The URL is read once per session, so a bookmarked or
-    shared link opens on the same view.
-    """
-    if not st.session_state.get("_filters_from_url"):
-        st.session_state["_filters_from_url"] = True
-        year = _url_value("year")
-        st.session_state[KEY_YEAR] = int(year) if year and year.isdigit() else None
-        for key in (KEY_PROGRAM, KEY_REGION, KEY_PROJECT):
-            st.session_state[key] = _url_value(URL_PARAMS[key])
-
-    version = dataset_version()
-    scope = user_scope()
-    if not scope.unrestricted:
-        st.sidebar.caption(md("范围：{}", scope_text(scope)))
-    scoped = Filters(scope=scope).key()
-    years = _years(version, scoped)
-    year = _choose(FILTER_LABELS["year"], KEY_YEAR, years, {y: f"{y}年" for y in years})
-    programs, n_programs = _programs(version, year, _chosen(KEY_PROGRAM), scoped)
-    program = _choose(FILTER_LABELS["program"], KEY_PROGRAM, programs["program_id"].tolist(),
-                      dict(zip(programs["program_id"], programs["program_name"], strict=True)))
-    _too_many(n_programs, len(programs), "资金/部门", "年度")
-    region = _choose(FILTER_LABELS["region"], KEY_REGION, _regions(version, year, program, scoped))
-    projects, n_projects = _projects(version, year, program, _chosen(KEY_PROJECT), scoped)
-    project = _choose(FILTER_LABELS["project"], KEY_PROJECT, projects["project_id"].tolist(),
-                      dict(zip(projects["project_id"], projects["project_name"], strict=True)))
-    _too_many(n_projects, len(projects), "项目", "资金/部门")
-
-    for key, param in URL_PARAMS.items():
-        value = st.session_state.get(key)
-        if value in (None, ALL):
-            if param in st.query_params:
-                del st.query_params[param]
-        elif st.query_params.get(param) != str(value):
-            st.query_params[param] = str(value)
-
-    filters = Filters(year=year, program_id=program, region=region, project_id=project, scope=scope)
-    st.session_state[KEY_FILTERS] = filters
-    return filters
 
 
 def current_filters() -> Filters:
@@ -598,3 +496,7 @@ def brief_download(filters: Filters) -> None:
                       brief.file_name(filters), {k: str(v) for k, v in filters.active().items()}),
         file_name=brief.file_name(filters), mime="application/pdf", key="brief_pdf", on_click="ignore",
         help=BRIEF_LABELS["download_help"], width="stretch")
+
+
+# The sidebar reads the store helpers above: imported last, when they exist.
+from lib.ui.sidebar import sidebar_filters  # noqa: E402,F401  (app.py, bench/run.py)

@@ -1,0 +1,151 @@
+"""The shared sidebar filters (year → program → region → project), kept in the URL: the choice
+lists of the current selection and the user's scope, each from a small cached query."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import lib.ui as ui
+from lib.filters import Filters
+from lib.labels import FILTER_LABELS
+from lib.ui import (
+    KEY_FILTERS,
+    KEY_PROGRAM,
+    KEY_PROGRAM_SEARCH,
+    KEY_PROJECT,
+    KEY_PROJECT_SEARCH,
+    KEY_REGION,
+    KEY_YEAR,
+    URL_PARAMS,
+)
+from lib.ui.safe import md
+
+# A sidebar choice list longer than this asks for a narrower selection or a search first: every
+# option travels to the browser on every run of every page (3,000 program and project names were
+# ~137 KiB a run), and a list of more than a couple of hundred is searched, not scrolled. At 1M
+# rows a year holds about 200 programs, a program about 50 projects.
+MAX_OPTIONS = 250
+
+
+# The sidebar's choices for the current selection and the user's scope (``scope``: a
+# Filters(scope=…).key(), so the cache keys hold it): only what it shows, from small queries.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _years(version: int, scope: tuple) -> list[int]:
+    del version
+    return ui.get_store().filter_years(Filters(*scope).scope)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _programs(version: int, year: int | None, include: str | None, scope: tuple,
+              search: str = "") -> tuple[pd.DataFrame, int]:
+    del version
+    return ui.get_store().filter_programs(year, MAX_OPTIONS, include=include, scope=Filters(*scope).scope,
+                                       search=search)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _regions(version: int, year: int | None, program: str | None, scope: tuple) -> list[str]:
+    del version
+    return ui.get_store().filter_regions(year, program, Filters(*scope).scope)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _projects(version: int, year: int | None, program: str | None,
+              include: str | None, scope: tuple, search: str = "") -> tuple[pd.DataFrame, int]:
+    del version
+    return ui.get_store().filter_projects(year, program, MAX_OPTIONS, include=include,
+                                       scope=Filters(*scope).scope, search=search)
+
+
+def _chosen(key: str) -> str | None:
+    value = st.session_state.get(key)
+    return None if value in (None, ALL) else str(value)
+
+
+def _search_box(key: str, what: str) -> str:
+    """The search that narrows a long choice list: drawn only while the list is too long or a
+    search is typed, so a short list costs nothing more."""
+    return st.sidebar.text_input(FILTER_LABELS["search"].format(what=what), key=key,
+                                 placeholder=FILTER_LABELS["search_hint"]).strip()
+
+
+def _too_many(total: int, shown: int, what: str, narrower: str, searched: str) -> None:
+    if total > shown:
+        if searched:
+            st.sidebar.caption(f"含“{searched}”的{what}共 {total:,} 项，太多无法逐一列出：请输入更多字。")
+        else:
+            st.sidebar.caption(f"{what}共 {total:,} 项，太多无法逐一列出：请先选择{narrower}，"
+                               "或输入名称搜索。")
+
+
+def _url_value(param: str) -> str | None:
+    value = st.query_params.get(param)
+    return value if value not in (None, "") else None
+
+
+ALL = "__all__"  # the 全部 option; a selectbox shows None as "no selection", not as an option
+
+
+def _choose(label: str, key: str, options: list, names: dict | None = None):
+    """A selectbox whose first option is 全部; returns None for 全部.
+
+    A choice no longer among the options (another year was picked) falls back to 全部.
+    """
+    choices = [ALL, *options]
+    if st.session_state.get(key) not in choices:
+        st.session_state[key] = ALL
+    names = names or {}
+    value = st.sidebar.selectbox(
+        label, choices, key=key,
+        format_func=lambda v: FILTER_LABELS["all"] if v == ALL else str(names.get(v, v)))
+    return None if value == ALL else value
+
+
+def sidebar_filters() -> Filters:
+    """Draw the shared filters (year → program → region → project) and keep them in the URL.
+
+    Returns the selection as Filters. The URL is read once per session, so a bookmarked or
+    shared link opens on the same view.
+    """
+    if not st.session_state.get("_filters_from_url"):
+        st.session_state["_filters_from_url"] = True
+        year = _url_value("year")
+        st.session_state[KEY_YEAR] = int(year) if year and year.isdigit() else None
+        for key in (KEY_PROGRAM, KEY_REGION, KEY_PROJECT):
+            st.session_state[key] = _url_value(URL_PARAMS[key])
+
+    version = ui.dataset_version()
+    scope = ui.user_scope()
+    if not scope.unrestricted:
+        st.sidebar.caption(md("范围：{}", ui.scope_text(scope)))
+    scoped = Filters(scope=scope).key()
+    years = _years(version, scoped)
+    year = _choose(FILTER_LABELS["year"], KEY_YEAR, years, {y: f"{y}年" for y in years})
+    program_search = st.session_state.get(KEY_PROGRAM_SEARCH, "").strip()
+    programs, n_programs = _programs(version, year, _chosen(KEY_PROGRAM), scoped, program_search)
+    program = _choose(FILTER_LABELS["program"], KEY_PROGRAM, programs["program_id"].tolist(),
+                      dict(zip(programs["program_id"], programs["program_name"], strict=True)))
+    if n_programs > MAX_OPTIONS or program_search:
+        _search_box(KEY_PROGRAM_SEARCH, FILTER_LABELS["program"])
+    _too_many(n_programs, len(programs), FILTER_LABELS["program"], "年度", program_search)
+    region = _choose(FILTER_LABELS["region"], KEY_REGION, _regions(version, year, program, scoped))
+    project_search = st.session_state.get(KEY_PROJECT_SEARCH, "").strip()
+    projects, n_projects = _projects(version, year, program, _chosen(KEY_PROJECT), scoped, project_search)
+    project = _choose(FILTER_LABELS["project"], KEY_PROJECT, projects["project_id"].tolist(),
+                      dict(zip(projects["project_id"], projects["project_name"], strict=True)))
+    if n_projects > MAX_OPTIONS or project_search:
+        _search_box(KEY_PROJECT_SEARCH, FILTER_LABELS["project"])
+    _too_many(n_projects, len(projects), FILTER_LABELS["project"], FILTER_LABELS["program"], project_search)
+
+    for key, param in URL_PARAMS.items():
+        value = st.session_state.get(key)
+        if value in (None, ALL):
+            if param in st.query_params:
+                del st.query_params[param]
+        elif st.query_params.get(param) != str(value):
+            st.query_params[param] = str(value)
+
+    filters = Filters(year=year, program_id=program, region=region, project_id=project, scope=scope)
+    st.session_state[KEY_FILTERS] = filters
+    return filters
