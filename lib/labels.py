@@ -11,6 +11,8 @@ APP_SUBTITLE = "预算绩效自评数据看板 · Performance Dashboard"
 # Column names (storage, English) -> display label (Chinese). The workbook format uses the
 # same Chinese headers, so an analyst sees one vocabulary in Excel and on screen.
 COLUMN_LABELS: dict[str, str] = {
+    # program totals: which figures a program's budget and execution come from
+    "basis": "口径",
     # identities and references
     "source_id": "来源编号",
     "program_id": "资金/部门编号",
@@ -443,3 +445,6 @@ ACTIVITY_ACTIONS: dict[str, str] = {
 }
 SCOPE_LABELS: dict[str, str] = {"departments": "部门", "programs": "资金", "regions": "地区",
                                 "all": "全部数据"}
+
+# program_totals.basis: a report's own totals, or the sum of its projects' year-end figures
+TOTALS_BASIS_LABELS = {"program": "报告整体数", "projects": "项目合计"}

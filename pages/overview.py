@@ -8,7 +8,7 @@ from lib import ui
 from lib.analysis import scoring, summary
 from lib.analysis.scoring import execution_band
 from lib.filters import Filters
-from lib.labels import BAND_LABELS, YEAR_BASIS_LABELS
+from lib.labels import BAND_LABELS, TOTALS_BASIS_LABELS, YEAR_BASIS_LABELS
 from lib.ui import charts, fmt
 from lib.ui.safe import md, md_text
 
@@ -63,13 +63,12 @@ st.caption("预算与执行取各资金/部门报告的整体数（如部门全�
            "没有整体数的，取其项目年末数之和。")
 
 st.subheader("各资金/部门预算执行")
-totals["basis"] = totals["basis"].map({"program": "报告整体数", "projects": "项目合计"})
+totals["basis"] = totals["basis"].map(TOTALS_BASIS_LABELS)
 ui.show_table(
     totals.head(ui.DETAIL_ROWS), "program_totals", key="overview_totals",
     total=len(totals), full=lambda: totals,
     columns=["year", "program_name", "basis", "as_of", "budget", "executed", "execution_rate"],
-    column_config={"basis": st.column_config.Column("口径"),
-                   "as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
+    column_config={"as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
 )
 
 yearly = summary.by_year(totals)

@@ -238,3 +238,18 @@ def test_xlsx_of_many_rows_streams_with_formats_on_every_row():
     last = list(ws.iter_rows(min_row=rows + 1, max_row=rows + 1))[0]
     assert [c.value for c in last] == [f"项目{rows - 1}", (rows - 1) * 1.5, 0.5]
     assert last[1].number_format == "#,##0.00" and last[2].number_format == "0.00%"
+
+
+def test_program_totals_export_names_every_column_in_chinese(tmp_path):
+    """The 总览 table's download: its 口径 column had no label and went out headed "basis"."""
+    from lib.store import open_store
+
+    store = open_store(tmp_path / "t.duckdb")
+    try:
+        totals = store.program_totals()
+    finally:
+        store.close()
+    rows = list(csv.reader(io.StringIO(export.to_csv_bytes(totals, "program_totals").decode("utf-8-sig"))))
+    assert "口径" in rows[0] and not [h for h in rows[0] if re.fullmatch(r"[a-z_]+", h)], rows[0]
+    lz = next(r for r in rows[1:] if "兰州新区应急管理局部门本级预算" in r)
+    assert "7719.74" in lz and "99.6" in lz[rows[0].index("执行率（%）")]
