@@ -108,6 +108,23 @@ def test_download_csv_of_the_shown_table(server, page, tmp_path):
     assert info.value.suggested_filename.endswith(".csv")
 
 
+
+def test_filtered_funding_pivot_downloads_with_its_screen_headers(server, page, tmp_path):
+    """The per-region table's fund-source columns are data (中央补助, 地方资金): the csv heads them as
+    the screen does, with the unit, and holds only the filtered year's rows."""
+    page.goto(f"{server}/funding?year=2023")
+    settle(page)
+    button = page.get_by_role("button", name="下载 CSV").first
+    button.scroll_into_view_if_needed()
+    with page.expect_download() as info:
+        button.click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    lines = target.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0] == "资金/部门名称,地区,中央补助（万元）,地方资金（万元）,合计（万元）"
+    assert len(lines) == 1 + 5 and any(",葫芦岛市,1500.0,2766.0,4266.0" in line for line in lines)
+
+
 def test_upload_preview_commit_and_rollback(own_server, page, tmp_path):
     import openpyxl
 

@@ -346,11 +346,16 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     if no_xlsx:
         st.caption(_too_big_to_download(name, n_rows, current_filters(), csv_ok=not no_csv))
 
+    # A column the labels do not know (a pivot's fund sources, say) goes out headed as the screen
+    # heads it (中央补助（万元）), not by its bare data name.
+    own_headers = {c: (config.get(c) or {}).get("label") for c in shown.columns if c not in COLUMN_LABELS}
+    own_headers = {c: label for c, label in own_headers.items() if label and label != c}
+
     def rows() -> pd.DataFrame:
         if not truncated:
-            return shown
+            return shown.rename(columns=own_headers)
         everything = full()
-        return everything[[c for c in shown.columns if c in everything.columns]]
+        return everything[[c for c in shown.columns if c in everything.columns]].rename(columns=own_headers)
 
     filters = current_filters()
     logged = {k: str(v) for k, v in filters.active().items()}  # what the activity log records
