@@ -215,7 +215,7 @@ def _export(args) -> int:
                   file=sys.stderr)
             return 2
         frame = ScopedReader(store, scope).read(args.name, where=where)
-        meta = export.meta_for(store, args.name, where)
+        meta = export.meta_for(store, args.name, where, scope)
         target = args.out or ("-" if args.format == "csv" else Path(export.file_name(args.name, "xlsx")))
         accounts.log_export(store, _cli_user(args), args.name, str(target), where, len(frame), via="cli",
                             fmt=args.format)

@@ -338,6 +338,17 @@ def test_cli_export_check_and_report_for_a_named_user(tmp_path, users_file, caps
     assert sorted(frame["地区"].unique()) == ["沈阳市"] and sorted(frame["金额（万元）"]) == [1500, 1511]
     assert cli.main(["export", "v_funding", "--out", str(out), "--db", str(db)]) == 0
     assert len(pd.read_csv(io.BytesIO(out.read_bytes()), encoding="utf-8-sig")) == 10  # everyone: all rows
+    # the Excel file says it is a part: its notes name the scope it was read in
+    book = tmp_path / "funding.xlsx"
+    assert cli.main(["export", "v_funding", "--user", "shenyang", "--format", "xlsx", "--out", str(book),
+                     "--db", str(db)]) == 0
+    import openpyxl
+
+    notes = {r[0]: r[1] for r in openpyxl.load_workbook(book)["导出说明"].iter_rows(values_only=True)}
+    assert notes["筛选条件"] == "范围：地区：沈阳市（含下级地区）"
+    assert cli.main(["export", "v_funding", "--format", "xlsx", "--out", str(book), "--db", str(db)]) == 0
+    assert {r[0]: r[1] for r in openpyxl.load_workbook(book)["导出说明"].iter_rows(values_only=True)}[
+        "筛选条件"] == "全部"
 
     capsys.readouterr()
     assert cli.main(["check", "--json", "--user", "lanzhou", "--db", str(db)]) == 0

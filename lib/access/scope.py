@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lib.labels import FILTER_LABELS
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -20,6 +22,14 @@ class Scope:
     @property
     def unrestricted(self) -> bool:
         return not (self.departments or self.programs or self.regions)
+
+    def describe(self) -> str:
+        """In words, as the sidebar and an export's notes say it: 部门：…；地区：…（含下级地区）;
+        '' when unrestricted. Plain text: a page escapes it (lib/ui/safe.py)."""
+        parts = [f"{FILTER_LABELS[key]}：{'、'.join(values)}" for key, values in (
+            ("scope_departments", self.departments), ("scope_programs", self.programs),
+            ("scope_regions", self.regions)) if values]
+        return "；".join(parts) + (FILTER_LABELS["scope_below"] if self.regions else "")
 
     def to_dict(self) -> dict[str, list[str]]:
         return {"departments": list(self.departments), "programs": list(self.programs),

@@ -50,9 +50,10 @@ class ExportMeta:
     names: dict[str, str] = field(default_factory=dict)  # filter key -> the name of the chosen id
 
 
-def meta_for(store, name: str, filters: dict[str, object]) -> ExportMeta:
+def meta_for(store, name: str, filters: dict[str, object], scope=None) -> ExportMeta:
     """What an export of ``name`` under ``filters`` says about itself: the filters with the chosen
-    program's and project's names, and the store's current version with its time."""
+    program's and project's names, the reader's scope when it limits what the file holds
+    (范围：地区：沈阳市（含下级地区）: a part, not the whole), and the store's current version."""
     names = {}
     for key, table, column in (("program_id", "programs", "program_name"),
                                ("project_id", "projects", "project_name")):
@@ -61,7 +62,10 @@ def meta_for(store, name: str, filters: dict[str, object]) -> ExportMeta:
             if not found.empty and isinstance(found[column].iloc[0], str):
                 names[key] = found[column].iloc[0]
     version = store.current_version()
-    return ExportMeta(name, {k: str(v) for k, v in filters.items()},
+    described = {k: str(v) for k, v in filters.items()}
+    if scope is not None and not scope.unrestricted:
+        described["scope"] = scope.describe()
+    return ExportMeta(name, described,
                       int(version["version_id"]) if version else None,
                       version_at=pd.Timestamp(version["created_at"]).to_pydatetime() if version else None,
                       names=names)

@@ -20,13 +20,13 @@ from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks, scoring
 from lib.filters import Filters
 from lib.intake.workbook import MAX_FILE_BYTES
-from lib.labels import BRIEF_LABELS, COLUMN_LABELS, FILTER_LABELS, UPLOAD_NOTE
+from lib.labels import BRIEF_LABELS, COLUMN_LABELS, UPLOAD_NOTE
 from lib.outputs import export
 from lib.store import EXPORTABLE, Store, StoreError, accounts, open_store
 from lib.store.scoped import ScopedReader
 from lib.ui import fmt, login
 from lib.ui.login import KEY_EXPIRED, KEY_LAST_SEEN, KEY_USER, current_actor  # noqa: F401  (pages, tests)
-from lib.ui.safe import Markdown, md, md_code, md_join, md_text
+from lib.ui.safe import Markdown, md, md_code, md_text
 
 # Session-state keys, in one place.
 KEY_YEAR = "filter_year"
@@ -282,11 +282,7 @@ def current_filters() -> Filters:
 
 def scope_text(scope) -> Markdown:
     """The scope as the sidebar says it: 部门 …；资金/项目 …；地区 …（含下级）."""
-    parts = [md("{}：{}", label, md_join("、", values)) for label, values in (
-        (FILTER_LABELS["scope_departments"], scope.departments),
-        (FILTER_LABELS["scope_programs"], scope.programs),
-        (FILTER_LABELS["scope_regions"], scope.regions)) if values]
-    return Markdown("；".join(parts) + (FILTER_LABELS["scope_below"] if scope.regions else ""))
+    return md_text(scope.describe())
 
 
 def version_caption() -> None:
@@ -369,7 +365,8 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     right.download_button(
         "⬇ 下载 Excel",
         b"" if no_xlsx else logged_export(
-            lambda: export.to_xlsx_bytes(rows(), name, export.meta_for(get_store(), name, filters.active())),
+            lambda: export.to_xlsx_bytes(rows(), name,
+                                         export.meta_for(get_store(), name, filters.active(), filters.scope)),
             name, xlsx_name, logged, n_rows),
         file_name=xlsx_name, key=f"{key}_xlsx", on_click="ignore", disabled=no_xlsx,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
