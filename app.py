@@ -1,11 +1,17 @@
 """绩效看板 entrypoint: the page list and the shared sidebar filters, nothing else."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from lib import ui
-from lib.labels import APP_SUBTITLE, APP_TITLE, PAGES
+from lib.labels import APP_SUBTITLE, APP_TITLE, LOCAL_MODE_NOTE, PAGES
+from lib.ui import login
 
-st.set_page_config(page_title=APP_TITLE, page_icon=":material/monitoring:", layout="wide")
+# A local icon: a :material/…: page icon is fetched from fonts.gstatic.com on every visit, which
+# an intranet without internet never answers.
+st.set_page_config(page_title=APP_TITLE, page_icon=str(Path(__file__).with_name("assets") / "icon.png"),
+                   layout="wide")
 
 PAGE_ICONS = {
     "overview": ":material/dashboard:", "funding": ":material/account_balance:",
@@ -33,8 +39,6 @@ def _forward(target: st.Page):
 
 pages += [st.Page(_forward(pages[list(PAGE_ICONS).index(name)]), title=PAGES[name], url_path=old,
                   visibility="hidden") for old, name in OLD_URLS.items()]
-st.sidebar.markdown(f"### {APP_TITLE}")
-st.sidebar.caption(APP_SUBTITLE)
 
 
 def admin_page(listed: bool) -> st.Page:
@@ -45,6 +49,10 @@ def admin_page(listed: bool) -> st.Page:
 
 
 ui.require_store()
+# Title, subtitle and the local-mode note in one element: each element is one more render of the
+# whole page in the browser (lib/ui/sections.py).
+local = f"\n\n:gray[:small[{LOCAL_MODE_NOTE}]]" if login.local_mode(ui.get_store()) else ""
+st.sidebar.markdown(f"### {APP_TITLE}\n:gray[:small[{APP_SUBTITLE}]]{local}")
 # the sign-in form registers the pages too, so signing in keeps the address asked for
 actor = ui.login_gate([*pages, admin_page(False)])
 pages.append(admin_page(actor.can("manage_users")))

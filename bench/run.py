@@ -51,7 +51,7 @@ from pathlib import Path
 import generate as gen
 
 ROOT = gen.ROOT
-APP = ROOT / "app.py"
+APP = ROOT / "serve.py"  # app.py as served (lib/web/base_url.py)
 OUT = gen.OUT
 WORKBOOK_ROWS = 100_000
 MARK = "@@BENCH "  # prefix of the JSON lines a child reports on stdout

@@ -7,6 +7,8 @@ label changes everywhere at once.
 
 APP_TITLE = "绩效看板"
 APP_SUBTITLE = "预算绩效自评数据看板 · Performance Dashboard"
+# under the title when no login is configured (lib/ui/login.py gate returns the local analyst)
+LOCAL_MODE_NOTE = "本地单用户模式：未配置登录（config/users.toml），当前用户拥有分析员权限。"
 
 # Column names (storage, English) -> display label (Chinese). The workbook format uses the
 # same Chinese headers, so an analyst sees one vocabulary in Excel and on screen.
@@ -182,6 +184,18 @@ PAGES = {
     "data": "数据管理",
     "audit": "核查",
     "admin": "用户与日志",
+}
+
+# The parts of a page drawn one at a time as tabs (lib/ui/sections.py): page -> (URL parameter,
+# tab labels). A label is also the parameter's value in a bookmark: renaming one breaks old links.
+SECTION_LABELS = {
+    "chooser": "查看",
+    "overview": ("overview_view", ("预算执行", "等级与预警", "项目一览")),
+    "funding": ("funding_view", ("分地区资金", "资金构成", "分项目预算与执行", "资金分配明细")),
+    "execution": ("execution_view", ("执行率仪表盘", "执行率排名", "建设进度")),
+    "indicators": ("indicators_view", ("完成情况", "指标明细", "一级指标分值")),
+    "deviations": ("deviations_view", ("说明卡片", "偏差说明表")),
+    "reports": ("reports_view", ("绩效目标与完成情况", "项目自评情况", "报告声明数", "来源报告", "表格与报告下载")),
 }
 
 # under a list of cards or expanders drawn a screen at a time (lib/ui/paging.py)

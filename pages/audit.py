@@ -31,11 +31,11 @@ if in_scope > AUDIT_MAX_ROWS:
 findings = checks.filter_findings(ui.audit_findings(scope), filters)
 counts = checks.summary(findings)
 
-cards = st.columns(1 + len(AUDIT_CERTAINTIES))
-cards[0].metric("发现", f"{len(findings)} 条", border=True,
+cards = ui.metric_row()
+cards.metric("发现", f"{len(findings)} 条", border=True,
                 help="报告自相矛盾、无法核对或值得一看之处；能对上的数字不列出")
-for card, certainty in zip(cards[1:], AUDIT_CERTAINTIES, strict=True):
-    card.metric(certainty, f"{counts['by_certainty'][certainty]} 条", border=True,
+for certainty in AUDIT_CERTAINTIES:
+    cards.metric(certainty, f"{counts['by_certainty'][certainty]} 条", border=True,
                 help=AUDIT_CERTAINTY_HELP[certainty])
 
 st.subheader("按规则")

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from lib import ui
-from lib.labels import INDICATOR_STATUS
+from lib.labels import INDICATOR_STATUS, SECTION_LABELS
 from lib.ui import fmt, paging
-from lib.ui.safe import md
+from lib.ui.safe import md, md_join
+from lib.ui.sections import section
 
 ui.require_entrypoint()
 st.title("偏差分析")
@@ -23,39 +24,45 @@ if total == 0:
     st.info("没有符合条件的偏差说明。")
     st.stop()
 
-# Cards for the first few (a screen of reading, not a wall; 显示更多 adds more); the table below
-# lists more and its downloads hold every one.
-selection = (filters.key(), text.strip())
-n_cards = paging.shown("deviation_cards", selection, min(total, ui.DETAIL_ROWS))
-deviations = ui.read("v_deviations", filters, order_by=ORDER, search=search, limit=n_cards)
-if total > n_cards:
-    st.caption(f"下面列出前 {n_cards:,} 条的说明卡片；全部 {total:,} 条见“偏差说明表”及其下载。")
-
 kinds = {"indicator": "指标", "project": "项目"}
-for row in deviations.itertuples():
+
+
+def card_text(row):
+    """One card's Markdown: heading and figure, reason, measures and the source as one block (one
+    element for the browser where a block per line was four)."""
     owner = row.project_name if isinstance(row.project_name, str) else row.program_name
     if row.kind == "indicator":
         figure = md("指标值 **{}** → 实际 **{}**", fmt.text(row.target), fmt.text(row.actual))
         status = INDICATOR_STATUS.get(row.status, "")
         heading = md("{} {} · {}", "❌" if str(row.status).endswith("not_met") else "📌", owner, row.subject)
     else:
-        figure = md("执行率 **{}**", fmt.rate(row.execution_rate))
-        status = ""
+        figure, status = md("执行率 **{}**", fmt.rate(row.execution_rate)), ""
         heading = md("📋 {} · 项目整体", owner)
-    with st.container(border=True):
-        st.markdown(md("**{}**  \n{} · {}", heading, figure, status) if status
-                    else md("**{}**  \n{}", heading, figure))
-        if isinstance(row.deviation_reason, str):
-            st.markdown(md("**偏差原因：** {}", row.deviation_reason))
-        if isinstance(row.improvement, str):
-            st.markdown(md("**改进措施：** {}", row.improvement))
-        if not isinstance(row.deviation_reason, str) and not isinstance(row.improvement, str):
-            st.warning("未填写偏差原因及改进措施")
-        st.caption(md("{} · 出处 {}", kinds.get(row.kind, row.kind), row.source_ref))
+    parts = [md("**{}**  \n{} · {}", heading, figure, status) if status else md("**{}**  \n{}", heading, figure)]
+    if isinstance(row.deviation_reason, str):
+        parts.append(md("**偏差原因：** {}", row.deviation_reason))
+    if isinstance(row.improvement, str):
+        parts.append(md("**改进措施：** {}", row.improvement))
+    if not isinstance(row.deviation_reason, str) and not isinstance(row.improvement, str):
+        parts.append(md(":orange[⚠️ {}]", NO_REASON))
+    parts.append(md(":gray[{} · 出处 {}]", kinds.get(row.kind, row.kind), row.source_ref))
+    return md_join("\n\n", parts)
 
-paging.more_button("deviation_cards", selection, n_cards, min(total, ui.DETAIL_ROWS))
 
-st.subheader("偏差说明表")
+NO_REASON = "未填写偏差原因及改进措施"
+
+
+def cards() -> None:
+    # Cards for the first few (a screen of reading, not a wall; 显示更多 adds more); the table
+    # lists more and its downloads hold every one.
+    selection = (filters.key(), text.strip())
+    n_cards = paging.shown("deviation_cards", selection, min(total, ui.DETAIL_ROWS))
+    deviations = ui.read("v_deviations", filters, order_by=ORDER, search=search, limit=n_cards)
+    if total > n_cards:
+        st.caption(f"下面列出前 {n_cards:,} 条的说明卡片；全部 {total:,} 条见“偏差说明表”及其下载。")
+    for row in deviations.itertuples():
+        st.container(border=True).markdown(card_text(row))
+    paging.more_button("deviation_cards", selection, n_cards, min(total, ui.DETAIL_ROWS))
 
 
 def labelled(frame):
@@ -64,9 +71,14 @@ def labelled(frame):
     return frame
 
 
-ui.show_rows("v_deviations", filters, "v_deviations", key="deviation_table", order_by=ORDER, search=search,
-             prepare=labelled,
-             columns=["kind_label", "program_name", "project_name", "subject", "target", "actual",
-                      "status_label", "execution_rate", "deviation_reason", "improvement", "source_ref"],
-             column_config={"kind_label": st.column_config.Column("类别"),
-                            "status_label": st.column_config.Column("完成状态")})
+def table() -> None:
+    ui.show_rows("v_deviations", filters, "v_deviations", key="deviation_table", order_by=ORDER, search=search,
+                 prepare=labelled,
+                 columns=["kind_label", "program_name", "project_name", "subject", "target", "actual",
+                          "status_label", "execution_rate", "deviation_reason", "improvement", "source_ref"],
+                 column_config={"kind_label": st.column_config.Column("类别"),
+                                "status_label": st.column_config.Column("完成状态")})
+
+
+PARTS = dict(zip(SECTION_LABELS["deviations"][1], (cards, table), strict=True))
+PARTS[section("deviations")]()

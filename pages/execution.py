@@ -1,12 +1,14 @@
-"""执行率: a gauge per project / fund, a ranking coloured by band, and construction progress."""
+"""执行率: band counts, then one part (lib/ui/sections.py): a gauge per project / fund, a ranking
+coloured by band with the table, construction progress."""
 
 import streamlit as st
 
 from lib import ui
 from lib.analysis.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
-from lib.labels import BAND_LABELS
+from lib.labels import BAND_LABELS, SECTION_LABELS
 from lib.ui import charts, fmt
-from lib.ui.safe import md, md_text
+from lib.ui.safe import md, md_join, md_text
+from lib.ui.sections import section
 
 ui.require_entrypoint()
 st.title("执行率")
@@ -16,10 +18,9 @@ filters = ui.current_filters()
 with st.expander("预警口径设置", expanded=False):
     st.markdown("执行率与截至日期的**时间进度**比较：低于时间进度 × 红色阈值为红色预警，"
                 "低于时间进度 × 黄色阈值为黄色关注。年末时间进度为100%，即默认红 < 60%、黄 < 80%。")
-    a, b = st.columns(2)
-    red = a.slider("红色阈值（占时间进度）", 0, 100, int(DEFAULT_BANDS.red * 100), 5, format="%d%%",
+    red = st.slider("红色阈值（占时间进度）", 0, 100, int(DEFAULT_BANDS.red * 100), 5, format="%d%%",
                    key="band_red")
-    yellow = b.slider("黄色阈值（占时间进度）", 0, 100, int(DEFAULT_BANDS.yellow * 100), 5, format="%d%%",
+    yellow = st.slider("黄色阈值（占时间进度）", 0, 100, int(DEFAULT_BANDS.yellow * 100), 5, format="%d%%",
                       key="band_yellow")
     bands = ExecutionBands(red=red / 100, yellow=max(yellow, red) / 100)
 
@@ -50,11 +51,11 @@ def banded(execution):
 
 
 counts = ui.execution_band_counts(filters, bands.red, bands.yellow)
-c1, c2, c3 = st.columns(3)
-c1.metric("🔴 红色预警", fmt.count(counts["red"], "项"), help=f"{counts['red']:,} 项", border=True)
-c2.metric("🟡 黄色关注", fmt.count(counts["yellow"], "项"), help=f"{counts['yellow']:,} 项",
+cards = ui.metric_row()
+cards.metric("🔴 红色预警", fmt.count(counts["red"], "项"), help=f"{counts['red']:,} 项", border=True)
+cards.metric("🟡 黄色关注", fmt.count(counts["yellow"], "项"), help=f"{counts['yellow']:,} 项",
           border=True)
-c3.metric("🟢 正常", fmt.count(counts["green"], "项"), help=f"{counts['green']:,} 项", border=True)
+cards.metric("🟢 正常", fmt.count(counts["green"], "项"), help=f"{counts['green']:,} 项", border=True)
 
 if total <= ui.DETAIL_ROWS:
     execution = banded(ui.read("v_execution", filters, order_by=ORDER))
@@ -69,54 +70,64 @@ lowest_only = execution is None or len(latest) < len(execution.drop_duplicates([
 
 
 def draw_gauges(rows, with_program: bool) -> None:
-    """The gauges of ``rows``, three to a row: each row one chart (a dozen plotly charts cost
-    the browser a dozen draws) with each gauge's figures under it."""
+    """The gauges of ``rows`` in one chart, three to a row, and each gauge's figures in one
+    caption under it, a line per gauge in the same order (a chart and a caption per gauge would
+    be a dozen renders of the page more in the browser)."""
     rows = list(rows)
-    for start in range(0, len(rows), GAUGE_COLUMNS):
-        line = rows[start:start + GAUGE_COLUMNS]
-        st.plotly_chart(charts.execution_gauges([(r.execution_rate, r.elapsed_share, r.label) for r in line],
-                                                GAUGE_COLUMNS, bands),
-                        key=f"gauges_{line[0].Index}")
-        for cell, row in zip(st.columns(GAUGE_COLUMNS), line, strict=False):
-            stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
-                f" · 报告执行率 {fmt.rate(row.stated_execution_rate)}")  # NaN: the report states none
-            program = md("{} · ", row.program_name) if with_program else ""
-            cell.caption(md("{}{} / {}{} · 截至 {:%Y-%m-%d} · 时间进度 {}", program, fmt.money(row.executed),
-                            fmt.money(row.budget), stated, row.as_of, fmt.rate(row.elapsed_share, 0)))
+    st.plotly_chart(charts.execution_gauges([(r.execution_rate, r.elapsed_share, r.label) for r in rows],
+                                            GAUGE_COLUMNS, bands), key=f"gauges_{rows[0].Index}")
+    lines = []
+    for row in rows:
+        stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
+            f" · 报告执行率 {fmt.rate(row.stated_execution_rate)}")  # NaN: the report states none
+        program = md("{} · ", row.program_name) if with_program else ""
+        lines.append(md("{}{}：{} / {}{} · 截至 {:%Y-%m-%d} · 时间进度 {}", program, row.label,
+                        fmt.money(row.executed), fmt.money(row.budget), stated, row.as_of,
+                        fmt.rate(row.elapsed_share, 0)))
+    st.caption(md_join("  \n", lines))
 
 
 GAUGE_COLUMNS = 3
-if lowest_only:  # one grid, lowest first; each gauge names its program
-    st.caption(f"共 {total:,} 条执行记录，仪表盘只画执行率最低的 {len(latest)} 项；全部见下表及其下载。")
-    draw_gauges(latest.sort_values("execution_rate", kind="stable").itertuples(), with_program=True)
-else:  # every record: grouped by program, in the order of the data
-    order = {name: i for i, name in enumerate(dict.fromkeys(execution["program_name"]))}
-    latest = latest.assign(_order=latest["program_name"].map(order)).sort_values("_order", kind="stable")
-    for program_name, rows in latest.groupby("program_name", sort=False):
-        st.subheader(md_text(program_name))
-        draw_gauges(rows.itertuples(), with_program=False)
 
-st.subheader("执行率排名")
-if execution is not None and len(execution.dropna(subset=["execution_rate"])) <= RANKED:
-    ranked = execution.dropna(subset=["execution_rate"])
-else:
-    st.caption(f"图中为执行率最低的 {RANKED} 条记录。")
-    ranked = banded(ui.read("v_execution", filters, not_null=("execution_rate",), limit=RANKED,
-                            order_by=("execution_rate", *ORDER)))
-st.plotly_chart(charts.execution_ranking(ranked), key="ranking")
-ui.show_rows(
-    "v_execution", filters, "v_execution", key="execution_table", order_by=ORDER, prepare=banded,
-    columns=["program_name", "label", "as_of", "budget", "appropriation", "executed", "execution_rate",
-             "stated_execution_rate", "elapsed_share", "band_label", "source_ref", "note"],
-    column_config={"label": st.column_config.Column("事项"),
-                   "band_label": st.column_config.Column("预警"),
-                   "as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
-)
+
+def gauges() -> None:
+    if lowest_only:  # one grid, lowest first; each gauge names its program
+        st.caption(f"共 {total:,} 条执行记录，仪表盘只画执行率最低的 {len(latest)} 项；全部见“执行率排名”的表及其下载。")
+        draw_gauges(latest.sort_values("execution_rate", kind="stable").itertuples(), with_program=True)
+    else:  # every record: grouped by program, in the order of the data
+        order = {name: i for i, name in enumerate(dict.fromkeys(execution["program_name"]))}
+        grouped = latest.assign(_order=latest["program_name"].map(order)).sort_values("_order", kind="stable")
+        for program_name, rows in grouped.groupby("program_name", sort=False):
+            st.subheader(md_text(program_name))
+            draw_gauges(rows.itertuples(), with_program=False)
+
+
+def ranking() -> None:
+    if execution is not None and len(execution.dropna(subset=["execution_rate"])) <= RANKED:
+        ranked = execution.dropna(subset=["execution_rate"])
+    else:
+        st.caption(f"图中为执行率最低的 {RANKED} 条记录。")
+        ranked = banded(ui.read("v_execution", filters, not_null=("execution_rate",), limit=RANKED,
+                                order_by=("execution_rate", *ORDER)))
+    st.plotly_chart(charts.execution_ranking(ranked), key="ranking")
+    ui.show_rows(
+        "v_execution", filters, "v_execution", key="execution_table", order_by=ORDER, prepare=banded,
+        columns=["program_name", "label", "as_of", "budget", "appropriation", "executed", "execution_rate",
+                 "stated_execution_rate", "elapsed_share", "band_label", "source_ref", "note"],
+        column_config={"label": st.column_config.Column("事项"),
+                       "band_label": st.column_config.Column("预警"),
+                       "as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
+    )
+
 
 PROGRESS_ORDER = ("program_id", "region", "subject")
-with_percent = ui.count("v_progress", filters, not_null=("percent",))
-if ui.count("v_progress", filters):
-    st.subheader("建设进度")
+
+
+def progress() -> None:
+    if not ui.count("v_progress", filters):
+        st.info("当前筛选下没有建设进度记录。")
+        return
+    with_percent = ui.count("v_progress", filters, not_null=("percent",))
     if with_percent > RANKED:
         st.caption(f"共 {with_percent:,} 条有完成比例的进度，图中为最低的 {RANKED} 条。")
     if with_percent:
@@ -125,3 +136,7 @@ if ui.count("v_progress", filters):
         st.plotly_chart(charts.progress_bars(lowest), key="progress")
     ui.show_rows("v_progress", filters, "v_progress", key="progress_table", order_by=PROGRESS_ORDER,
                  columns=["region", "subject", "measure", "percent", "status_text", "source_ref"])
+
+
+PARTS = dict(zip(SECTION_LABELS["execution"][1], (gauges, ranking, progress), strict=True))
+PARTS[section("execution")]()

@@ -1,12 +1,13 @@
-"""绩效指标: the indicator tree with target vs actual, completion status, weight and score."""
+"""绩效指标: counts by completion, then one part (lib/ui/sections.py): completion per 一级指标,
+the indicator tree with target vs actual, status, weight and score, the stated scores per 一级指标."""
 
 import streamlit as st
 
 from lib import ui
 from lib.analysis import scoring
-from lib.labels import INDICATOR_STATUS
+from lib.labels import INDICATOR_STATUS, SECTION_LABELS
 from lib.ui import charts, fmt
-from lib.ui.safe import md
+from lib.ui.sections import section
 
 ui.require_entrypoint()
 st.title("绩效指标")
@@ -24,15 +25,12 @@ met = int(per_status.get("met", 0) + per_status.get("qualitative_met", 0))
 not_met = int(per_status.get("not_met", 0) + per_status.get("qualitative_not_met", 0))
 judged = met + not_met
 total = int(by_status["n"].sum())
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("指标数", fmt.count(total, "项"), help=f"{total:,} 项", border=True)
-c2.metric("达标（含定性）", fmt.count(met, "项"), help=f"{met:,} 项", border=True)
-c3.metric("未达标", fmt.count(not_met, "项"), help=f"{not_met:,} 项", border=True)
-c4.metric("达标率", f"{met / judged:.1%}" if judged else "—", border=True,
+cards = ui.metric_row()
+cards.metric("指标数", fmt.count(total, "项"), help=f"{total:,} 项", border=True)
+cards.metric("达标（含定性）", fmt.count(met, "项"), help=f"{met:,} 项", border=True)
+cards.metric("未达标", fmt.count(not_met, "项"), help=f"{not_met:,} 项", border=True)
+cards.metric("达标率", f"{met / judged:.1%}" if judged else "—", border=True,
           help="达标 ÷ (达标 + 未达标)；无指标值、无法判断的不计")
-
-st.plotly_chart(charts.indicator_status_bars(by_status), key="indicator_status")
-st.caption(scoring.indicator_score_note(int(by_status["n_weight"].sum()), total))
 
 STATUS_ICON = {"met": "✅", "qualitative_met": "✅", "not_met": "❌", "qualitative_not_met": "❌",
                "no_target": "➖", "unknown": "❔", "not_applicable": "⊘"}
@@ -61,22 +59,40 @@ config = {"computed_score": st.column_config.NumberColumn("计算得分", format
           "mark": st.column_config.Column("完成状态"),
           "level2": st.column_config.Column("二级指标", width="small")}
 
-# Only the first 一级指标's table opens at once: it alone fills the first screen, and each open
-# table is one more grid for the browser to lay out; the titles state every count.
-for i, (level1, rows) in enumerate(by_status.groupby("level1", sort=False)):
+
+
+def completion() -> None:
+    st.plotly_chart(charts.indicator_status_bars(by_status), key="indicator_status")
+    st.caption(scoring.indicator_score_note(int(by_status["n_weight"].sum()), total))
+
+
+def level1_title(level1: str, rows) -> str:
     n_rows = int(rows["n"].sum())
     n_bad = int(rows.loc[rows["status"].isin(["not_met", "qualitative_not_met"]), "n"].sum())
-    title = (md("{}（{:,} 项，未达标 {:,} 项）", level1, n_rows, n_bad) if n_bad
-             else md("{}（{:,} 项）", level1, n_rows))
-    with st.expander(title, expanded=i == 0):
-        ui.show_table(
-            in_table_order(shown[shown["level1"] == level1]), "v_indicators", key=f"ind_{level1}",
-            columns=table_columns, column_config=config, total=n_rows,
-            full=lambda level1=level1: in_table_order(
-                prepare(ui.read_all("v_indicators", filters, order_by=ORDER)).query("level1 == @level1")))
+    return (f"{level1}（{n_rows:,} 项，未达标 {n_bad:,} 项）" if n_bad else f"{level1}（{n_rows:,} 项）")
 
-if ui.count("v_score_parts", filters):
-    st.subheader("一级指标分值与得分")
+
+def detail() -> None:
+    """One 一级指标's table at a time, chosen above it (its title states every count): one grid
+    for the browser to lay out, where a table per 一级指标 was three."""
+    groups = dict(tuple(by_status.groupby("level1", sort=False)))
+    titles = {level1: level1_title(level1, rows) for level1, rows in groups.items()}
+    level1 = st.selectbox("一级指标", list(titles), format_func=titles.get, key="indicator_level1")
+    ui.show_table(
+        in_table_order(shown[shown["level1"] == level1]), "v_indicators", key=f"ind_{level1}",
+        columns=table_columns, column_config=config, total=int(groups[level1]["n"].sum()),
+        full=lambda: in_table_order(
+            prepare(ui.read_all("v_indicators", filters, order_by=ORDER)).query("level1 == @level1")))
+
+
+def score_parts() -> None:
+    if not ui.count("v_score_parts", filters):
+        st.info("当前筛选下的报告没有分列一级指标的分值与得分。")
+        return
     ui.show_rows("v_score_parts", filters, "v_score_parts", key="score_parts",
                  order_by=("program_id", "project_id", "part"),
                  columns=["project_name", "part", "weight", "stated_score", "status_text", "source_ref"])
+
+
+PARTS = dict(zip(SECTION_LABELS["indicators"][1], (completion, detail, score_parts), strict=True))
+PARTS[section("indicators")]()

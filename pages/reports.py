@@ -3,10 +3,11 @@
 import streamlit as st
 
 from lib import ui
-from lib.labels import FORM_LABELS, REPORT_LABELS
+from lib.labels import FORM_LABELS, REPORT_LABELS, SECTION_LABELS
 from lib.outputs import forms, report_docx
 from lib.ui import fmt, paging
-from lib.ui.safe import md, md_text
+from lib.ui.safe import md, md_join, md_text
+from lib.ui.sections import section
 
 ui.require_entrypoint()
 st.title("报告详情")
@@ -31,10 +32,7 @@ def more_note(total: int, shown: int, what: str) -> None:
         st.caption(f"共 {total:,} 条{what}，下面展开前 {shown:,} 条；全部见表格及其下载。")
 
 
-tab_goals, tab_projects, tab_stated, tab_sources = st.tabs(
-    ["绩效目标与完成情况", "项目自评情况", "报告声明数", "来源报告"])
-
-with tab_goals:
+def goals() -> None:
     if objectives.empty:
         st.info("当前筛选下没有绩效目标记录。")
     more_note(n_objectives, len(objectives), "绩效目标")
@@ -43,69 +41,79 @@ with tab_goals:
         for row in rows.itertuples():
             title = fmt.text_or(row.label, f"第{row.seq}项")
             owner = md("{} · ", row.project_name) if isinstance(row.project_name, str) else ""
-            with st.expander(md("{}{}", owner, title), expanded=False):
-                if isinstance(row.expected, str):
-                    st.markdown(md("**预期目标：** {}", row.expected))
-                if isinstance(row.actual_text, str):
-                    st.markdown(md("**实际完成情况：** {}", row.actual_text))
-                if isinstance(row.note, str):
-                    st.caption(md("说明：{}", row.note))
-                st.caption(md("出处 {}", row.source_ref))
+            # one block per expander: each element is one more render of the page in the browser
+            lines = []
+            if isinstance(row.expected, str):
+                lines.append(md("**预期目标：** {}", row.expected))
+            if isinstance(row.actual_text, str):
+                lines.append(md("**实际完成情况：** {}", row.actual_text))
+            if isinstance(row.note, str):
+                lines.append(md(":gray[说明：{}]", row.note))
+            lines.append(md(":gray[出处 {}]", row.source_ref))
+            st.expander(md("{}{}", owner, title), expanded=False).markdown(md_join("\n\n", lines))
     paging.more_button("objective_cards", selection, len(objectives), min(n_objectives, ui.DETAIL_ROWS))
     ui.show_rows("v_objectives", filters, "v_objectives", key="objectives_table", order_by=OBJECTIVE_ORDER,
                  columns=["program_name", "project_name", "seq", "label", "expected", "actual_text",
-                           "source_ref", "note"])
+                          "source_ref", "note"])
 
-with tab_projects:
+
+def project_reports() -> None:
     if projects.empty:
         st.info("当前筛选下没有项目。")
     more_note(n_projects, shown_projects, "项目")
     for row in projects.head(shown_projects).itertuples():
         label = md("{} · 自评 {}", row.project_name, fmt.text_or(row.stated_rating))
-        with st.expander(label, expanded=False):
-            for label, value in (("总体绩效目标完成情况", row.objective_actual),
-                                 ("偏离绩效目标的原因", row.deviation_reason),
-                                 ("下一步改进措施", row.improvement), ("转录说明", row.note)):
-                if isinstance(value, str):
-                    st.markdown(md("**{}：** {}", label, value))
-            st.caption(md("出处 {}", row.source_ref))
+        lines = [md("**{}：** {}", heading, value)
+                 for heading, value in (("总体绩效目标完成情况", row.objective_actual),
+                                      ("偏离绩效目标的原因", row.deviation_reason),
+                                      ("下一步改进措施", row.improvement), ("转录说明", row.note))
+                 if isinstance(value, str)]
+        lines.append(md(":gray[出处 {}]", row.source_ref))
+        st.expander(label, expanded=False).markdown(md_join("\n\n", lines))
     paging.more_button("project_cards", selection, shown_projects, len(projects))
 
-with tab_stated:
+
+def stated() -> None:
     st.caption("报告中写明的合计数、个数与比率，按原文保存；核对方式说明可由哪些明细重算。")
     ui.show_rows("v_stated_figures", filters, "v_stated_figures", key="stated_table",
                  order_by=("program_id", "project_id", "seq"),
                  columns=["program_name", "project_name", "region", "metric", "value", "unit",
                           "fund_source", "fund_year", "rating", "aggregate", "text", "source_ref", "note"])
 
-with tab_sources:
+
+def sources() -> None:
     ui.show_rows("sources", filters.only(), "sources", key="sources_table", order_by=("source_id",))
 
-st.divider()
-st.subheader(FORM_LABELS["section"])
-st.caption(FORM_LABELS["caption"])
-form_choices = forms.form_options(
-    projects, ui.read("programs", filters, order_by=("program_id",), limit=ui.DETAIL_ROWS),
-    with_projects=set(ui.summarize("v_projects", filters, by=("program_id",))["program_id"]))
-if not form_choices:
-    st.info(FORM_LABELS["none"])
-else:
-    form_id = st.selectbox(FORM_LABELS["choose"], list(form_choices), format_func=form_choices.get,
-                           key="form_choice")
-    st.download_button(FORM_LABELS["download"],
-                       ui.logged_export(lambda: forms.write_form(ui.scoped_store(), form_id), "form",
-                                        forms.form_file_name(form_id), {"record_id": form_id}),
-                       file_name=forms.form_file_name(form_id), key="form_download", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-st.subheader("自评报告草稿")
-st.caption(REPORT_LABELS["caption"])
-if ui.count("programs", filters.only("year", "program_id")) == 0:
-    st.info(REPORT_LABELS["none"])
-else:
-    st.download_button(REPORT_LABELS["download"],
-                       ui.logged_export(lambda: report_docx.write_docx(ui.scoped_store(), ui.scoped(filters)),
-                                        "report", report_docx.file_name(filters),
-                                        {k: str(v) for k, v in filters.active().items()}),
-                       file_name=report_docx.file_name(filters), key="report_docx", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+def downloads() -> None:
+    st.subheader(FORM_LABELS["section"])
+    st.caption(FORM_LABELS["caption"])
+    form_choices = forms.form_options(
+        projects, ui.read("programs", filters, order_by=("program_id",), limit=ui.DETAIL_ROWS),
+        with_projects=set(ui.summarize("v_projects", filters, by=("program_id",))["program_id"]))
+    if not form_choices:
+        st.info(FORM_LABELS["none"])
+    else:
+        form_id = st.selectbox(FORM_LABELS["choose"], list(form_choices), format_func=form_choices.get,
+                               key="form_choice")
+        st.download_button(FORM_LABELS["download"],
+                           ui.logged_export(lambda: forms.write_form(ui.scoped_store(), form_id), "form",
+                                            forms.form_file_name(form_id), {"record_id": form_id}),
+                           file_name=forms.form_file_name(form_id), key="form_download", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    st.subheader("自评报告草稿")
+    st.caption(REPORT_LABELS["caption"])
+    if ui.count("programs", filters.only("year", "program_id")) == 0:
+        st.info(REPORT_LABELS["none"])
+    else:
+        st.download_button(REPORT_LABELS["download"],
+                           ui.logged_export(lambda: report_docx.write_docx(ui.scoped_store(), ui.scoped(filters)),
+                                            "report", report_docx.file_name(filters),
+                                            {k: str(v) for k, v in filters.active().items()}),
+                           file_name=report_docx.file_name(filters), key="report_docx", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+PARTS = dict(zip(SECTION_LABELS["reports"][1], (goals, project_reports, stated, sources, downloads), strict=True))
+PARTS[section("reports")]()

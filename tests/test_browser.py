@@ -224,3 +224,32 @@ def test_planted_markup_stays_text(tmp_path, page):
         page.keyboard.press("Escape")
         page.wait_for_timeout(1000)
         assert not [url for url in requests if HOST in url], requests
+
+
+def test_a_page_address_opens_without_a_wrong_first_try_or_a_request_off_the_machine(server, page):
+    """Opened at /funding, Streamlit's front end used to ask /funding/_stcore/health first (404,
+    then a wait, streamlit/streamlit#7074), and the :material: page icon came from fonts.gstatic.com."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    for _ in range(2):  # a first visit and a reload
+        page.goto(f"{server}/funding?region=%E6%B2%88%E9%98%B3%E5%B8%82")
+        settle(page)
+        expect(page.locator("h1").first).to_have_text("资金分配")
+    assert f"{server}/_stcore/health" in asked
+    assert not [u for u in asked if "/funding/_stcore/" in u], asked
+    assert all(u.startswith((server, "data:", "blob:")) for u in asked), [u for u in asked if not u.startswith(server)]
+    assert page.evaluate("window.__streamlit.BACKEND_BASE_URL") == f"{server}/"
+
+
+def test_a_chosen_part_is_in_the_address_and_draws_its_chart(server, page):
+    page.goto(f"{server}/funding")
+    settle(page)
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 1  # only the first part is drawn
+    page.get_by_role("tab", name="资金构成").click()
+    settle(page)
+    expect(page.locator("[data-testid='stPlotlyChart'] svg.main-svg").first).to_be_visible()
+    expect(page.get_by_text("资金构成：资金 → 地区 → 来源")).to_be_visible()
+    assert "funding_view=" in page.url
+    page.reload()  # a bookmark of it opens on the same part
+    settle(page)
+    expect(page.get_by_text("资金构成：资金 → 地区 → 来源")).to_be_visible()

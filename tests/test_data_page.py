@@ -64,7 +64,7 @@ def archive_budget(at: AppTest) -> float:
 
 def test_local_mode_says_so_and_allows_upload(app_env):
     at = run("data")
-    assert any("本地单用户模式" in i.value for i in at.sidebar.info)
+    assert any("本地单用户模式" in m.value for m in at.sidebar.markdown)
     assert len(at.get("file_uploader")) == 1
 
 

@@ -17,7 +17,7 @@ def test_readme_starts_with_install_and_run_then_test_command():
     # both make and use the project's virtual environment: a stock Debian python3 refuses pip (PEP 668)
     assert blocks[0].startswith("python3 -m venv .venv && ")
     assert ".venv/bin/pip install -r requirements.txt" in blocks[0]
-    assert blocks[0].endswith(".venv/bin/python -m streamlit run app.py")
+    assert blocks[0].endswith(".venv/bin/python -m streamlit run serve.py")
     assert blocks[1].startswith("python3 -m venv .venv && ") and blocks[1].endswith(".venv/bin/python -m pytest")
 
 

@@ -21,7 +21,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 
 def _replica(url: str, tmp_path, label: str):
-    """`streamlit run app.py` with $JIXIAO_DATABASE_URL (as in docs/deploy.md): (process, base URL)."""
+    """`streamlit run serve.py` with $JIXIAO_DATABASE_URL (as in docs/deploy.md): (process, base URL)."""
     return start_app({"JIXIAO_DATABASE_URL": url, "JIXIAO_DB": str(tmp_path / f"{label}-unused.duckdb"),
                       "JIXIAO_USERS": str(tmp_path / "no-users.toml")}, f"replica {label}")
 

@@ -37,6 +37,7 @@ KEY_FILTERS = "filters"
 # The searches that narrow the program and project lists (not in the URL: the choice is).
 KEY_PROGRAM_SEARCH = "filter_program_search"
 KEY_PROJECT_SEARCH = "filter_project_search"
+KEY_REGION_SEARCH = "filter_region_search"
 # URL query parameter for each filter key.
 URL_PARAMS = {KEY_YEAR: "year", KEY_PROGRAM: "program", KEY_REGION: "region", KEY_PROJECT: "project"}
 
@@ -70,7 +71,7 @@ def login_gate(pages: list | None = None) -> Actor:
     return login.gate(get_store(), pages)
 
 
-@st.cache_resource(show_spinner="正在打开数据库…")
+@st.cache_resource(show_spinner=False)  # require_store shows the spinner on the first open only
 def get_store() -> Store:
     """The one Store of this process (built from data/ on first start): the shared PostgreSQL
     store when $JIXIAO_DATABASE_URL is set (this replica reads its own DuckDB copy, brought up to
@@ -82,12 +83,21 @@ def dataset_version() -> int:
     return get_store().version_id()
 
 
+_store_opened = False  # whether this process has opened its store (get_store's first call)
+
+
 def require_store() -> None:
     """Stop this run with the store's own message when it cannot be opened or reached (PostgreSQL
     down, the DuckDB file held by another process): a reader sees what is wrong and what to do,
     not a traceback. The next rerun tries again (a failed open is not cached)."""
+    global _store_opened
     try:
-        dataset_version()
+        if _store_opened:
+            dataset_version()
+        else:  # a spinner is one more element on every run: only while the store is being opened
+            with st.spinner("正在打开数据库…"):
+                dataset_version()
+            _store_opened = True
     except StoreError as exc:
         st.error(md_text(str(exc)), icon=":material/cloud_off:")
         st.stop()
@@ -356,7 +366,9 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     filters = current_filters()
     logged = {k: str(v) for k, v in filters.active().items()}  # what the activity log records
     # Callables: the files are built only when someone clicks, not on every rerun of the page.
-    left, right, _ = st.columns([1, 1, 4])
+    # one horizontal container: two elements for the browser, where columns were four blocks more
+    buttons = st.container(horizontal=True, gap="small")
+    left = right = buttons
     csv_name, xlsx_name = export.file_name(name, "csv"), export.file_name(name, "xlsx")
     left.download_button("⬇ 下载 CSV", b"" if no_csv else logged_export(
                              lambda: export.to_csv_bytes(rows(), name), name, csv_name, logged, n_rows),
@@ -370,6 +382,13 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
             name, xlsx_name, logged, n_rows),
         file_name=xlsx_name, key=f"{key}_xlsx", on_click="ignore", disabled=no_xlsx,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def metric_row():
+    """The container a row of metric cards goes in: one horizontal container is one element for
+    the browser, where st.columns(n) is n + 1 blocks (lib/ui/sections.py says why that counts);
+    on a narrow screen the cards wrap."""
+    return st.container(horizontal=True, gap="small")
 
 
 def logged_export(build: Callable[[], bytes], what: str, file_name: str, filters: dict | None = None,

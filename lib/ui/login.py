@@ -56,6 +56,16 @@ def _identity() -> dict:
     return info if info.get("is_logged_in") is True else {}
 
 
+def local_mode(store) -> bool:
+    """Whether no login is configured (no users file, no SSO, no users in the store): the app
+    then serves one local analyst (``gate`` returns LOCAL_ANALYST) and says so under its title."""
+    try:
+        no_file = load_users() is None
+    except AuthConfigError:  # a broken users file: gate() says what is wrong
+        return False
+    return no_file and not sso_configured() and not accounts.has_users(store)
+
+
 def gate(store, pages: list | None = None) -> Actor:
     """The acting user; draws the sign-in form and stops the run until someone signs in.
 
@@ -65,8 +75,7 @@ def gate(store, pages: list | None = None) -> Actor:
     has_file = _seed(store)
     sso = sso_configured()
     if not (has_file or sso or accounts.has_users(store)):
-        st.sidebar.info("本地单用户模式：未配置登录（config/users.toml），当前用户拥有分析员权限。")
-        return LOCAL_ANALYST
+        return LOCAL_ANALYST  # app.py says so under the title (LOCAL_MODE_NOTE)
     user: User | None = st.session_state.get(KEY_USER)
     now = time.time()
     if user is not None and session_expired(st.session_state.get(KEY_LAST_SEEN), now):

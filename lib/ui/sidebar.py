@@ -16,6 +16,7 @@ from lib.ui import (
     KEY_PROJECT,
     KEY_PROJECT_SEARCH,
     KEY_REGION,
+    KEY_REGION_SEARCH,
     KEY_YEAR,
     URL_PARAMS,
 )
@@ -63,20 +64,28 @@ def _chosen(key: str) -> str | None:
     return None if value in (None, ALL) else str(value)
 
 
-def _search_box(key: str, what: str) -> str:
+def _search_box(key: str, what: str, total: int, shown: int, narrower: str) -> None:
     """The search that narrows a long choice list: drawn only while the list is too long or a
-    search is typed, so a short list costs nothing more."""
-    return st.sidebar.text_input(FILTER_LABELS["search"].format(what=what), key=key,
-                                 placeholder=FILTER_LABELS["search_hint"]).strip()
-
-
-def _too_many(total: int, shown: int, what: str, narrower: str, searched: str) -> None:
+    search is typed, so a short list costs nothing more. What the list lacks is said in the box
+    itself (its placeholder, or its help once a search is typed): a caption beside it would be
+    one more element on every run of every page."""
+    searched = st.session_state.get(key, "").strip()
+    note = ""
     if total > shown:
-        if searched:
-            st.sidebar.caption(f"含“{searched}”的{what}共 {total:,} 项，太多无法逐一列出：请输入更多字。")
-        else:
-            st.sidebar.caption(f"{what}共 {total:,} 项，太多无法逐一列出：请先选择{narrower}，"
-                               "或输入名称搜索。")
+        note = (f"含“{searched}”的{what}共 {total:,} 项，太多无法逐一列出：请输入更多字。" if searched
+                else f"{what}共 {total:,} 项，太多无法逐一列出：请先选择{narrower}，或输入名称搜索。")
+    st.sidebar.text_input(FILTER_LABELS["search"].format(what=what), key=key, help=note or None,
+                          placeholder=note or FILTER_LABELS["search_hint"])
+
+
+def _listed(regions: list[str], chosen: str | None, search: str) -> tuple[list[str], int]:
+    """The regions to offer (at most MAX_OPTIONS: those containing ``search``, and the chosen one
+    always) and how many match: a province-wide program reaches thousands of counties."""
+    found = [r for r in regions if search in r] if search else regions
+    listed = found if len(found) <= MAX_OPTIONS else []  # none at random: a search narrows them
+    if chosen and chosen not in listed and chosen in regions:
+        listed = [*listed, chosen]
+    return listed, len(found)
 
 
 def _url_value(param: str) -> str | None:
@@ -127,16 +136,19 @@ def sidebar_filters() -> Filters:
     program = _choose(FILTER_LABELS["program"], KEY_PROGRAM, programs["program_id"].tolist(),
                       dict(zip(programs["program_id"], programs["program_name"], strict=True)))
     if n_programs > MAX_OPTIONS or program_search:
-        _search_box(KEY_PROGRAM_SEARCH, FILTER_LABELS["program"])
-    _too_many(n_programs, len(programs), FILTER_LABELS["program"], "年度", program_search)
-    region = _choose(FILTER_LABELS["region"], KEY_REGION, _regions(version, year, program, scoped))
+        _search_box(KEY_PROGRAM_SEARCH, FILTER_LABELS["program"], n_programs, len(programs), "年度")
+    region_search = st.session_state.get(KEY_REGION_SEARCH, "").strip()
+    regions, n_regions = _listed(_regions(version, year, program, scoped), _chosen(KEY_REGION), region_search)
+    region = _choose(FILTER_LABELS["region"], KEY_REGION, regions)
+    if n_regions > MAX_OPTIONS or region_search:
+        _search_box(KEY_REGION_SEARCH, FILTER_LABELS["region"], n_regions, len(regions), FILTER_LABELS["program"])
     project_search = st.session_state.get(KEY_PROJECT_SEARCH, "").strip()
     projects, n_projects = _projects(version, year, program, _chosen(KEY_PROJECT), scoped, project_search)
     project = _choose(FILTER_LABELS["project"], KEY_PROJECT, projects["project_id"].tolist(),
                       dict(zip(projects["project_id"], projects["project_name"], strict=True)))
     if n_projects > MAX_OPTIONS or project_search:
-        _search_box(KEY_PROJECT_SEARCH, FILTER_LABELS["project"])
-    _too_many(n_projects, len(projects), FILTER_LABELS["project"], FILTER_LABELS["program"], project_search)
+        _search_box(KEY_PROJECT_SEARCH, FILTER_LABELS["project"], n_projects, len(projects),
+                    FILTER_LABELS["program"])
 
     for key, param in URL_PARAMS.items():
         value = st.session_state.get(key)

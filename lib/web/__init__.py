@@ -1,0 +1,1 @@
+"""How the app is served: the ASGI application around Streamlit (serve.py)."""
