@@ -218,10 +218,15 @@ def seeded_app(tmp_path_factory, name: str):
     mp.undo()
 
 
-def run_page(page: str, **query):
-    """Run app.py on one page with AppTest (query = URL parameters); fail on any exception."""
+def run_page(page: str, part: str | None = None, **query):
+    """Run app.py on one page with AppTest (query = URL parameters); fail on any exception.
+    ``part``: the label of the page's part to open (lib/ui/sections.py), as its URL does."""
     from streamlit.testing.v1 import AppTest
 
+    if part is not None:
+        from lib.ui.sections import query as part_query
+
+        query = query | part_query(page, part)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
@@ -230,6 +235,18 @@ def run_page(page: str, **query):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def page_parts(page: str) -> tuple[str, ...]:
+    """The labels of a page's parts (none for a page drawn whole)."""
+    from lib.labels import SECTION_LABELS
+
+    return SECTION_LABELS[page][1] if page in SECTION_LABELS else ()
+
+
+def run_every_part(page: str, **query) -> list:
+    """The page run once per part (once if it has none): what a reader sees over all of them."""
+    return [run_page(page, part, **query) for part in page_parts(page) or (None,)]
 
 
 def metrics(at) -> dict[str, str]:

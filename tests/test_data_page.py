@@ -58,6 +58,7 @@ def frame_with(at: AppTest, column: str):
 
 
 def archive_budget(at: AppTest) -> float:
+    at.query_params["overview_view"] = "项目一览"  # the part of 总览 that lists the projects
     projects = frame_with(run("overview", at), "stated_rating")
     return float(projects.loc[projects["project_name"] == "档案整理专项", "budget"].iloc[0])
 

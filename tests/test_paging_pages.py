@@ -42,7 +42,8 @@ def captions(at: AppTest) -> str:
 def test_a_long_program_list_asks_for_a_search_and_the_search_finds_it(short_lists):
     at = run_page("overview")
     assert program_choices(at) == []  # 2 programs, the cap 1: none listed rather than one at random
-    assert any("资金/部门共 2 项，太多无法逐一列出" in c.value for c in at.sidebar.caption)
+    search = at.sidebar.text_input(key="filter_program_search")  # the box itself says why
+    assert "资金/部门共 2 项，太多无法逐一列出" in search.placeholder
     at.sidebar.text_input(key="filter_program_search").input("兰州").run()
     assert program_choices(at) == [LANZHOU_NAME]
     at.sidebar.selectbox(key="filter_program").set_value(LANZHOU).run()
@@ -70,7 +71,7 @@ def test_deviation_cards_come_two_at_a_time_until_all_are_shown(short_lists):
     assert total > 2
     expected = 2
     while True:
-        cards = [c.value for c in at.caption if " · 出处 " in c.value]
+        cards = [m.value for m in at.markdown if " · 出处 " in m.value]  # a card is one block
         assert len(cards) == min(total, expected)
         if len(cards) == total:
             break
@@ -84,11 +85,11 @@ def test_deviation_cards_come_two_at_a_time_until_all_are_shown(short_lists):
     assert "指标值 **95%** → 实际 **90%**" in text  # the archive project's satisfaction gap, paged to
     # a new search starts again from the first two
     at.text_input(key="deviation_search").input("满意度").run()
-    assert len([c for c in at.caption if " · 出处 " in c.value]) <= 2
+    assert len([m for m in at.markdown if " · 出处 " in m.value]) <= 2
 
 
 def test_report_expanders_come_two_at_a_time_and_the_count_is_stated(short_lists):
-    at = run_page("reports", program=LANZHOU)
+    at = run_page("reports", "项目自评情况", program=LANZHOU)
     projects = [e for e in at.expander if "· 自评" in e.label]
     assert len(projects) == 2
     assert "共 9 条项目，下面展开前 2 条" in captions(at)
@@ -98,5 +99,6 @@ def test_report_expanders_come_two_at_a_time_and_the_count_is_stated(short_lists
     assert not [b for b in at.button if b.key == "project_cards_more"]
     labels = " ".join(e.label for e in at.expander)
     assert "全国自然灾害综合风险普查项目" in labels  # P07, past the first two, reached by paging
+    at = run_page("reports", program=LANZHOU)  # the first part: the objectives
     goals = [e for e in at.expander if "· 自评" not in e.label]
     assert len(goals) == 2 and at.button(key="objective_cards_more").label.startswith("显示更多（已显示 2 条")

@@ -23,9 +23,10 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import ROOT, figure_strings, make_workbook, minimal_dataset
+from conftest import ROOT, figure_strings, make_workbook, minimal_dataset, page_parts
 
 from lib.store import Store
+from lib.ui.sections import query as part_query
 
 HOST = "evil.test"
 WORD_JOINER = "\u2060"
@@ -183,8 +184,9 @@ def markdown_texts(at) -> list[tuple[str, str]]:
 
 
 def assert_literal(at, page: str, expected: set[str]) -> None:
+    """``at``: one run, or a list of runs (a page's parts) whose texts together show ``expected``."""
     seen: set[str] = set()
-    for where, text in markdown_texts(at):
+    for where, text in [t for one in (at if isinstance(at, list) else [at]) for t in markdown_texts(one)]:
         shown = visible(text)
         for tag, planted in PLANTS.items():
             if f"〔{tag}〕" not in shown:
@@ -205,7 +207,7 @@ def assert_chart_text(at, page: str, expected: set[str]) -> None:
     """Plotly reads <b>, <a href>, <br> and entities in text: data text carries & < > as
     entities, and shows (unescaped) exactly as planted."""
     seen: set[str] = set()
-    for text in chart_strings(at):
+    for text in [t for one in (at if isinstance(at, list) else [at]) for t in chart_strings(one)]:
         tags = [tag for tag in PLANTS if f"〔{tag}〕" in text]
         if not tags:
             continue
@@ -215,6 +217,11 @@ def assert_chart_text(at, page: str, expected: set[str]) -> None:
             assert _flat(PLANTS[tag]) in _flat(html.unescape(text)), (page, tag, text)
             seen.add(tag)
     assert expected <= seen, (page, sorted(expected - seen))
+
+
+def run_parts(page: str, **query) -> list:
+    """The page once per part (lib/ui/sections.py): the planted texts may be in any of them."""
+    return [run(page, **query, **part_query(page, part)) for part in page_parts(page)] or [run(page, **query)]
 
 
 def run(page: str, **query):
@@ -255,11 +262,11 @@ CHART_TEXTS = {
 
 @pytest.mark.parametrize("page", list(PAGE_TEXTS))
 def test_planted_markup_arrives_literally_on_every_page(page):
-    at = run(page)
-    assert_literal(at, page, PAGE_TEXTS[page] | {"file"})
-    assert_chart_text(at, page, CHART_TEXTS.get(page, set()))
+    parts = run_parts(page)
+    assert_literal(parts, page, PAGE_TEXTS[page] | {"file"})
+    assert_chart_text(parts, page, CHART_TEXTS.get(page, set()))
     # the sidebar's choice lists are plain text in Streamlit: the names arrive unchanged
-    program = at.selectbox(key="filter_program")
+    program = parts[0].selectbox(key="filter_program")
     assert PLANTS["programs.program_name.0"] in program.options
     assert not [o for o in program.options if "\\" in o]
 

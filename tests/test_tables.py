@@ -34,7 +34,7 @@ def test_overview_rates_share_one_format_and_the_long_program_name_leaves_room()
     assert config["program_name"]["width"] == "medium"
     rates = dict(zip(totals.value["program_name"].str[:4], totals.value["execution_rate"], strict=True))
     assert rates == {"中央安全": pytest.approx(3250 / 17880 * 100), "兰州新区": pytest.approx(7719.74 / 7750.69 * 100)}
-    projects = _table(at, "stated_execution_rate")
+    projects = _table(run_page("overview", "项目一览"), "stated_execution_rate")
     config = _config(projects)
     for col in ("execution_rate", "stated_execution_rate"):  # before: 100% beside 94.65% and 18.4%
         assert config[col]["type_config"]["format"] == "%.1f%%"
@@ -43,7 +43,7 @@ def test_overview_rates_share_one_format_and_the_long_program_name_leaves_room()
 
 
 def test_numbers_with_empty_cells_stay_numbers_and_show_blank():
-    at = run_page("overview", program="LZ2022-YJJ")
+    at = run_page("overview", "项目一览", program="LZ2022-YJJ")
     projects = _table(at, "computed_score")
     scores = projects.value["computed_score"]
     assert pd.api.types.is_float_dtype(scores) and scores.isna().sum() == 7  # 7 of 9 have no indicator scores
