@@ -38,7 +38,8 @@ def card_text(row):
     else:
         figure, status = md("执行率 **{}**", fmt.rate(row.execution_rate)), ""
         heading = md("📋 {} · 项目整体", owner)
-    parts = [md("**{}**  \n{} · {}", heading, figure, status) if status else md("**{}**  \n{}", heading, figure)]
+    parts = [md("**{}**  \n{} · {}", heading, figure, status) if status
+             else md("**{}**  \n{}", heading, figure)]
     if isinstance(row.deviation_reason, str):
         parts.append(md("**偏差原因：** {}", row.deviation_reason))
     if isinstance(row.improvement, str):
@@ -72,8 +73,8 @@ def labelled(frame):
 
 
 def table() -> None:
-    ui.show_rows("v_deviations", filters, "v_deviations", key="deviation_table", order_by=ORDER, search=search,
-                 prepare=labelled,
+    ui.show_rows("v_deviations", filters, "v_deviations", key="deviation_table", order_by=ORDER,
+                 search=search, prepare=labelled,
                  columns=["kind_label", "program_name", "project_name", "subject", "target", "actual",
                           "status_label", "execution_rate", "deviation_reason", "improvement", "source_ref"],
                  column_config={"kind_label": st.column_config.Column("类别"),

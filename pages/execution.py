@@ -92,7 +92,8 @@ GAUGE_COLUMNS = 3
 
 def gauges() -> None:
     if lowest_only:  # one grid, lowest first; each gauge names its program
-        st.caption(f"共 {total:,} 条执行记录，仪表盘只画执行率最低的 {len(latest)} 项；全部见“执行率排名”的表及其下载。")
+        st.caption(f"共 {total:,} 条执行记录，仪表盘只画执行率最低的 {len(latest)} 项；"
+                   "全部见“执行率排名”的表及其下载。")
         draw_gauges(latest.sort_values("execution_rate", kind="stable").itertuples(), with_program=True)
     else:  # every record: grouped by program, in the order of the data
         order = {name: i for i, name in enumerate(dict.fromkeys(execution["program_name"]))}

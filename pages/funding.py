@@ -100,8 +100,7 @@ PROJECT_ORDER = ("program_id", "project_id")
 SPENDING_ORDER = ("program_id", "project_id", "seq")
 
 
-def by_project() -> None:
-    st.subheader("分项目预算与执行")
+def by_project() -> None:  # the part's label heads it
     n_projects = ui.count("v_projects", filters)
     if n_projects == 0:
         st.info("当前筛选下没有项目。")
@@ -113,7 +112,8 @@ def by_project() -> None:
         else:
             largest = ui.read("v_projects", filters, order_by=PROJECT_ORDER)
         st.plotly_chart(charts.budget_vs_executed(largest), key="funding_projects")
-        ui.show_rows("v_projects", filters, "v_projects", key="funding_projects_table", order_by=PROJECT_ORDER,
+        ui.show_rows("v_projects", filters, "v_projects", key="funding_projects_table",
+                     order_by=PROJECT_ORDER,
                      columns=["program_name", "project_name", "budget", "appropriation", "executed",
                               "execution_rate"])
     if ui.count("v_spending_items", filters):
@@ -127,8 +127,7 @@ def by_project() -> None:
                      columns=["project_name", "seq", "item", "amount", "source_ref", "note"])
 
 
-def detail() -> None:
-    st.subheader("资金分配明细")
+def detail() -> None:  # the part's label heads it
     ui.show_rows("v_funding", filters, "v_funding", key="funding_detail",
                  order_by=("program_id", "region", "fund_source"),
                  columns=["year", "program_name", "region", "fund_source", "fund_year", "amount",

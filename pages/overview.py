@@ -107,23 +107,23 @@ def ratings_and_alerts() -> None:
             name = row.project_name if isinstance(row.project_name, str) else (
                 f"{row.program_name} · {fmt.joined(row.region, row.fund_source)}".strip(" ·"))
             icon = {"red": "🔴", "yellow": "🟡", "green": "🟢"}.get(band, "⚪")
-            lines.append(md("{} **{}** — 执行率 **{}**（{} / {}）· {}", icon, name, fmt.rate(row.execution_rate),
-                            fmt.money(row.executed), fmt.money(row.budget), BAND_LABELS.get(band, "")))
+            lines.append(md("{} **{}** — 执行率 **{}**（{} / {}）· {}", icon, name,
+                            fmt.rate(row.execution_rate), fmt.money(row.executed), fmt.money(row.budget),
+                            BAND_LABELS.get(band, "")))
         if lines:  # one block, a line each
             st.markdown(md_join("\n\n", lines))
 
 
-def project_list() -> None:
-    st.subheader("项目一览")
+def project_list() -> None:  # the part's label heads it: no subheader
     projects = ui.show_rows(
         "v_projects", filters, "v_projects", key="overview_projects", order_by=("program_id", "project_id"),
         prepare=lambda rows: ui.with_project_scores(rows, filters),
         columns=["project_name", "budget", "appropriation", "executed", "execution_rate",
-                 "stated_execution_rate", "stated_score", "computed_score", "stated_rating", "rating_of_stated",
-                 "computed_rating"],
+                 "stated_execution_rate", "stated_score", "computed_score", "stated_rating",
+                 "rating_of_stated", "computed_rating"],
         column_config={"computed_score": st.column_config.NumberColumn("计算得分", format="%.2f"),
-                       "rating_of_stated": st.column_config.Column("评级区间", help="报告得分所属区间：优 ≥ 90，"
-                                                                   "良 80–<90，中 60–<80，差 < 60")},
+                       "rating_of_stated": st.column_config.Column(
+                           "评级区间", help="报告得分所属区间：优 ≥ 90，良 80–<90，中 60–<80，差 < 60")},
     )
     if not projects.empty:
         st.caption(md_text(scoring.score_note(projects)))

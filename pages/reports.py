@@ -108,12 +108,14 @@ def downloads() -> None:
         st.info(REPORT_LABELS["none"])
     else:
         st.download_button(REPORT_LABELS["download"],
-                           ui.logged_export(lambda: report_docx.write_docx(ui.scoped_store(), ui.scoped(filters)),
+                           ui.logged_export(lambda: report_docx.write_docx(ui.scoped_store(),
+                                                                                      ui.scoped(filters)),
                                             "report", report_docx.file_name(filters),
                                             {k: str(v) for k, v in filters.active().items()}),
                            file_name=report_docx.file_name(filters), key="report_docx", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
-PARTS = dict(zip(SECTION_LABELS["reports"][1], (goals, project_reports, stated, sources, downloads), strict=True))
+PARTS = dict(zip(SECTION_LABELS["reports"][1], (goals, project_reports, stated, sources, downloads),
+                 strict=True))
 PARTS[section("reports")]()

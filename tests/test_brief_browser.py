@@ -7,6 +7,7 @@ Uses the server and browser of test_browser.py (the real app on its own database
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 import pytest
 from browser import settle
@@ -53,7 +54,7 @@ def test_brief_pdf_downloads_for_the_selection(server, page, tmp_path):  # noqa:
 def test_word_draft_downloads_on_reports(server, page, tmp_path):  # noqa: F811
     from docx import Document
 
-    page.goto(f"{server}/reports?program=LN2023-WHP")
+    page.goto(f"{server}/reports?program=LN2023-WHP&reports_view=" + quote("表格与报告下载"))
     settle(page)
     target = _download(page, "下载自评报告草稿（Word）", tmp_path)
     assert target.suffix == ".docx"

@@ -141,7 +141,8 @@ def sidebar_filters() -> Filters:
     regions, n_regions = _listed(_regions(version, year, program, scoped), _chosen(KEY_REGION), region_search)
     region = _choose(FILTER_LABELS["region"], KEY_REGION, regions)
     if n_regions > MAX_OPTIONS or region_search:
-        _search_box(KEY_REGION_SEARCH, FILTER_LABELS["region"], n_regions, len(regions), FILTER_LABELS["program"])
+        _search_box(KEY_REGION_SEARCH, FILTER_LABELS["region"], n_regions, len(regions),
+                    FILTER_LABELS["program"])
     project_search = st.session_state.get(KEY_PROJECT_SEARCH, "").strip()
     projects, n_projects = _projects(version, year, program, _chosen(KEY_PROJECT), scoped, project_search)
     project = _choose(FILTER_LABELS["project"], KEY_PROJECT, projects["project_id"].tolist(),

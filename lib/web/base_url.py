@@ -54,7 +54,8 @@ class BackendBaseUrl:
             content = bytes(body)
             is_html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
             if is_html and b"<head>" in content:
-                content = content.replace(b"<head>", b"<head>" + _script(config.get_option("server.baseUrlPath")), 1)
+                script = _script(config.get_option("server.baseUrlPath"))
+                content = content.replace(b"<head>", b"<head>" + script, 1)
                 headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
                 headers.append((b"content-length", str(len(content)).encode()))
             await send({**start, "headers": headers})
