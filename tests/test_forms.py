@@ -688,6 +688,7 @@ def test_reports_page_offers_the_form_download(tmp_path, monkeypatch):
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.query_params["program"] = "LZ2022-YJJ"
+        at.query_params["reports_view"] = "表格与报告下载"  # the part of 报告详情 with the downloads
         at.switch_page("pages/reports.py")
         at.run()
         assert not at.exception, [e.value for e in at.exception]
