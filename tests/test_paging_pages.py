@@ -100,5 +100,5 @@ def test_report_expanders_come_two_at_a_time_and_the_count_is_stated(short_lists
     labels = " ".join(e.label for e in at.expander)
     assert "全国自然灾害综合风险普查项目" in labels  # P07, past the first two, reached by paging
     at = run_page("reports", program=LANZHOU)  # the first part: the objectives
-    goals = [e for e in at.expander if "· 自评" not in e.label]
+    goals = [e for e in at.main.expander if "· 自评" not in e.label]
     assert len(goals) == 2 and at.button(key="objective_cards_more").label.startswith("显示更多（已显示 2 条")
