@@ -190,8 +190,9 @@ PAGES = {
 # tab labels). A label is also the parameter's value in a bookmark: renaming one breaks old links.
 SECTION_LABELS = {
     "chooser": "查看",
-    "overview": ("overview_view", ("预算执行", "等级与预警", "项目一览")),
-    "funding": ("funding_view", ("分地区资金", "资金构成", "分项目预算与执行", "资金分配明细")),
+    "overview": ("overview_view", ("各年度预算执行", "各资金/部门预算执行", "等级与预警", "项目一览")),
+    "funding": ("funding_view",
+                ("分地区资金", "分地区分来源汇总", "资金构成", "分项目预算与执行", "资金分配明细")),
     "execution": ("execution_view", ("执行率仪表盘", "执行率排名", "建设进度")),
     "indicators": ("indicators_view", ("完成情况", "指标明细", "一级指标分值")),
     "deviations": ("deviations_view", ("说明卡片", "偏差说明表")),

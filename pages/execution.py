@@ -26,7 +26,7 @@ with st.expander("预警口径设置", expanded=False):
 
 ORDER = ("program_id", "project_id", "as_of")
 # Gauges and ranking bars are drawn for at most these many records: beyond that, the lowest.
-GAUGES = 12
+GAUGES = 6
 RANKED = 60
 total = ui.count("v_execution", filters)
 if total == 0:

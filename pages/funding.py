@@ -65,7 +65,7 @@ def pivot_of(rows):
 
 
 def by_region() -> None:
-    st.subheader("分地区资金（按来源堆叠）")
+    st.caption("按资金来源堆叠（万元）。")
     by_region = ui.summarize(sums_of, filters, by=("region", "fund_source"), sums=("amount",))
     region_totals = by_region.groupby("region")["amount"].sum().sort_values(ascending=False)
     if len(region_totals) > CHART_REGIONS:
@@ -73,7 +73,8 @@ def by_region() -> None:
         by_region = by_region[by_region["region"].isin(region_totals.index[:CHART_REGIONS])]
     st.plotly_chart(charts.funding_stacked(by_region), key="funding_stacked")
 
-    st.subheader("分地区分来源汇总")
+
+def region_table() -> None:  # the part's label heads it
     # One row per program × region × source from the database; the pivot is of the rows shown.
     groups, _, truncated = funding_groups()
     pivot = pivot_of(groups)
@@ -134,9 +135,10 @@ def detail() -> None:  # the part's label heads it
                           "doc_no", "source_ref", "note"])
 
 
-PARTS = dict(zip(SECTION_LABELS["funding"][1], (by_region, composition, by_project, detail), strict=True))
+PARTS = dict(zip(SECTION_LABELS["funding"][1], (by_region, region_table, composition, by_project, detail),
+                 strict=True))
 draw = PARTS[section("funding")]
-if per_source.empty and draw in (by_region, composition):
+if per_source.empty and draw in (by_region, region_table, composition):
     st.info(NO_FUNDING)
 else:
     draw()

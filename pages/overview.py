@@ -67,14 +67,16 @@ else:
     st.caption(f"{note}  \n{BASIS_NOTE}" if note else BASIS_NOTE)
 
 
-def budget_execution() -> None:
-    yearly = summary.by_year(totals)
-    if len(yearly) > 1:
-        st.subheader("各年度预算执行")
-        links = summary.like_for_like(totals)
-        st.plotly_chart(charts.yearly_execution(yearly, links), key="overview_years")
-        st.caption(YEAR_BASIS_LABELS["links" if len(links) else "no_links"])
-    st.subheader("各资金/部门预算执行")
+yearly = summary.by_year(totals)
+
+
+def yearly_execution() -> None:
+    links = summary.like_for_like(totals)
+    st.plotly_chart(charts.yearly_execution(yearly, links), key="overview_years")
+    st.caption(YEAR_BASIS_LABELS["links" if len(links) else "no_links"])
+
+
+def program_execution() -> None:  # the part's label heads it
     shown = totals.assign(basis=totals["basis"].map(TOTALS_BASIS_LABELS))
     ui.show_table(
         shown.head(ui.DETAIL_ROWS), "program_totals", key="overview_totals",
@@ -129,6 +131,7 @@ def project_list() -> None:  # the part's label heads it: no subheader
         st.caption(md_text(scoring.score_note(projects)))
 
 
-PARTS = dict(zip(SECTION_LABELS["overview"][1], (budget_execution, ratings_and_alerts, project_list),
-                 strict=True))
-PARTS[section("overview")]()
+PARTS = dict(zip(SECTION_LABELS["overview"][1],
+                 (yearly_execution, program_execution, ratings_and_alerts, project_list), strict=True))
+# one budget year has no trend to draw: the landing part is then the table per program
+PARTS[section("overview", skip=() if len(yearly) > 1 else (SECTION_LABELS["overview"][1][0],))]()

@@ -113,7 +113,7 @@ def test_download_csv_of_the_shown_table(server, page, tmp_path):
 def test_filtered_funding_pivot_downloads_with_its_screen_headers(server, page, tmp_path):
     """The per-region table's fund-source columns are data (中央补助, 地方资金): the csv heads them as
     the screen does, with the unit, and holds only the filtered year's rows."""
-    page.goto(f"{server}/funding?year=2023")
+    page.goto(f"{server}/funding?year=2023&funding_view=" + quote("分地区分来源汇总"))
     settle(page)
     button = page.get_by_role("button", name="下载 CSV").first
     button.scroll_into_view_if_needed()

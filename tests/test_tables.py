@@ -26,7 +26,7 @@ def _config(table) -> dict:
 
 
 def test_overview_rates_share_one_format_and_the_long_program_name_leaves_room():
-    at = run_page("overview")
+    at = run_page("overview", "各资金/部门预算执行")
     totals = _table(at, "basis")
     config = _config(totals)
     assert config["execution_rate"]["type_config"]["format"] == fmt.RATE_FORMAT == "%.1f%%"
@@ -56,5 +56,5 @@ def test_a_moment_shows_its_time_and_a_day_its_date():
     config = _config(versions)
     assert config["created_at"]["type_config"] == {"type": "datetime", "format": "YYYY-MM-DD HH:mm"}
     assert config["version_id"]["type_config"]["format"] == "v%d"
-    totals = _table(run_page("overview"), "basis")
+    totals = _table(run_page("overview", "各资金/部门预算执行"), "basis")
     assert _config(totals)["as_of"]["type_config"]["format"] == "YYYY-MM-DD"  # 2023-12-31, a day

@@ -144,17 +144,24 @@ def yearly_execution(frame: pd.DataFrame, links: pd.DataFrame | None = None) -> 
                    textposition="top center", marker=dict(color="#ed7d31", size=9),
                    hovertemplate="%{x} 年<br>执行率 %{y:.2f}%<extra></extra>"),
     ]
-    link_rates: list[float] = []
-    for i, link in enumerate((links if links is not None else pd.DataFrame()).itertuples()):
-        pair = [float(link.from_rate) * 100, float(link.to_rate) * 100]
-        link_rates += pair
+    # every year-to-year segment in one trace, None between them (no line across a gap): each
+    # trace is one more thing for plotly to draw in the browser
+    link_x: list[str | None] = []
+    link_rates: list[float | None] = []
+    programs: list[int | None] = []
+    for link in (links if links is not None else pd.DataFrame()).itertuples():
+        if link_x:
+            link_x.append(None), link_rates.append(None), programs.append(None)
+        link_x += [str(int(link.from_year)), str(int(link.to_year))]
+        link_rates += [float(link.from_rate) * 100, float(link.to_rate) * 100]
+        programs += [int(link.programs)] * 2
+    if link_x:
         traces.append(go.Scatter(
-            x=[str(int(link.from_year)), str(int(link.to_year))], y=pair, yaxis="y2", mode="lines",
-            name="同口径执行率", legendgroup="like_for_like", showlegend=i == 0,
-            line=dict(color="#ed7d31", dash="dot"),
-            hovertemplate=f"%{{x}} 年<br>两年都有的 {int(link.programs):,} 项资金/部门<br>"
+            x=link_x, y=link_rates, customdata=programs, yaxis="y2", mode="lines", connectgaps=False,
+            name="同口径执行率", line=dict(color="#ed7d31", dash="dot"),
+            hovertemplate="%{x} 年<br>两年都有的 %{customdata:,} 项资金/部门<br>"
                           "执行率 %{y:.2f}%<extra></extra>"))
-    top = max([100.0, *(r for r in rates if r is not None), *link_rates]) * 1.15
+    top = max([100.0, *(r for r in [*rates, *link_rates] if r is not None)]) * 1.15
     return go.Figure(traces, layout=_layout(
         320, barmode="group", xaxis=dict(type="category", title=dict(text="预算年度")),
         yaxis=dict(title=dict(text=unit), tickformat=",.0f" if scale == 1 else ",.2f"),

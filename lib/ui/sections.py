@@ -16,10 +16,13 @@ import streamlit as st
 from lib.labels import SECTION_LABELS
 
 
-def section(page: str) -> str:
+def section(page: str, skip: tuple[str, ...] = ()) -> str:
     """Draw the part chooser of ``page`` (lib.labels.SECTION_LABELS) and return the label of the
-    part chosen on this run: the first unless the URL or a click chose another."""
+    part chosen on this run: the first unless the URL or a click chose another. ``skip``: parts
+    this selection has nothing for (one year has no trend), not offered; a URL naming one opens
+    the first part."""
     param, labels = SECTION_LABELS[page]
+    labels = [label for label in labels if label not in skip]
     chosen = st.segmented_control(SECTION_LABELS["chooser"], list(labels), key=param, default=labels[0],
                                   required=True, bind="query-params", label_visibility="collapsed")
     return chosen if chosen in labels else labels[0]
