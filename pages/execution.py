@@ -15,14 +15,20 @@ st.title("执行率")
 ui.version_caption()
 filters = ui.current_filters()
 
-with st.expander("预警口径设置", expanded=False):
-    st.markdown("执行率与截至日期的**时间进度**比较：低于时间进度 × 红色阈值为红色预警，"
-                "低于时间进度 × 黄色阈值为黄色关注。年末时间进度为100%，即默认红 < 60%、黄 < 80%。")
-    red = st.slider("红色阈值（占时间进度）", 0, 100, int(DEFAULT_BANDS.red * 100), 5, format="%d%%",
-                   key="band_red")
-    yellow = st.slider("黄色阈值（占时间进度）", 0, 100, int(DEFAULT_BANDS.yellow * 100), 5, format="%d%%",
-                      key="band_yellow")
-    bands = ExecutionBands(red=red / 100, yellow=max(yellow, red) / 100)
+# The thresholds' sliders are drawn only while their expander is open (a closed expander's
+# content is drawn by the browser all the same); the values chosen are kept for the session.
+KEPT_RED, KEPT_YELLOW = "band_red_kept", "band_yellow_kept"
+settings = st.expander("预警口径设置", key="band_settings", on_change="rerun")
+red = st.session_state.get(KEPT_RED, int(DEFAULT_BANDS.red * 100))
+yellow = st.session_state.get(KEPT_YELLOW, int(DEFAULT_BANDS.yellow * 100))
+if settings.open:
+    with settings:
+        st.markdown("执行率与截至日期的**时间进度**比较：低于时间进度 × 红色阈值为红色预警，"
+                    "低于时间进度 × 黄色阈值为黄色关注。年末时间进度为100%，即默认红 < 60%、黄 < 80%。")
+        red = st.slider("红色阈值（占时间进度）", 0, 100, red, 5, format="%d%%", key="band_red")
+        yellow = st.slider("黄色阈值（占时间进度）", 0, 100, yellow, 5, format="%d%%", key="band_yellow")
+st.session_state[KEPT_RED], st.session_state[KEPT_YELLOW] = red, yellow
+bands = ExecutionBands(red=red / 100, yellow=max(yellow, red) / 100)
 
 ORDER = ("program_id", "project_id", "as_of")
 # Gauges and ranking bars are drawn for at most these many records: beyond that, the lowest.

@@ -17,7 +17,7 @@ ui.version_caption()
 filters = ui.current_filters()
 
 # Charts draw at most this many bars / sectors; the tables and their downloads have the rest.
-CHART_REGIONS = 30
+CHART_REGIONS = 20
 CHART_PROJECTS = 30
 SUNBURST_GROUPS = 300
 NO_FUNDING = "当前筛选下没有按地区、来源分配的资金记录。"
@@ -65,12 +65,13 @@ def pivot_of(rows):
 
 
 def by_region() -> None:
-    st.caption("按资金来源堆叠（万元）。")
     by_region = ui.summarize(sums_of, filters, by=("region", "fund_source"), sums=("amount",))
     region_totals = by_region.groupby("region")["amount"].sum().sort_values(ascending=False)
+    note = "按资金来源堆叠（万元）"
     if len(region_totals) > CHART_REGIONS:
-        st.caption(f"共 {len(region_totals):,} 个地区，图中为金额最大的 {CHART_REGIONS} 个。")
+        note += f"；共 {len(region_totals):,} 个地区，图中为金额最大的 {CHART_REGIONS} 个"
         by_region = by_region[by_region["region"].isin(region_totals.index[:CHART_REGIONS])]
+    st.caption(note + "。")
     st.plotly_chart(charts.funding_stacked(by_region), key="funding_stacked")
 
 

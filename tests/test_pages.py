@@ -143,10 +143,16 @@ def test_execution_bands_on_year_end_data():
 def test_execution_bands_are_configurable():
     at = run_page("execution", program=LANZHOU)
     assert metrics(at)["🔴 红色预警"] == "2 项"
+    assert not at.slider  # the sliders are drawn while their expander is open
+    at.session_state["band_settings"] = True  # the reader opens 预警口径设置
+    at.run()
     at.slider(key="band_red").set_value(95).run()
     at.slider(key="band_yellow").set_value(95).run()
     # now everything under 95%: 档案 94.65, 执法 90.43, 气象 18.37, 能力提升 93.26, 视频 92.74, 普查 57.04
     assert metrics(at)["🔴 红色预警"] == "6 项"
+    at.session_state["band_settings"] = False  # closed again: the thresholds chosen stay
+    at.run()
+    assert metrics(at)["🔴 红色预警"] == "6 项" and not at.slider
 
 
 def test_execution_progress_of_parks():
