@@ -843,30 +843,33 @@ def bench_browser(db: Path, pages: list[str], queries: dict[str, dict], runs: in
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
         floor_url = f"http://127.0.0.1:{floor_port}/"
 
-        def floor() -> None:
+        def floor() -> dict:
             times, error = _browser_times(browser, floor_url, runs)
             floors.append({"first_s": times[0] if times else None, "warm_s": median(times[1:]),
                            "error": error})
             progress(f"{label} browser floor: " + (error or f"{times[0]:.2f} s first, "
                                                           f"{median(times[1:]) or 0:.2f} s warm"))
+            return floors[-1]
 
         try:
             for url in (floor_url, f"http://127.0.0.1:{port}/{warm_up}"):
                 _, error = _browser_times(browser, url, 0)
                 if error:
                     return {"skipped": f"the warm-up visit of {url} failed: {error}"}
-            floor()
             for page in pages:
                 for fname, query in queries.items():
                     qs = urllib.parse.urlencode(query)
                     path = "" if page == "overview" else page
                     url = f"http://127.0.0.1:{port}/{path}" + (f"?{qs}" if qs else "")
+                    # the floor just before each page: a page's ratio is to the floor under the
+                    # same load (on this shared machine the load moves within a run)
+                    beside = floor()
                     times, error = _browser_times(browser, url, runs)
                     rows.append({"page": page, "filter": fname, "first_s": times[0] if times else None,
-                                 "warm_s": median(times[1:]), "n": len(times) - 1, "error": error})
+                                 "warm_s": median(times[1:]), "n": len(times) - 1, "error": error,
+                                 "floor_first_s": beside["first_s"], "floor_warm_s": beside["warm_s"]})
                     progress(f"{label} browser {page} ({fname}): "
                              + (error or f"{times[0]:.2f} s first, {median(times[1:]) or 0:.2f} s warm"))
-            floor()  # again at the end: the machine's load may have changed while the pages ran
         finally:
             browser.close()
     out = {"rows": rows, "load_avg_start": load_start, "load_avg": os.getloadavg(),
@@ -875,7 +878,7 @@ def bench_browser(db: Path, pages: list[str], queries: dict[str, dict], runs: in
                      "runs": floors}}
     for r in rows:
         for kind in ("first", "warm"):
-            base, value = out["floor"][f"{kind}_s"], r[f"{kind}_s"]
+            base, value = r.get(f"floor_{kind}_s") or out["floor"][f"{kind}_s"], r[f"{kind}_s"]
             r[f"{kind}_ratio"] = value / base if value and base else None
     return out
 
@@ -1170,11 +1173,16 @@ def report(results: dict) -> str:
                 fl = browser.get("floor") or {}
                 lines.append("  floor (bench/floor_app.py: a bare Streamlit page, one chart, four metrics, "
                              f"a 1,000-row table): {fmt_s(fl.get('first_s'))} first, "
-                             f"{fmt_s(fl.get('warm_s'))} warm (median, before and after the pages)")
-                lines.append(table(["page", "filter", "first visit", "÷ floor", "warm", "÷ floor", "note"], [
+                             f"{fmt_s(fl.get('warm_s'))} warm (median of its visits; it is visited just "
+                             "before each page, and each page's ratio is to that visit: floor first / warm "
+                             "beside it)")
+                lines.append(table(["page", "filter", "first visit", "÷ floor", "warm", "÷ floor",
+                                    "floor beside", "note"], [
                     [r["page"], r["filter"], fmt_s(r["first_s"]), fmt_ratio(r.get("first_ratio")),
                      f"{fmt_s(r['warm_s'])} (n={r['n']})" if r["warm_s"] is not None else "—",
-                     fmt_ratio(r.get("warm_ratio")), r["error"] or ""] for r in browser["rows"]]))
+                     fmt_ratio(r.get("warm_ratio")),
+                     f"{fmt_s(r.get('floor_first_s'))} / {fmt_s(r.get('floor_warm_s'))}", r["error"] or ""]
+                    for r in browser["rows"]]))
                 ratios = [r.get(k) for r in browser["rows"] for k in ("first_ratio", "warm_ratio")]
                 ratios = [x for x in ratios if x]
                 if ratios:
@@ -1205,6 +1213,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--pages", default=None, help="pages to render, comma-separated (default: every page)")
     p.add_argument("--filters", default="default,narrow", help="default, narrow, or both")
     p.add_argument("--runs", type=int, default=3, help="measured runs per page render and raw query set")
+    p.add_argument("--browser-reloads", type=int, default=4,
+                   help="reloads of each page (and of the floor before it) in Chromium: warm = their median")
     p.add_argument("--runs-import", type=int, default=3, help="runs of each import measurement (median)")
     p.add_argument("--runs-pandas", type=int, default=5, help="runs of each aggregation (median)")
     p.add_argument("--timeout", type=float, default=None,
@@ -1291,7 +1301,7 @@ def main(argv: list[str] | None = None) -> int:
             progress(f"{label} pages in Chromium")
             res["browser"] = bench_browser(
                 db, a.pages.split(",") if a.pages else app_pages(),
-                {f: queries[f] for f in a.filters.split(",")}, min(a.runs, 2), label,
+                {f: queries[f] for f in a.filters.split(",")}, a.browser_reloads, label,
                 warm_up=f"data?year={narrow['first_year']}")
 
     results["seconds"] = time.perf_counter() - started
