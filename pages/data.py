@@ -8,12 +8,13 @@ import streamlit as st
 
 from lib import ui
 from lib.access.roles import PermissionDenied
-from lib.labels import COLUMN_LABELS, HISTORY_LABELS, SHEET_LABELS, UPLOAD_TYPES, VIEW_LABELS
+from lib.labels import COLUMN_LABELS, HISTORY_LABELS, SECTION_LABELS, SHEET_LABELS, UPLOAD_TYPES, VIEW_LABELS
 from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes
 from lib.store.scoped_versions import counts_before
 from lib.ui import draft_review, fmt, history, mapping
 from lib.ui import preview as upload_preview
 from lib.ui.safe import md, md_join, md_text
+from lib.ui.sections import section
 
 ui.require_entrypoint()
 st.title("数据管理")
@@ -23,9 +24,12 @@ store = ui.get_store()
 KEY_CHECK = "upload_check"  # (files key, parsed workbook, preview) of the files being reviewed
 KEY_UPLOADER = "uploader_round"  # bumping it empties the uploader after a commit
 
-tab_upload, tab_versions, tab_template, tab_export = st.tabs(["上传数据", "版本历史", "模板下载", "数据导出"])
+# one part at a time (lib/ui/sections.py): the history's table of every version and program, the
+# template's and the export's tables are drawn only when chosen
+UPLOAD, VERSIONS, TEMPLATE, EXPORT = SECTION_LABELS["data"][1]
+part = section("data")
 
-with tab_upload:
+if part == UPLOAD:
     if not actor.can("upload"):
         st.info("当前账号为浏览者：可以浏览和导出数据；上传与回滚需要分析员账号。")
     else:
@@ -121,7 +125,7 @@ with tab_upload:
     draft_review.section(store, actor)  # 从自评报告起草: narrative report → reviewed draft → commit
     draft_review.committed_notice()
 
-with tab_versions:
+if part == VERSIONS:
     versions = ui.read("dataset_versions", order_by=("version_id",)).iloc[::-1]
     programs = ui.read("programs")
     program_names = dict(zip(programs["program_id"], programs["program_name"], strict=True))
@@ -149,7 +153,7 @@ with tab_versions:
         target, new = st.session_state.pop("rollback_done")
         st.success(f"已恢复为 v{target} 的数据（新版本 v{new}）。")
 
-with tab_template:
+if part == TEMPLATE:
     st.markdown("空白模板含“说明”工作表，逐列说明含义、类型与是否必填。示例为本系统自带的两份报告数据。")
     st.download_button("⬇ 下载空白模板", (DATA_DIR / "template.xlsx").read_bytes(),
                        file_name="绩效看板_数据模板.xlsx", key="dl_template", on_click="ignore")
@@ -157,7 +161,7 @@ with tab_template:
         st.download_button(f"⬇ 下载示例：{name}", (DATA_DIR / name).read_bytes(), file_name=name,
                            key=f"dl_{name}", on_click="ignore")
 
-with tab_export:
+if part == EXPORT:
     st.markdown("按侧栏筛选条件导出任意数据表或视图（CSV 为带 BOM 的 UTF-8，Excel 含筛选条件与版本说明）。")
     names = [n for n in EXPORTABLE if n != "dataset_versions"]
     relation = st.selectbox("数据表 / 视图", names, key="export_relation",

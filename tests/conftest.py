@@ -244,6 +244,15 @@ def page_parts(page: str) -> tuple[str, ...]:
     return SECTION_LABELS[page][1] if page in SECTION_LABELS else ()
 
 
+def open_part(at, page: str, label: str):
+    """Choose the part ``label`` of ``page`` in a running AppTest, as a reader clicks it."""
+    from lib.labels import SECTION_LABELS
+
+    at.button_group(key=SECTION_LABELS[page][0]).set_value(label).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def run_every_part(page: str, **query) -> list:
     """The page run once per part (once if it has none): what a reader sees over all of them."""
     return [run_page(page, part, **query) for part in page_parts(page) or (None,)]

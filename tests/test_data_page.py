@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import streamlit as st
+from conftest import open_part
 from streamlit.testing.v1 import AppTest
 
 from lib.access.auth import hash_password
@@ -98,7 +99,7 @@ def test_upload_preview_commit_then_rollback(app_env):
     assert archive_budget(at) == 17  # every page reads the new version
     assert any("数据版本 v2" in c.value for c in at.caption)
 
-    at = run("data", at)
+    at = open_part(run("data", at), "data", "版本历史")
     versions = frame_with(at, "restored_version")
     assert versions["version_id"].tolist() == [2, 1]
     assert versions["user_name"].tolist() == ["本地用户", "系统（初始数据）"]
@@ -128,7 +129,7 @@ def test_bad_upload_shows_findings_and_changes_nothing(app_env):
 
 
 def test_template_and_examples_are_offered(app_env):
-    at = run("data")
+    at = open_part(run("data"), "data", "模板下载")
     labels = [b.label for b in at.get("download_button")]
     assert "⬇ 下载空白模板" in labels
     assert any("lanzhou_2022_emergency.xlsx" in label for label in labels)
@@ -183,7 +184,9 @@ def test_viewer_browses_and_exports_but_cannot_upload_or_roll_back(users_file):
     at = run("data", at)
     assert any("浏览者" in i.value for i in at.info)
     assert len(at.get("file_uploader")) == 0
+    open_part(at, "data", "版本历史")
     assert not [b for b in at.button if b.key == "rollback_button"]
+    open_part(at, "data", "数据导出")
     assert any(b.label == "⬇ 下载 CSV" for b in at.get("download_button"))  # export still allowed
 
 
@@ -194,7 +197,7 @@ def test_analyst_can_upload(users_file):
     at.get("file_uploader")[0].upload("lanzhou_v2.xlsx", lanzhou_with(18)).run()
     at.button(key="commit_upload").click().run()
     assert any("当前数据版本 v2" in s.value for s in at.success)
-    versions = frame_with(run("data", at), "restored_version")
+    versions = frame_with(open_part(run("data", at), "data", "版本历史"), "restored_version")
     assert versions.iloc[0]["user_name"] == "分析员"
 
 

@@ -35,15 +35,15 @@ def region_totals(at) -> dict[str, float]:
 
 
 def test_funding_of_the_program_sums_every_allocation():
-    at = run_page("funding", program="P1")
+    at = run_page("funding", "分地区分来源汇总", program="P1")
     assert metrics(at)["分配合计（万元）"] == "2,000.50"
     assert region_totals(at) == {"沈阳市": 1500.5, "大连市": 500}
 
 
 def test_funding_of_one_project_counts_only_its_allocations():
     # The stored per-region sums have no project; the page must not fall back to the program's.
-    at = run_page("funding", program="P1", project="PJ2")
+    at = run_page("funding", "分地区分来源汇总", program="P1", project="PJ2")
     assert metrics(at)["分配合计（万元）"] == "500.00"
     assert region_totals(at) == {"大连市": 500}
-    stacked = figure_text(at.get("plotly_chart")[0])
+    stacked = figure_text(run_page("funding", program="P1", project="PJ2").get("plotly_chart")[0])
     assert "大连市" in stacked and "沈阳市" not in stacked

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from conftest import open_part
 from report_files import docx_file, pdf_file
 from streamlit.testing.v1 import AppTest
 
@@ -58,6 +59,7 @@ def test_upload_review_preview_commit(app_env, tmp_path, suffix):
     at.button(key="draft_commit").click()
     _run(at)
     assert any("草稿已提交" in s.value for s in at.success)
+    open_part(at, "data", "版本历史")
     versions = next(d.value for d in at.dataframe if "restored_version" in d.value.columns)
     assert "RD2022-740012" in str(versions.iloc[0]["programs"])  # the newest version is the draft
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from conftest import make_workbook, metrics, minimal_dataset
+from conftest import make_workbook, metrics, minimal_dataset, open_part, page_parts
 from streamlit.testing.v1 import AppTest
 from test_scope import LANZHOU, LIAONING, LZ_DEPARTMENT, county_dataset, county_only_dataset
 
@@ -108,15 +108,18 @@ def test_every_page_stays_in_the_city_and_its_counties(page):
     at = signed_in("shenyang", page)
     assert any("范围：地区：沈阳市（含下级地区）" in c.value for c in at.sidebar.caption)
     assert sidebar_choices(at, "filter_region") == ["康平县", "沈阳市"]
-    for df in frames(at):
-        if "region" in df.columns:
-            assert set(df["region"].dropna()) <= {"沈阳市", "康平县"}, page
-        if "program_id" in df.columns:
-            assert set(df["program_id"].dropna()) <= {LIAONING, "SY2023-KP"}, page
+    for part in page_parts(page) or (None,):  # every part of the page (lib/ui/sections.py)
+        if part is not None:
+            open_part(at, page, part)
+        for df in frames(at):
+            if "region" in df.columns:
+                assert set(df["region"].dropna()) <= {"沈阳市", "康平县"}, (page, part)
+            if "program_id" in df.columns:
+                assert set(df["program_id"].dropna()) <= {LIAONING, "SY2023-KP"}, (page, part)
 
 
 def test_city_funding_shows_the_county_row():
-    at = signed_in("shenyang", "funding")
+    at = open_part(signed_in("shenyang", "funding"), "funding", "分地区分来源汇总")
     pivot = frame_with(at, "total")
     rows = sorted(zip(pivot["program_name"], pivot["region"], pivot["total"].astype(float), strict=True))
     assert rows == [("中央安全生产预防和应急救援能力建设补助资金（危险化学品重大安全风险防控支出）", "沈阳市", 3011.0),
@@ -127,13 +130,13 @@ def test_city_funding_shows_the_county_row():
 
 
 def test_city_export_table_and_download_rows(monkeypatch):
-    at = signed_in("shenyang", "data")
+    at = open_part(signed_in("shenyang", "data"), "data", "数据导出")
     at.selectbox(key="export_relation").set_value("v_funding").run()
     funding = frame_with(at, "fund_source")
     assert sorted(funding["region"]) == ["康平县", "沈阳市", "沈阳市", "沈阳市", "沈阳市", "沈阳市"]
     assert float(funding["amount"].sum()) == pytest.approx(4591.5)
     # the history shows the city's own version only: v1 (the shipped data) replaced the province's
-    history = frame_with(at, "restored_version")
+    history = frame_with(open_part(at, "data", "版本历史"), "restored_version")
     assert history[["version_id", "files"]].values.tolist() == [[2, "sy.xlsx"]]
 
 
@@ -165,15 +168,16 @@ def test_county_analyst_sees_their_upload_and_rolls_it_back(app_db, tmp_path):
     """Runs last: it writes. The county's own program is uploaded (v3), shown in the history with
     its file, rolled back to the version before it (v4); a rollback that would also undo the
     province's later upload is refused on the page and writes nothing."""
-    at = signed_in("kangping", "data")
+    at = open_part(signed_in("kangping", "data"), "data", "版本历史")
     assert len(frame_with(at, "restored_version")) == 0  # v1 and v2 are not the county's
     assert not [c.value for c in at.caption if "sy.xlsx" in c.value]  # nor is v2's file name
+    open_part(at, "data", "上传数据")
     book = make_workbook(tmp_path, county_only_dataset(), name="康平县自评.xlsx").read_bytes()
     at.get("file_uploader")[0].upload("康平县自评.xlsx", book).run()
     at.button(key="commit_upload").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("当前数据版本 v3" in s.value for s in at.success)
-    history = frame_with(at, "restored_version")
+    history = frame_with(open_part(at, "data", "版本历史"), "restored_version")
     assert history[["version_id", "files", "programs"]].values.tolist() == [
         [3, "康平县自评.xlsx", "康平县化工企业整治（KP2023-ZZ）"]]
     assert history["changes"].iloc[0] == ("来源 +1；资金与部门 +1；项目 +2；资金分配 +4；执行进度 +1；建设进度 +1；"

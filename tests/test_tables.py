@@ -52,7 +52,7 @@ def test_numbers_with_empty_cells_stay_numbers_and_show_blank():
 
 
 def test_a_moment_shows_its_time_and_a_day_its_date():
-    versions = _table(run_page("data"), "changes")
+    versions = _table(run_page("data", "版本历史"), "changes")
     config = _config(versions)
     assert config["created_at"]["type_config"] == {"type": "datetime", "format": "YYYY-MM-DD HH:mm"}
     assert config["version_id"]["type_config"]["format"] == "v%d"
