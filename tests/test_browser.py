@@ -144,7 +144,7 @@ def test_upload_preview_commit_and_rollback(own_server, page, tmp_path):
     expect(page.get_by_text("已提交，当前数据版本 v2")).to_be_visible(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "data_committed.png"))
 
-    page.get_by_role("tab", name="版本历史").click()
+    page.locator("[data-testid='stButtonGroup']").get_by_text("版本历史", exact=True).click()
     page.get_by_text("确认将数据恢复为 v1").click()
     page.get_by_role("button", name="回滚").click()
     expect(page.get_by_text("已恢复为 v1 的数据（新版本 v3）")).to_be_visible(timeout=60_000)

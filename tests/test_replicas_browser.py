@@ -72,7 +72,7 @@ def test_an_upload_through_one_replica_shows_on_the_other(replicas, page, tmp_pa
     # and a rollback through the second is what the first shows
     page.goto(f"{second}/data")
     settle(page)
-    page.get_by_role("tab", name="版本历史").click()
+    page.locator("[data-testid='stButtonGroup']").get_by_text("版本历史", exact=True).click()
     page.get_by_text("确认将数据恢复为 v1").click()
     page.get_by_role("button", name="回滚").click()
     expect(page.get_by_text("已恢复为 v1 的数据（新版本 v3）")).to_be_visible(timeout=60_000)
