@@ -31,6 +31,12 @@ def short_lists(monkeypatch):
     st.cache_data.clear()
 
 
+def open_search(at: AppTest, key: str) -> None:
+    """Open the sidebar's search box ``key`` as a reader does (its expander)."""
+    at.session_state[f"{key}_open"] = True
+    at.run()
+
+
 def program_choices(at: AppTest) -> list[str]:
     return [o for o in at.sidebar.selectbox(key="filter_program").options if o != "全部"]
 
@@ -42,6 +48,9 @@ def captions(at: AppTest) -> str:
 def test_a_long_program_list_asks_for_a_search_and_the_search_finds_it(short_lists):
     at = run_page("overview")
     assert program_choices(at) == []  # 2 programs, the cap 1: none listed rather than one at random
+    assert [e.label for e in at.sidebar.expander] == ["搜索资金/部门", "搜索地区", "搜索项目"]  # cap 1
+    assert not at.sidebar.text_input  # the boxes are drawn when their expanders are opened
+    open_search(at, "filter_program_search")
     search = at.sidebar.text_input(key="filter_program_search")  # the box itself says why
     assert "资金/部门共 2 项，太多无法逐一列出" in search.placeholder
     at.sidebar.text_input(key="filter_program_search").input("兰州").run()
@@ -53,6 +62,9 @@ def test_a_long_program_list_asks_for_a_search_and_the_search_finds_it(short_lis
     found = program_choices(at)  # the one found, and the chosen one stays offered beside it
     assert len(found) == 2 and found[1] == LANZHOU_NAME and "危险化学品" in found[0]
     assert at.sidebar.selectbox(key="filter_program").value == LANZHOU
+    at.session_state["filter_program_search_open"] = False  # closed again: the search stays applied
+    at.run()
+    assert program_choices(at) == found and not at.sidebar.text_input
 
 
 def test_a_bookmarked_program_is_offered_though_the_list_is_too_long(short_lists):
@@ -60,6 +72,7 @@ def test_a_bookmarked_program_is_offered_though_the_list_is_too_long(short_lists
     assert program_choices(at) == [LANZHOU_NAME]
     assert at.sidebar.selectbox(key="filter_program").value == LANZHOU
     # its 9 projects are more than the cap too: the project search narrows them by name or id
+    open_search(at, "filter_project_search")
     at.sidebar.text_input(key="filter_project_search").input("LZ2022-P07").run()
     assert [o for o in at.sidebar.selectbox(key="filter_project").options if o != "全部"] == \
         ["全国自然灾害综合风险普查项目"]
@@ -102,3 +115,17 @@ def test_report_expanders_come_two_at_a_time_and_the_count_is_stated(short_lists
     at = run_page("reports", program=LANZHOU)  # the first part: the objectives
     goals = [e for e in at.main.expander if "· 自评" not in e.label]
     assert len(goals) == 2 and at.button(key="objective_cards_more").label.startswith("显示更多（已显示 2 条")
+
+
+def test_a_long_region_list_is_searched_too(short_lists):
+    """A province-wide program reaches thousands of counties: past the cap the region list holds
+    none but the chosen one, and the search narrows it."""
+    at = run_page("overview")
+    regions = [o for o in at.sidebar.selectbox(key="filter_region").options if o != "全部"]
+    assert regions == []
+    open_search(at, "filter_region_search")
+    at.sidebar.text_input(key="filter_region_search").input("沈阳").run()
+    assert [o for o in at.sidebar.selectbox(key="filter_region").options if o != "全部"] == ["沈阳市"]
+    at.sidebar.selectbox(key="filter_region").set_value("沈阳市").run()
+    assert at.query_params["region"] == "沈阳市"
+    assert "3,011.00" in {m.value for m in run_page("funding", region="沈阳市").metric}

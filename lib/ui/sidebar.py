@@ -64,20 +64,33 @@ def _chosen(key: str) -> str | None:
     return None if value in (None, ALL) else str(value)
 
 
+KEPT = "_kept"  # suffix of the session key that keeps a search while its box is closed
+
+
+def _searched(key: str) -> str:
+    """The search text of the list ``key``: the box's, while it is drawn, else the one kept."""
+    return str(st.session_state.get(key, st.session_state.get(key + KEPT, ""))).strip()
+
+
 def _search_box(key: str, what: str, total: int, shown: int, narrower: str) -> None:
-    """The search that narrows a long choice list: drawn only while the list is too long or a
-    search is typed. It sits in a closed expander that says how long the list is (a closed
-    expander costs the browser nothing to draw, a text box ~14 ms on every run of every page,
-    bench/README.md), open while a search is typed; what the list lacks is said in the box itself."""
-    searched = st.session_state.get(key, "").strip()
+    """The search that narrows a long choice list: offered only while the list is too long or a
+    search is typed, under a closed expander; the text box is
+    drawn only while it is open (a text box costs the browser ~14 ms on every run of every page,
+    a closed expander nothing, and an expander's content is drawn though it is closed). A search
+    typed stays applied when the box is closed again."""
+    searched = _searched(key)
     note = ""
     if total > shown:
         note = (f"含“{searched}”的{what}共 {total:,} 项，太多无法逐一列出：请输入更多字。" if searched
                 else f"{what}共 {total:,} 项，太多无法逐一列出：请先选择{narrower}，或输入名称搜索。")
     label = FILTER_LABELS["search"].format(what=what)
-    box = st.sidebar.expander(f"{label}（共 {total:,} 项）" if total > shown else label,
-                              expanded=bool(searched), icon=":material/search:")
-    box.text_input(label, key=key, help=note or None, placeholder=note or FILTER_LABELS["search_hint"])
+    # the label stays the same (a new label would be a new expander, closed): the counts and the
+    # text searched for are in the box
+    box = st.sidebar.expander(label, key=f"{key}_open", on_change="rerun", icon=":material/search:")
+    if box.open:
+        value = box.text_input(label, value=searched, key=key, help=note or None,
+                               placeholder=note or FILTER_LABELS["search_hint"])
+        st.session_state[key + KEPT] = value.strip()
 
 
 def _listed(regions: list[str], chosen: str | None, search: str) -> tuple[list[str], int]:
@@ -133,19 +146,19 @@ def sidebar_filters() -> Filters:
     scoped = Filters(scope=scope).key()
     years = _years(version, scoped)
     year = _choose(FILTER_LABELS["year"], KEY_YEAR, years, {y: f"{y}年" for y in years})
-    program_search = st.session_state.get(KEY_PROGRAM_SEARCH, "").strip()
+    program_search = _searched(KEY_PROGRAM_SEARCH)
     programs, n_programs = _programs(version, year, _chosen(KEY_PROGRAM), scoped, program_search)
     program = _choose(FILTER_LABELS["program"], KEY_PROGRAM, programs["program_id"].tolist(),
                       dict(zip(programs["program_id"], programs["program_name"], strict=True)))
     if n_programs > MAX_OPTIONS or program_search:
         _search_box(KEY_PROGRAM_SEARCH, FILTER_LABELS["program"], n_programs, len(programs), "年度")
-    region_search = st.session_state.get(KEY_REGION_SEARCH, "").strip()
+    region_search = _searched(KEY_REGION_SEARCH)
     regions, n_regions = _listed(_regions(version, year, program, scoped), _chosen(KEY_REGION), region_search)
     region = _choose(FILTER_LABELS["region"], KEY_REGION, regions)
     if n_regions > MAX_OPTIONS or region_search:
         _search_box(KEY_REGION_SEARCH, FILTER_LABELS["region"], n_regions, len(regions),
                     FILTER_LABELS["program"])
-    project_search = st.session_state.get(KEY_PROJECT_SEARCH, "").strip()
+    project_search = _searched(KEY_PROJECT_SEARCH)
     projects, n_projects = _projects(version, year, program, _chosen(KEY_PROJECT), scoped, project_search)
     project = _choose(FILTER_LABELS["project"], KEY_PROJECT, projects["project_id"].tolist(),
                       dict(zip(projects["project_id"], projects["project_name"], strict=True)))
