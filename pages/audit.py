@@ -11,7 +11,9 @@ from lib.labels import (
     AUDIT_RULE_HELP,
     AUDIT_RULES,
     AUDIT_SEVERITIES,
+    SECTION_LABELS,
 )
+from lib.ui.sections import section
 
 ui.require_entrypoint()
 st.title("核查")
@@ -38,21 +40,22 @@ for certainty in AUDIT_CERTAINTIES:
     cards.metric(certainty, f"{counts['by_certainty'][certainty]} 条", border=True,
                 help=AUDIT_CERTAINTY_HELP[certainty])
 
-st.subheader("按规则")
-ui.show_table(counts["by_rule"], "audit_rules", key="audit_by_rule",
-              columns=["rule", "rule_name", *AUDIT_CERTAINTIES, "findings"])
-with st.expander("核查规则说明"):
+RESULTS, BY_RULE = SECTION_LABELS["audit"][1]
+if section("audit") == BY_RULE:
+    ui.show_table(counts["by_rule"], "audit_rules", key="audit_by_rule",
+                  columns=["rule", "rule_name", *AUDIT_CERTAINTIES, "findings"])
     st.markdown("\n".join(f"- **{code} {AUDIT_RULES[code]}**：{text}"
                            for code, text in AUDIT_RULE_HELP.items()))
+    st.stop()
 
-st.subheader("核查结果")
-left, middle, right = st.columns(3)
-certainties = left.multiselect("性质", list(AUDIT_CERTAINTIES), key="audit_certainty_pick",
-                               placeholder="全部")
-rules = middle.multiselect("规则", list(AUDIT_RULES), key="audit_rule_pick",
-                           format_func=lambda code: f"{code} {AUDIT_RULES[code]}", placeholder="全部规则")
-severities = right.multiselect("严重程度", list(AUDIT_SEVERITIES), key="audit_severity_pick",
-                               placeholder="全部")
+# the three pickers in one row: one horizontal container, where columns were four blocks
+pickers = st.container(horizontal=True, gap="small")
+certainties = pickers.multiselect("性质", list(AUDIT_CERTAINTIES), key="audit_certainty_pick",
+                                  placeholder="全部")
+rules = pickers.multiselect("规则", list(AUDIT_RULES), key="audit_rule_pick",
+                            format_func=lambda code: f"{code} {AUDIT_RULES[code]}", placeholder="全部规则")
+severities = pickers.multiselect("严重程度", list(AUDIT_SEVERITIES), key="audit_severity_pick",
+                                 placeholder="全部")
 shown = checks.filter_findings(findings, rules=rules, severities=severities, certainties=certainties)
 if shown.empty:
     st.success("当前筛选下没有发现：报告数字与记录一致。")
