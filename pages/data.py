@@ -23,6 +23,7 @@ actor = ui.current_actor()
 store = ui.get_store()
 KEY_CHECK = "upload_check"  # (files key, parsed workbook, preview) of the files being reviewed
 KEY_UPLOADER = "uploader_round"  # bumping it empties the uploader after a commit
+KEY_PENDING = "upload_pending"  # names of the files chosen and not committed (see the upload part)
 
 # one part at a time (lib/ui/sections.py): the history's table of every version and program, the
 # template's and the export's tables are drawn only when chosen
@@ -41,6 +42,14 @@ if part == UPLOAD:
             "每次提交都生成一个新的数据版本，可随时回滚。")
         files = ui.file_uploader("选择工作簿或自评表（.xlsx/.xls/.ods/.docx）", UPLOAD_TYPES, multiple=True,
                                  key=f"uploader_{st.session_state.get(KEY_UPLOADER, 0)}")
+        # A part not shown is not drawn, so its uploader forgets its files: say so on the way back
+        # rather than show an empty uploader as if nothing had been chosen.
+        if files:
+            st.session_state[KEY_PENDING] = [f.name for f in files]
+        elif st.session_state.get(KEY_PENDING):
+            chosen = "、".join(st.session_state.pop(KEY_PENDING))
+            st.warning(md("之前选择的 {} 已不在上传框中（切换到其他部分时会清除），尚未提交，"
+                          "未写入任何数据：如需提交请重新选择文件。", chosen))
         if files:
             sources = [(f.name, f.getvalue()) for f in files]
             files_key = tuple((name, hashlib.sha256(data).hexdigest()) for name, data in sources)
@@ -117,6 +126,7 @@ if part == UPLOAD:
                         st.error(md_text(exc))
                     else:
                         st.session_state.pop(KEY_CHECK, None)
+                        st.session_state.pop(KEY_PENDING, None)
                         st.session_state[KEY_UPLOADER] = st.session_state.get(KEY_UPLOADER, 0) + 1
                         st.session_state["upload_done"] = result.version_id
                         st.rerun()

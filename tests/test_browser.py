@@ -261,3 +261,26 @@ def test_a_chosen_part_is_in_the_address_and_draws_its_chart(server, page):
     page.reload()  # a bookmark of it opens on the same part
     settle(page)
     expect(page.get_by_text("资金构成：资金 → 地区 → 来源")).to_be_visible()
+
+
+def test_files_left_for_another_part_are_named_on_the_way_back(own_server, page, tmp_path):
+    """A part not shown is not drawn, so the browser's uploader forgets its files when the reader
+    looks at 版本历史 and comes back: the upload part names them and says nothing was written,
+    rather than show an empty uploader as if nothing had been chosen (AppTest keeps the files, so
+    this is tested here)."""
+    from test_data_page import lanzhou_with
+
+    changed = tmp_path / "lanzhou_v2.xlsx"
+    changed.write_bytes(lanzhou_with(17))
+    page.goto(f"{own_server}/data")
+    settle(page)
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(changed))
+    expect(page.get_by_text("校验通过。提交前请核对以下变更。")).to_be_visible(timeout=60_000)
+    parts = page.locator("[data-testid='stButtonGroup']")
+    parts.get_by_text("版本历史", exact=True).click()
+    settle(page)
+    parts.get_by_text("上传数据", exact=True).click()
+    settle(page)
+    expect(page.get_by_text("之前选择的 lanzhou_v2.xlsx 已不在上传框中")).to_be_visible()
+    expect(page.get_by_text("未写入任何数据", exact=False)).to_be_visible()
+    expect(page.get_by_text("数据版本 v1").first).to_be_visible()
