@@ -31,9 +31,11 @@ st.session_state[KEPT_RED], st.session_state[KEPT_YELLOW] = red, yellow
 bands = ExecutionBands(red=red / 100, yellow=max(yellow, red) / 100)
 
 ORDER = ("program_id", "project_id", "as_of")
-# Gauges and ranking bars are drawn for at most these many records: beyond that, the lowest.
-GAUGES = 6
-RANKED = 60
+# A selection of at most ALL_GAUGES records shows a gauge for each (the shipped data: 12); a longer
+# one the LOWEST_GAUGES lowest (each gauge in a chart costs the browser, bench/elements.py).
+ALL_GAUGES = 12
+LOWEST_GAUGES = 6
+RANKED = 60  # ranking and progress bars drawn: beyond that, the lowest
 total = ui.count("v_execution", filters)
 if total == 0:
     st.info("当前筛选下没有执行数据。")
@@ -68,10 +70,10 @@ if total <= ui.DETAIL_ROWS:
     latest = execution.sort_values("as_of").groupby(["program_name", "label"], sort=False).tail(1)
 else:  # too many for a wall of gauges: the lowest rates of the selection
     execution = None
-    latest = banded(ui.read("v_execution", filters, not_null=("execution_rate",), limit=GAUGES,
+    latest = banded(ui.read("v_execution", filters, not_null=("execution_rate",), limit=LOWEST_GAUGES,
                             order_by=("execution_rate", *ORDER)))
-if len(latest) > GAUGES:
-    latest = latest.nsmallest(GAUGES, "execution_rate")
+if len(latest) > ALL_GAUGES:
+    latest = latest.nsmallest(LOWEST_GAUGES, "execution_rate")
 lowest_only = execution is None or len(latest) < len(execution.drop_duplicates(["program_name", "label"]))
 
 

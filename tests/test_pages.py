@@ -133,6 +133,10 @@ def test_execution_bands_on_year_end_data():
     assert m["🔴 红色预警"] == "4 项"
     assert m["🟡 黄色关注"] == "0 项"
     assert m["🟢 正常"] == "8 项"
+    # twelve records: a gauge for each, grouped by program, each program's figures in one caption
+    lines = [line for c in at.caption if "时间进度" in c.value for line in c.value.split("  \n")]
+    assert len(lines) == 12
+    assert len(at.get("plotly_chart")) == len(at.subheader) >= 2  # one chart per program
     table = frame_with(run_page("execution", "执行率排名"), "band_label")
     census = table[table["label"] == "全国自然灾害综合风险普查项目"].iloc[0]
     assert census["execution_rate"] == pytest.approx(171.12 / 300 * 100)
