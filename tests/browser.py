@@ -60,14 +60,16 @@ def free_port() -> int:
 
 
 def start_app(env: dict[str, str], label: str = "app", timeout: float = 60) -> tuple[subprocess.Popen, str]:
-    """`streamlit run serve.py` (the app as README starts it) on a free loopback port with ``env`` over this process's environment,
-    once its health check answers: (process, base URL). The caller stops it (stop_app)."""
+    """`streamlit run serve.py` (the app as README starts it) on a free loopback port with ``env``
+    over this process's environment, once its health check answers: (process, base URL, with the
+    base path when ``env`` sets STREAMLIT_SERVER_BASE_URL_PATH). The caller stops it (stop_app)."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=os.environ | env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    path = env.get("STREAMLIT_SERVER_BASE_URL_PATH", "").strip("/")
+    base = f"http://127.0.0.1:{port}" + (f"/{path}" if path else "")
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:

@@ -249,6 +249,21 @@ def test_a_page_address_opens_without_a_wrong_first_try_or_a_request_off_the_mac
     assert page.evaluate("window.__streamlit.BACKEND_BASE_URL") == f"{server}/"
 
 
+def test_behind_a_base_path_the_page_names_the_server_under_it(tmp_path, page):
+    """Behind a proxy under /jixiao (server.baseUrlPath), the address written into the page is the
+    server's with its path, and a page address opens without the wrong first try."""
+    env = {"JIXIAO_DB": str(tmp_path / "base.duckdb"), "STREAMLIT_SERVER_BASE_URL_PATH": "jixiao"}
+    with app_server(env) as base:
+        assert base.endswith("/jixiao")
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.goto(f"{base}/funding")
+        settle(page)
+        expect(page.locator("h1").first).to_have_text("资金分配")
+        assert page.evaluate("window.__streamlit.BACKEND_BASE_URL") == f"{base}/"
+        assert [u for u in asked if u.endswith("_stcore/health")] == [f"{base}/_stcore/health"]
+
+
 def test_a_chosen_part_is_in_the_address_and_draws_its_chart(server, page):
     page.goto(f"{server}/funding")
     settle(page)
