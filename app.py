@@ -51,10 +51,11 @@ def admin_page(listed: bool) -> st.Page:
 ui.require_store()
 # Title, subtitle and the local-mode note in one element: each element is one more render of the
 # whole page in the browser (lib/ui/sections.py).
-local = f"\n\n:gray[:small[{LOCAL_MODE_NOTE}]]" if login.local_mode(ui.get_store()) else ""
-st.sidebar.markdown(f"### {APP_TITLE}\n:gray[:small[{APP_SUBTITLE}]]{local}")
+local = login.local_mode(ui.get_store())
+note = f"\n\n:gray[:small[{LOCAL_MODE_NOTE}]]" if local else ""
+st.sidebar.markdown(f"### {APP_TITLE}\n:gray[:small[{APP_SUBTITLE}]]{note}")
 # the sign-in form registers the pages too, so signing in keeps the address asked for
-actor = ui.login_gate([*pages, admin_page(False)])
+actor = ui.login_gate([*pages, admin_page(False)], local)
 pages.append(admin_page(actor.can("manage_users")))
 page = st.navigation(pages)
 ui.brief_download(ui.sidebar_filters())

@@ -64,11 +64,11 @@ def require_entrypoint() -> None:
     st.stop()
 
 
-def login_gate(pages: list | None = None) -> Actor:
+def login_gate(pages: list | None = None, local: bool | None = None) -> Actor:
     """The acting user (lib/ui/login.py): the sign-in form until someone signs in, or the local
     single user when no login is configured. ``pages``: the app's pages, registered (unlisted)
     while the form shows, so that the page whose address was opened is the one shown after."""
-    return login.gate(get_store(), pages)
+    return login.gate(get_store(), pages, local)
 
 
 @st.cache_resource(show_spinner=False)  # require_store shows the spinner on the first open only

@@ -66,16 +66,17 @@ def local_mode(store) -> bool:
     return no_file and not sso_configured() and not accounts.has_users(store)
 
 
-def gate(store, pages: list | None = None) -> Actor:
+def gate(store, pages: list | None = None, local: bool | None = None) -> Actor:
     """The acting user; draws the sign-in form and stops the run until someone signs in.
 
     ``pages`` are registered with st.navigation, unlisted, while the form shows: without it the
     run that draws the form knows no page, and Streamlit forgets the address that was opened
     (a bookmarked page, or /admin) by the time the user has signed in."""
-    has_file = _seed(store)
-    sso = sso_configured()
-    if not (has_file or sso or accounts.has_users(store)):
+    # ``local``: local_mode(store) as the caller found it on this run (app.py, for its header)
+    if local_mode(store) if local is None else local:
         return LOCAL_ANALYST  # app.py says so under the title (LOCAL_MODE_NOTE)
+    _seed(store)  # the users file into the store (new names only)
+    sso = sso_configured()
     user: User | None = st.session_state.get(KEY_USER)
     now = time.time()
     if user is not None and session_expired(st.session_state.get(KEY_LAST_SEEN), now):
