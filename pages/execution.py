@@ -65,16 +65,12 @@ cards.metric("🟡 黄色关注", fmt.count(counts["yellow"], "项"), help=f"{co
           border=True)
 cards.metric("🟢 正常", fmt.count(counts["green"], "项"), help=f"{counts['green']:,} 项", border=True)
 
-if total <= ui.DETAIL_ROWS:
-    execution = banded(ui.read("v_execution", filters, order_by=ORDER))
-    latest = execution.sort_values("as_of").groupby(["program_name", "label"], sort=False).tail(1)
-else:  # too many for a wall of gauges: the lowest rates of the selection
-    execution = None
-    latest = banded(ui.read("v_execution", filters, not_null=("execution_rate",), limit=LOWEST_GAUGES,
-                            order_by=("execution_rate", *ORDER)))
-if len(latest) > ALL_GAUGES:
-    latest = latest.nsmallest(LOWEST_GAUGES, "execution_rate")
-lowest_only = execution is None or len(latest) < len(execution.drop_duplicates(["program_name", "label"]))
+
+
+def every_record():
+    """Every execution record of the selection, banded, when it is short enough to draw whole
+    (at most DETAIL_ROWS); else None. Read by the part drawn, not on every run of the page."""
+    return banded(ui.read("v_execution", filters, order_by=ORDER)) if total <= ui.DETAIL_ROWS else None
 
 
 def draw_gauges(rows, with_program: bool) -> None:
@@ -99,6 +95,15 @@ GAUGE_COLUMNS = 3
 
 
 def gauges() -> None:
+    execution = every_record()
+    if execution is not None:
+        latest = execution.sort_values("as_of").groupby(["program_name", "label"], sort=False).tail(1)
+    else:  # too many for a wall of gauges: the lowest rates of the selection
+        latest = banded(ui.read("v_execution", filters, not_null=("execution_rate",), limit=LOWEST_GAUGES,
+                                order_by=("execution_rate", *ORDER)))
+    if len(latest) > ALL_GAUGES:
+        latest = latest.nsmallest(LOWEST_GAUGES, "execution_rate")
+    lowest_only = execution is None or len(latest) < len(execution.drop_duplicates(["program_name", "label"]))
     if lowest_only:  # one grid, lowest first; each gauge names its program
         st.caption(f"共 {total:,} 条执行记录，仪表盘只画执行率最低的 {len(latest)} 项；"
                    "全部见“执行率排名”的表及其下载。")
@@ -112,6 +117,7 @@ def gauges() -> None:
 
 
 def ranking() -> None:
+    execution = every_record()
     if execution is not None and len(execution.dropna(subset=["execution_rate"])) <= RANKED:
         ranked = execution.dropna(subset=["execution_rate"])
     else:

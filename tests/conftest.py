@@ -253,11 +253,6 @@ def open_part(at, page: str, label: str):
     return at
 
 
-def run_every_part(page: str, **query) -> list:
-    """The page run once per part (once if it has none): what a reader sees over all of them."""
-    return [run_page(page, part, **query) for part in page_parts(page) or (None,)]
-
-
 def metrics(at) -> dict[str, str]:
     """The page's metric cards, label -> value."""
     return {m.label: m.value for m in at.metric}

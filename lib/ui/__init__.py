@@ -368,13 +368,12 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     # Callables: the files are built only when someone clicks, not on every rerun of the page.
     # one horizontal container: two elements for the browser, where columns were four blocks more
     buttons = st.container(horizontal=True, gap="small")
-    left = right = buttons
     csv_name, xlsx_name = export.file_name(name, "csv"), export.file_name(name, "xlsx")
-    left.download_button("⬇ 下载 CSV", b"" if no_csv else logged_export(
-                             lambda: export.to_csv_bytes(rows(), name), name, csv_name, logged, n_rows),
-                         file_name=csv_name, mime="text/csv",
-                         key=f"{key}_csv", on_click="ignore", disabled=no_csv)
-    right.download_button(
+    buttons.download_button("⬇ 下载 CSV", b"" if no_csv else logged_export(
+                                lambda: export.to_csv_bytes(rows(), name), name, csv_name, logged, n_rows),
+                            file_name=csv_name, mime="text/csv",
+                            key=f"{key}_csv", on_click="ignore", disabled=no_csv)
+    buttons.download_button(
         "⬇ 下载 Excel",
         b"" if no_xlsx else logged_export(
             lambda: export.to_xlsx_bytes(rows(), name,
