@@ -7,6 +7,7 @@ import streamlit as st
 from lib import ui
 from lib.labels import APP_SUBTITLE, APP_TITLE, LOCAL_MODE_NOTE, PAGES
 from lib.ui import login
+from lib.web import heap
 
 # A local icon: a :material/…: page icon is fetched from fonts.gstatic.com on every visit, which
 # an intranet without internet never answers.
@@ -61,3 +62,5 @@ page = st.navigation(pages)
 ui.brief_download(ui.sidebar_filters())
 
 page.run()
+# not reached when the page switches or reruns: its next run settles it
+heap.settle(page.url_path or DEFAULT)
