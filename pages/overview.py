@@ -67,11 +67,10 @@ else:
     st.caption(f"{note}  \n{BASIS_NOTE}" if note else BASIS_NOTE)
 
 
-yearly = summary.by_year(totals)
+yearly, links = ui.yearly_execution(filters)
 
 
 def yearly_execution() -> None:
-    links = summary.like_for_like(totals)
     st.plotly_chart(charts.yearly_execution(yearly, links), key="overview_years")
     st.caption(YEAR_BASIS_LABELS["links" if len(links) else "no_links"])
 

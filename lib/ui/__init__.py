@@ -17,7 +17,7 @@ import streamlit as st
 
 from lib.access.roles import Actor
 from lib.access.scope import EVERYTHING, Scope
-from lib.analysis import checks, scoring
+from lib.analysis import checks, scoring, summary
 from lib.filters import Filters
 from lib.intake.workbook import MAX_FILE_BYTES
 from lib.labels import BRIEF_LABELS, COLUMN_LABELS, UPLOAD_NOTE
@@ -276,6 +276,19 @@ def _cached_program_totals(version: int, filters_key: tuple) -> pd.DataFrame:
 def program_totals(filters: Filters | None = None) -> pd.DataFrame:
     """Budget and executed per program in the selection (see Store.program_totals)."""
     return _cached_program_totals(dataset_version(), _key(filters)).copy()
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _cached_yearly(version: int, filters_key: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    totals = _cached_program_totals(version, filters_key)
+    return summary.by_year(totals), summary.like_for_like(totals)
+
+
+def yearly_execution(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per budget year (summary.by_year) and the like-for-like links between years
+    (summary.like_for_like) of the selection's program totals, kept per version: matching
+    thousands of program names across years is work for a new version, not for every run."""
+    return _cached_yearly(dataset_version(), _key(filters))
 
 
 
