@@ -211,6 +211,9 @@ FILTER_LABELS = {
     "region": "地区",
     "project": "项目",
     "all": "全部",
+    # a filter's button in the sidebar names its choice; the list opens under it
+    "chip": "{label}：{value}",
+    "chip_help": "点击更改{label}",
     # the search under a choice list too long to show whole
     "search": "搜索{what}",
     "search_hint": "名称或编号中的字",

@@ -67,7 +67,9 @@ def test_every_page_renders_in_chromium(server, page):
         nav = page.locator("[data-testid='stSidebarNav']")
         for label in PAGES.values():
             expect(nav.get_by_text(label, exact=True)).to_be_visible()
-        expect(page.locator("[data-testid='stSidebar']").get_by_text("资金/部门")).to_be_visible()
+        sidebar = page.locator("[data-testid='stSidebar']")
+        for label in ("年度", "资金/部门", "地区", "项目"):  # each filter a button naming its choice
+            expect(sidebar.get_by_role("button", name=f"{label}：全部")).to_be_visible()
         assert page.get_by_text("Page not found").count() == 0, path
         page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"))
 
@@ -226,9 +228,20 @@ def test_planted_markup_stays_text(tmp_path, page):
         # select-box options are plain text in Streamlit: the name shows as it is, no backslashes
         page.goto(f"{base}/reports")
         settle(page)
-        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").nth(1).click()
-        options = page.locator("[role='option']").evaluate_all("els => els.map(e => e.textContent)")
-        assert flat(PLANTS["programs.program_name.0"]) in [flat(o) for o in options], options
+        page.locator("[data-testid='stSidebar']").get_by_role("button", name="资金/部门：全部").click()
+        page.locator("[data-testid='stPopoverBody'] [data-testid='stSelectbox']").click()
+        options = page.locator("[role='option']")
+        texts = options.evaluate_all("els => els.map(e => e.textContent)")
+        assert flat(PLANTS["programs.program_name.0"]) in [flat(o) for o in texts], texts
+        # chosen, the filter's button names it as text (cut to fit), and the page follows
+        options.filter(has_text="〔programs.program_name.0〕").click()
+        settle(page)
+        chip = page.locator("[data-testid='stSidebar'] [data-testid='stPopoverButton']").filter(
+            has_text="资金/部门：").filter(visible=True)
+        name = flat(PLANTS["programs.program_name.0"])
+        assert flat(chip.locator("[data-testid='stMarkdownContainer']").inner_text()).removeprefix("资金/部门：").removesuffix("…") == name[:15]
+        assert chip.locator("img, strong, em, code, a").count() == 0
+        assert "program=" in page.url
         page.keyboard.press("Escape")
         page.wait_for_timeout(1000)
         assert not [url for url in requests if HOST in url], requests

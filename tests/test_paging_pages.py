@@ -31,12 +31,6 @@ def short_lists(monkeypatch):
     st.cache_data.clear()
 
 
-def open_search(at: AppTest, key: str) -> None:
-    """Open the sidebar's search box ``key`` as a reader does (its expander)."""
-    at.session_state[f"{key}_open"] = True
-    at.run()
-
-
 def program_choices(at: AppTest) -> list[str]:
     return [o for o in at.sidebar.selectbox(key="filter_program").options if o != "全部"]
 
@@ -48,9 +42,9 @@ def captions(at: AppTest) -> str:
 def test_a_long_program_list_asks_for_a_search_and_the_search_finds_it(short_lists):
     at = run_page("overview")
     assert program_choices(at) == []  # 2 programs, the cap 1: none listed rather than one at random
-    assert [e.label for e in at.sidebar.expander] == ["搜索资金/部门", "搜索地区", "搜索项目"]  # cap 1
-    assert not at.sidebar.text_input  # the boxes are drawn when their expanders are opened
-    open_search(at, "filter_program_search")
+    # each long list's search sits in its filter's popover, above the list
+    assert [t.label for t in at.sidebar.text_input] == ["搜索资金/部门", "搜索地区", "搜索项目"]  # cap 1
+    assert [p.proto.popover.label for p in at.sidebar.get("popover")] == ["年度：全部", "资金/部门：全部", "地区：全部", "项目：全部"]
     search = at.sidebar.text_input(key="filter_program_search")  # the box itself says why
     assert "资金/部门共 2 项，太多无法逐一列出" in search.placeholder
     at.sidebar.text_input(key="filter_program_search").input("兰州").run()
@@ -62,9 +56,9 @@ def test_a_long_program_list_asks_for_a_search_and_the_search_finds_it(short_lis
     found = program_choices(at)  # the one found, and the chosen one stays offered beside it
     assert len(found) == 2 and found[1] == LANZHOU_NAME and "危险化学品" in found[0]
     assert at.sidebar.selectbox(key="filter_program").value == LANZHOU
-    at.session_state["filter_program_search_open"] = False  # closed again: the search stays applied
-    at.run()
-    assert program_choices(at) == found and not at.sidebar.text_input
+    assert at.sidebar.get("popover")[1].proto.popover.label == f"资金/部门：{LANZHOU_NAME}"  # the button names the choice
+    at.run()  # the search stays applied on the next run
+    assert program_choices(at) == found
 
 
 def test_a_bookmarked_program_is_offered_though_the_list_is_too_long(short_lists):
@@ -72,7 +66,6 @@ def test_a_bookmarked_program_is_offered_though_the_list_is_too_long(short_lists
     assert program_choices(at) == [LANZHOU_NAME]
     assert at.sidebar.selectbox(key="filter_program").value == LANZHOU
     # its 9 projects are more than the cap too: the project search narrows them by name or id
-    open_search(at, "filter_project_search")
     at.sidebar.text_input(key="filter_project_search").input("LZ2022-P07").run()
     assert [o for o in at.sidebar.selectbox(key="filter_project").options if o != "全部"] == \
         ["全国自然灾害综合风险普查项目"]
@@ -123,7 +116,6 @@ def test_a_long_region_list_is_searched_too(short_lists):
     at = run_page("overview")
     regions = [o for o in at.sidebar.selectbox(key="filter_region").options if o != "全部"]
     assert regions == []
-    open_search(at, "filter_region_search")
     at.sidebar.text_input(key="filter_region_search").input("沈阳").run()
     assert [o for o in at.sidebar.selectbox(key="filter_region").options if o != "全部"] == ["沈阳市"]
     at.sidebar.selectbox(key="filter_region").set_value("沈阳市").run()

@@ -176,6 +176,8 @@ def markdown_texts(at) -> list[tuple[str, str]]:
     out += [("expander", e.label) for e in at.expander]
     out += [("tab", e.label) for e in at.tabs]
     out += [("progress", e.proto.text) for e in at.progress]
+    # a sidebar filter's button: the chosen name, cut to fit, with the whole name on hover
+    out += [("popover help", e.proto.popover.help) for e in at.get("popover")]
     for kind in ("metric", "selectbox", "multiselect", "text_input", "button", "checkbox", "download_button",
                  "file_uploader", "slider"):
         for e in at.get(kind):
@@ -274,7 +276,14 @@ def test_planted_markup_arrives_literally_on_every_page(page):
 def test_one_program_and_project_selected_through_the_url():
     at = run("deviations", program=KEY_OF["P1"], project=KEY_OF["PJ1"])
     assert at.selectbox(key="filter_project").value == KEY_OF["PJ1"]
-    assert_literal(at, "deviations", {"projects.deviation_reason.0", "indicators.deviation_reason.3"})
+    assert_literal(at, "deviations", {"projects.deviation_reason.0", "indicators.deviation_reason.3",
+                                      "programs.program_name.0", "projects.project_name.0"})
+    # the filters' buttons name the chosen program and project, cut to fit and escaped all the same
+    chips = [e.proto.popover.label for e in at.get("popover")]
+    for field, tag in (("资金/部门：", "programs.program_name.0"), ("项目：", "projects.project_name.0")):
+        chip = next(visible(c) for c in chips if visible(c).startswith(field))
+        assert _flat(PLANTS[tag]).startswith(chip.removeprefix(field).removesuffix("…")), (chip, tag)
+    assert not [markup_left(c) for c in chips if markup_left(c)], chips
 
 
 def test_upload_preview_names_the_programs_literally(tmp_path):

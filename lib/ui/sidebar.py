@@ -19,6 +19,7 @@ from lib.ui import (
     KEY_REGION_SEARCH,
     KEY_YEAR,
     URL_PARAMS,
+    fmt,
 )
 from lib.ui.safe import md
 
@@ -64,33 +65,17 @@ def _chosen(key: str) -> str | None:
     return None if value in (None, ALL) else str(value)
 
 
-KEPT = "_kept"  # suffix of the session key that keeps a search while its box is closed
-
-
 def _searched(key: str) -> str:
-    """The search text of the list ``key``: the box's, while it is drawn, else the one kept."""
-    return str(st.session_state.get(key, st.session_state.get(key + KEPT, ""))).strip()
+    """The search text of the list ``key`` typed on an earlier run (its box is drawn after the
+    list's query, which needs it)."""
+    return str(st.session_state.get(key) or "").strip()
 
 
-def _search_box(key: str, what: str, total: int, shown: int, narrower: str) -> None:
-    """The search that narrows a long choice list: offered only while the list is too long or a
-    search is typed, under a closed expander; the text box is
-    drawn only while it is open (a text box costs the browser ~14 ms on every run of every page,
-    a closed expander nothing, and an expander's content is drawn though it is closed). A search
-    typed stays applied when the box is closed again."""
-    searched = _searched(key)
-    note = ""
-    if total > shown:
-        note = (f"含“{searched}”的{what}共 {total:,} 项，太多无法逐一列出：请输入更多字。" if searched
-                else f"{what}共 {total:,} 项，太多无法逐一列出：请先选择{narrower}，或输入名称搜索。")
-    label = FILTER_LABELS["search"].format(what=what)
-    # the label stays the same (a new label would be a new expander, closed): the counts and the
-    # text searched for are in the box
-    box = st.sidebar.expander(label, key=f"{key}_open", on_change="rerun", icon=":material/search:")
-    if box.open:
-        value = box.text_input(label, value=searched, key=key, help=note or None,
-                               placeholder=note or FILTER_LABELS["search_hint"])
-        st.session_state[key + KEPT] = value.strip()
+def _search_note(what: str, total: int, shown: int, narrower: str, searched: str) -> str:
+    if total <= shown:
+        return ""
+    return (f"含“{searched}”的{what}共 {total:,} 项，太多无法逐一列出：请输入更多字。" if searched
+            else f"{what}共 {total:,} 项，太多无法逐一列出：请先选择{narrower}，或输入名称搜索。")
 
 
 def _listed(regions: list[str], chosen: str | None, search: str) -> tuple[list[str], int]:
@@ -111,19 +96,49 @@ def _url_value(param: str) -> str | None:
 ALL = "__all__"  # the 全部 option; a selectbox shows None as "no selection", not as an option
 
 
-def _choose(label: str, key: str, options: list, names: dict | None = None):
-    """A selectbox whose first option is 全部; returns None for 全部.
+# A filter's button shows this many characters of the chosen name (the whole name on hover and
+# in the list): a 38-character program name would otherwise take four lines of the sidebar.
+CHIP_CHARS = 16
 
-    A choice no longer among the options (another year was picked) falls back to 全部.
+
+def _choose(label: str, key: str, options: list, names: dict | None = None, search: dict | None = None):
+    """One filter: a button in the sidebar naming the choice, and under it, once clicked, a
+    selectbox whose first option is 全部 (and, for a list too long to show whole, its search box).
+    Returns None for 全部.
+
+    A popover's content is drawn by the browser only while it is open, where four selectboxes in
+    the sidebar cost ~15–35 ms each on every run of every page (bench/elements.py); the widgets
+    are still sent, so their state and the URL are kept as before. A choice no longer among the
+    options (another year was picked) falls back to 全部.
     """
     choices = [ALL, *options]
     if st.session_state.get(key) not in choices:
         st.session_state[key] = ALL
     names = names or {}
-    value = st.sidebar.selectbox(
-        label, choices, key=key,
-        format_func=lambda v: FILTER_LABELS["all"] if v == ALL else str(names.get(v, v)))
+
+    def name(value) -> str:
+        return FILTER_LABELS["all"] if value == ALL else str(names.get(value, value))
+
+    chosen = name(st.session_state[key])
+    shown = fmt.short(chosen, CHIP_CHARS)
+    # the label changes with the choice, so the popover closes once a choice is made
+    hint = md("{}", chosen) if shown != chosen else FILTER_LABELS["chip_help"].format(label=label)
+    box = st.sidebar.popover(md(FILTER_LABELS["chip"], label=label, value=shown), width="stretch", help=hint)
+    if search is not None:
+        _search_box(box, **search)
+    value = box.selectbox(label, choices, key=key, format_func=name)
     return None if value == ALL else value
+
+
+def _search_box(box, key: str, what: str, total: int, shown: int, narrower: str) -> None:
+    """The search that narrows a long choice list, above it in the filter's popover: offered
+    only while the list is too long or a search is typed."""
+    searched = _searched(key)
+    if total <= shown and not searched:
+        return
+    note = _search_note(what, total, shown, narrower, searched)
+    box.text_input(FILTER_LABELS["search"].format(what=what), key=key, help=note or None,
+                   placeholder=note or FILTER_LABELS["search_hint"])
 
 
 def sidebar_filters() -> Filters:
@@ -149,22 +164,20 @@ def sidebar_filters() -> Filters:
     program_search = _searched(KEY_PROGRAM_SEARCH)
     programs, n_programs = _programs(version, year, _chosen(KEY_PROGRAM), scoped, program_search)
     program = _choose(FILTER_LABELS["program"], KEY_PROGRAM, programs["program_id"].tolist(),
-                      dict(zip(programs["program_id"], programs["program_name"], strict=True)))
-    if n_programs > MAX_OPTIONS or program_search:
-        _search_box(KEY_PROGRAM_SEARCH, FILTER_LABELS["program"], n_programs, len(programs), "年度")
+                      dict(zip(programs["program_id"], programs["program_name"], strict=True)),
+                      search=dict(key=KEY_PROGRAM_SEARCH, what=FILTER_LABELS["program"], total=n_programs,
+                                  shown=len(programs), narrower="年度"))
     region_search = _searched(KEY_REGION_SEARCH)
     regions, n_regions = _listed(_regions(version, year, program, scoped), _chosen(KEY_REGION), region_search)
-    region = _choose(FILTER_LABELS["region"], KEY_REGION, regions)
-    if n_regions > MAX_OPTIONS or region_search:
-        _search_box(KEY_REGION_SEARCH, FILTER_LABELS["region"], n_regions, len(regions),
-                    FILTER_LABELS["program"])
+    region = _choose(FILTER_LABELS["region"], KEY_REGION, regions,
+                     search=dict(key=KEY_REGION_SEARCH, what=FILTER_LABELS["region"], total=n_regions,
+                                 shown=len(regions), narrower=FILTER_LABELS["program"]))
     project_search = _searched(KEY_PROJECT_SEARCH)
     projects, n_projects = _projects(version, year, program, _chosen(KEY_PROJECT), scoped, project_search)
     project = _choose(FILTER_LABELS["project"], KEY_PROJECT, projects["project_id"].tolist(),
-                      dict(zip(projects["project_id"], projects["project_name"], strict=True)))
-    if n_projects > MAX_OPTIONS or project_search:
-        _search_box(KEY_PROJECT_SEARCH, FILTER_LABELS["project"], n_projects, len(projects),
-                    FILTER_LABELS["program"])
+                      dict(zip(projects["project_id"], projects["project_name"], strict=True)),
+                      search=dict(key=KEY_PROJECT_SEARCH, what=FILTER_LABELS["project"], total=n_projects,
+                                  shown=len(projects), narrower=FILTER_LABELS["program"]))
 
     for key, param in URL_PARAMS.items():
         value = st.session_state.get(key)
