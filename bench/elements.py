@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run  # noqa: E402
 
 N = 5
-KINDS = ("caption", "subheader", "metric", "download", "selectbox", "text_input", "expander",
+KINDS = ("caption", "subheader", "metric", "download", "selectbox", "selectbox_small", "pills", "radio",
+         "segmented", "popover_selectbox", "sidebar_markdown", "text_input", "expander",
          "expander_table", "dataframe", "plotly", "expander_plotly")
 
 PAGE = '''
@@ -47,6 +48,18 @@ for i in range(n):
         st.download_button(f"下载 {i}", lambda: b"x", file_name="a.csv", key=f"d{i}", on_click="ignore")
     elif kind == "selectbox":
         st.sidebar.selectbox(f"选{i}", [f"o{k}" for k in range(250)], key=f"s{i}")
+    elif kind == "selectbox_small":
+        st.sidebar.selectbox(f"选{i}", [f"o{k}" for k in range(6)], key=f"s{i}")
+    elif kind == "pills":
+        st.sidebar.pills(f"选{i}", [f"o{k}" for k in range(6)], key=f"s{i}")
+    elif kind == "radio":
+        st.sidebar.radio(f"选{i}", [f"o{k}" for k in range(6)], key=f"s{i}")
+    elif kind == "segmented":
+        st.sidebar.segmented_control(f"选{i}", [f"o{k}" for k in range(3)], key=f"s{i}")
+    elif kind == "popover_selectbox":
+        st.sidebar.popover(f"选{i}").selectbox(f"选{i}", [f"o{k}" for k in range(250)], key=f"s{i}")
+    elif kind == "sidebar_markdown":
+        st.sidebar.markdown(f"**年度** 2023 · 说明 {i}")
     elif kind == "text_input":
         st.sidebar.text_input(f"搜 {i}", key=f"t{i}")
     elif kind == "expander":

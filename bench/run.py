@@ -861,17 +861,24 @@ def bench_browser(db: Path, pages: list[str], queries: dict[str, dict], runs: in
                     qs = urllib.parse.urlencode(query)
                     path = "" if page == "overview" else page
                     url = f"http://127.0.0.1:{port}/{path}" + (f"?{qs}" if qs else "")
-                    # the floor just before each page: a page's ratio is to the floor under the
-                    # same load (on this shared machine the load moves within a run)
-                    beside = floor()
+                    # the floor just before each page (and, as the next page's, just after it): a
+                    # page's ratio is to the floor under the same load (on this shared machine the
+                    # load moves within a run)
+                    floor()
                     times, error = _browser_times(browser, url, runs)
                     rows.append({"page": page, "filter": fname, "first_s": times[0] if times else None,
-                                 "warm_s": median(times[1:]), "n": len(times) - 1, "error": error,
-                                 "floor_first_s": beside["first_s"], "floor_warm_s": beside["warm_s"]})
+                                 "warm_s": median(times[1:]), "n": len(times) - 1, "error": error})
                     progress(f"{label} browser {page} ({fname}): "
                              + (error or f"{times[0]:.2f} s first, {median(times[1:]) or 0:.2f} s warm"))
+            floor()  # the last page's floor after it
         finally:
             browser.close()
+    # one floor visit is as noisy as the page's (±20% between visits): the mean of the two beside
+    # it, under the load the page saw
+    for i, r in enumerate(rows):
+        for kind in ("first", "warm"):
+            beside = [f[f"{kind}_s"] for f in floors[i:i + 2] if f[f"{kind}_s"]]
+            r[f"floor_{kind}_s"] = sum(beside) / len(beside) if beside else None
     out = {"rows": rows, "load_avg_start": load_start, "load_avg": os.getloadavg(),
            "floor": {"first_s": median([f["first_s"] for f in floors if f["first_s"]]),
                      "warm_s": median([f["warm_s"] for f in floors if f["warm_s"]]),
@@ -1173,9 +1180,9 @@ def report(results: dict) -> str:
                 fl = browser.get("floor") or {}
                 lines.append("  floor (bench/floor_app.py: a bare Streamlit page, one chart, four metrics, "
                              f"a 1,000-row table): {fmt_s(fl.get('first_s'))} first, "
-                             f"{fmt_s(fl.get('warm_s'))} warm (median of its visits; it is visited just "
-                             "before each page, and each page's ratio is to that visit: floor first / warm "
-                             "beside it)")
+                             f"{fmt_s(fl.get('warm_s'))} warm (median of its visits; it is visited before "
+                             "and after each page, and each page's ratio is to the mean of those two: "
+                             "floor first / warm beside it)")
                 lines.append(table(["page", "filter", "first visit", "÷ floor", "warm", "÷ floor",
                                     "floor beside", "note"], [
                     [r["page"], r["filter"], fmt_s(r["first_s"]), fmt_ratio(r.get("first_ratio")),
@@ -1213,7 +1220,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--pages", default=None, help="pages to render, comma-separated (default: every page)")
     p.add_argument("--filters", default="default,narrow", help="default, narrow, or both")
     p.add_argument("--runs", type=int, default=3, help="measured runs per page render and raw query set")
-    p.add_argument("--browser-reloads", type=int, default=4,
+    p.add_argument("--browser-reloads", type=int, default=6,
                    help="reloads of each page (and of the floor before it) in Chromium: warm = their median")
     p.add_argument("--runs-import", type=int, default=3, help="runs of each import measurement (median)")
     p.add_argument("--runs-pandas", type=int, default=5, help="runs of each aggregation (median)")
