@@ -221,6 +221,13 @@ def test_planted_markup_stays_text(tmp_path, page):
                 "els => els.map(e => e.textContent)")
             assert not [m for m in marked if m in ("粗", "斜", "删", "码", "红字", "底色")], (path, marked)
             text = flat(main.text_content())  # with closed expanders and tabs not chosen
+            # a table's cells reach the page's text in the grid's accessible copy, written after
+            # its canvas is there (settle waits for the canvas): read again until they come
+            for _ in range(50):
+                if all(flat(PLANTS[tag]) in text for tag in shown[path]):
+                    break
+                page.wait_for_timeout(200)
+                text = flat(main.text_content())
             assert flat(FILE_NAME) in text, path  # the version line names the uploaded file
             for tag in shown[path]:  # whole, :material/home:, :streamlit:, "a -> b >= c" and all
                 assert flat(PLANTS[tag]) in text, (path, tag)
