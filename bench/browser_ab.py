@@ -50,9 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             if run._wait_ready(port, started) is None:
                 print("a server did not start within 60 s", file=sys.stderr)
                 return 1
-        browser = pw.chromium.launch(executable_path=run.CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = run.launch_chromium(pw)
         try:
             warm_up = f"data?year={narrow['first_year']}"  # as bench/run.py: no measured visit shares it
             for url in (f"http://127.0.0.1:{p_floor}/", f"http://127.0.0.1:{p_old}/{warm_up}",

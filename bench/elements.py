@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             if run._wait_ready(port, started) is None:
                 print("the server did not start within 60 s", file=sys.stderr)
                 return 1
-            browser = pw.chromium.launch(executable_path=run.CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            browser = run.launch_chromium(pw)
             url = f"http://127.0.0.1:{port}/?kind={{}}&n={N}"
             run._browser_times(browser, url.format("plotly"), 1)  # the lazily loaded components, once
 

@@ -10,10 +10,10 @@ reload, their pause (median and longest), and the reload's time until drawn (as 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +27,9 @@ ARMS = {"frozen": "1", "not frozen": "0"}
 
 
 def serve(log_path: str, streamlit_args: list[str]) -> None:
-    """The server process: streamlit run, with every collection's generation and pause appended
-    to ``log_path`` as "<perf_counter> <generation> <seconds>"."""
+    """The server process (run._streamlit_server's launcher): streamlit run, with every
+    collection's generation and pause appended to ``log_path`` as "<perf_counter> <generation>
+    <seconds>"."""
     import gc
 
     log = open(log_path, "a", buffering=1, encoding="utf-8")
@@ -67,31 +68,21 @@ def main(argv: list[str] | None = None) -> int:
     db, _ = gen.build_db(gen.parse_scale(a.scale), log=run.progress)
     narrow = run.narrow_filter(db)
     pages = a.pages.split(",") if a.pages else run.app_pages()
-    with tempfile.TemporaryDirectory(prefix="gc-pauses-") as tmp:
-        servers, procs = {}, []
-        try:
-            for arm, freeze in ARMS.items():
-                copy = Path(tmp) / f"{freeze}.duckdb"  # DuckDB locks a file per process
-                shutil.copy(db, copy)
-                log = Path(tmp) / f"gc-{freeze}.log"
-                log.touch()
-                port = run.free_port()
-                procs.append(subprocess.Popen(
-                    [sys.executable, __file__, "--serve", str(log), str(run.APP), "--server.port", str(port),
-                     "--server.address", "127.0.0.1", "--server.headless", "true",
-                     "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                    env={**os.environ, "JIXIAO_DB": str(copy), "JIXIAO_GC_FREEZE": freeze},
-                    cwd=str(run.ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-                servers[arm] = (port, log)
-            started = time.perf_counter()
-            if any(run._wait_ready(port, started) is None for port, _ in servers.values()):
-                print("a server did not start within 60 s", file=sys.stderr)
-                return 1
-            rows = visit_all(sync_playwright, servers, pages, narrow, a.reloads)
-        finally:
-            for proc in procs:
-                proc.terminate()
-                proc.wait(timeout=10)
+    with tempfile.TemporaryDirectory(prefix="gc-pauses-") as tmp, contextlib.ExitStack() as servers_up:
+        servers = {}
+        for arm, freeze in ARMS.items():
+            copy = Path(tmp) / f"{freeze}.duckdb"  # DuckDB locks a file per process
+            shutil.copy(db, copy)
+            log = Path(tmp) / f"gc-{freeze}.log"
+            log.touch()
+            port, _, started = servers_up.enter_context(run._streamlit_server(
+                copy, f"gc-{freeze}", launcher=[sys.executable, __file__, "--serve", str(log)],
+                env={"JIXIAO_GC_FREEZE": freeze}))
+            servers[arm] = (port, log)
+        if any(run._wait_ready(port, started) is None for port, _ in servers.values()):
+            print("a server did not start within 60 s", file=sys.stderr)
+            return 1
+        rows = visit_all(sync_playwright, servers, pages, narrow, a.reloads)
     print(report(rows, a.scale, a.reloads))
     return 0
 
@@ -99,9 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 def visit_all(sync_playwright, servers: dict, pages: list[str], narrow: dict, reloads: int) -> list[dict]:
     rows = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=run.CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = run.launch_chromium(pw)
         try:
             for port, _ in servers.values():  # the process's one-time imports, as bench/run.py
                 run._browser_times(browser, f"http://127.0.0.1:{port}/data?year={narrow['first_year']}", 0)

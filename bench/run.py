@@ -672,19 +672,24 @@ async def _first_page(port: int, query_string: str, timeout: float) -> tuple[flo
 
 
 @contextlib.contextmanager
-def _streamlit_server(db: Path, label: str, app: Path | None = None):
+def _streamlit_server(db: Path, label: str, app: Path | None = None, launcher: list[str] | None = None,
+                      env: dict[str, str] | None = None):
     """``streamlit run app.py`` (or ``app``) on the database; yields (port, process, start time)
-    once the process runs (not yet ready); stops it on exit."""
+    once the process runs (not yet ready); stops it on exit. ``launcher``: the command that takes
+    ``run``'s arguments in place of ``python -m streamlit run`` (bench/gc_pauses.py's wrapper);
+    ``env``: more environment variables for the server."""
     port = free_port()
     logs = OUT / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log = open(logs / f"server-{label}.log", "w", encoding="utf-8")
     started = time.perf_counter()
+    launcher = launcher or [sys.executable, "-m", "streamlit", "run"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app or APP), "--server.port", str(port),
+        [*launcher, str(app or APP), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        env={**os.environ, "JIXIAO_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT))
+        env={**os.environ, "JIXIAO_DB": str(db), **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=str(ROOT))
     try:
         yield port, proc, started
     finally:
@@ -749,6 +754,14 @@ def cold_starts(db: Path, query_string: str, timeout: float, label: str, runs: i
 
 # =================================================================================== browser
 CHROMIUM = "/usr/bin/chromium"
+# no sandbox (root in a container), no GPU, nothing the browser would fetch for itself mid-run
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def launch_chromium(pw):
+    """Debian's Chromium through Playwright, as every browser measurement here launches it."""
+    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 BROWSER_TIMEOUT_S = 90
 # Drawn: the script run is over (Streamlit's running indicator gone), nothing is waiting to load
 # (no skeleton: plotly and the table grid are loaded on demand) and every element on screen has
@@ -838,9 +851,7 @@ def bench_browser(db: Path, pages: list[str], queries: dict[str, dict], runs: in
             sync_playwright() as pw:
         if _wait_ready(port, started) is None or _wait_ready(floor_port, floor_started) is None:
             return {"skipped": "the server did not start within 60 s"}
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = launch_chromium(pw)
         floor_url = f"http://127.0.0.1:{floor_port}/"
 
         def floor() -> dict:

@@ -121,7 +121,7 @@ def _choose(label: str, key: str, options: list, names: dict | None = None, sear
 
     chosen = name(st.session_state[key])
     shown = fmt.short(chosen, CHIP_CHARS)
-    # the label changes with the choice, so the popover closes once a choice is made
+    # the popover stays open after a choice (Streamlit keeps it); its label then names the new one
     hint = md("{}", chosen) if shown != chosen else FILTER_LABELS["chip_help"].format(label=label)
     box = st.sidebar.popover(md(FILTER_LABELS["chip"], label=label, value=shown), width="stretch", help=hint)
     if search is not None:
