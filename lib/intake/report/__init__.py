@@ -98,6 +98,7 @@ def read_report(text: str, file_name: str = "") -> ReportDraft:
         default = "中央补助" if program["program_name"].startswith("中央") else None
         transfer.extract(ctx, paras, default)
     headline.extract(ctx, paras, set(project_of))
+    headline.source_allocations(ctx, paras, set(project_of))
     _leftovers(ctx, paras, project_of, {head.title_para.index} if head.title_para else set())
     _canonical_regions(ctx)
     _number(ctx)

@@ -154,3 +154,67 @@ def _record(ctx, budget, executed, received, rate) -> None:
     ctx.place(bp, (b.start, b.end))
     if rate and base == roles.BUDGET and rate[0] is not ep:
         ctx.place(rate[0], (rate[1].start, rate[1].end))
+
+
+_SOURCE_NAMES = (
+    (r"中央", "中央补助"),
+    (r"自治区", "自治区资金"),
+    (r"省级|省本级|省财政|省补助|省配套", "省级资金"),
+    (r"盟市|市级|市财政|市本级|市配套", "市级资金"),
+    (r"旗县|县级|县财政|县本级|区级|区财政|区本级|县配套|区配套", "县级资金"),
+    (r"市县|市以下|地方", "地方资金"),
+    (r"乡镇|乡级|镇级", "乡镇资金"),
+    (r"自筹|社会资金|单位资金|其他资金", "其他资金"),
+)
+
+
+def source_name(label: str) -> str | None:
+    """The source a label names, at the level the report gives it (县级 stays 县级, not 地方)."""
+    label = re.sub(r"[\u4e00-\u9fff]{0,3}财政(?:厅|部|局)", "", label)
+    for pattern, name in _SOURCE_NAMES:
+        if re.search(pattern, label):
+            return name
+    return None
+
+
+def source_allocations(ctx: Context, paras: list[Para], skip: set[int]) -> None:
+    """A program's money by source with no region ("其中，中央补助资金8353万元，省级配套资金2088万元"):
+    one allocation per source to the program's own region, where no region list gave that source.
+
+    Only budget-side amounts (下达 / 安排 / 投入 …, or none named): spending and funds received by
+    source are not allocations."""
+    by_region = {r["fund_source"] for r in ctx.tables.get("allocations", [])}
+    region = ctx.region or "（报告未写明地区）"
+    for p in paras:
+        if p.index in skip or not _about_program(p):
+            continue
+        text = p.text
+        for a in grammar.amounts(text):
+            span = (a.start, a.end)
+            if a.kind != "amount" or (ctx.is_placed(p, span) and not ctx.only_stated(p, span)):
+                continue
+            label = raw_label_before(text, a.start)
+            source = source_name(label)
+            if source is None or source in by_region or re.search(r"上年结转|以前年度|结余", label):
+                continue
+            role = roles.role_of(label, text[a.end : a.end + 14])
+            if role not in (None, roles.BUDGET):
+                continue
+            if any(r["fund_source"] == source and r["region"] == region
+                   for r in ctx.tables.get("allocations", [])):
+                continue
+            ctx.add(
+                "allocations",
+                p,
+                {
+                    "project_id": None,
+                    "region": region,
+                    "fund_source": source,
+                    "fund_year": None,
+                    "amount": a.value,
+                    "doc_no": None,
+                    "note": "报告只分来源、未分地区：记在本资金/部门所属地区",
+                },
+                sentence_at(text, a.start),
+                [(a.start, a.end)],
+            )
