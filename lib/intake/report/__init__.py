@@ -82,7 +82,7 @@ def read_report(text: str, file_name: str = "") -> ReportDraft:
         "programs",
         title_ref,
         {
-            "program_name": head.program_name or head.title,
+            "program_name": head.program_name or head.title or "（报告未写明名称）",
             "year": year,
             "program_kind": head.kind,
             "department": department_name or "（报告未写明主管部门）",
@@ -97,6 +97,10 @@ def read_report(text: str, file_name: str = "") -> ReportDraft:
     )
     if year is None:
         notes.append("报告未写年度：草稿须补填“年度”后才能导入")
+    if not (head.program_name or head.title):
+        notes.append("报告未写标题，资金/项目名称未能读出：草稿中记为“（报告未写明名称）”，请补填")
+    if not head.title:
+        notes.append("报告未写标题：年度按开头所写最多的年份起草，请核对")
     project_of: dict[int, str] = {}
     if head.kind == "部门预算":
         department.extract(ctx, paras)
