@@ -18,7 +18,7 @@ import datetime as dt
 import re
 
 from lib.intake.report import grammar, roles
-from lib.intake.report.context import Context, raw_label_before, sentence_at
+from lib.intake.report.context import Context, raw_label_before, sentence_at, sentence_bounds
 from lib.intake.report.sections import Para
 
 _AS_OF = re.compile(r"截[至止](?:到)?(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?(?:止)?")
@@ -36,12 +36,7 @@ def extract(ctx: Context, paras: list[Para], skip: set[int]) -> None:
         not r.get("project_id") and not r.get("fund_source") for r in ctx.tables.get("execution", [])
     ):
         return
-    found = _first_of_each_role(ctx, paras, skip, parts_allowed=False)
-    if roles.BUDGET not in found:
-        # a central or provincial fund's own total names its source ("下达…中央财政水利发展资金1785万元"):
-        # with no source-less total, the first one named by its source is the program's
-        for role, hit in _first_of_each_role(ctx, paras, skip, parts_allowed=True).items():
-            found.setdefault(role, hit)
+    found = _first_of_each_role(ctx, paras, skip)
     if roles.BUDGET not in found and roles.BUDGET_INITIAL in found:
         found[roles.BUDGET] = found[roles.BUDGET_INITIAL]
     budget, executed = found.get(roles.BUDGET), found.get(roles.EXECUTED)
@@ -59,8 +54,12 @@ def extract(ctx: Context, paras: list[Para], skip: set[int]) -> None:
             ctx.stated(p, a, roles.METRIC[role], "无", note=f"原文：{label or a.text}")
 
 
-def _first_of_each_role(ctx: Context, paras: list[Para], skip: set[int], parts_allowed: bool):
+def _first_of_each_role(ctx: Context, paras: list[Para], skip: set[int]):
+    """The first figure of each role about the whole program. A budget named 预算 outranks one only
+    安排 / 下达: "财政部…安排补助资金2513万元" comes before "预算飞行经费共计7952万元，财政部实际下达资金
+    2513万元" in one report, and the budget is the 7952."""
     found: dict[str, tuple[Para, grammar.Figure, str]] = {}
+    named_budget = None
     for p in paras:
         if p.index in skip or not _about_program(p):
             continue
@@ -69,22 +68,37 @@ def _first_of_each_role(ctx: Context, paras: list[Para], skip: set[int], parts_a
             if a.kind != "amount" or ctx.is_placed(p, (a.start, a.end)):
                 continue
             label = raw_label_before(text, a.start)
-            after = text[a.end : a.end + 14]
-            clause_start = max(text.rfind(c, 0, a.start) for c in "，,。；;")
-            if "其中" in text[clause_start + 1 : a.start]:
+            if not _a_total(text, a, label):
                 continue
-            own_total = parts_allowed and not re.search(r"其中|上年结转|以前年度", label)
-            if roles.is_part(label) and not own_total:
-                continue
-            in_bracket = text.rfind("（", 0, a.start) > text.rfind("）", 0, a.start) or text.rfind(
-                "(", 0, a.start
-            ) > text.rfind(")", 0, a.start)
-            if in_bracket:
-                continue
-            role = roles.role_of(label, after)
+            role = roles.role_of(label, text[a.end : a.end + 14])
+            if role == roles.BUDGET and named_budget is None and "预算" in label:
+                named_budget = (p, a, label)
             if role and role not in found:
                 found[role] = (p, a, label)
+    if named_budget:
+        found[roles.BUDGET] = named_budget
     return found
+
+
+def _a_total(text: str, a: grammar.Figure, label: str) -> bool:
+    """Not a part of a total: not after 其中 in its clause, not in brackets, and a source or place
+    in its label only when it is the first amount of its sentence (a central fund's own total
+    names its source: "下达…中央财政水利发展资金1785万元")."""
+    clause_start = max(text.rfind(c, 0, a.start) for c in "，,。；;")
+    if "其中" in text[clause_start + 1 : a.start]:
+        return False
+    if _in_brackets(text, a.start):
+        return False
+    if roles.is_part(label):
+        if re.search(r"其中|上年结转|以前年度", label):
+            return False
+        start, _ = sentence_bounds(text, a.start)
+        return not any(b.kind == "amount" and start <= b.start < a.start for b in grammar.amounts(text))
+    return True
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    return any(text.rfind(o, 0, pos) > text.rfind(c, 0, pos) for o, c in (("（", "）"), ("(", ")")))
 
 
 def _rate_after(ctx: Context, paras: list[Para], executed) -> tuple[Para, grammar.Figure, str] | None:

@@ -42,7 +42,7 @@ _ACTUAL_LEAD = re.compile(r"^(?:实际|已|累计|全年|共|实际完成|实际
 _TARGET_WORDS = re.compile(r"需|应|要|目标|计划|预期|预计|力争|确保|争取")
 _HEAD_TARGET = re.compile(r"目标(?!完成)|年度指标|绩效指标设定|指标设定|申报")
 _HEAD_DONE = re.compile(r"完成情况|完成|实现|产出|效益|满意度|成效|实施")
-_CLAUSE = re.compile(r"[^，,；;。]+")
+_CLAUSE = re.compile(r"[^，,；;。：:]+")
 _LEAD_WORDS = re.compile(
     r"^(?:[①②③④⑤⑥⑦⑧⑨⑩]|\d+[.、]|[（(]\d+[)）])?\s*"
     r"(?:(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度|产出|效益)指标[:：。]?)?"
