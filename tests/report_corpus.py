@@ -224,8 +224,10 @@ def score_headline(tables: dict, head: dict, score: Score) -> None:
 def score_program(tables: dict, program: dict, score: Score) -> None:
     draft = (tables.get("programs") or [{}])[0]
     if program.get("name"):
-        ok = similar(draft.get("program_name"), program["name"]) >= 0.7
-        score.add("name", "found" if ok else "misplaced", f"{program['name']} / {draft.get('program_name')}")
+        got = draft.get("program_name") or ""
+        ok = similar(got, program["name"]) >= 0.7
+        outcome = "found" if ok else ("missed" if got.startswith("（报告未写明") else "misplaced")
+        score.add("name", outcome, f"{program['name']} / {got}")
     if program.get("year"):
         got = draft.get("year")
         outcome = "found" if got == program["year"] else ("misplaced" if got else "missed")

@@ -163,7 +163,14 @@ def _leftovers(ctx: Context, paras, project_of: dict[int, str], skip: set[int]) 
     """Every figure no extractor placed: a stated figure when it is money or a labelled rate,
     otherwise an unplaced entry with its sentence."""
     for p in paras:
-        if p.index in skip or p.appendix:
+        if p.index in skip and not p.appendix:
+            # the title line: a web page's line may carry the site's labels (索引号, 时间) beside it
+            title_at = p.text.find(ctx_title(ctx))
+            if title_at >= 0:
+                ctx.place(p, (title_at, title_at + len(ctx_title(ctx))))
+            _unread_numbers(ctx, p)
+            continue
+        if p.appendix:
             continue
         text = p.text
         pid = project_of.get(p.index)
@@ -207,6 +214,41 @@ def _leftovers(ctx: Context, paras, project_of: dict[int, str], skip: set[int]) 
                     if fig.approx
                     else None,
                 )
+        _unread_numbers(ctx, p)
+
+
+# numbers that are not figures: years and dates, document numbers, section markers, ordinals (第3批)
+_NOT_A_FIGURE = re.compile(
+    r"(?:19|20)\d{2}\s*[-–~～至到]\s*(?:(?:19|20)\d{2}|\d{1,2})\s*年"
+    r"|(?:19|20)\d{2}\s*年(?:度)?(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?"
+    r"|(?:19|20)\d{2}[-/.]\d{1,2}(?:[-/.]\d{1,2})?"
+    r"|\d{1,2}\s*月(?:\d{1,2}\s*[日号])?(?:\s*[-–至到]\s*\d{1,2}\s*[日号])?"
+    r"|[〔﹝\[［【(（]\s*(?:19|20)\d{2}\s*[〕﹞\]］】)）]\s*\d{1,5}\s*号"
+    r"|第\s*\d+|\d+\s*[:：]\d{2}"
+)
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def ctx_title(ctx: Context) -> str:
+    return (ctx.tables.get("sources") or [{}])[0].get("title") or ""
+
+
+def _unread_numbers(ctx: Context, p) -> None:
+    """Every number still unread (no record, no stated figure, not yet listed): listed in 未归类数字
+    with its sentence, so that a figure in a unit or shape no extractor knows never vanishes."""
+    text = p.text
+    skip = [m.span() for m in _NOT_A_FIGURE.finditer(text)]
+    marker = len(p.text) - len(p.body) if p.level else 0
+    for m in _NUMBER.finditer(text):
+        span = m.span()
+        if span[1] <= marker or ctx.is_placed(p, span) or any(a <= span[0] and span[1] <= b for a, b in skip):
+            continue
+        if m.start() > 0 and text[m.start() - 1].isdigit():
+            continue
+        after = text[m.end() : m.end() + 4]
+        unit = re.match(r"[^\s，,。；;、：:（）()\d]{0,4}", after)[0]
+        ctx.unplace(p, f"{m[0]}{unit}", "数字未归类（口径或单位未能识别）", m.start())
+        ctx.place(p, span)
 
 
 _LIST_ITEM = re.compile(

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 
 from lib.intake.report import grammar, roles
-from lib.intake.report.context import Context, raw_label_before, sentence_at, sentence_bounds
+from lib.intake.report.context import Context, marked_sentence, raw_label_before, sentence_at, sentence_bounds
 from lib.intake.report.sections import Para
 
 _AS_OF = re.compile(r"截[至止](?:到)?(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?(?:止)?")
@@ -168,6 +168,14 @@ def _record(ctx, budget, executed, received, rate) -> None:
     ctx.place(bp, (b.start, b.end))
     if rate and base == roles.BUDGET and rate[0] is not ep:
         ctx.place(rate[0], (rate[1].start, rate[1].end))
+    # the review copy marks every figure of the record, in each sentence it came from
+    row = ctx.tables["execution"][-1]
+    marked = [marked_sentence(bp.text, [(b.start, b.end)])] if bp is not ep else []
+    in_ep = [(e.start, e.end)] + (spans_of_rate if rate and rate[0] is ep else [])
+    marked.append(marked_sentence(ep.text, in_ep + ([(b.start, b.end)] if bp is ep else [])))
+    if rate and base == roles.BUDGET and rate[0] is not ep:
+        marked.append(marked_sentence(rate[0].text, [(rate[1].start, rate[1].end)]))
+    row["_marked"] = "……".join(marked)
 
 
 _SOURCE_NAMES = (
