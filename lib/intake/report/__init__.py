@@ -21,6 +21,7 @@ from lib.intake.report import (
     indicator_clauses,
     normalize,
     sections,
+    subprojects,
     transfer,
 )
 from lib.intake.report.context import Context, Unplaced, fund_source, label_before
@@ -112,6 +113,7 @@ def read_report(text: str, file_name: str = "") -> ReportDraft:
         transfer.extract(ctx, paras, default)
     headline.extract(ctx, paras, set(project_of))
     headline.source_allocations(ctx, paras, set(project_of))
+    subprojects.extract(ctx, paras, set(project_of), headline.about_program)
     if not ctx.tables.get("indicators"):
         # a report the shipped grammar of indicator sentences found nothing in: read its clauses
         indicator_clauses.read(ctx, paras, project_of)

@@ -24,7 +24,7 @@ from lib.intake.report.sections import Para
 _AS_OF = re.compile(r"截[至止](?:到)?(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?(?:止)?")
 
 
-def _about_program(p: Para) -> bool:
+def about_program(p: Para) -> bool:
     heads = "".join(p.heads.values())
     if re.search(r"指标完成|绩效指标|产出指标|效益指标|满意度|偏离|偏差|改进|问题|建议|公开|结果应用", heads):
         return False
@@ -61,7 +61,7 @@ def _first_of_each_role(ctx: Context, paras: list[Para], skip: set[int]):
     found: dict[str, tuple[Para, grammar.Figure, str]] = {}
     named_budget = None
     for p in paras:
-        if p.index in skip or not _about_program(p):
+        if p.index in skip or not about_program(p):
             continue
         text = p.text
         for a in grammar.amounts(text):
@@ -208,7 +208,7 @@ def source_allocations(ctx: Context, paras: list[Para], skip: set[int]) -> None:
     by_region = {r["fund_source"] for r in ctx.tables.get("allocations", [])}
     region = ctx.region or "（报告未写明地区）"
     for p in paras:
-        if p.index in skip or not _about_program(p):
+        if p.index in skip or not about_program(p):
             continue
         text = p.text
         for a in grammar.amounts(text):
