@@ -210,8 +210,9 @@ def score_headline(tables: dict, head: dict, score: Score) -> None:
             got += [r.get("stated_score") for r in tables.get("score_parts", []) if r.get("part") == "总分"]
         elif role == "rating":
             got = [r.get("stated_rating") for r in projects if r.get("stated_rating")] if len(projects) == 1 else []
-            got += [r.get("rating") for r in _stated(tables, r"评价结果|自评结果|等级|评级", "等级")]
-            got += [p.get("stated_rating") for p in tables.get("programs", []) if p.get("stated_rating")]
+            got += [r.get("rating") for r in _stated(tables, r"得分", "分") if r.get("rating")]
+            got += re.findall(r"自评等级：(优|良|中|差)", (tables.get("programs") or [{}])[0].get("note") or "")
+            want = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}.get(want, want)
             score.add(role, *_outcome(got, want, lambda a, b: a == b))
             continue
         else:

@@ -114,6 +114,8 @@ def read_report(text: str, file_name: str = "") -> ReportDraft:
     headline.extract(ctx, paras, set(project_of))
     headline.source_allocations(ctx, paras, set(project_of))
     subprojects.extract(ctx, paras, set(project_of), headline.about_program)
+    if head.kind != "部门预算":
+        headline.score_and_rating(ctx, paras, set(project_of))
     if not ctx.tables.get("indicators"):
         # a report the shipped grammar of indicator sentences found nothing in: read its clauses
         indicator_clauses.read(ctx, paras, project_of)

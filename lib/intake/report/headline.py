@@ -240,3 +240,44 @@ def source_allocations(ctx: Context, paras: list[Para], skip: set[int]) -> None:
                 sentence_at(text, a.start),
                 [(a.start, a.end)],
             )
+
+
+_SCORE = re.compile(
+    r"(?:自评|综合|评价|最终|总)(?:得分|分数|评分)(?:为|是|[:：])?\s*(?P<n>\d+(?:\.\d+)?)\s*分"
+    r"|得分(?:为|是|[:：])\s*(?P<n2>\d+(?:\.\d+)?)\s*分"
+)
+_RATING = re.compile(
+    r"(?:自评|评价|绩效)?(?:结论|结果|等级|评级|级别)(?:为|是|[:：])?\s*[“\"「]?"
+    r"(?P<r>优秀|良好|合格|不合格|中等|优|良|中|差)(?:等级|等次|级)?[”\"」]?"
+)
+RATING_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
+
+
+def score_and_rating(ctx: Context, paras: list[Para], skip: set[int]) -> None:
+    """The program's own self-evaluation score and rating ("自评得分102.964分", "自评结论为“优秀”"):
+    a stated figure 自评得分 with the rating beside it; a rating stated without a score is said in
+    the program's note (报告声明数 hold numbers only)."""
+    score = rating = None
+    for p in paras:
+        if p.index in skip or p.appendix:
+            continue
+        if score is None:
+            m = _SCORE.search(p.text)
+            group = "n" if m and m["n"] else "n2"
+            if m and float(m[group]) <= 120 and not ctx.is_placed(p, m.span(group)):
+                score = (p, m)
+        if rating is None:
+            m = _RATING.search(p.text)
+            if m:
+                rating = (p, m)
+    band = RATING_WORDS.get(rating[1]["r"], rating[1]["r"]) if rating else None
+    if score:
+        p, m = score
+        group = "n" if m["n"] else "n2"
+        figure = grammar.Figure("count", float(m[group]), "分", m.start(group), m.end(), m[0])
+        ctx.stated(p, figure, "自评得分", "无", rating=band,
+                   note=f"自评等级原文：{rating[1]['r']}" if rating and band != rating[1]["r"] else None)
+    elif band:
+        program = ctx.tables["programs"][0]
+        said = f"报告自评等级：{band}（原文“{rating[1][0]}”，未写得分）"
+        program["note"] = f"{program['note']}；{said}" if program.get("note") else said
