@@ -164,7 +164,11 @@ def _program_level(rows: list[dict]) -> list[dict]:
 
 
 def _headline_record(tables: dict) -> dict | None:
-    rows = [r for r in _program_level(tables.get("execution", [])) if not r.get("fund_source")]
+    """The program-level execution record; a program of one source has it under that source."""
+    program_level = _program_level(tables.get("execution", []))
+    rows = [r for r in program_level if not r.get("fund_source")]
+    if not rows and len(program_level) == 1:
+        rows = program_level
     return rows[0] if rows else None
 
 
@@ -193,9 +197,9 @@ def score_headline(tables: dict, head: dict, score: Score) -> None:
             continue
         if role in ("budget", "executed"):
             got = [record[role]] if record and record.get(role) is not None else []
-            if role == "budget" and record is None and head.get("executed") is None:
-                # no executed amount stated: the budget can only be a stated figure
-                got = [r["value"] for r in _stated(tables, r"^预算数$", "万元")]
+            if record is None and head.get("executed" if role == "budget" else "budget") is None:
+                # the other of the two is not stated: this one can only be a stated figure
+                got = [r["value"] for r in _stated(tables, "^预算数$" if role == "budget" else "^执行数$", "万元")]
         elif role == "execution_rate":
             if base == "budget" and record and record.get("stated_execution_rate") is not None:
                 got = [record["stated_execution_rate"]]

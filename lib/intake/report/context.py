@@ -171,6 +171,20 @@ class Context:
             self.placed_in.setdefault((para.index, span[0]), table)
         return row
 
+    def restate(self, para: Para, figure: grammar.Figure, metric: str, note: str | None = None, **kw) -> dict:
+        """A figure as a stated figure under ``metric``: the row it already has (an earlier reader
+        stated it under its raw label) renamed, or a new one."""
+        if self.only_stated(para, (figure.start, figure.end)):
+            sentence = sentence_at(para.text, figure.start)
+            for row in self.tables.get("stated_figures", []):
+                same = row.get("text") == figure.text and row["value"] == figure.value
+                if same and row.get("sentence") == sentence:
+                    row["metric"] = metric
+                    row["note"] = "；".join(x for x in (row.get("note"), note) if x) or None
+                    row.update({k: v for k, v in kw.items() if v is not None})
+                    return row
+        return self.stated(para, figure, metric, "无", note=note, **kw)
+
     def only_stated(self, para: Para, span: tuple[int, int]) -> bool:
         """Placed, and only as a stated figure (报告声明数), not in any record."""
         return self.is_placed(para, span) and self.placed_in.get((para.index, span[0])) == "stated_figures"

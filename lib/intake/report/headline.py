@@ -44,14 +44,23 @@ def extract(ctx: Context, paras: list[Para], skip: set[int]) -> None:
     rate = _rate_after(ctx, paras, executed) if executed else None
     if budget and executed:
         _record(ctx, budget, executed, received, rate)
-    elif budget:
-        p, a, label = budget
-        ctx.stated(p, a, roles.METRIC[roles.BUDGET], "无",
-                   note=f"原文：{label or a.text}；报告未写执行数，不能记为执行进度")
+    else:
+        for role, why in ((roles.BUDGET, "报告未写执行数"), (roles.EXECUTED, "报告未写预算数")):
+            if _free(ctx, found.get(role)):
+                p, a, label = found[role]
+                ctx.restate(p, a, roles.METRIC[role], f"原文：{label or a.text}；{why}，不能记为执行进度")
     for role in (roles.RECEIVED, roles.APPROPRIATION, roles.BALANCE, roles.BUDGET_INITIAL):
-        if role in found and not ctx.is_placed(found[role][0], (found[role][1].start, found[role][1].end)):
+        if _free(ctx, found.get(role)):
             p, a, label = found[role]
-            ctx.stated(p, a, roles.METRIC[role], "无", note=f"原文：{label or a.text}")
+            ctx.restate(p, a, roles.METRIC[role], f"原文：{label or a.text}")
+
+
+def _free(ctx: Context, hit) -> bool:
+    """A figure found for a role that no record holds yet (a stated figure may be renamed)."""
+    if hit is None:
+        return False
+    p, a, _ = hit
+    return not ctx.is_placed(p, (a.start, a.end)) or ctx.only_stated(p, (a.start, a.end))
 
 
 def _first_of_each_role(ctx: Context, paras: list[Para], skip: set[int]):
@@ -65,19 +74,48 @@ def _first_of_each_role(ctx: Context, paras: list[Para], skip: set[int]):
             continue
         text = p.text
         for a in grammar.amounts(text):
-            if a.kind != "amount" or ctx.is_placed(p, (a.start, a.end)):
+            span = (a.start, a.end)
+            taken_as = ctx.placed_in.get((p.index, a.start)) if ctx.is_placed(p, span) else None
+            if a.kind != "amount" or taken_as not in (None, "stated_figures", "allocations"):
                 continue
             label = raw_label_before(text, a.start)
             if not _a_total(text, a, label):
                 continue
             role = roles.role_of(label, text[a.end : a.end + 14])
+            if taken_as == "allocations" and role != roles.BUDGET:
+                continue  # an allocation is budget-side: only as the program's own budget
             if role == roles.BUDGET and named_budget is None and "预算" in label:
                 named_budget = (p, a, label)
             if role and role not in found:
                 found[role] = (p, a, label)
-    if named_budget:
+                if role == roles.BUDGET:
+                    adjusted = _adjusted(ctx, p, a)
+                    if adjusted:
+                        found[roles.BUDGET_INITIAL], found[roles.BUDGET] = found[role], adjusted
+    # a budget named 预算 outranks one only 安排/下达, unless it is smaller (then it is a part)
+    first = found.get(roles.BUDGET)
+    if named_budget and roles.BUDGET_INITIAL not in found and named_budget[1].value >= first[1].value:
         found[roles.BUDGET] = named_budget
     return found
+
+
+_ADJUSTED = re.compile(r"调整后|调整为|全年实际下达|实际下达|实际批复|最终|全年预算|调整预算")
+
+
+def _adjusted(ctx: Context, p: Para, first: grammar.Figure):
+    """"下达111万元…调减40万元…全年实际下达71万元": the budget after the change; the first is the
+    start-of-year figure."""
+    text = p.text
+    tail = text[first.end : first.end + 200]
+    if not re.search(r"调减|调增|调整|追加|压减|收回", tail):
+        return None
+    for b in grammar.amounts(text):
+        if b.kind != "amount" or b.start <= first.end or b.start > first.end + 200:
+            continue
+        label = raw_label_before(text, b.start)
+        if _ADJUSTED.search(label) and not ctx.is_placed(p, (b.start, b.end)):
+            return (p, b, label)
+    return None
 
 
 def _a_total(text: str, a: grammar.Figure, label: str) -> bool:
