@@ -194,7 +194,10 @@ def _leftovers(ctx: Context, paras, project_of: dict[int, str], skip: set[int]) 
             if ctx.is_placed(p, (fig.start, fig.end)):
                 continue
             label = label_before(text, fig.start)
-            if "到位" in label:
+            if fig.value > 1000:
+                # a table turned into text runs its cells together ("2030.12101 122030.1210100%")
+                ctx.unplace(p, fig, "比率超过1000%：多半是表格转成文本后数字连在一起，请对照原表")
+            elif "到位" in label:
                 ctx.stated(p, fig, label, "无", project_id=pid, note="到位率（按到位资金计），不是执行率")
             elif label and not objective and re.search(r"率|覆盖|满意|完成|达到|达", label):
                 ctx.stated(p, fig, label, "无", project_id=pid)

@@ -113,7 +113,8 @@ def _adjusted(ctx: Context, p: Para, first: grammar.Figure):
         if b.kind != "amount" or b.start <= first.end or b.start > first.end + 200:
             continue
         label = raw_label_before(text, b.start)
-        if _ADJUSTED.search(label) and not ctx.is_placed(p, (b.start, b.end)):
+        span = (b.start, b.end)
+        if _ADJUSTED.search(label) and (not ctx.is_placed(p, span) or ctx.only_stated(p, span)):
             return (p, b, label)
     return None
 
