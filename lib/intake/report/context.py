@@ -144,6 +144,7 @@ class Context:
     placed: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     regions: set[str] = field(default_factory=set)
     para_region: dict[int, str] = field(default_factory=dict)  # a paragraph about one region
+    para_path: dict[int, tuple] = field(default_factory=dict)  # paragraph → its section path
     # which table a figure went to, by (paragraph, start): a figure only *stated* may still be read
     # as a record by a later extractor (a source split stated as totals is also an allocation)
     placed_in: dict[tuple[int, int], str] = field(default_factory=dict)
@@ -160,7 +161,8 @@ class Context:
         spans: list[tuple[int, int]] = (),
     ) -> dict:
         """Add a record read from ``para``; ``spans`` are the figures it placed."""
-        row = {"program_id": self.program_id, **record}
+        row = {"program_id": self.program_id, **record, "_para": para.index}
+        self.para_path[para.index] = para.path
         row.setdefault("source_ref", self.ref(para))
         if sentence is not None:
             row["sentence"] = sentence
