@@ -153,6 +153,15 @@ def _read_para(ctx: Context, p: Para, project_id: str | None) -> int:
             target = actual = _value_text(m)
             note = "报告只写一个值（指标值与实际完成值未分列），两栏照录同一值"
         level1 = "满意度指标" if "满意" in name else (level1_para or _level1_by_heads(heads))
+        earlier = _read_alone(ctx, p, name) if target is not None else None
+        if earlier is not None:
+            # the shipped grammar read the actual alone ("实际项目验收合格率为85%"): this clause is its target
+            earlier["target"], earlier["note"] = target, None
+            for span in spans:
+                ctx.place(p, span)
+            n += 1
+            i += 1
+            continue
         ctx.add(
             "indicators",
             p,
@@ -179,6 +188,13 @@ def _read_para(ctx: Context, p: Para, project_id: str | None) -> int:
 
 
 _LEVEL1_GUESSED = "报告未写一级指标，按产出指标起草"
+
+
+def _read_alone(ctx: Context, p: Para, name: str) -> dict | None:
+    """An indicator of this paragraph the shipped grammar read with its actual only."""
+    rows = ctx.tables.get("indicators", [])
+    alone = (r for r in rows if r["level3"] == name and r["_para"] == p.index and r.get("target") is None)
+    return next(alone, None)
 
 
 def _not_an_indicator(name: str, m: re.Match) -> bool:
