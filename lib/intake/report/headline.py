@@ -32,17 +32,20 @@ def about_program(p: Para) -> bool:
 
 
 def extract(ctx: Context, paras: list[Para], skip: set[int]) -> None:
-    if ctx.year is None or any(not r.get("project_id") for r in ctx.tables.get("execution", [])):
-        return  # the kind's reader wrote the program's execution (in total or by source)
+    program_level = [r for r in ctx.tables.get("execution", []) if not r.get("project_id")]
+    if ctx.year is None or any(not r.get("fund_source") for r in program_level):
+        return  # the kind's reader wrote the program's execution
     found = _first_of_each_role(ctx, paras, skip)
     if roles.BUDGET not in found and roles.BUDGET_INITIAL in found:
         found[roles.BUDGET] = found[roles.BUDGET_INITIAL]
     budget, executed = found.get(roles.BUDGET), found.get(roles.EXECUTED)
     received = found.get(roles.RECEIVED)
     rate = _rate_after(ctx, paras, executed) if executed else None
+    if budget and any(abs(r["budget"] - budget[1].value) < 1e-9 for r in program_level):
+        budget = None  # one source's total, recorded by source already: not the program's
     if budget and executed:
         _record(ctx, budget, executed, received, rate)
-    else:
+    elif budget or not program_level:
         for role, why in ((roles.BUDGET, "报告未写执行数"), (roles.EXECUTED, "报告未写预算数")):
             if _free(ctx, found.get(role)):
                 p, a, label = found[role]
