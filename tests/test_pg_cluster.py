@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 
-import pytest
-
 import pg_cluster
+import pytest
 
 root_only = pytest.mark.skipif(os.geteuid() != 0, reason="runs as the postgres user only under root")
 
