@@ -235,6 +235,7 @@ def relation_to_pandas(rel):
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -287,6 +288,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 def launch_chromium(pw):
     """Debian's Chromium through Playwright, as every browser measurement here launches it."""
+    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 def narrow_filter(db: Path) -> dict:

@@ -395,8 +395,8 @@ def report(results: dict, label: str, res: dict) -> tuple[list[str], list[str]]:
                 lines.append(f"  ! {p['page']}/{p['filter']} raised: {e}")
         lines += ["", f"WHERE THE RENDER GOES · {label}: exclusive time inside Store.query (query), "
                       "ui.sidebar_filters without its queries (sidebar), export.to_csv/xlsx_bytes "
-                      "(export), "
-                      "lib.summary/scoring/checks (compute), lib.charts + st.dataframe + st.plotly_chart "
+                      "(export), lib.analysis summary/scoring/checks (compute), "
+                      "lib.ui.charts + st.dataframe + st.plotly_chart "
                       "(widgets), the rest of the page and Streamlit (other); for pages stopped at the "
                       "limit, the split of the time until then. raw→arrow / raw→arrow→pd = the same SQL "
                       "fetched as Arrow, and as Arrow then pandas (decimals as float).",

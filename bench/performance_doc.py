@@ -26,8 +26,10 @@ def command_of(results: dict) -> str:
     args = results["args"]
     parts = [f"--scale {args['scale']}", f"--only {args['only']}", f"--runs {args['runs']}",
              f"--runs-import {args['runs_import']}", f"--runs-pandas {args['runs_pandas']}"]
-    if args.get("import_rows"):
-        parts.append(f"--import-rows {args['import_rows']}")
+    for key, option in (("import_rows", "--import-rows"), ("browser_reloads", "--browser-reloads"),
+                        ("pages", "--pages"), ("filters", "--filters")):
+        if args.get(key):
+            parts.append(f"{option} {args[key]}")
     return "python bench/run.py " + " ".join(parts)
 
 

@@ -204,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     results: dict = {"started": dt.datetime.now().isoformat(timespec="seconds"), "machine": common.machine(),
                      "args": {"scale": a.scale, "seed": a.seed, "runs": a.runs, "runs_import": a.runs_import,
-                              "runs_pandas": a.runs_pandas, "only": a.only, "import_rows": a.import_rows},
+                              "runs_pandas": a.runs_pandas, "only": a.only, "import_rows": a.import_rows,
+                              "browser_reloads": a.browser_reloads, "pages": a.pages, "filters": a.filters},
                      "scales": {}, "errors": []}
     common.OUT.mkdir(parents=True, exist_ok=True)
 
