@@ -28,7 +28,7 @@ from lib.intake.form_layout import (
     label_key,
 )
 from lib.intake.form_values import _text
-from lib.intake.workbook import Finding
+from lib.intake.types import Finding
 
 FOOTERS = ("填表人", "填报人", "联系电话", "联系人", "填报日期", "填表日期", "审核人", "负责人",
            "单位负责人", "财务负责人", "注:", "注1", "说明:")

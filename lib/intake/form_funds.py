@@ -19,7 +19,7 @@ from lib.intake.form_layout import (
     label_key,
 )
 from lib.intake.form_values import _amount, _rate, _score, _text
-from lib.intake.workbook import YUAN_PER_WAN
+from lib.intake.types import YUAN_PER_WAN
 
 
 class _FundsReader:

@@ -30,7 +30,7 @@ from lib.intake.form_values import (
     _amount,
     _blank,
 )
-from lib.intake.workbook import ParsedWorkbook
+from lib.intake.types import ParsedWorkbook
 
 
 def _note(closing: dict) -> str | None:

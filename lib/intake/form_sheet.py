@@ -42,7 +42,7 @@ from lib.intake.form_values import (
     _score,
     _text,
 )
-from lib.intake.workbook import CellError, Finding
+from lib.intake.types import CellError, Finding
 
 
 def _ends_block(text: str) -> bool:

@@ -19,7 +19,7 @@ from lib.access.roles import Actor
 from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks, scoring, summary
 from lib.filters import Filters
-from lib.intake.workbook import MAX_FILE_BYTES
+from lib.intake.types import MAX_FILE_BYTES
 from lib.labels import BRIEF_LABELS, COLUMN_LABELS, UPLOAD_NOTE
 from lib.outputs import export
 from lib.store import EXPORTABLE, Store, StoreError, accounts, open_store
