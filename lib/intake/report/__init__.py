@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lib.intake.report import department, grammar, header, normalize, sections, transfer
+from lib.intake.report import department, grammar, header, headline, normalize, sections, transfer
 from lib.intake.report.context import Context, Unplaced, fund_source, label_before
 
 __all__ = ["ReportDraft", "Unplaced", "read_report"]
@@ -97,6 +97,8 @@ def read_report(text: str, file_name: str = "") -> ReportDraft:
     else:
         default = "中央补助" if program["program_name"].startswith("中央") else None
         transfer.extract(ctx, paras, default)
+    headline.extract(ctx, paras, set(project_of))
+    headline.source_allocations(ctx, paras, set(project_of))
     _leftovers(ctx, paras, project_of, {head.title_para.index} if head.title_para else set())
     _canonical_regions(ctx)
     _number(ctx)

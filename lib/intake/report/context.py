@@ -144,6 +144,9 @@ class Context:
     placed: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     regions: set[str] = field(default_factory=set)
     para_region: dict[int, str] = field(default_factory=dict)  # a paragraph about one region
+    # which table a figure went to, by (paragraph, start): a figure only *stated* may still be read
+    # as a record by a later extractor (a source split stated as totals is also an allocation)
+    placed_in: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def ref(self, para: Para, extra: str = "") -> str:
         return f"{self.source_id} {para.ref}{extra}"
@@ -165,7 +168,12 @@ class Context:
         self.tables.setdefault(table, []).append(row)
         for span in spans:
             self.place(para, span)
+            self.placed_in.setdefault((para.index, span[0]), table)
         return row
+
+    def only_stated(self, para: Para, span: tuple[int, int]) -> bool:
+        """Placed, and only as a stated figure (报告声明数), not in any record."""
+        return self.is_placed(para, span) and self.placed_in.get((para.index, span[0])) == "stated_figures"
 
     def place(self, para: Para, span: tuple[int, int]) -> None:
         self.placed.setdefault(para.index, []).append(span)

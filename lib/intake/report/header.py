@@ -50,6 +50,8 @@ def read(paras: list[Para]) -> Header:
     if year is None:
         years = [int(m[1]) for p in paras[:12] for m in re.finditer(r"((?:19|20)\d{2})年度", p.text)]
         year = years[0] if years else None
+    if year is None:
+        year = _most_named_year(paras)
     prefix = title[: ym.start()] if ym else ""
     rest = _TITLE_END.sub("", title[ym.end() :] if ym else title)
     department_kind = bool(re.search(r"部门|整体支出|单位", rest)) and bool(re.search(r"预算|支出", rest))
@@ -108,3 +110,16 @@ def _report_date(paras: list[Para]):
             except ValueError:
                 return None
     return None
+
+
+def _most_named_year(paras: list[Para]) -> int | None:
+    """A report without a year in its title or a "20XX年度": the year its opening names most
+    ("截止2023年12月31日", "2023年共投入…"), document numbers' years (〔2022〕) and ranges left out."""
+    counts: dict[int, int] = {}
+    for p in paras[:30]:
+        text = grammar.DOC_NO.sub("", grammar.YEAR_RANGE.sub("", p.text))
+        for m in re.finditer(r"(?<![〔\[（(\d])((?:19|20)\d{2})年", text):
+            counts[int(m[1])] = counts.get(int(m[1]), 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda y: (counts[y], y))
