@@ -13,7 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lib.intake.report import department, grammar, header, headline, normalize, sections, transfer
+from lib.intake.report import (
+    department,
+    grammar,
+    header,
+    headline,
+    indicator_clauses,
+    normalize,
+    sections,
+    transfer,
+)
 from lib.intake.report.context import Context, Unplaced, fund_source, label_before
 
 __all__ = ["ReportDraft", "Unplaced", "read_report"]
@@ -99,6 +108,9 @@ def read_report(text: str, file_name: str = "") -> ReportDraft:
         transfer.extract(ctx, paras, default)
     headline.extract(ctx, paras, set(project_of))
     headline.source_allocations(ctx, paras, set(project_of))
+    if not ctx.tables.get("indicators"):
+        # a report the shipped grammar of indicator sentences found nothing in: read its clauses
+        indicator_clauses.read(ctx, paras, project_of)
     _leftovers(ctx, paras, project_of, {head.title_para.index} if head.title_para else set())
     _canonical_regions(ctx)
     _number(ctx)
