@@ -12,7 +12,8 @@ compared role by role (``score``):
   reader added, such as a total it computed and noted).
 
 Texts compare after folding width and whitespace; amounts within 0.000001 万元; rates as
-fractions within 0.00001. Indicators pair by their 三级 name (folded), else by order.
+fractions within 0.00001; an actual read with the target's unit joined ("1次", where the form
+splits 度量单位 off and the expectation writes the cell's "1") counts as found. Indicators pair by their 三级 name (folded), else by order.
 
 SEALED forms ("sealed": true) are scored into totals only: ``report`` never prints one of
 their per-form or per-role lines, and a sealed form's reading problems count without their
@@ -122,7 +123,8 @@ def as_expected(parsed) -> dict:
         _funds_from_figures(t["stated_figures"], funds)
     else:
         transfer = program.get("program_kind") == "转移支付"
-        goals = [o for o in t["objectives"] if o["label"] not in ("评价结论", "存在问题", "改进措施", "备注")]
+        goals = [o for o in t["objectives"] if o["label"] not in ("评价结论", "存在问题", "改进措施", "备注")
+                 and not o["label"].startswith("资金管理情况")]  # the funds area's text block
         expected_goal = "\n".join((o["expected"] if o["label"] == "年度总体目标" else f"{o['label']}：{o['expected']}")
                                   for o in goals if o["expected"])
         note = program.get("note") or ""
@@ -211,8 +213,17 @@ def _same(role: str, want: object, got: object) -> bool:
     return fold(want) == fold(got)
 
 
-def _compare(result: Result, role: str, want: object, got: object, where: str) -> None:
+def _unit_of(target: object) -> str:
+    """The unit a target ends with ("≥1次" → 次, "=100%" → %): a split 度量单位 the reader joins to
+    the actual too, where the expectations write the actual as its cell shows it."""
+    m = re.search(r"[\d.]+\s*([^\d\s.]{1,4})$", fold(target or ""))
+    return m[1] if m else ""
+
+
+def _compare(result: Result, role: str, want: object, got: object, where: str, unit: str = "") -> None:
     tally = result.roles[role]
+    if unit and want is not None and got is not None and fold(got) == fold(want) + unit:
+        got = want  # "1次" read where the cell shows 1 beside 度量单位 次
     if want is None or want == "":
         if got is not None and got != "":
             tally.extra += 1
@@ -260,7 +271,8 @@ def score(form: Form, fmt: str) -> Result:
             read_indicators.remove(mine)
         for f in INDICATOR_FIELDS:
             _compare(result, f"indicators.{f}", row.get(f), (mine or {}).get(f),
-                     f"indicators[{i + 1} {row.get('level3')}].{f}")
+                     f"indicators[{i + 1} {row.get('level3')}].{f}",
+                     _unit_of(row.get("target")) if f == "actual" else "")
     for row in read_indicators:  # indicators the form does not have
         _compare(result, "indicators.level3", None, row["level3"], f"indicators[+ {row['level3']}]")
     return result
