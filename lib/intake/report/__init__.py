@@ -21,6 +21,7 @@ from lib.intake.report import (
     indicator_clauses,
     normalize,
     sections,
+    subprojects,
     transfer,
 )
 from lib.intake.report.context import Context, Unplaced, fund_source, label_before
@@ -82,7 +83,7 @@ def read_report(text: str, file_name: str = "") -> ReportDraft:
         "programs",
         title_ref,
         {
-            "program_name": head.program_name or head.title,
+            "program_name": head.program_name or head.title or "（报告未写明名称）",
             "year": year,
             "program_kind": head.kind,
             "department": department_name or "（报告未写明主管部门）",
@@ -97,6 +98,10 @@ def read_report(text: str, file_name: str = "") -> ReportDraft:
     )
     if year is None:
         notes.append("报告未写年度：草稿须补填“年度”后才能导入")
+    if not (head.program_name or head.title):
+        notes.append("报告未写标题，资金/项目名称未能读出：草稿中记为“（报告未写明名称）”，请补填")
+    if not head.title:
+        notes.append("报告未写标题：年度按开头所写最多的年份起草，请核对")
     project_of: dict[int, str] = {}
     if head.kind == "部门预算":
         department.extract(ctx, paras)
@@ -108,13 +113,20 @@ def read_report(text: str, file_name: str = "") -> ReportDraft:
         transfer.extract(ctx, paras, default)
     headline.extract(ctx, paras, set(project_of))
     headline.source_allocations(ctx, paras, set(project_of))
-    if not ctx.tables.get("indicators"):
-        # a report the shipped grammar of indicator sentences found nothing in: read its clauses
-        indicator_clauses.read(ctx, paras, project_of)
+    subprojects.extract(ctx, paras, set(project_of), headline.about_program)
+    if head.kind != "部门预算":
+        headline.score_and_rating(ctx, paras, set(project_of))
+    # sections the shipped grammar of indicator sentences read nothing in: read their clauses
+    read = {_section(ctx, row) for row in ctx.tables.get("indicators", [])}
+    indicator_clauses.read(ctx, [p for p in paras if p.path[:2] not in read], project_of)
     _leftovers(ctx, paras, project_of, {head.title_para.index} if head.title_para else set())
     _canonical_regions(ctx)
     _number(ctx)
     return ReportDraft(ctx.tables, ctx.unplaced, notes, head.title, program_id)
+
+
+def _section(ctx: Context, row: dict) -> tuple:
+    return ctx.para_path.get(row.get("_para"), ())[:2]
 
 
 def _named_department(paras) -> str | None:
@@ -159,7 +171,14 @@ def _leftovers(ctx: Context, paras, project_of: dict[int, str], skip: set[int]) 
     """Every figure no extractor placed: a stated figure when it is money or a labelled rate,
     otherwise an unplaced entry with its sentence."""
     for p in paras:
-        if p.index in skip or p.appendix:
+        if p.index in skip and not p.appendix:
+            # the title line: a web page's line may carry the site's labels (索引号, 时间) beside it
+            title_at = p.text.find(ctx_title(ctx))
+            if title_at >= 0:
+                ctx.place(p, (title_at, title_at + len(ctx_title(ctx))))
+            _unread_numbers(ctx, p)
+            continue
+        if p.appendix:
             continue
         text = p.text
         pid = project_of.get(p.index)
@@ -179,7 +198,10 @@ def _leftovers(ctx: Context, paras, project_of: dict[int, str], skip: set[int]) 
             if ctx.is_placed(p, (fig.start, fig.end)):
                 continue
             label = label_before(text, fig.start)
-            if "到位" in label:
+            if fig.value > 1000:
+                # a table turned into text runs its cells together ("2030.12101 122030.1210100%")
+                ctx.unplace(p, fig, "比率超过1000%：多半是表格转成文本后数字连在一起，请对照原表")
+            elif "到位" in label:
                 ctx.stated(p, fig, label, "无", project_id=pid, note="到位率（按到位资金计），不是执行率")
             elif label and not objective and re.search(r"率|覆盖|满意|完成|达到|达", label):
                 ctx.stated(p, fig, label, "无", project_id=pid)
@@ -203,6 +225,41 @@ def _leftovers(ctx: Context, paras, project_of: dict[int, str], skip: set[int]) 
                     if fig.approx
                     else None,
                 )
+        _unread_numbers(ctx, p)
+
+
+# numbers that are not figures: years and dates, document numbers, section markers, ordinals (第3批)
+_NOT_A_FIGURE = re.compile(
+    r"(?:19|20)\d{2}\s*[-–~～至到]\s*(?:(?:19|20)\d{2}|\d{1,2})\s*年"
+    r"|(?:19|20)\d{2}\s*年(?:度)?(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?"
+    r"|(?:19|20)\d{2}[-/.]\d{1,2}(?:[-/.]\d{1,2})?"
+    r"|\d{1,2}\s*月(?:\d{1,2}\s*[日号])?(?:\s*[-–至到]\s*\d{1,2}\s*[日号])?"
+    r"|[〔﹝\[［【(（]\s*(?:19|20)\d{2}\s*[〕﹞\]］】)）]\s*\d{1,5}\s*号"
+    r"|第\s*\d+|\d+\s*[:：]\d{2}"
+)
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def ctx_title(ctx: Context) -> str:
+    return (ctx.tables.get("sources") or [{}])[0].get("title") or ""
+
+
+def _unread_numbers(ctx: Context, p) -> None:
+    """Every number still unread (no record, no stated figure, not yet listed): listed in 未归类数字
+    with its sentence, so that a figure in a unit or shape no extractor knows never vanishes."""
+    text = p.text
+    skip = [m.span() for m in _NOT_A_FIGURE.finditer(text)]
+    marker = len(p.text) - len(p.body) if p.level else 0
+    for m in _NUMBER.finditer(text):
+        span = m.span()
+        if span[1] <= marker or ctx.is_placed(p, span) or any(a <= span[0] and span[1] <= b for a, b in skip):
+            continue
+        if m.start() > 0 and text[m.start() - 1].isdigit():
+            continue
+        after = text[m.end() : m.end() + 4]
+        unit = re.match(r"[^\s，,。；;、：:（）()\d]{0,4}", after)[0]
+        ctx.unplace(p, f"{m[0]}{unit}", "数字未归类（口径或单位未能识别）", m.start())
+        ctx.place(p, span)
 
 
 _LIST_ITEM = re.compile(

@@ -144,6 +144,7 @@ class Context:
     placed: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     regions: set[str] = field(default_factory=set)
     para_region: dict[int, str] = field(default_factory=dict)  # a paragraph about one region
+    para_path: dict[int, tuple] = field(default_factory=dict)  # paragraph → its section path
     # which table a figure went to, by (paragraph, start): a figure only *stated* may still be read
     # as a record by a later extractor (a source split stated as totals is also an allocation)
     placed_in: dict[tuple[int, int], str] = field(default_factory=dict)
@@ -160,7 +161,8 @@ class Context:
         spans: list[tuple[int, int]] = (),
     ) -> dict:
         """Add a record read from ``para``; ``spans`` are the figures it placed."""
-        row = {"program_id": self.program_id, **record}
+        row = {"program_id": self.program_id, **record, "_para": para.index}
+        self.para_path[para.index] = para.path
         row.setdefault("source_ref", self.ref(para))
         if sentence is not None:
             row["sentence"] = sentence
@@ -170,6 +172,20 @@ class Context:
             self.place(para, span)
             self.placed_in.setdefault((para.index, span[0]), table)
         return row
+
+    def restate(self, para: Para, figure: grammar.Figure, metric: str, note: str | None = None, **kw) -> dict:
+        """A figure as a stated figure under ``metric``: the row it already has (an earlier reader
+        stated it under its raw label) renamed, or a new one."""
+        if self.only_stated(para, (figure.start, figure.end)):
+            sentence = sentence_at(para.text, figure.start)
+            for row in self.tables.get("stated_figures", []):
+                same = row.get("text") == figure.text and row["value"] == figure.value
+                if same and row.get("sentence") == sentence:
+                    row["metric"] = metric
+                    row["note"] = "；".join(x for x in (row.get("note"), note) if x) or None
+                    row.update({k: v for k, v in kw.items() if v is not None})
+                    return row
+        return self.stated(para, figure, metric, "无", note=note, **kw)
 
     def only_stated(self, para: Para, span: tuple[int, int]) -> bool:
         """Placed, and only as a stated figure (报告声明数), not in any record."""

@@ -11,7 +11,8 @@ from lib.intake.report import grammar
 from lib.intake.report.sections import Para
 
 _TITLE_END = re.compile(
-    r"(绩效自评报告|自评报告|绩效自评工作总结|自评工作总结|绩效评价报告|绩效自评情况|自评情况报告)$"
+    r"(绩效自评报告|自评报告|绩效自评工作总结|自评工作总结|绩效评价报告|绩效自评情况|自评情况报告"
+    r"|绩效自评[\u4e00-\u9fff]{0,14}?(?:报告|情况|总结)|自评情况的报告|绩效自评的报告)$"
 )
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _PLACE = re.compile(r"^(.{1,12}?(?:省|自治区|市|新区|自治州|州|县|区|旗|盟))")
@@ -32,19 +33,41 @@ class Header:
     title_para: Para | None
 
 
+_CHROME = re.compile(r"[\]】|]|来源[:：]|发布机构|发布日期|成文日期|时间[:：]|\d{1,2}:\d{2}(?::\d{2})?")
+
+
+def _title_in(text: str) -> str:
+    """The report's title in its line: a web page's line may carry the site's labels before it
+    ("[ 发布机构 ]…[ 发布日期 ]2023-06-25忠县…绩效自评报告"): the title is what follows the last of them."""
+    line = text.rstrip("。 ")
+    if not _TITLE_END.search(line):
+        return ""
+    cut = max((m.end() for m in _CHROME.finditer(line)), default=0)
+    tail = re.sub(r"^[\s\d\-:：/]*", "", line[cut:])
+    return tail.strip() if len(tail) >= 6 else line.strip()
+
+
 def short_hash(text: str) -> str:
     folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     return hashlib.sha1(folded.encode("utf-8")).hexdigest()[:6]
 
 
 def read(paras: list[Para]) -> Header:
-    title_para = next((p for p in paras[:6] if _TITLE_END.search(p.text.rstrip("。 "))), None)
+    title_para = next((p for p in paras[:6] if _title_in(p.text)), None)
     if title_para is None:
         title_para = next(
-            (p for p in paras[:4] if _YEAR.search(p.text) and p.level == 0 and not p.text.startswith("附件")),
+            (
+                p
+                for p in paras[:4]
+                if _YEAR.search(p.text)
+                and p.level == 0
+                and not p.text.startswith("附件")
+                and len(p.text) <= 60
+                and not re.search(r"[|，,。；;]", p.text)
+            ),
             None,
         )
-    title = title_para.text.strip() if title_para else ""
+    title = (_title_in(title_para.text) or title_para.text.strip()) if title_para else ""
     ym = _YEAR.search(title)
     year = int(ym[1]) if ym else None
     if year is None:
@@ -63,9 +86,13 @@ def read(paras: list[Para]) -> Header:
         name = f"{prefix}{rest}".strip() or title
         issuer = department
     else:
-        department = None
-        name = rest.strip() or title
-        issuer = None
+        org = _ORG_PREFIX.match(prefix)
+        # the first unit of the prefix (a page may print it twice: "…文物局…文物局中央转移支付")
+        department = _ORG_ONE.match(org[0])[0] if org else None
+        name = rest.strip() or (prefix[org.end() :] if org else prefix).strip() or title
+        issuer = department
+    if not name:
+        name = _name_in_first_section(paras)
     doc_no, sub_doc_no = _documents(paras)
     return Header(
         title,
@@ -123,3 +150,23 @@ def _most_named_year(paras: list[Para]) -> int | None:
     if not counts:
         return None
     return max(counts, key=lambda y: (counts[y], y))
+
+
+# the reporting unit before a transfer's name ("西藏自治区文物局中央转移支付…", "忠县金声乡人民政府转移支付…")
+_ORG_ONE = re.compile(r"[\u4e00-\u9fff]{1,20}?(?:人民政府|管理局|局|厅|委员会|办公室|中心|委)")
+_ORG_PREFIX = re.compile(rf"(?:{_ORG_ONE.pattern})+")
+
+_NAMED_SUBJECT = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.]\s*)?(?:项目基本情况|基本情况|项目概况)?[:：。]?\s*"
+    r"(?P<name>[\u4e00-\u9fff（）()]{2,30}?(?:项目|资金|专项|经费|补助))(?:为|是|系|属于|由)"
+)
+
+
+def _name_in_first_section(paras: list[Para]) -> str:
+    """With no title: the subject of the first section's opening ("社会服务与管理项目为省商务厅本级的
+    经常性项目"), never any sentence of the body further on."""
+    for p in paras[:6]:
+        m = _NAMED_SUBJECT.match(p.body)
+        if m:
+            return m["name"]
+    return ""

@@ -18,13 +18,13 @@ import datetime as dt
 import re
 
 from lib.intake.report import grammar, roles
-from lib.intake.report.context import Context, raw_label_before, sentence_at
+from lib.intake.report.context import Context, marked_sentence, raw_label_before, sentence_at, sentence_bounds
 from lib.intake.report.sections import Para
 
 _AS_OF = re.compile(r"截[至止](?:到)?(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?(?:止)?")
 
 
-def _about_program(p: Para) -> bool:
+def about_program(p: Para) -> bool:
     heads = "".join(p.heads.values())
     if re.search(r"指标完成|绩效指标|产出指标|效益指标|满意度|偏离|偏差|改进|问题|建议|公开|结果应用", heads):
         return False
@@ -36,12 +36,7 @@ def extract(ctx: Context, paras: list[Para], skip: set[int]) -> None:
         not r.get("project_id") and not r.get("fund_source") for r in ctx.tables.get("execution", [])
     ):
         return
-    found = _first_of_each_role(ctx, paras, skip, parts_allowed=False)
-    if roles.BUDGET not in found:
-        # a central or provincial fund's own total names its source ("下达…中央财政水利发展资金1785万元"):
-        # with no source-less total, the first one named by its source is the program's
-        for role, hit in _first_of_each_role(ctx, paras, skip, parts_allowed=True).items():
-            found.setdefault(role, hit)
+    found = _first_of_each_role(ctx, paras, skip)
     if roles.BUDGET not in found and roles.BUDGET_INITIAL in found:
         found[roles.BUDGET] = found[roles.BUDGET_INITIAL]
     budget, executed = found.get(roles.BUDGET), found.get(roles.EXECUTED)
@@ -49,42 +44,100 @@ def extract(ctx: Context, paras: list[Para], skip: set[int]) -> None:
     rate = _rate_after(ctx, paras, executed) if executed else None
     if budget and executed:
         _record(ctx, budget, executed, received, rate)
-    elif budget:
-        p, a, label = budget
-        ctx.stated(p, a, roles.METRIC[roles.BUDGET], "无",
-                   note=f"原文：{label or a.text}；报告未写执行数，不能记为执行进度")
+    else:
+        for role, why in ((roles.BUDGET, "报告未写执行数"), (roles.EXECUTED, "报告未写预算数")):
+            if _free(ctx, found.get(role)):
+                p, a, label = found[role]
+                ctx.restate(p, a, roles.METRIC[role], f"原文：{label or a.text}；{why}，不能记为执行进度")
     for role in (roles.RECEIVED, roles.APPROPRIATION, roles.BALANCE, roles.BUDGET_INITIAL):
-        if role in found and not ctx.is_placed(found[role][0], (found[role][1].start, found[role][1].end)):
+        if _free(ctx, found.get(role)):
             p, a, label = found[role]
-            ctx.stated(p, a, roles.METRIC[role], "无", note=f"原文：{label or a.text}")
+            ctx.restate(p, a, roles.METRIC[role], f"原文：{label or a.text}")
 
 
-def _first_of_each_role(ctx: Context, paras: list[Para], skip: set[int], parts_allowed: bool):
+def _free(ctx: Context, hit) -> bool:
+    """A figure found for a role that no record holds yet (a stated figure may be renamed)."""
+    if hit is None:
+        return False
+    p, a, _ = hit
+    return not ctx.is_placed(p, (a.start, a.end)) or ctx.only_stated(p, (a.start, a.end))
+
+
+def _first_of_each_role(ctx: Context, paras: list[Para], skip: set[int]):
+    """The first figure of each role about the whole program. A budget named 预算 outranks one only
+    安排 / 下达: "财政部…安排补助资金2513万元" comes before "预算飞行经费共计7952万元，财政部实际下达资金
+    2513万元" in one report, and the budget is the 7952."""
     found: dict[str, tuple[Para, grammar.Figure, str]] = {}
+    named_budget = None
     for p in paras:
-        if p.index in skip or not _about_program(p):
+        if p.index in skip or not about_program(p):
             continue
         text = p.text
         for a in grammar.amounts(text):
-            if a.kind != "amount" or ctx.is_placed(p, (a.start, a.end)):
+            span = (a.start, a.end)
+            taken_as = ctx.placed_in.get((p.index, a.start)) if ctx.is_placed(p, span) else None
+            if a.kind != "amount" or taken_as not in (None, "stated_figures", "allocations"):
                 continue
             label = raw_label_before(text, a.start)
-            after = text[a.end : a.end + 14]
-            clause_start = max(text.rfind(c, 0, a.start) for c in "，,。；;")
-            if "其中" in text[clause_start + 1 : a.start]:
+            if not _a_total(text, a, label):
                 continue
-            own_total = parts_allowed and not re.search(r"其中|上年结转|以前年度", label)
-            if roles.is_part(label) and not own_total:
-                continue
-            in_bracket = text.rfind("（", 0, a.start) > text.rfind("）", 0, a.start) or text.rfind(
-                "(", 0, a.start
-            ) > text.rfind(")", 0, a.start)
-            if in_bracket:
-                continue
-            role = roles.role_of(label, after)
+            role = roles.role_of(label, text[a.end : a.end + 14])
+            if taken_as == "allocations" and role != roles.BUDGET:
+                continue  # an allocation is budget-side: only as the program's own budget
+            if role == roles.BUDGET and named_budget is None and "预算" in label:
+                named_budget = (p, a, label)
             if role and role not in found:
                 found[role] = (p, a, label)
+                if role == roles.BUDGET:
+                    adjusted = _adjusted(ctx, p, a)
+                    if adjusted:
+                        found[roles.BUDGET_INITIAL], found[roles.BUDGET] = found[role], adjusted
+    # a budget named 预算 outranks one only 安排/下达, unless it is smaller (then it is a part)
+    first = found.get(roles.BUDGET)
+    if named_budget and roles.BUDGET_INITIAL not in found and named_budget[1].value >= first[1].value:
+        found[roles.BUDGET] = named_budget
     return found
+
+
+_ADJUSTED = re.compile(r"调整后|调整为|全年实际下达|实际下达|实际批复|最终|全年预算|调整预算")
+
+
+def _adjusted(ctx: Context, p: Para, first: grammar.Figure):
+    """"下达111万元…调减40万元…全年实际下达71万元": the budget after the change; the first is the
+    start-of-year figure."""
+    text = p.text
+    tail = text[first.end : first.end + 200]
+    if not re.search(r"调减|调增|调整|追加|压减|收回", tail):
+        return None
+    for b in grammar.amounts(text):
+        if b.kind != "amount" or b.start <= first.end or b.start > first.end + 200:
+            continue
+        label = raw_label_before(text, b.start)
+        span = (b.start, b.end)
+        if _ADJUSTED.search(label) and (not ctx.is_placed(p, span) or ctx.only_stated(p, span)):
+            return (p, b, label)
+    return None
+
+
+def _a_total(text: str, a: grammar.Figure, label: str) -> bool:
+    """Not a part of a total: not after 其中 in its clause, not in brackets, and a source or place
+    in its label only when it is the first amount of its sentence (a central fund's own total
+    names its source: "下达…中央财政水利发展资金1785万元")."""
+    clause_start = max(text.rfind(c, 0, a.start) for c in "，,。；;")
+    if "其中" in text[clause_start + 1 : a.start]:
+        return False
+    if _in_brackets(text, a.start):
+        return False
+    if roles.is_part(label):
+        if re.search(r"其中|上年结转|以前年度", label):
+            return False
+        start, _ = sentence_bounds(text, a.start)
+        return not any(b.kind == "amount" and start <= b.start < a.start for b in grammar.amounts(text))
+    return True
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    return any(text.rfind(o, 0, pos) > text.rfind(c, 0, pos) for o, c in (("（", "）"), ("(", ")")))
 
 
 def _rate_after(ctx: Context, paras: list[Para], executed) -> tuple[Para, grammar.Figure, str] | None:
@@ -154,6 +207,14 @@ def _record(ctx, budget, executed, received, rate) -> None:
     ctx.place(bp, (b.start, b.end))
     if rate and base == roles.BUDGET and rate[0] is not ep:
         ctx.place(rate[0], (rate[1].start, rate[1].end))
+    # the review copy marks every figure of the record, in each sentence it came from
+    row = ctx.tables["execution"][-1]
+    marked = [marked_sentence(bp.text, [(b.start, b.end)])] if bp is not ep else []
+    in_ep = [(e.start, e.end)] + (spans_of_rate if rate and rate[0] is ep else [])
+    marked.append(marked_sentence(ep.text, in_ep + ([(b.start, b.end)] if bp is ep else [])))
+    if rate and base == roles.BUDGET and rate[0] is not ep:
+        marked.append(marked_sentence(rate[0].text, [(rate[1].start, rate[1].end)]))
+    row["_marked"] = "……".join(marked)
 
 
 _SOURCE_NAMES = (
@@ -186,7 +247,7 @@ def source_allocations(ctx: Context, paras: list[Para], skip: set[int]) -> None:
     by_region = {r["fund_source"] for r in ctx.tables.get("allocations", [])}
     region = ctx.region or "（报告未写明地区）"
     for p in paras:
-        if p.index in skip or not _about_program(p):
+        if p.index in skip or not about_program(p):
             continue
         text = p.text
         for a in grammar.amounts(text):
@@ -218,3 +279,44 @@ def source_allocations(ctx: Context, paras: list[Para], skip: set[int]) -> None:
                 sentence_at(text, a.start),
                 [(a.start, a.end)],
             )
+
+
+_SCORE = re.compile(
+    r"(?:自评|综合|评价|最终|总)(?:得分|分数|评分)(?:为|是|[:：])?\s*(?P<n>\d+(?:\.\d+)?)\s*分"
+    r"|得分(?:为|是|[:：])\s*(?P<n2>\d+(?:\.\d+)?)\s*分"
+)
+_RATING = re.compile(
+    r"(?:自评|评价|绩效)?(?:结论|结果|等级|评级|级别)(?:为|是|[:：])?\s*[“\"「]?"
+    r"(?P<r>优秀|良好|合格|不合格|中等|优|良|中|差)(?:等级|等次|级)?[”\"」]?"
+)
+RATING_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
+
+
+def score_and_rating(ctx: Context, paras: list[Para], skip: set[int]) -> None:
+    """The program's own self-evaluation score and rating ("自评得分102.964分", "自评结论为“优秀”"):
+    a stated figure 自评得分 with the rating beside it; a rating stated without a score is said in
+    the program's note (报告声明数 hold numbers only)."""
+    score = rating = None
+    for p in paras:
+        if p.index in skip or p.appendix:
+            continue
+        if score is None:
+            m = _SCORE.search(p.text)
+            group = "n" if m and m["n"] else "n2"
+            if m and float(m[group]) <= 120 and not ctx.is_placed(p, m.span(group)):
+                score = (p, m)
+        if rating is None:
+            m = _RATING.search(p.text)
+            if m:
+                rating = (p, m)
+    band = RATING_WORDS.get(rating[1]["r"], rating[1]["r"]) if rating else None
+    if score:
+        p, m = score
+        group = "n" if m["n"] else "n2"
+        figure = grammar.Figure("count", float(m[group]), "分", m.start(group), m.end(), m[0])
+        ctx.stated(p, figure, "自评得分", "无", rating=band,
+                   note=f"自评等级原文：{rating[1]['r']}" if rating and band != rating[1]["r"] else None)
+    elif band:
+        program = ctx.tables["programs"][0]
+        said = f"报告自评等级：{band}（原文“{rating[1][0]}”，未写得分）"
+        program["note"] = f"{program['note']}；{said}" if program.get("note") else said

@@ -35,18 +35,23 @@ _OPS = (
 )
 _OP_WORDS = "|".join(p for p, _ in _OPS)
 _VALUE = re.compile(
-    rf"(?P<op>{_OP_WORDS})?(?:达到|达|为|是)?(?P<op2>{_OP_WORDS})?(?P<num>{_NUM})(?P<unit>{UNITS})"
+    rf"(?P<op>{_OP_WORDS})?(?:达到|达|为|是)?(?P<op2>{_OP_WORDS})?(?P<num>{_NUM})"
+    rf"(?P<unit>(?:{UNITS})(?:/\d*[万千百]?(?:{UNITS}))?)"
     r"(?P<tail>以上|及以上|以下|及以下|以内)?"
 )
 _ACTUAL_LEAD = re.compile(r"^(?:实际|已|累计|全年|共|实际完成|实际达到)")
 _TARGET_WORDS = re.compile(r"需|应|要|目标|计划|预期|预计|力争|确保|争取")
 _HEAD_TARGET = re.compile(r"目标(?!完成)|年度指标|绩效指标设定|指标设定|申报")
 _HEAD_DONE = re.compile(r"完成情况|完成|实现|产出|效益|满意度|成效|实施")
-_CLAUSE = re.compile(r"[^，,；;。]+")
+_CLAUSE = re.compile(r"[^，,；;。：:]+")
 _LEAD_WORDS = re.compile(
     r"^(?:[①②③④⑤⑥⑦⑧⑨⑩]|\d+[.、]|[（(]\d+[)）])?\s*"
     r"(?:(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度|产出|效益)指标[:：。]?)?"
-    r"(?:其中|并|且|同时|另外|以及|项目当年度目标[:：]|年度目标[:：]|目标[:：]|主要|包括)?[:：]?"
+    r"(?:其中|并|且|同时|另外|以及|项目当年度目标[:：]|年度目标[:：]|目标[:：]|主要|包括|[一二三四五六七八九十]是|共计|累计|全年)?"
+    r"[:：]?(?:\d+个(?=[\u4e00-\u9fff]))?"
+)
+_VERB_END = re.compile(
+    r"(?:完成|实现|推动建立|建立|组织|开展|新建|建设|培训|举办|筹集|发放|救助|资助|改造|修建|新增)$"
 )
 
 
@@ -76,18 +81,25 @@ def _name(clause: str, m: re.Match) -> str:
     after = clause[m.end() :]
     before = re.sub(r"(?:需|应|要|须|必须)?(?:达到|达|为|是|完成|实现)?$", "", before)
     name = _LEAD_WORDS.sub("", before).strip(" ：:")
-    if len(name) < 2 or re.fullmatch(r"(?:完成|实现|推动建立|建立|组织|开展|新建|建设|培训|举办)", name):
-        # the value inside the name: "完成至少7个调研课题", "推动建立1个县域商业审核机制"
+    if len(name) < 2 or _VERB_END.search(name):
+        # the value inside the name: "完成至少7个调研课题", "钦州市范围内建设145.3公里森林防火道路"
         name = f"{name}{after.strip()}"
     return re.sub(r"^(?:实际|已)", "", name).strip(" 的：:")
 
 
 def _about_indicators(p: Para) -> bool:
+    """A paragraph about indicators or the year's targets — not an account of work done under a
+    goal ("目标1完成情况：排查燃气管道492公里…"), whose figures are stated figures, not indicators."""
     heads = "".join(p.heads.values())
-    off_topic = re.search(r"资金|预算|经费|偏离|偏差|问题|改进|建议|公开|应用|组织|管理", heads)
-    if off_topic and not re.search(r"指标|目标完成", heads):
+    if re.match(r"^(?:目标\d+|总体目标|年度目标)完成情况", p.body):
         return False
-    return bool(re.search(r"指标|目标|产出|效益|满意度|成效", heads)) or bool(_LEVEL2_LEAD.match(p.body))
+    if re.search(r"目标完成|完成情况", heads) and "指标" not in heads:
+        return False
+    if re.search(r"偏离|偏差|问题|改进|建议|公开|应用", heads):
+        return False
+    if re.search(r"指标", heads) or _LEVEL2_LEAD.match(p.body):
+        return True
+    return bool(re.search(r"绩效目标|年度目标|区域目标|目标设定", heads))
 
 
 _LEVEL2_LEAD = re.compile(
@@ -123,7 +135,7 @@ def _read_para(ctx: Context, p: Para, project_id: str | None) -> int:
             i += 1
             continue
         name = _name(clause, m)
-        if not 2 <= len(name) <= 40 or re.search(r"\d|资金|预算|万元|经费", name):
+        if not 2 <= len(name) <= 40 or re.search(r"\d", name) or _not_an_indicator(name, m):
             i += 1
             continue
         target, actual, spans, note = None, None, [(c.start() + m.start(), c.start() + m.end())], None
@@ -137,8 +149,9 @@ def _read_para(ctx: Context, p: Para, project_id: str | None) -> int:
             target = _value_text(m)
             note = "报告只写指标值，未写实际完成值"
         else:
-            actual = _value_text(m)
-            note = "报告只写实际完成值，未写年度指标值"
+            # one value under a 完成情况 heading: both columns hold it, as the shipped transcriptions do
+            target = actual = _value_text(m)
+            note = "报告只写一个值（指标值与实际完成值未分列），两栏照录同一值"
         level1 = "满意度指标" if "满意" in name else (level1_para or _level1_by_heads(heads))
         ctx.add(
             "indicators",
@@ -166,6 +179,15 @@ def _read_para(ctx: Context, p: Para, project_id: str | None) -> int:
 
 
 _LEVEL1_GUESSED = "报告未写一级指标，按产出指标起草"
+
+
+def _not_an_indicator(name: str, m: re.Match) -> bool:
+    """Money and money rates are the funds' figures (headline.py, stated figures), a year is a date."""
+    if m["unit"] == "年" and re.fullmatch(r"(?:19|20)\d{2}", m["num"]):
+        return True
+    if m["unit"] in ("万元", "元") and re.search(r"资金|预算|经费", name):
+        return True
+    return bool(re.search(r"执行率|到位率|支出率|使用率|支付率|拨付率", name))
 
 
 def _level1_by_heads(heads: str) -> str | None:

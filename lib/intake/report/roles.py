@@ -36,11 +36,11 @@ METRIC = {
 }
 _HEADS = (
     (BUDGET_INITIAL, r"年初预算|年初批复|年初安排"),
-    (RECEIVED, r"到位|到账"),
+    (RECEIVED, r"到位|到账|收到"),
     (BALANCE, r"结余|结存|未使用|未支出|未执行"),
     (APPROPRIATION, r"财政拨款|本年拨款|实际下达|已下达"),
     (EXECUTED, r"执行|支出|使用|支付|拨付|完成投资|完成|花费|兑付|发放"),
-    (BUDGET, r"预算|安排|下达|批复|核定|计划|投入|筹措|筹集|落实|争取"),
+    (BUDGET, r"预算|安排|下达|批复|核定|计划|投入|筹措|筹集|落实|争取|获得|获批|申报|申请"),
 )
 # words that name a total without saying what kind: a budget only when no head word is there
 _WEAK_BUDGET = re.compile(r"总额|总计|资金总|项目资金|专项资金|补助资金")
@@ -61,6 +61,8 @@ def role_of(label: str, after: str = "") -> str | None:
         return RECEIVED
     if not label or _NOT_MONEY_OF_PROGRAM.search(label):
         return None
+    # fund names that hold a head word without being one: 转移支付 is a kind of fund, not a payment
+    label = re.sub(r"转移支付|支付宝|执行单位|实施单位|预算单位|预算绩效", "", label)
     best, best_end = None, -1
     for role, pattern in _HEADS:
         for m in re.finditer(pattern, label):
