@@ -112,7 +112,8 @@ XUANZHOU_CHEM = Layout(
         [U, "其他资金", 1380, 1380, "100%"],
     ])],
     "funds table as transcribed; title and labels are the official transfer layout's",
-    {"programs": [{"program_name": "宣城高新化工园区重大安全风险防控项目", "year": 2023, "region": "宣城市",
+    # the region is the unit's own place (宣城市宣州区应急管理局 → 宣州区), issue 21
+    {"programs": [{"program_name": "宣城高新化工园区重大安全风险防控项目", "year": 2023, "region": "宣州区",
                    "program_kind": "转移支付"}],
      "execution": [{"fund_source": "中央补助", "budget": 1800.0, "executed": 1200.0,
                     "stated_execution_rate": 0.6667},
@@ -293,7 +294,7 @@ YAAN = Layout(
     ])],
     "amounts stored as text with six decimals, as published",
     {"execution": [{"fund_source": "中央补助", "budget": 52.8, "executed": 30.8, "stated_execution_rate": 0.5833}],
-     "programs": [{"region": "雅安市", "year": 2024}],
+     "programs": [{"region": "名山区", "year": 2024}],  # 雅安市名山区林业局 (issue 21)
      "stated_figures": [{"metric": "年度资金总额（全年预算数）", "value": 52.8},
                         {"metric": "年度资金总额（全年执行数）", "value": 30.8},
                         {"metric": "年度资金总额执行率", "value": 58.33},

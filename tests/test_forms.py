@@ -22,7 +22,7 @@ from conftest import ROOT, make_workbook, minimal_dataset
 from streamlit.testing.v1 import AppTest
 
 from lib.intake import forms
-from lib.intake.workbook import read_workbooks
+from lib.intake.pipeline import read_workbooks
 from lib.outputs import forms as form_writer
 from lib.store import ImportRejected, Store, open_store
 

@@ -351,7 +351,7 @@ def test_a_dataset_workbook_saved_as_xls_imports_like_the_xlsx(tmp_path):
     """The shipped Lanzhou workbook re-saved as .xls (xlwt) gives the same records."""
     import xlwt
 
-    from lib.intake.workbook import read_workbooks
+    from lib.intake.pipeline import read_workbooks
 
     shipped = tf.ROOT / "data" / "lanzhou_2022_emergency.xlsx"
     book, old = openpyxl.load_workbook(shipped), xlwt.Workbook(encoding="utf-8")
@@ -389,7 +389,7 @@ def test_an_ods_form_keeps_its_merged_cells():
     864.2 across 预算数（A） and 执行数（B） is both (as in the .xlsx)."""
     from form_corpus import ods
 
-    from lib.intake.other_formats import calamine_grids
+    from lib.intake.files import calamine_grids
 
     tongcheng = next(lay for lay in ALL if lay.key == "hubei_tongcheng_tanghu_department_2020")
     [grid], problems = calamine_grids(ods(*tongcheng.sheets), "塘湖镇.ods")

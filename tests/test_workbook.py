@@ -12,7 +12,8 @@ from conftest import HEADERS, SHEET_NAMES, letter_of, make_workbook
 
 from lib.intake import workbook
 from lib.intake import workbook_spec as spec
-from lib.intake.workbook import Finding, read_workbook, read_workbooks
+from lib.intake.pipeline import read_workbooks
+from lib.intake.workbook import Finding, read_workbook
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -28,7 +28,7 @@ from lib.intake.form_layout import (
     label_key,
 )
 from lib.intake.form_values import _text
-from lib.intake.workbook import Finding
+from lib.intake.types import Finding
 
 FOOTERS = ("填表人", "填报人", "联系电话", "联系人", "填报日期", "填表日期", "审核人", "负责人",
            "单位负责人", "财务负责人", "注:", "注1", "说明:")
@@ -43,8 +43,9 @@ _BLOCK_LABELS = frozenset(
      "可持续影响指标", "服务对象满意度指标", "经济成本指标", "社会成本指标", "生态环境成本指标"])
 _TITLE = re.compile(r"(自评表|评价表|目标表|审批表|自评情况表|绩效自评|绩效评价)")
 _UNIT = re.compile(r"^(?:金额|资金)?单位[:：]?(?:人民币)?(?:万元|元)$")
-# a table's number in a disclosure package: "公开14表", "附表3", "附件1", "表2-1"
-_TABLE_NO = re.compile(r"^(?:公开\d{1,3}表|附?表\d{1,3}(?:-\d{1,2})?|附件\d{1,3}|报表编号:[\w-]+)$")
+# a table's number in a disclosure package: "公开14表", "附表3", "附件1", "附件3：", "表2-1"
+_TABLE_NO = re.compile(r"^(?:公开\d{1,3}表|附?表\d{1,3}(?:-\d{1,2})?|附件\d{1,3}(?:-\d{1,2})?:?"
+                       r"|报表编号:[\w-]+)$")
 # a contact in the heading ("项目负责人及电话 | 张三"): who to ask, not a figure of the form
 _CONTACT = re.compile(r"^(?:项目)?(?:负责人|联系人|联系电话|经办人)")
 _SAMPLES = 3

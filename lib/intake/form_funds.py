@@ -14,12 +14,14 @@ from lib.intake.form_layout import (
     FUND_ROWS,
     L_ACHIEVED,
     L_EXPECTED,
+    L_FUNDS_TEXT,
+    L_FUNDS_TEXT_COLUMNS,
     L_OBJECTIVE,
     fold,
     label_key,
 )
 from lib.intake.form_values import _amount, _rate, _score, _text
-from lib.intake.workbook import YUAN_PER_WAN
+from lib.intake.types import YUAN_PER_WAN
 
 
 class _FundsReader:
@@ -74,10 +76,15 @@ class _FundsReader:
                     self.g.use(header, c)
         first = min(c0 for c0, _ in columns.values())
         end = stop
+        self.funds_texts: list[tuple[str, str | None, str | None, int]] = []
         for r in range(header + 1, stop):
             labels = [label_key(v) for c, v in self.g.row_cells(r) if c < first and isinstance(v, str)]
-            if any(k in L_OBJECTIVE or k in L_EXPECTED for k in labels):
+            if any(k in L_OBJECTIVE or k in L_EXPECTED or k in L_ACHIEVED for k in labels):
                 end = r
+                break
+            if self._funds_text_head(r, first, labels):
+                end = r
+                self.funds_texts = self._funds_text_block(r, first)
                 break
         scale = 1 / YUAN_PER_WAN if self.in_yuan(range(header, end)) else 1.0
         rows: dict[str, dict] = {}
@@ -121,6 +128,45 @@ class _FundsReader:
         self.blocks.append(Block("funds", (header,), header + 1, end - 1, tuple(self.ignored_funds)))
         return rows, header, scale
 
+    def _funds_text_head(self, r: int, first: int, labels: list[str]) -> bool:
+        """A row that heads a text block inside the funds area: 资金管理情况 on its left, or 情况说明
+        where the amounts' headers stand."""
+        heads = [label_key(v) for c, v in self.g.row_cells(r) if c >= first and isinstance(v, str)]
+        return any(k in L_FUNDS_TEXT for k in labels) or any(k in L_FUNDS_TEXT_COLUMNS for k in heads)
+
+    def _funds_text_block(self, r: int, first: int) -> list[tuple[str, str | None, str | None, int]]:
+        """(item, 情况说明, 存在问题和改进措施, row) of a text block such as
+        资金管理情况 | 分配科学性 | 情况说明: the items down the label column, their texts under the
+        text headers, as far as the block's head runs down (its merged cell), else to the first row
+        that is not an item."""
+        columns = [(c, label_key(v)) for c, v in self.g.row_cells(r) if c >= first and isinstance(v, str)]
+        for c, value in self.g.row_cells(r):
+            if isinstance(value, str):
+                self.g.use(r, c)
+        head = next(((c, v) for c, v in self.g.row_cells(r) if c < first and isinstance(v, str)
+                     and label_key(v) in L_FUNDS_TEXT), None)
+        last = self.g.span(r, head[0])[2] if head else self.g.max_row
+        texts = [c for c, _ in columns]
+        items = []
+        for rr in range(r + 1, last + 1):
+            labels = [(c, v) for c, v in self.g.row_cells(rr) if c < first and isinstance(v, str)
+                      and self.g.span(rr, c)[0] == rr]
+            if not labels or any(label_key(v) in L_OBJECTIVE or label_key(v) in L_EXPECTED
+                                 or label_key(v) in L_ACHIEVED for _, v in labels):
+                break
+            item_col, item = labels[-1]
+            self.g.use(rr, item_col)
+            values = []
+            for c in texts:
+                value = _text(self.g.at_row(rr, c))
+                if value:
+                    self.g.use(rr, c)
+                values.append(value)
+            values += [None] * (2 - len(values))
+            items.append((item.strip(), values[0], values[1], rr))
+        self.blocks.append(Block("funds_text", (r,), r + 1, max((i[3] for i in items), default=r)))
+        return items
+
     def fund_values(self, cells: dict, scale: float, what: str) -> dict:
         """Typed values of one funds row: amounts in 万元, rate as a fraction, weight and score."""
         typed = {}
@@ -128,8 +174,9 @@ class _FundsReader:
             if value is not None:
                 self.g.use(r, c)  # read here means stored: callers store every value they ask for
             label = what + (FUND_COLUMN_NAMES | {"weight": "分值", "rate": "执行率", "score": "得分",
-                                                 "received_rate": "到位率", "reason": "原因"})[fname]
-            if fname == "reason":
+                                                 "received_rate": "到位率", "reason": "原因",
+                                                 "method": "得分计算方法"})[fname]
+            if fname in ("reason", "method"):
                 typed[fname] = _text(value)
             elif fname in FUND_COLUMN_NAMES:
                 typed[fname] = self.convert_cell(_amount, value, r, c, label, scale)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
 
-from lib.intake.form_layout import _ALL_LABELS, MAX_FORM_COLS, MAX_FORM_ROWS, label_key
+from lib.intake.form_layout import _ALL_LABELS, MAX_FORM_COLS, MAX_FORM_ROWS, label_in, label_key
 
 
 class _Grid:
@@ -102,20 +102,21 @@ class _Grid:
              max_col: int | None = None, inline: bool = True) -> tuple[int, int, str | None] | None:
         """The first cell (row by row) whose label is one of ``keys``: (row, col, inline value).
 
-        A cell "项目名称：档案整理" matches with the inline value "档案整理" (unless not ``inline``).
+        A cell "项目名称：档案整理" matches with the inline value "档案整理" (unless not ``inline``);
+        a label matches by its kernel too ("自治区主管部门" for 主管部门, lib.intake.form_layout.label_in).
         """
         wanted = set(keys)
         for r in range(min_row, (max_row or self.max_row) + 1):
             for c, value in self.row_cells(r):
                 if max_col and c > max_col or not isinstance(value, str):
                     continue
-                if label_key(value) in wanted:
+                if label_in(label_key(value), wanted):
                     self.use(r, c)
                     return r, c, None
                 text = unicodedata.normalize("NFKC", value).strip()
                 if inline and ":" in text:
                     head, rest = text.split(":", 1)
-                    if label_key(head) in wanted and rest.strip():
+                    if label_in(label_key(head), wanted) and rest.strip():
                         self.use(r, c)
                         return r, c, rest.strip()
         return None
@@ -127,7 +128,7 @@ class _Grid:
         while cc <= self.max_col:
             value = self.effective(r0, cc)
             if value is not None:
-                if isinstance(value, str) and label_key(value) in _ALL_LABELS:
+                if isinstance(value, str) and label_in(label_key(value), _ALL_LABELS):
                     return None
                 return value, r0, cc
             cc = self.span(r0, cc)[3] + 1

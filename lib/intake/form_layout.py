@@ -24,9 +24,12 @@ L_PROJECT_NAME = ("项目名称", "项目全称")
 L_DEPARTMENT = ("主管部门", "主管部门(单位)", "主管单位", "预算部门", "主管部门名称", "项目主管部门",
                 "主管部门及编码")
 L_IMPLEMENTER = ("实施单位", "项目实施单位", "资金使用单位", "实施单位名称", "项目执行单位", "执行单位",
-                 "实施单位(盖章)")
+                 "实施单位(盖章)", "项目单位")
+# the finance bureau beside a transfer's 地方主管部门 (内蒙古: 地方财政部门, 市县财政部门)
+L_FINANCE = ("财政部门", "地方财政部门", "同级财政部门")
 L_DEPT_NAME = ("部门(单位)名称", "部门名称", "单位名称", "部门(单位)", "预算单位", "预算部门名称")
-L_TRANSFER_NAME = ("转移支付(项目)名称", "转移支付名称", "转移支付项目名称", "资金名称", "专项资金名称",
+L_TRANSFER_NAME = ("转移支付(项目)名称", "转移支付名称", "转移支付项目名称", "转移(项目)名称", "资金名称",
+                   "专项资金名称",
                    "资金项目", "资金项目名称", "项目名称")
 L_LOCAL_DEPT = ("地方主管部门", "省级主管部门", "市级主管部门", "县级主管部门", "区级主管部门",
                 "县(市、区)主管部门", "主管部门")
@@ -43,7 +46,11 @@ SUBTOTAL = ("小计", "小计得分", "一级指标小计", "产出指标小计"
 L_OBJECTIVE = ("年度总体目标", "总体目标", "年度绩效目标", "绩效目标")
 L_EXPECTED = ("预期目标", "年度预期目标", "年初设定目标", "年度目标", "项目年度目标")
 L_ACHIEVED = ("实际完成情况", "目标实际完成情况", "实际完成", "完成情况", "全年实际完成情况",
-              "年度总体目标完成情况综述", "年度目标完成情况")
+              "年度总体目标完成情况综述", "年度目标完成情况", "年度总体目标完成情况", "总体目标完成情况",
+              "具体完成情况")
+# a text block inside a funds area (资金管理情况 | 分配科学性 | 情况说明 …): its head and its text columns
+L_FUNDS_TEXT = ("资金管理情况", "资金使用管理情况", "资金管理")
+L_FUNDS_TEXT_COLUMNS = ("情况说明", "存在问题和改进措施", "存在问题及改进措施", "问题和改进措施")
 CLOSING = {
     "conclusion": ("评价结论", "自评结论", "总体评价", "综合评价", "评价结论及建议", "自评结论及建议"),
     "problems": ("存在问题", "存在的问题", "主要问题", "存在问题及原因", "存在的问题及原因", "问题及原因",
@@ -71,6 +78,8 @@ FUND_COLUMNS = {
     "balance": ("结余", "结余资金", "结转结余"),
     # 四川 (青神): why the spending fell short, beside the amounts; stored with the execution part
     "reason": ("原因", "未执行原因", "执行偏差原因"),
+    # 贵州: how the execution score is computed, beside it; stored with the execution part too
+    "method": ("得分计算方法", "计算方法", "评分方法", "评分标准"),
 }
 FUND_COLUMN_NAMES = {"budget_initial": "年初预算数", "budget": "全年预算数", "executed": "全年执行数",
                      "integrated": "统筹整合资金数", "budget_net": "扣除统筹整合资金后预算金额",
@@ -79,7 +88,8 @@ FUND_RATES = ("rate", "received_rate")
 # funds rows: canonical name -> label variants
 FUND_ROWS = {
     "年度资金总额": ("年度资金总额", "资金总额", "总额", "年度资金合计", "资金合计", "合计", "年度总额",
-                 "总计", "年度资金总计", "预算执行情况", "资金来源合计", "部门整体支出总额"),
+                 "总计", "年度资金总计", "预算执行情况", "资金来源合计", "部门整体支出总额",
+                 "年度财政资金总额", "财政资金总额", "预算资金总额"),
     "当年财政拨款": ("当年财政拨款", "本年财政拨款", "财政拨款", "当年财政资金", "本年财政资金"),
     "上年结转资金": ("上年结转资金", "上年结转", "上年结转结余资金", "上年结余结转资金"),
     "其他资金": ("其他资金",),
@@ -102,7 +112,8 @@ INDICATOR_COLUMNS = {
     "level2": ("二级指标", "二级指标(年度)"),
     "level3": ("三级指标", "三级指标名称", "绩效指标名称", "指标内容", "三级指标(年度)"),
     "target": ("年度指标值", "指标值", "年度目标值", "目标值", "预期指标值", "绩效目标值", "年度绩效指标值",
-               "全年指标值", "年初目标值", "预期值", "年度目标", "计划指标值", "年初指标值", "指标值(年度)"),
+               "全年指标值", "年初目标值", "预期值", "年度目标", "计划指标值", "年初指标值", "指标值(年度)",
+               "年度目标指标值", "目标指标值", "预期指标值"),
     "target_op": ("指标性质", "指标值性质", "运算符", "指标方向"),
     "unit": ("度量单位", "计量单位", "单位", "指标单位"),
     "actual": ("实际完成值", "完成值", "实际值", "全年实际完成值", "年度实际完成值", "实际完成指标值",
@@ -128,7 +139,8 @@ _ALL_LABELS = frozenset(
      *L_CENTRAL_DEPT, *L_REGION, *L_YEAR, *L_RATING, *L_SCORE, *L_OBJECTIVE, *L_EXPECTED, *L_ACHIEVED,
      "项目资金", "资金投入情况", "年度部门整体支出预算", "绩效指标", "按收入性质分", "按支出性质分",
      # 四川 (青神): the sections above the funds block, and the funds' row-label column
-     "项目基本情况", "项目年度目标完成情况", "项目实施内容及过程概述", "年度预算数"]
+     "项目基本情况", "项目年度目标完成情况", "项目实施内容及过程概述", "年度预算数",
+     *L_FINANCE, *L_FUNDS_TEXT, *L_FUNDS_TEXT_COLUMNS, "年度总体目标完成情况", "总体目标完成情况"]
     + [k for keys in CLOSING.values() for k in keys]
     + [k for keys in FUND_COLUMNS.values() for k in keys]
     + [k for keys in INDICATOR_COLUMNS.values() for k in keys])
@@ -155,6 +167,22 @@ def label_key(value: object, keep_weight: bool = False) -> str:
         text = re.sub(r"\(\d+(?:\.\d+)?分(?:\*[^()]*)?\)", "", text).rstrip(":")
         text = re.sub(r"(目标)\d{1,2}$", r"\1", text)
     return text.rstrip(":")
+
+
+# the level a label may name before its kernel: 自治区主管部门, 市县财政部门, 盟市主管部门 …
+_LEVEL_PREFIX = re.compile(r"^(?:自治区|省级?|市县级?|市级|县级|区级|盟市|旗县|县市区|市州|地方|本级|同级"
+                           r"|市|县|区)")
+
+
+def label_in(key: str, wanted) -> bool:
+    """Whether a label (folded by label_key) is one of ``wanted``: as it is, by its kernel after a
+    level prefix ("自治区主管部门" → 主管部门), or as one part of "项目实施单位/项目负责人"."""
+    if key in wanted:
+        return True
+    kernel = _LEVEL_PREFIX.sub("", key)
+    if kernel != key and kernel in wanted:
+        return True
+    return "/" in key and any(label_in(part, wanted) for part in key.split("/") if part)
 
 
 def weight_in(value: object) -> float | None:
@@ -211,3 +239,55 @@ def join_deviation(reason: str | None, improvement: str | None) -> str | None:
         return f"改进措施：{improvement}"
     return reason
 
+
+
+# ---------------------------------------------------------------- the place a unit's name begins with
+# "临沧市临翔区林业和草原局" → 临翔区: a name is one to four characters that are not themselves a
+# level's suffix, then the level (自治区 before 区); 乡 before 村 is 乡村, not a township; "各县（区）"
+# is no place.
+_PLACE = re.compile(r"((?![各本该])[^省市县区旗镇乡盟()/、,;:]{1,4}"
+                    r"(?:特别行政区|自治区|自治州|自治县|自治旗|新区|地区|街道|省|市|州|盟|县|区|旗|镇|乡(?!村)))")
+# words that end like a place but are none: as a whole ("城市管理局"), or as an ending ("XX园区")
+_NOT_PLACE = ("城市", "都市", "山区", "库区", "牧区", "垦区", "乡镇", "村镇", "城镇", "集镇", "城乡", "市州",
+              "省市", "区县", "县区", "县市", "全省", "全市", "全县", "全区", "全旗", "全镇", "全乡")
+_NOT_PLACE_END = ("社区", "园区", "景区", "校区", "小区", "辖区", "片区", "街区", "城乡")
+_PROVINCE = ("省", "自治区", "特别行政区")
+_PREFECTURE = ("市", "州", "盟", "地区", "自治州")
+_COUNTY = ("县", "区", "旗", "新区", "自治县", "自治旗")
+
+
+def place_of(unit: object) -> str | None:
+    """The place a unit's name begins with, as specific as the name gives it, province and
+    prefecture dropped before a county: "巴彦淖尔市临河区财政局" → 临河区, "绥阳县太白镇人民政府" →
+    绥阳县太白镇, "314002-成安县民政局机关" → 成安县, "云南省应急管理厅" → 云南省; None when the name
+    begins with no place ("县农业农村局")."""
+    if unit is None:
+        return None
+    text = re.sub(r"^\d+[-_.、:]?", "", fold(unit))  # a unit code before the name
+    tokens: list[str] = []
+    pos = 0
+    while True:
+        m = _PLACE.match(text, pos)
+        if m is None or m[1] in _NOT_PLACE or m[1].endswith(_NOT_PLACE_END):
+            break
+        tokens.append(m[1])
+        pos = m.end()
+    if not tokens:
+        return None
+
+    def level(token: str, before: str | None) -> str:
+        if token.endswith(_PROVINCE):
+            return "province"
+        if token.endswith(_COUNTY) or token.endswith("市") and before in ("prefecture", "county"):
+            return "county"  # 县级市 after its prefecture
+        if token.endswith(_PREFECTURE):
+            return "prefecture"
+        return "town"
+
+    levels: list[str] = []
+    for token in tokens:
+        levels.append(level(token, levels[-1] if levels else None))
+    keep = [t for i, t in enumerate(tokens)
+            if not (i + 1 < len(tokens) and (levels[i] == "province"
+                                             or levels[i] == "prefecture" and levels[i + 1] == "county"))]
+    return "".join(keep)

@@ -13,6 +13,7 @@ from lib.intake.form_layout import (
     L_CENTRAL_DEPT,
     L_DEPARTMENT,
     L_DEPT_NAME,
+    L_FINANCE,
     L_IMPLEMENTER,
     L_ISSUER,
     L_LOCAL_DEPT,
@@ -20,6 +21,7 @@ from lib.intake.form_layout import (
     L_TRANSFER_NAME,
     PROJECT,
     REGION,
+    place_of,
     program_id_for,
     project_id_for,
     source_id_for,
@@ -30,16 +32,56 @@ from lib.intake.form_values import (
     _amount,
     _blank,
 )
-from lib.intake.workbook import ParsedWorkbook
+from lib.intake.types import ParsedWorkbook
 
 
-def _note(closing: dict) -> str | None:
+def _note(closing: dict, *more: str | None) -> str | None:
     parts = []
     if closing.get("conclusion"):
         parts.append(f"评价结论：{closing['conclusion']}")
     if closing.get("note"):
         parts.append(closing["note"])
+    parts += [m for m in more if m]
     return "\n".join(parts) or None
+
+
+def _choices_note(c: _Common) -> str | None:
+    """The heading's check boxes as one line each: "项目类别：县直专项"."""
+    return "\n".join(f"{label}：{'、'.join(ticked) or '未勾选'}" for label, ticked, _ in c.choices) or None
+
+
+def _funds_texts_note(c: _Common) -> str | None:
+    """The funds area's text block (资金管理情况) as lines "分配科学性：…" (a project form keeps it in
+    the project's note; department and transfer forms as objectives rows)."""
+    return "\n".join(f"{item}：{_funds_text(text, problems)}" for item, text, problems, _ in c.funds_texts
+                     if text or problems) or None
+
+
+def _funds_text(text: str | None, problems: str | None) -> str:
+    return "\n".join([text or ""] + ([f"存在问题和改进措施：{problems}"] if problems else [])).strip()
+
+
+def _computed_total(rd: _SheetReader, c: _Common, total: dict, money: dict) -> str | None:
+    """A 年度资金总额 row left empty while its sub-rows carry the figures (内蒙古: only 自治区补助
+    filled): its budget and spending are the sub-rows' sums, said so in a note."""
+    filled = [n for n in ("budget", "executed") if money.get(n) is not None]
+    if filled or not total:
+        return None
+    sums: dict[str, float] = {}
+    for name, cells in c.funds.items():
+        if name == "年度资金总额":
+            continue
+        amounts = {k: v for k, v in cells.items() if k in ("budget_initial", "budget", "executed", "_row")}
+        values = rd.fund_values(amounts, c.scale, name)
+        for field_name, value in values.items():
+            if value is not None:
+                sums[field_name] = sums.get(field_name, 0.0) + value
+    if sums.get("budget") is None or sums.get("executed") is None:
+        return None
+    for field_name in ("budget_initial", "budget", "executed"):
+        if money.get(field_name) is None and field_name in sums:
+            money[field_name] = sums[field_name]
+    return "年度资金总额未填，全年预算数、全年执行数按其下各资金来源之和计算"
 
 
 def _issuer(rd: _SheetReader, c: _Common, department: str | None) -> str | None:
@@ -101,10 +143,13 @@ def _stated(rd: _SheetReader, program_id: str, project_id: str | None, source_id
 
 
 def _total_money(rd: _SheetReader, c: _Common, total: dict | None) -> dict:
-    """The 年度资金总额 row, typed; its 全年预算数 and 全年执行数 are required."""
+    """The 年度资金总额 row, typed; its 全年预算数 and 全年执行数 are required (or computed from
+    the sub-rows when the row is left empty, with a note in ``money["_note"]``)."""
     if not total:
         return {}
     money = rd.fund_values(total, c.scale, "年度资金总额")
+    if "budget" in total and "executed" in total:
+        money["_note"] = _computed_total(rd, c, total, money)
     if money.get("weight") is None and c.funds_header:  # no 分值 column: "预算执行情况（万元）（20分）"
         money["weight"] = next((weight_in(v) for _, v in rd.g.row_cells(c.funds_header)
                                 if isinstance(v, str) and weight_in(v) is not None), None)
@@ -115,7 +160,7 @@ def _total_money(rd: _SheetReader, c: _Common, total: dict | None) -> dict:
         return money
     for fname, what in (("budget", "全年预算数"), ("executed", "全年执行数")):
         raw, r, col = total[fname]
-        if _blank(raw) and not rd.g.is_formula(r, col):
+        if _blank(raw) and money.get(fname) is None and not rd.g.is_formula(r, col):
             rd.problem(r, col, f"年度资金总额的{what}为空", f"the total's {what} is empty")
     return money
 
@@ -152,25 +197,27 @@ def _read_project(rd: _SheetReader) -> None:
                       rd.g.title)
     rd.out.add_program({
         "program_id": program_id, "program_name": f"{department}{c.year}年度部门预算", "year": c.year,
-        "program_kind": "部门预算", "department": department, "region": c.region, "source_id": source_id,
+        "program_kind": "部门预算", "department": department, "region": c.region or place_of(department),
+        "source_id": source_id,
         "source_ref": f"{source_id} {rd.g.title}",
     }, rd.g.title, 1)
     objective = "\n".join(e for e, _, _ in c.objectives if e) or None
     achieved = "\n".join(a for _, a, _ in c.objectives if a) or None
     rd.out.add("projects", {
         "project_id": project_id, "program_id": program_id, "project_name": name,
-        "implementing_unit": implementer, "region": c.region,
+        "implementing_unit": implementer, "region": c.region or place_of(implementer) or place_of(department),
         "budget_initial": money.get("budget_initial"), "budget": money.get("budget"),
         "appropriation": sub_rows.get("当年财政拨款", {}).get("budget"), "executed": money.get("executed"),
         "stated_execution_rate": money.get("rate"), "stated_score": c.closing.get("score"),
         "stated_rating": c.closing.get("rating"), "objective": objective, "objective_actual": achieved,
         "deviation_reason": c.closing.get("problems"), "improvement": c.closing.get("improvement"),
-        "source_ref": f"{source_id} {rd.g.title}", "note": _note(c.closing),
+        "source_ref": f"{source_id} {rd.g.title}",
+        "note": _note(c.closing, money.get("_note"), _choices_note(c), _funds_texts_note(c)),
     }, rd.g.title, total["_row"] if total else 1)
     _add_indicators(rd, c, program_id, project_id, source_id)
     _add_parts(rd, c, program_id, project_id, source_id,
                {"weight": money.get("weight"), "stated_score": money.get("score"),
-                "status_text": money.get("reason"), "_row": total["_row"] if total else 1})
+                "status_text": _status(money), "_row": total["_row"] if total else 1})
     figures = [f for row_name, values in sub_rows.items()
                for f in _row_figures(row_name, values, c.funds[row_name]["_row"],
                                      ("budget",) if row_name == "当年财政拨款" else ())]
@@ -206,6 +253,8 @@ def _read_department(rd: _SheetReader) -> None:
     c = _read_common(rd)
     # the table's 单位名称 names the department; a heading line "单位名称：…" above it is the issuer's
     in_table = rd.field(L_DEPT_NAME, c.head_end, inline=False)
+    if not (in_table and in_table[0]):  # 安徽: "部门 | 金寨县茶谷和美丽乡村建设服务中心" in the table
+        in_table = rd.field(("部门",), c.head_end, inline=False)
     department = in_table[0] if in_table and in_table[0] else rd.required_text(
         L_DEPT_NAME, "部门（单位）名称", "department name", c.head_end)
     if c.funds_header is None:
@@ -221,21 +270,22 @@ def _read_department(rd: _SheetReader) -> None:
         return
     program_id = program_id_for(DEPARTMENT, c.year, department)
     source_id = source_id_for(program_id)
+    region = c.region or place_of(department)  # the department's own place: "金寨县…服务中心" → 金寨县
     rd.out.add_source(_source_row(source_id, f"{department}{c.year}年度绩效自评表", rd.out.label,
                                   _issuer(rd, c, department)),
                       rd.g.title)
     rd.out.add_program({
         "program_id": program_id, "program_name": f"{department}{c.year}年度部门预算", "year": c.year,
-        "program_kind": "部门预算", "department": department, "region": c.region,
+        "program_kind": "部门预算", "department": department, "region": region,
         "objective": _program_objective(c.objectives),
-        "source_id": source_id, "source_ref": f"{source_id} {rd.g.title}",
+        "source_id": source_id, "source_ref": f"{source_id} {rd.g.title}", "note": _choices_note(c),
     }, rd.g.title, 1)
     rd.out.add("execution", {
-        "program_id": program_id, "region": c.region, "as_of": dt.date(c.year, 12, 31),
+        "program_id": program_id, "region": region, "as_of": dt.date(c.year, 12, 31),
         "budget": money.get("budget"), "executed": money.get("executed"),
         "stated_execution_rate": money.get("rate"),
         "source_ref": f"{source_id} {rd.g.title}!{total['_row']}行",
-        "note": "部门整体支出（自评表年度资金总额）",
+        "note": "\n".join(n for n in ("部门整体支出（自评表年度资金总额）", money.get("_note")) if n),
     }, rd.g.title, total["_row"])
     seq = 0
     figures = []
@@ -252,9 +302,10 @@ def _read_department(rd: _SheetReader) -> None:
         seq += 1
         _stated(rd, program_id, None, source_id, seq, metric, value, unit, row, text=text)
     _add_objectives(rd, c, program_id, source_id)
-    _add_indicators(rd, c, program_id, None, source_id, c.region)
+    _add_indicators(rd, c, program_id, None, source_id, region)
     _add_parts(rd, c, program_id, None, source_id,
-               {"weight": money.get("weight"), "stated_score": money.get("score"), "_row": total["_row"]})
+               {"weight": money.get("weight"), "stated_score": money.get("score"),
+                "status_text": _status(money), "_row": total["_row"]})
 
 
 def _inline_splits(rd: _SheetReader, c: _Common) -> list[tuple]:
@@ -284,6 +335,13 @@ def _program_objective(objectives: list[tuple]) -> str | None:
     return "\n".join(plain or expected) or None
 
 
+def _status(money: dict) -> str | None:
+    """What the funds block says beside the execution score: why spending fell short (原因), how
+    the score is computed (得分计算方法)."""
+    parts = [money.get("reason"), f"得分计算方法：{money['method']}" if money.get("method") else None]
+    return "；".join(p for p in parts if p) or None
+
+
 def _add_objectives(rd: _SheetReader, c: _Common, program_id: str, source_id: str) -> None:
     seq = 0
     for expected, achieved, row in c.objectives:
@@ -295,6 +353,12 @@ def _add_objectives(rd: _SheetReader, c: _Common, program_id: str, source_id: st
         rd.out.add("objectives", {"program_id": program_id, "seq": seq, "label": label or "年度总体目标",
                                   "expected": expected, "actual_text": achieved,
                                   "source_ref": f"{source_id} {rd.g.title}!{row}行"}, rd.g.title, row)
+    for item, text, problems, row in c.funds_texts:  # 资金管理情况 | 分配科学性 | 情况说明
+        if text or problems:
+            seq += 1
+            rd.out.add("objectives", {"program_id": program_id, "seq": seq, "label": f"资金管理情况：{item}",
+                                      "actual_text": _funds_text(text, problems),
+                                      "source_ref": f"{source_id} {rd.g.title}!{row}行"}, rd.g.title, row)
     for name, label in (("conclusion", "评价结论"), ("problems", "存在问题"), ("improvement", "改进措施"),
                         ("note", "备注")):
         if c.closing.get(name):
@@ -312,10 +376,11 @@ def _read_region(rd: _SheetReader) -> None:
     department = (local[0] if local else None) or (central[0] if central else None)
     if not department:
         rd.problem(None, None, "未找到“地方主管部门”", "地方主管部门 (local department) not found")
-    region = c.region
-    if not region and department:
-        m = re.match(r"^(.{2,8}?(?:自治区|省|市))", department)
-        region = m[1] if m else None
+    user = rd.field(L_IMPLEMENTER, c.head_end)
+    finance = rd.field(L_FINANCE, c.head_end)
+    # the region is the place of the unit that spends the money, else of the local department:
+    # "巴彦淖尔市临河区财政局" is 临河区, not 巴彦淖尔市
+    region = c.region or place_of(user[0] if user else None) or place_of(department)
     if c.funds_header is None:
         rd.problem(None, None, "未找到资金投入情况表头（全年预算数、全年执行数）",
                    "the funds header (全年预算数, 全年执行数) was not found")
@@ -337,10 +402,11 @@ def _read_region(rd: _SheetReader) -> None:
     title = f"{region or ''}{name}{c.year}年度区域绩效自评表"
     rd.out.add_source(_source_row(source_id, title, rd.out.label, _issuer(rd, c, department)), rd.g.title)
     expected = _program_objective(c.objectives)
-    user = rd.field(L_IMPLEMENTER, c.head_end)
     central_note = "\n".join(
         ([f"中央主管部门：{central[0]}"] if central and central[0] and local else [])
-        + ([f"资金使用单位：{user[0]}"] if user and user[0] else [])) or None
+        + ([f"资金使用单位：{user[0]}"] if user and user[0] else [])
+        + ([f"地方财政部门：{finance[0]}"] if finance and finance[0] else [])
+        + [n for n in (_choices_note(c),) if n]) or None
     rd.out.add_program({
         "program_id": program_id, "program_name": name, "year": c.year, "program_kind": "转移支付",
         "department": department, "region": region, "objective": expected, "source_id": source_id,

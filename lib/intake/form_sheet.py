@@ -31,6 +31,7 @@ from lib.intake.form_layout import (
     TOTAL_ROW,
     UNFILLED,
     fold,
+    label_in,
     label_key,
     split_deviation,
 )
@@ -42,7 +43,7 @@ from lib.intake.form_values import (
     _score,
     _text,
 )
-from lib.intake.workbook import CellError, Finding
+from lib.intake.types import CellError, Finding
 
 
 def _ends_block(text: str) -> bool:
@@ -136,7 +137,13 @@ class _SheetReader(_FundsReader):
             return None, r, self.g.span(r, c)[3] + 1
         value, rr, cc = right
         self.g.use(rr, cc)
-        return _text(value, self.g.formats.get(self.g.span(rr, cc)[:2], "")), rr, cc
+        text = _text(value, self.g.formats.get(self.g.span(rr, cc)[:2], ""))
+        label = label_key(self.g.effective(r, c))
+        if "/" in label and text:
+            parts, values = label.split("/"), re.split(r"\s*[/／]\s*", text)
+            if len(parts) == len(values):  # "项目实施单位/项目负责人 | 某单位/张三": the part asked for
+                text = next((v for p, v in zip(parts, values, strict=True) if label_in(p, set(keys))), text)
+        return text, rr, cc
 
     def required_text(self, keys: tuple[str, ...], what: str, what_en: str,
                       max_row: int | None) -> str | None:
@@ -185,15 +192,29 @@ class _SheetReader(_FundsReader):
         return None
 
     # -------------------------------------------------------------- objectives
+    def _goals_header(self, start: int, stop: int) -> tuple[int, int, None] | None:
+        """A goals header without 预期目标: "总体目标 | 全年实际完成情况" (内蒙古, 安徽 transfers), a
+        goal label with an achieved label to its right on the same row."""
+        for r in range(start, stop):
+            cells = [(c, label_key(v)) for c, v in self.g.row_cells(r) if isinstance(v, str)]
+            for c, key in cells:
+                if key in L_OBJECTIVE and any(cc > c and k in L_ACHIEVED for cc, k in cells):
+                    self.g.use(r, c)
+                    return r, c, None
+        return None
+
     def objectives(self, start: int, stop: int) -> list[tuple[str | None, str | None, int]]:
         """(expected, achieved, row) pairs of the 年度总体目标 block."""
-        hit = self.g.find(L_EXPECTED, min_row=start, max_row=stop - 1)
+        hit = self.g.find(L_EXPECTED, min_row=start, max_row=stop - 1) or self._goals_header(start, stop)
         if hit is not None and hit[2] is None:
             r, c_exp, _ = hit
             achieved = None
             for c, value in self.g.row_cells(r):
                 if c > c_exp and isinstance(value, str) and label_key(value) in L_ACHIEVED:
                     achieved = c
+                    self.g.use(r, c)
+                elif c < c_exp and isinstance(value, str) and label_key(value) in (*L_ACHIEVED, *L_OBJECTIVE):
+                    self.g.use(r, c)  # the block's own label on the left ("总体目标完成情况")
             pairs = []
             for rr in range(r + 1, stop):
                 exp = _text(self.g.at_row(rr, c_exp))
@@ -228,37 +249,46 @@ class _SheetReader(_FundsReader):
 
     # -------------------------------------------------------------- indicators
     def indicator_header(self, start: int) -> tuple[int, int, dict[str, int]] | None:
-        """(first header row, last header row, field -> column) of the indicator block."""
+        """(first header row, last header row, field -> column) of the indicator block.
+
+        The header is a band of one or two rows, merged either way: a column's field is named by
+        the lowest header cell over it that the vocabulary knows ("完成情况" over "实际完成值 | 分值
+        | 得分", or "实际完成值" merged down through both rows), in any order of columns.
+        """
         for r in range(start, self.g.max_row + 1):
             keys = {label_key(v) for _, v in self.g.row_cells(r) if isinstance(v, str)}
             if not (keys & set(INDICATOR_COLUMNS["level3"]) and "一级指标" in keys):
                 continue
-            columns: dict[str, int] = {}
             last = r
-            for rr in (r, r + 1):
-                found: dict[str, int] = {}
-                for c, value in self.g.row_cells(rr):
-                    if not isinstance(value, str):
-                        continue
-                    name = self._indicator_column(label_key(value))
-                    if name and name != "ignore" and name not in found:
-                        found[name] = c
-                if rr == r:
-                    columns = found
-                elif found and not set(found) & {"level1", "level3"} and \
-                        _level1(self.g.effective(rr, columns.get("level1", 0)))[0] is None:
-                    for name, c in found.items():  # a second header row refines the first
-                        columns = {k: v for k, v in columns.items() if v != c}
-                        columns[name] = c
-                    last = rr
+            below = {self._indicator_column(label_key(v)) for _, v in self.g.row_cells(r + 1)
+                     if isinstance(v, str)} - {None, "ignore"}
+            c1 = next((c for c, v in self.g.row_cells(r)
+                       if isinstance(v, str) and label_key(v) == "一级指标"), 0)
+            if below and not below & {"level1", "level3"} and _level1(self.g.effective(r + 1, c1))[0] is None:
+                last = r + 1  # a second header row refines the first
+            columns: dict[str, int] = {}
+            self.op_columns: list[int] = []  # 指标性质 and 指标方向 both: the one holding operators counts
             ignored = []
-            for rr in range(r, last + 1):
-                for c, value in self.g.row_cells(rr):
+            for c in range(1, self.g.max_col + 1):
+                for rr in range(last, r - 1, -1):  # the lowest header cell over the column first
+                    r0, c0, _, _ = self.g.span(rr, c)
+                    value = self.g.cells.get((r0, c0))
                     name = self._indicator_column(label_key(value)) if isinstance(value, str) else None
-                    if name is not None:  # a known header (or a group over known ones), or ignored
-                        self.g.use(rr, c)
+                    if name is None:
+                        continue
+                    self.g.use(r0, c0)
                     if name == "ignore":
                         ignored.append(c)
+                    elif name == "target_op" and c0 == c:
+                        self.op_columns.append(c)
+                        columns.setdefault(name, c)
+                    elif name not in columns:
+                        columns[name] = c
+                    break
+            for rr in range(r, last + 1):  # a group over known headers is a label too
+                for c, value in self.g.row_cells(rr):
+                    if isinstance(value, str) and self._indicator_column(label_key(value)) is not None:
+                        self.g.use(rr, c)
             self.ignored_indicators = tuple(ignored)
             return r, last, columns
         return None
@@ -292,7 +322,8 @@ class _SheetReader(_FundsReader):
             get = {name: (self.g.at_row(r, cols[name]), r, cols[name]) for name in cols
                    if name not in ("level1", "level2", "level3")}
             values = {k: v[0] for k, v in get.items()}
-            for c in (c1, cols.get("level2"), c3, *(cc for _, _, cc in get.values())):
+            for c in (c1, cols.get("level2"), c3, *(cc for _, _, cc in get.values()),
+                      *getattr(self, "op_columns", ())):
                 if c is not None and self.g.at_row(r, c) is not None or c == c1 and raw1 is not None:
                     self.g.use(r, c)
             execution_part = raw1 is not None and re.match(r"^预算执行(?:率)?(?:\(|$)", label_key(raw1))
@@ -377,7 +408,8 @@ class _SheetReader(_FundsReader):
             return None
         if fold(value) in _NOT_APPLICABLE:
             return value
-        op = _operator(self._cell_text(r, cols.get("target_op"))) if "target_op" in cols else ""
+        ops = (_operator(self._cell_text(r, c)) for c in getattr(self, "op_columns", ()))
+        op = next((o for o in ops if o), "")
         unit = self._cell_text(r, cols.get("unit")) if "unit" in cols else None
         if unit and fold(unit) not in _NOT_APPLICABLE and re.fullmatch(r"[\d.,]+", fold(value)):
             value = value + unit.strip()
@@ -475,6 +507,38 @@ class _Common:
     parts: list
     closing: dict
     region: str | None
+    # the text block inside the funds area: (item, 情况说明, 存在问题和改进措施, row)
+    funds_texts: list = field(default_factory=list)
+    # check-box lines of the heading: (label, the options ticked, row) — "项目类别", ["县直专项"]
+    choices: list = field(default_factory=list)
+
+
+# a check box as forms print them: ticked (☑ ■ √ ☒ ▣) or not (□ ☐)
+_TICKED, _BOXES = "☑■√☒▣", "☑■√☒▣□☐"
+_CHOICE = re.compile(rf"(?:\d+[、.])?\s*([^{_BOXES}\s]+)\s*([{_BOXES}])")
+
+
+def _choices(rd: _SheetReader, head_end: int) -> list[tuple[str, list[str], int]]:
+    """Check-box lines above the blocks ("项目类别 | 1、部门预算项目 □ 2、县直专项 ☑",
+    "评价类型:项目实施过程评价□ 项目完成结果评价■"): the options ticked, under their label."""
+    found = []
+    for r in range(1, head_end + 1):
+        cells = rd.g.row_cells(r)
+        for i, (c, value) in enumerate(cells):
+            if not isinstance(value, str) or not any(b in value for b in _BOXES):
+                continue
+            text = unicodedata.normalize("NFKC", value).strip()
+            label, body = None, text
+            m = re.match(r"^([^:□☐☑■√☒▣]{2,12}):(.*)$", text, re.S)
+            if m:
+                label, body = m[1].strip(), m[2]
+            elif i > 0 and isinstance(cells[i - 1][1], str):
+                label = cells[i - 1][1].strip()
+                rd.g.use(r, cells[i - 1][0])
+            ticked = [name for name, box in _CHOICE.findall(body) if box in _TICKED]
+            rd.g.use(r, c)
+            found.append((label or "选项", ticked, r))
+    return found
 
 
 def _read_common(rd: _SheetReader) -> _Common:
@@ -497,6 +561,7 @@ def _read_common(rd: _SheetReader) -> _Common:
         indicators, parts, closing = [], [], {"score": None, "rating": None}
     region_field = rd.field(L_REGION, head_end)
     region = region_field[0] if region_field else None
+    choices = _choices(rd, head_end)
     return _Common(header, head_end, year, funds, funds_header, scale, objectives, indicators, parts,
-                   closing, region)
+                   closing, region, getattr(rd, "funds_texts", []), choices)
 

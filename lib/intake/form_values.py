@@ -9,7 +9,7 @@ import re
 
 from lib.intake import workbook_spec as spec
 from lib.intake.form_layout import _NOT_APPLICABLE, _OPERATORS, _RATINGS, fold, label_key
-from lib.intake.workbook import CellError, convert
+from lib.intake.types import CellError, convert
 
 _MONEY = spec.SHEETS_BY_TABLE["projects"].column("budget")
 _SCORE = spec.SHEETS_BY_TABLE["projects"].column("stated_score")

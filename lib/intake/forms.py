@@ -45,17 +45,12 @@ revenue and expenditure splits, total score and rating as ``stated_figures``. Re
 
 from __future__ import annotations
 
-import html
-import io
-import re
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-import openpyxl
-
-from lib.intake import workbook_spec as spec
+from lib.intake.classify import DATASET, classify, form_kind
 from lib.intake.coverage import account
+from lib.intake.files import Opened, open_file
 from lib.intake.form_grid import _Grid
 from lib.intake.form_layout import (  # noqa: F401  (ids, kinds and the deviation split: the reader's API)
     DEPARTMENT,
@@ -81,99 +76,18 @@ from lib.intake.form_layout import (  # noqa: F401  (ids, kinds and the deviatio
 from lib.intake.form_records import _read_department, _read_project, _read_region, merge_into  # noqa: F401
 from lib.intake.form_sheet import _Out, _SheetReader
 from lib.intake.layouts import Layout
-from lib.intake.other_formats import calamine_grids, docx_grids, file_kind, old_word_finding, unreadable
-from lib.intake.workbook import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, Finding, ParsedWorkbook, _fold, _open
-
-# ================================================================ detection
-
-
-def _bytes(source: str | Path | bytes) -> bytes:
-    return Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
+from lib.intake.types import Finding, ParsedWorkbook
 
 
 def detect_format(source: str | Path | bytes, label: str = "") -> str | None:
-    """"dataset" for a workbook in our dataset format, "form" for official 自评表, else None.
-
-    A workbook with any sheet named like a dataset sheet (来源, 项目 …) is a dataset; otherwise
-    one whose sheets carry a form's title or labels is a form. Files that cannot be opened give
-    None, and the dataset reader then says why.
-    """
+    """"dataset" for a workbook in our dataset format, "form" for official 自评表, else None
+    (lib/intake/classify.py decides; a file that cannot be opened gives None)."""
+    opened = open_file(source, label)
     try:
-        data = _bytes(source)
-        if not data or len(data) > MAX_FILE_BYTES:
-            return None
-        kind = file_kind(data, label)
-        if kind in ("doc", "docx"):  # only forms come as Word files
-            return "form"
-        dataset_names = {_fold(s.name) for s in spec.SHEETS} | {_fold(s.table) for s in spec.SHEETS}
-        if kind in ("xls", "ods"):
-            grids, _ = calamine_grids(data, label)
-            if any(_fold(g.title) in dataset_names for g in grids):
-                return "dataset"
-            return "form" if any(_kind_of(g.texts()) for g in grids) else None
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            return None
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                return None
-            info = archive.getinfo("xl/workbook.xml")
-            if info.file_size > 10 * 1024 * 1024:
-                return None
-            xml = archive.read(info).decode("utf-8", "replace")
-        names = [html.unescape(n) for n in re.findall(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"', xml)]
-        if any(_fold(n) in dataset_names for n in names):
-            return "dataset"
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            for ws in book.worksheets:
-                texts = [v for row in ws.iter_rows(max_row=80, max_col=30, values_only=True)
-                         for v in row if isinstance(v, str) and v.strip()]
-                if _kind_of(texts):
-                    return "form"
-        finally:
-            book.close()
-    except Exception:  # a damaged file is the dataset reader's to report
-        return None
-    return None
-
-
-def _kind_of(texts: Iterable[str]) -> str | None:
-    """Which form a sheet's texts make: by its title, else by its blocks and labels.
-
-    A form is recognized by its structure, not by one label: it needs a funds block (a header
-    with a budget and an executed column) or an indicator block (一级 and 三级 headers), and
-    something naming what it evaluates (a name label or a title).
-    """
-    texts = list(texts)
-    folded = [fold(t) for t in texts]
-    keys = {label_key(t) for t in texts}
-    if any("区域绩效自评表" in t for t in folded):
-        return REGION
-    if any("整体支出绩效自评表" in t for t in folded):
-        return DEPARTMENT
-    if any("项目支出绩效自评表" in t for t in folded):
-        return PROJECT
-    has_indicators = "一级指标" in keys and bool(keys & set(INDICATOR_COLUMNS["level3"]))
-    has_funds = bool(keys & set(FUND_COLUMNS["budget"])) and bool(keys & set(FUND_COLUMNS["executed"]))
-    has_total = bool(keys & set(FUND_ROWS["年度资金总额"]))
-    named = keys & (set(L_TRANSFER_NAME) | set(L_PROJECT_NAME) | set(L_DEPT_NAME)) or any(
-        _TITLE_NAME.search(t) for t in folded)
-    if not (has_indicators or has_funds and (has_total or named)):
-        return None
-    transfer = keys & (set(L_TRANSFER_NAME) - set(L_PROJECT_NAME)) or any(
-        "转移支付" in t and ("自评" in t or "评价" in t) for t in folded)
-    if transfer or "中央补助" in keys and "地方资金" in keys:
-        return REGION
-    if keys & set(L_DEPT_NAME) or "按收入性质分" in keys:
-        return DEPARTMENT
-    if keys & set(L_PROJECT_NAME) or any(_TITLE_NAME.search(t) for t in folded):
-        return PROJECT
-    return None
-
-
-# a title naming what it evaluates: "…项目2022年度绩效自评表", "2023年度…绩效评价表"
-_TITLE_NAME = re.compile(r"(?:绩效)?(?:自评|评价|目标)(?:表|情况表)")
-
+        kind = classify(opened)
+    finally:
+        opened.close()
+    return kind if kind in (DATASET, "form") else None
 
 
 def read_form(source: str | Path | bytes, file_label: str | None = None,
@@ -192,40 +106,18 @@ def read_form(source: str | Path | bytes, file_label: str | None = None,
         cell read but not stored (``unmapped``) with the coverage counts.
     """
     label = file_label or (Path(source).name if isinstance(source, (str, Path)) else "上传文件")
-    grids, findings = form_grids(source, label)
-    return read_grids(grids, label, findings, layouts, layout)
-
-
-def form_grids(source: str | Path | bytes, label: str) -> tuple[list[_Grid], list[Finding]]:
-    """The tables of a form file as grids: every sheet of an .xlsx (openpyxl, merged ranges
-    and formulas known), .xls or .ods (python-calamine), every table of a .docx."""
-    data = _bytes(source)
-    kind = file_kind(data, label)
-    if kind == "doc":
-        return [], [old_word_finding(label)]
-    if kind == "docx":
-        return docx_grids(data, label)
-    if kind in ("xls", "ods"):
-        return calamine_grids(data, label)
-    checked, archive, findings = _open(data, label)  # size, encryption, zip-bomb checks
-    if checked is None:
-        return [], findings
-    checked.close()
-    archive.close()
+    opened = open_file(source, label)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-        formula_book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        return [], unreadable(label, exc)
-    grids = []
-    for ws in book.worksheets:
-        formulas = {(c.row, c.column) for row in formula_book[ws.title].iter_rows(
-            max_row=min(ws.max_row, MAX_FORM_ROWS), max_col=min(ws.max_column, MAX_FORM_COLS))
-            for c in row if c.data_type == "f"}
-        grids.append(_Grid.from_openpyxl(ws, formulas))
-    book.close()
-    formula_book.close()
-    return grids, []
+        return read_opened(opened, layouts, layout)
+    finally:
+        opened.close()
+
+
+def read_opened(opened: Opened, layouts: Iterable[Layout] = (),
+                layout: Layout | None = None) -> ParsedWorkbook:
+    """Read the forms of a file opened once (lib/intake/files.py)."""
+    grids = opened.grids()
+    return read_grids(grids, opened.label, opened.findings, layouts, layout)
 
 
 _READERS = {PROJECT: _read_project, DEPARTMENT: _read_department, REGION: _read_region}
@@ -241,7 +133,7 @@ def read_grids(grids: list[_Grid], label: str, findings: list[Finding] | None = 
     read_any = False
     layouts = list(layouts)
     for grid in grids:
-        kind = _kind_of(grid.texts())
+        kind = form_kind(grid.texts())
         if kind is None:
             continue  # notes, a blank Sheet2, a hidden list of choices …
         if not grid.visible:

@@ -2,98 +2,41 @@
 
 Nothing here touches the database: a workbook goes in, typed rows and a list of findings come
 out. A finding names the file, sheet, row and column (as Excel shows them) and the problem in
-Chinese with English alongside, so an analyst can go straight to the cell.
+Chinese with English alongside, so an analyst can go straight to the cell. The file is opened
+and checked by lib/intake/files.py; a whole load (datasets and forms) goes through
+lib/intake/pipeline.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineWorkbook
 
 from lib.intake import workbook_spec as spec
+from lib.intake.files import Opened, open_file, sheet_paths
+from lib.intake.types import (  # noqa: F401  (the shared types, where callers have imported them)
+    MAX_AMOUNT,
+    MAX_FILE_BYTES,
+    MAX_UNZIPPED_BYTES,
+    OLD_WORD_EN,
+    OLD_WORD_ZH,
+    YUAN_PER_WAN,
+    CellError,
+    Finding,
+    ParsedWorkbook,
+    _fold,
+    convert,
+)
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
-# DECIMAL(18,6) holds up to 10^12 万元; anything larger is a keying error, not a budget.
-MAX_AMOUNT = 1e12
-YUAN_PER_WAN = 10_000
 # Sheets an analyst may add for their own notes; everything else must be a known sheet.
 IGNORED_SHEETS = {"说明", "填表说明", "README", "未归类数字"}  # 未归类数字: drafts from report text
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in an input workbook. ``row`` and ``column`` are as Excel shows them."""
-
-    file: str
-    sheet: str
-    row: int | None
-    column: str
-    problem: str
-    problem_en: str
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    def __str__(self) -> str:
-        where = f"{self.file} › {self.sheet}" if self.sheet else self.file
-        if self.row:
-            where += f" › 第{self.row}行"
-        if self.column:
-            where += f" › {self.column}"
-        return f"{where}：{self.problem}（{self.problem_en}）"
-
-
-class CellError(ValueError):
-    def __init__(self, zh: str, en: str):
-        super().__init__(zh)
-        self.zh, self.en = zh, en
-
-
-@dataclass
-class ParsedWorkbook:
-    """Typed rows per table (storage column names) and the findings that reject them."""
-
-    tables: dict[str, list[dict]]
-    findings: list[Finding]
-    # where each row came from (file, sheet, Excel row), for findings raised after parsing
-    origins: dict[str, list[tuple[str, str, int]]]
-    # official forms only: cells read but not stored (lib.intake.coverage.Unmapped), and how many
-    # non-empty cells the forms had and how many of them were accounted for
-    unmapped: list = field(default_factory=list)
-    cells_read: int = 0
-    cells_stored: int = 0
-
-    @property
-    def blocking_unmapped(self) -> list:
-        """What was not imported and waits for a decision (map it, or accept it as not imported)."""
-        return [u for u in self.unmapped if u.blocking]
-
-    @property
-    def coverage(self) -> float | None:
-        """Share of the forms' non-empty cells that were stored or read as labels (None: no form)."""
-        return self.cells_stored / self.cells_read if self.cells_read else None
-
-    @property
-    def ok(self) -> bool:
-        return not self.findings
-
-
-def _fold(text: str) -> str:
-    """Header matching ignores width, spaces, and a trailing unit such as （万元）."""
-    folded = unicodedata.normalize("NFKC", str(text))
-    folded = re.sub(r"\s+", "", folded)
-    folded = re.sub(r"\((万元|元|%|％)\)$", "", folded)
-    return folded.lower()
 
 
 def _header_in_yuan(text: str) -> bool:
@@ -102,128 +45,10 @@ def _header_in_yuan(text: str) -> bool:
     return folded.endswith("(元)")
 
 
-_WHAT_EN = {"整数": "a whole number", "金额（万元）": "an amount in wan yuan (10,000 CNY)",
-            "数值": "a number", "分数": "a score", "比率": "a rate", "完成比例": "a completion share"}
-
-
-def _number(value: object, what: str) -> float:
-    """A number from a cell; text may carry thousands separators and, for amounts, a unit."""
-    what_en = _WHAT_EN.get(what, "a number")
-    if isinstance(value, bool):
-        raise CellError(f"应为{what}，不是逻辑值", f"expected {what_en}, got a boolean")
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise CellError(f"应为{what}", f"expected {what_en}")
-        return float(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
-    scale = 1.0
-    if what.startswith("金额"):
-        if text.endswith("万元"):
-            text = text[:-2]
-        elif text.endswith("元"):  # 元 written in a 万元 column
-            text, scale = text[:-1], 1 / YUAN_PER_WAN
-    try:
-        number = float(text) * scale
-    except ValueError:
-        raise CellError(f"应为{what}，实际为“{value}”", f"expected {what_en}, got '{value}'") from None
-    if not math.isfinite(number):
-        raise CellError(f"应为{what}，实际为“{value}”", f"expected {what_en}, got '{value}'")
-    return number
-
-
-def _fraction(value: object, what: str) -> float:
-    """A rate cell: a fraction (Excel percent format) or text with a % sign."""
-    if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip()
-        if text.endswith("%"):
-            return _number(text[:-1], what) / 100
-    return _number(value, what)
-
-
-def convert(value: object, column: spec.Column) -> object:
-    """Convert one non-empty cell to its column's type; raise CellError with the reason."""
-    t = column.type
-    if t == spec.TEXT:
-        if type(value) is str:
-            return value.strip()
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        if isinstance(value, (dt.datetime, dt.date)):
-            return value.isoformat()[:10]
-        return str(value).strip()
-    if t == spec.INT:
-        number = _number(value, "整数")
-        if not number.is_integer():
-            raise CellError(f"应为整数，实际为 {value}", f"expected a whole number, got {value}")
-        return int(number)
-    if t == spec.MONEY:
-        number = _number(value, "金额（万元）")
-        if number < 0:
-            raise CellError(f"金额不能为负数：{value}", f"amount must not be negative: {value}")
-        if number >= MAX_AMOUNT:
-            raise CellError(f"金额过大（应小于10^12万元）：{value}",
-                            f"amount too large (must be below 10^12 wan yuan): {value}")
-        return number
-    if t == spec.NUMBER:
-        number = _number(value, "数值")
-        if number < 0:
-            raise CellError(f"数值不能为负数：{value}", f"value must not be negative: {value}")
-        return number
-    if t == spec.SCORE:
-        number = _number(value, "分数")
-        if not 0 <= number <= 100:
-            raise CellError(f"分数应在0–100之间，实际为 {value}", f"score must be 0-100, got {value}")
-        return number
-    if t == spec.RATE:
-        number = _fraction(value, "比率")
-        if not 0 <= number <= 2:
-            raise CellError(
-                f"比率应在0%–200%之间（填写94.65%或0.9465），实际为 {value}",
-                f"rate must be 0%-200% (write 94.65% or 0.9465), got {value}",
-            )
-        return number
-    if t == spec.SHARE:
-        number = _fraction(value, "完成比例")
-        if not 0 <= number <= 1:
-            raise CellError(
-                f"完成比例应在0%–100%之间，实际为 {value}",
-                f"completion share must be 0%-100%, got {value}",
-            )
-        return number
-    if t == spec.DATE:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
-        if m:
-            try:
-                return dt.date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                pass
-        raise CellError(f"应为日期（如2023-12-31），实际为“{value}”", f"expected a date, got '{value}'")
-    if t in (spec.RATING, spec.CHOICE):
-        text = re.sub(r"[\s“”\"']", "", unicodedata.normalize("NFKC", str(value)))
-        if text not in column.choices:
-            allowed = "、".join(column.choices)
-            raise CellError(
-                f"应为以下之一：{allowed}；实际为“{value}”", f"must be one of {column.choices}, got '{value}'"
-            )
-        return text
-    raise AssertionError(f"unknown column type {t}")
-
-
 def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-OLD_WORD_ZH = ("这是 Word 97-2003（.doc）或 WPS 文字（.wps）文件，无法直接读取；"
-               "请在 Word 或 WPS 中“另存为”.docx 后再上传")
-OLD_WORD_EN = "a .doc or .wps file cannot be read; save it as .docx (Word) and upload that"
-# A workbook that unpacks to more than this is refused before anything parses it (zip bomb).
-MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 _MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 _CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 _CACHED_VALUE_RE = re.compile(rb"<v>[^<]+</v>")
@@ -234,7 +59,7 @@ class _Sheet:
     """One worksheet's values (python-calamine: several times faster than openpyxl) and where
     its XML lies in the archive, for the merged-cell and formula scan."""
 
-    def __init__(self, book: CalamineWorkbook, title: str, visible: bool, xml_path: str | None):
+    def __init__(self, book, title: str, visible: bool, xml_path: str | None):
         self._book, self.title, self._worksheet_path = book, title, xml_path
         self.sheet_state = "visible" if visible else "hidden"
 
@@ -247,82 +72,14 @@ class _Sheet:
 class _Book:
     """The worksheets of a workbook, in workbook order."""
 
-    def __init__(self, book: CalamineWorkbook, archive: zipfile.ZipFile | None):
-        paths = _sheet_paths(archive) if archive is not None else {}
+    def __init__(self, book, archive: zipfile.ZipFile | None):
+        """``book``: a python-calamine workbook; ``archive``: the .xlsx's zip (None for .xls, .ods)."""
+        paths = sheet_paths(archive)
         self.worksheets = [
             _Sheet(book, meta.name, str(meta.visible).endswith("Visible"), paths.get(meta.name))
             for meta in book.sheets_metadata if str(meta.typ).endswith("WorkSheet")]
         self._book = book
 
-    def close(self) -> None:
-        self._book.close()
-
-
-_SHEET_RE = re.compile(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
-_REL_RE = re.compile(r'<Relationship\b[^>]*>')
-
-
-def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> path of its XML in the archive (from workbook.xml and its relationships)."""
-    import html
-
-    try:
-        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    except KeyError:
-        return {}
-    targets = {}
-    for tag in _REL_RE.findall(rels):
-        rel_id, target = re.search(r'\bId="([^"]*)"', tag), re.search(r'\bTarget="([^"]*)"', tag)
-        if rel_id and target:
-            path = target.group(1)
-            targets[rel_id.group(1)] = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
-    return {html.unescape(name): targets[rid] for name, rid in _SHEET_RE.findall(workbook) if rid in targets}
-
-
-def _open(source: str | Path | bytes, file_label: str
-          ) -> tuple[_Book | None, zipfile.ZipFile | None, list[Finding]]:
-    """Open a workbook for reading, or say in one finding why the file cannot be read."""
-    def file_finding(zh: str, en: str) -> tuple[None, None, list[Finding]]:
-        return None, None, [Finding(file_label, "", None, "", zh, en)]
-
-    data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
-    if not data:
-        return file_finding("文件为空", "the file is empty")
-    if len(data) > MAX_FILE_BYTES:
-        mb = MAX_FILE_BYTES // (1024 * 1024)
-        return file_finding(f"文件超过{mb}MB上限", f"file exceeds the {mb} MB limit")
-    name = file_label.lower()
-    is_ods = name.endswith(".ods") and zipfile.is_zipfile(io.BytesIO(data))
-    if data.startswith(_OLE_SIGNATURE) and name.endswith(".xls") or is_ods:
-        try:  # .xls and .ods: python-calamine reads both (no XML to scan for merges and formulas)
-            return _Book(CalamineWorkbook.from_filelike(io.BytesIO(data)), None), None, []
-        except Exception as exc:  # the reader raises several types for damaged or encrypted files
-            return file_finding(f"无法读取工作簿（可能设有打开密码）：{exc}",
-                                f"cannot read the workbook (password-protected?): {exc}")
-    if data.startswith(_OLE_SIGNATURE) and name.endswith((".doc", ".wps")):
-        return file_finding(OLD_WORD_ZH, OLD_WORD_EN)
-    if data.startswith(_OLE_SIGNATURE):
-        return file_finding(
-            "文件设有打开密码（已加密），或是旧版 .xls 格式；请取消密码并另存为 .xlsx 后再上传",
-            "the file is password-protected (encrypted) or an old .xls file; save it as a plain .xlsx")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        return file_finding("不是有效的 .xlsx 文件（可能是改了扩展名的其他文件）",
-                            "not a valid .xlsx file (perhaps another file renamed to .xlsx)")
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    unzipped = sum(info.file_size for info in archive.infolist())
-    if unzipped > MAX_UNZIPPED_BYTES:
-        return file_finding(
-            f"文件解压后达 {unzipped // (1024 * 1024)}MB，超过上限（疑似压缩炸弹）",
-            f"the file unpacks to {unzipped // (1024 * 1024)} MB, over the limit (zip bomb?)")
-    if "xl/workbook.xml" not in archive.namelist():
-        return file_finding("压缩包中没有 Excel 工作簿（不是 .xlsx 文件）",
-                            "the archive holds no Excel workbook (not an .xlsx file)")
-    try:
-        book = _Book(CalamineWorkbook.from_filelike(io.BytesIO(data)), archive)
-    except Exception as exc:  # the reader raises several types for damaged files
-        return file_finding(f"无法读取工作簿：{exc}", f"cannot read the workbook: {exc}")
-    return book, archive, []
 
 
 def _sheet_xml_findings(archive: zipfile.ZipFile, ws, label: str) -> list[Finding]:
@@ -386,40 +143,53 @@ def read_workbook(source: str | Path | bytes, file_label: str | None = None) -> 
         finding must not be imported.
     """
     label = file_label or (Path(source).name if isinstance(source, (str, Path)) else "上传文件")
-    book, archive, findings = _open(source, label)
+    opened = open_file(source, label)
+    try:
+        return read_dataset(opened)
+    finally:
+        opened.close()
+
+
+def read_dataset(opened: Opened) -> ParsedWorkbook:
+    """Read a dataset workbook opened once (lib/intake/files.py): python-calamine for the values,
+    the .xlsx's XML for merged cells, formulas and error values (see read_workbook)."""
+    label = opened.label
     tables: dict[str, list[dict]] = {s.table: [] for s in spec.SHEETS}
     origins: dict[str, list[tuple[str, str, int]]] = {s.table: [] for s in spec.SHEETS}
-    if book is None:
+    if opened.readable and opened.kind not in ("xlsx", "xls", "ods"):
+        return ParsedWorkbook(tables, [Finding(label, "", None, "",
+                                               "压缩包中没有 Excel 工作簿（不是 .xlsx 文件）",
+                                               "the archive holds no Excel workbook (not an .xlsx file)")],
+                              origins)
+    calamine = opened.calamine()
+    findings = list(opened.findings)
+    if calamine is None:
         return ParsedWorkbook(tables, findings, origins)
+    archive = opened.archive
+    book = _Book(calamine, archive)
 
     by_name = {_fold(s.name): s for s in spec.SHEETS} | {_fold(s.table): s for s in spec.SHEETS}
     seen: set[str] = set()
-    try:
-        for ws in book.worksheets:
-            sheet = by_name.get(_fold(ws.title))
-            if sheet is None:
-                if ws.title.strip() not in IGNORED_SHEETS:
-                    known = "、".join(s.name for s in spec.SHEETS)
-                    findings.append(Finding(label, ws.title, None, "",
-                                            f"未知的工作表；应为：{known}",
-                                            "unknown sheet name"))
-                continue
-            if sheet.table in seen:
-                findings.append(Finding(label, ws.title, None, "", "工作表重复", "duplicate sheet"))
-                continue
-            seen.add(sheet.table)
-            if ws.sheet_state != "visible":
+    for ws in book.worksheets:
+        sheet = by_name.get(_fold(ws.title))
+        if sheet is None:
+            if ws.title.strip() not in IGNORED_SHEETS:
+                known = "、".join(s.name for s in spec.SHEETS)
                 findings.append(Finding(label, ws.title, None, "",
-                                        "工作表处于隐藏状态；请取消隐藏、核对内容后再上传",
-                                        "the sheet is hidden; unhide and check it before uploading"))
-                continue
-            findings.extend(_sheet_xml_findings(archive, ws, label))
-            _read_sheet(ws, sheet, label, tables[sheet.table], origins[sheet.table], findings)
-    finally:
-        book.close()
-        if archive is not None:
-            archive.close()
-
+                                        f"未知的工作表；应为：{known}",
+                                        "unknown sheet name"))
+            continue
+        if sheet.table in seen:
+            findings.append(Finding(label, ws.title, None, "", "工作表重复", "duplicate sheet"))
+            continue
+        seen.add(sheet.table)
+        if ws.sheet_state != "visible":
+            findings.append(Finding(label, ws.title, None, "",
+                                    "工作表处于隐藏状态；请取消隐藏、核对内容后再上传",
+                                    "the sheet is hidden; unhide and check it before uploading"))
+            continue
+        findings.extend(_sheet_xml_findings(archive, ws, label))
+        _read_sheet(ws, sheet, label, tables[sheet.table], origins[sheet.table], findings)
     for table in spec.REQUIRED_SHEETS:
         if table not in seen:
             findings.append(Finding(label, spec.SHEETS_BY_TABLE[table].name, None, "",
@@ -531,40 +301,3 @@ def _blank_row(values) -> bool:
             continue
         return False
     return True
-
-
-def read_workbooks(sources: list[tuple[str, str | Path | bytes]],
-                   on_file: Callable[[int, int, str], None] | None = None,
-                   layouts: Iterable = (), layout=None) -> ParsedWorkbook:
-    """Read and validate several workbooks as one load.
-
-    Args:
-        sources: (file label, path or bytes) pairs.
-        layouts, layout: saved column mappings for official forms (lib.intake.forms.read_form).
-    Returns:
-        The merged ParsedWorkbook; its findings include duplicate keys and unknown
-        references across all files.
-    """
-    merged = ParsedWorkbook({s.table: [] for s in spec.SHEETS}, [],
-                            {s.table: [] for s in spec.SHEETS})
-    for i, (label, source) in enumerate(sources):
-        if on_file:
-            on_file(i, len(sources), label)
-        from lib.intake import forms  # here, not at the top: forms imports this module
-
-        if forms.detect_format(source, label) == "form":  # an official 自评表, read by its labels
-            one = forms.read_form(source, label, layouts, layout)
-            forms.merge_into(merged, one)  # forms of one department and year share a program
-        else:
-            one = read_workbook(source, label)
-        merged.findings.extend(one.findings)
-        merged.unmapped.extend(one.unmapped)
-        merged.cells_read += one.cells_read
-        merged.cells_stored += one.cells_stored
-        for table, rows in one.tables.items():
-            merged.tables[table].extend(rows)
-            merged.origins[table].extend(one.origins[table])
-    from lib.intake.workbook_checks import cross_checks  # here: it imports this module's types
-
-    merged.findings.extend(cross_checks(merged))
-    return merged

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lib.intake import workbook_spec as spec
-from lib.intake.workbook import Finding, ParsedWorkbook
+from lib.intake.types import Finding, ParsedWorkbook
 
 
 def cross_checks(wb: ParsedWorkbook) -> list[Finding]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib.intake import workbook_spec as spec
-from lib.intake.workbook import Finding
+from lib.intake.types import Finding
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from lib.intake.workbook import ParsedWorkbook
+from lib.intake.types import ParsedWorkbook
 from lib.store import derived
 from lib.store.base import SCHEMA_SHA256, SCHEMA_SQL, STATE_TABLES, TABLES, ImportRejected, StoreError
 from lib.store.database import Store

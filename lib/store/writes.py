@@ -22,7 +22,8 @@ import pandas as pd
 from lib.access.roles import ANALYST, SYSTEM, Actor, require
 from lib.intake import workbook_spec as spec
 from lib.intake.layouts import Layout
-from lib.intake.workbook import Finding, ParsedWorkbook, read_workbooks
+from lib.intake.pipeline import read_workbooks
+from lib.intake.types import Finding, ParsedWorkbook
 from lib.store import accounts, scoped_writes
 from lib.store import layouts as layouts_sql
 from lib.store.base import (

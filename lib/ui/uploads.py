@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.intake.workbook import MAX_FILE_BYTES
+from lib.intake.types import MAX_FILE_BYTES
 from lib.labels import UPLOAD_NOTE
 from lib.ui.cached import read
 
