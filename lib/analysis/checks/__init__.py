@@ -14,7 +14,8 @@ states the figure (``places``): the same figure restated is one finding.
     findings = run_audit(frames)
 
 Modules by rule family: core (settings, Finding, tolerances, quotes), rates (R1), totals (R2),
-scores (R3), counts (R4), texts (R5–R8), reading (R9–R11 and R5 summary claims).
+scores (R3), counts (R4), texts (R5–R8), reading (R9–R11 and R5 summary claims), narrative
+(R12–R15: status words, goals, money indicators and text out of place, read across sections).
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ from lib.analysis.checks.core import (
     sum_reconciles,
 )
 from lib.analysis.checks.counts import check_counts
+from lib.analysis.checks.narrative import (
+    check_goals_against_evidence,
+    check_money_indicators,
+    check_status_vs_figures,
+    check_text_out_of_place,
+)
 from lib.analysis.checks.rates import check_execution_rates
 from lib.analysis.checks.reading import (
     check_missing_explanations,
@@ -79,6 +86,8 @@ __all__ = [
     "check_counts",
     "check_execution_rates",
     "check_execution_time",
+    "check_goals_against_evidence",
+    "check_money_indicators",
     "check_missing_explanations",
     "check_project_names",
     "check_restated_quantities",
@@ -86,7 +95,9 @@ __all__ = [
     "check_scores",
     "check_spending_and_explanations",
     "check_status_text",
+    "check_status_vs_figures",
     "check_summary_claims",
+    "check_text_out_of_place",
     "check_totals",
     "filter_findings",
     "findings_frame",
@@ -118,6 +129,10 @@ CHECKS: tuple[Callable[[Mapping[str, pd.DataFrame], AuditSettings], list[Finding
     check_missing_explanations,
     check_restated_quantities,
     check_project_names,
+    check_status_vs_figures,
+    check_goals_against_evidence,
+    check_money_indicators,
+    check_text_out_of_place,
 )
 
 _CERTAINTY_ORDER = {c: i for i, c in enumerate(AUDIT_CERTAINTIES)}

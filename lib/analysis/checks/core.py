@@ -36,6 +36,7 @@ AUDIT_RELATIONS = (
     "v_spending_items",
     "v_funding",
     "v_objectives",
+    "v_progress",
 )
 
 FINDING_COLUMNS = [
