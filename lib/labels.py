@@ -258,6 +258,7 @@ AUDIT_UNCHECKABLE = "无法核对"
 AUDIT_CERTAINTIES = ("不符", AUDIT_UNCHECKABLE, "提示")
 AUDIT_COLUMN_LABELS: dict[str, str] = {
     "certainty": "性质",
+    "scope_note": "与本范围的关系",
     "places": "出处（全部）",
     "evidence": "原文依据",
     "severity": "严重程度",

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from lib.access import regions as region_tree
 from lib.access.roles import Actor
 from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks, scoring, summary
@@ -260,11 +261,44 @@ def audit_findings(scope: Filters) -> pd.DataFrame:
     return _cached_audit(dataset_version(), _key(scope)).copy()
 
 
+def url_picks(param: str, valid, key: str, what: str) -> Markdown | None:
+    """A multiselect's choices kept in the URL (``?rule=R1,R12``): on a session's first run the
+    URL presets the widget ``key``; every run refuses what the URL names that is not in
+    ``valid``, returning the error (naming the valid choices) for the page to show. Call before
+    drawing the widget; keep_url_picks after it."""
+    named = [v.strip() for v in (st.query_params.get(param) or "").split(",") if v.strip()]
+    flag = f"_{key}_from_url"
+    if not st.session_state.get(flag):
+        st.session_state[flag] = True
+        st.session_state[key] = [v for v in named if v in valid]
+    error = checks.refuse_unknown(what, named, valid)
+    return md("{}", error) if error else None
+
+
+def keep_url_picks(param: str, picks: list[str]) -> None:
+    """The widget's choices back into the URL (none: the parameter removed)."""
+    value = ",".join(picks)
+    if not value:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
 @st.cache_data(max_entries=32, show_spinner="正在核查…")
 def _cached_audit(version: int, scope_key: tuple) -> pd.DataFrame:
     del version
     scope = Filters(*scope_key)
-    return checks.findings_frame(checks.run_audit(checks.read_inputs(lambda name: read(name, scope))))
+    if scope.scope.unrestricted:
+        return checks.findings_frame(checks.run_audit(checks.read_inputs(lambda name: read(name, scope))))
+    # a scoped user: the checks recompute the whole programs the scope reaches (a province's rate
+    # is over every city), then only the findings that concern the scope's regions are kept
+    whole = replace(scope, scope=EVERYTHING)
+    regions = region_tree.expand(scope.scope.regions) if scope.scope.regions else ()
+    return checks.findings_frame(checks.audit_in_scope(
+        lambda name: read(name, scope),
+        lambda name, ids: get_store().read(name, whole, where_in={"program_id": ids}),
+        regions))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -57,6 +57,7 @@ FINDING_COLUMNS = [
     "program_id",
     "project_id",
     "region",
+    "scope_note",
 ]
 
 UNIT_PERCENT, UNIT_WAN, UNIT_POINTS = "%", "万元", "分"
@@ -152,6 +153,9 @@ class Finding:
     certainty: str = DISAGREE
     evidence: tuple[Evidence, ...] = ()
     places: tuple[str, ...] = ()
+    # for a user scoped to some regions: why a program-wide finding concerns them (None: it is
+    # about their own region, or the user is not scoped)
+    scope_note: str | None = None
 
     @property
     def rule_name(self) -> str:

@@ -197,6 +197,16 @@ def _basic_done_claims(ctx: _Context, frames, program_id: str) -> list[Finding]:
             f"“{row.label}”写“{claim}”，但本资金自己的完成比例只有 {figures}"
             f"（低于 {BASIC_COMPLETION_FROM_PP:.0f}%，难称基本完成）"
         )
+        parts = [
+            _pp(p.percent)
+            for p in program_rows(frames, "v_progress", program_id).itertuples()
+            if not _is_whole(ctx, p) and _pp(p.percent) is not None
+        ]
+        if parts:
+            message += (
+                f"；各地区自报的完成比例为 {fmt_value(min(parts), UNIT_PERCENT)}–"
+                f"{fmt_value(max(parts), UNIT_PERCENT)}"
+            )
         if rates:
             message += (
                 "；资金执行率 "
@@ -563,6 +573,9 @@ def check_money_indicators(
         else:
             certainty = DISAGREE
             message = f"{own}，报告的 {row.actual} 与之不符{tail}。"
+        same = _same_rate_in_text(ctx, row, stated)
+        if same is not None:
+            message += f"项目文字另写“{same[1]}”（{same[0]}，见 R1）。"
         found = ctx.quote(row.program_id, row.project_id, f"{executed:g}万元", whole_number=True)
         evidence = [
             Evidence(
@@ -595,6 +608,24 @@ def check_money_indicators(
         )
     out += _without_targets(ctx, indicators)
     return out
+
+
+def _same_rate_in_text(ctx: _Context, row, stated: float) -> tuple[str, str] | None:
+    """(source_ref, text) of a rate the project's own text states with the same figure
+    ("资金执行率为100%"): the same claim in words, which rule 1 weighs."""
+    figures = program_rows(ctx.frames, "v_stated_figures", row.program_id)
+    if figures.empty:
+        return None
+    for f in figures[figures["project_id"] == row.project_id].itertuples():
+        value = _num(f.value)
+        if (
+            _str(f.unit) == "%"
+            and "率" in (_str(f.metric) or "")
+            and value is not None
+            and abs(value - stated) < 1e-9
+        ):
+            return _str(f.source_ref) or "", _str(f.text) or ""
+    return None
 
 
 def _without_targets(ctx: _Context, indicators: pd.DataFrame) -> list[Finding]:
