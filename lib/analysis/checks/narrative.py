@@ -488,7 +488,8 @@ def _goal_parts_unreported(ctx: _Context, row, expected: str) -> list[Finding]:
     out: list[Finding] = []
     for match in _COUNTED_GOAL.finditer(expected):
         thing = match.group(2)
-        probes = {thing, thing[2:]} if len(thing) >= 6 else {thing}
+        # any tail of four characters or more counts as a mention ("气象监测站" for "六要素气象监测站")
+        probes = {thing[-n:] for n in range(4, len(thing) + 1)}
         texts = [t for _, t in ctx.texts(row.program_id, None) if t != expected]
         for project_id in _project_ids(ctx, row.program_id):
             texts += [t for _, t in ctx.texts(row.program_id, project_id)]
