@@ -241,3 +241,54 @@ def test_cli_check_json_carries_certainty_and_quoted_evidence(tmp_path):
     assert out.startswith(f"核查发现 {payload['count']} 条（不符 {len(VERIFIED_DISAGREEMENTS)}")
     assert out.index("【不符】") < out.index("【无法核对】") < out.index("【提示】")
     assert "报告值 99.36%" in out and "· 报告值（LZ2022 §二(一)）：“当年财政预算7750.69万元" in out
+
+
+def _cli(args, env, cwd=ROOT):
+    run = subprocess.run([sys.executable, "-m", "lib.cli", "check", *args], cwd=cwd, env=env,
+                         capture_output=True, timeout=120)
+    return run.returncode, run.stdout.decode("utf-8"), run.stderr.decode("utf-8")
+
+
+@pytest.mark.parametrize("args", [["--rule", "R99"], ["--rule", "r1"], ["--rule", "R1", "--rule", "R16"],
+                                  ["--certainty", "错误"]])
+def test_cli_check_refuses_an_unknown_rule_or_certainty_with_the_valid_list(tmp_path, args):
+    environ = dict(os.environ, PYTHONIOENCODING="utf-8", JIXIAO_DB=str(tmp_path / "default.duckdb"))
+    code, out, err = _cli([*args, "--db", str(tmp_path / "cli.duckdb")], environ)
+    assert code == 2 and out == ""  # never "核查发现 0 条", as if nothing were wrong
+    if args[0] == "--rule":
+        assert err.startswith(f"未知的规则：{args[-1]}。可选：R1 执行率核对、R2 分项与合计") and "R15 文字错位与年份" in err
+    else:
+        assert err.startswith("未知的性质：错误。可选：不符、无法核对、提示")
+
+
+def test_cli_check_for_a_city_user_lists_the_province_findings_touching_the_city(tmp_path):
+    from lib.access.auth import hash_password
+
+    users = tmp_path / "users.toml"
+    users.write_text("".join(
+        f'[users.{login}]\nname = "{login}"\nrole = "viewer"\nregions = ["{region}"]\n'
+        f'password_hash = "{hash_password("pw", iterations=1000)}"\n\n'
+        for login, region in (("shenyang", "沈阳市"), ("fushun", "抚顺市"), ("lanzhou", "兰州新区"))),
+        encoding="utf-8")
+    environ = dict(os.environ, PYTHONIOENCODING="utf-8", JIXIAO_DB=str(tmp_path / "default.duckdb"),
+                   JIXIAO_USERS=str(users))
+    db = str(tmp_path / "cli.duckdb")
+    code, out, err = _cli(["--json", "--user", "shenyang", "--db", db], environ)
+    assert code == 0, err
+    found = json.loads(out)["findings"]
+    # the province report's wrong 33% and its "无" concern 沈阳's 3,011 万元 too (issue 23: it saw 0)
+    assert [(f["certainty"], f["rule"]) for f in found] == [
+        ("不符", "R1"), ("不符", "R9"), ("不符", "R12"), ("不符", "R15"), ("无法核对", "R14"), ("提示", "R5"),
+        ("提示", "R12")]
+    assert {f["region"] for f in found} == {"辽宁省"}
+    assert {f["scope_note"] for f in found} == {"资金整体的发现（本资金分配到沈阳市 3,011.00 万元）"}
+    assert found[0]["stated"] == 33 and round(found[0]["recomputed"], 2) == 7.71
+    # 抚顺's own park finding goes to 抚顺 (unmarked), not to 沈阳
+    code, out, err = _cli(["--json", "--user", "fushun", "--db", db], environ)
+    fushun = json.loads(out)["findings"]
+    own = [f for f in fushun if f["region"] == "抚顺市"]
+    assert [(f["rule"], f["scope_note"]) for f in own] == [("R12", None)] and len(fushun) == 8
+    # a region user of the department's own region sees every department finding, unmarked
+    code, out, err = _cli(["--json", "--user", "lanzhou", "--db", db], environ)
+    lanzhou = json.loads(out)["findings"]
+    assert len(lanzhou) == 32 and {f["scope_note"] for f in lanzhou} == {None}

@@ -398,7 +398,7 @@ def format_findings(findings: list[Finding], version: int | None = None) -> str:
                 figures = f"报告值 {fmt_value(f.stated, f.unit)} · 重算值 {recomputed}"
                 if f.difference is not None:
                     figures += f" · 差异 {_diff_text(f.difference, f.unit)}"
-                lines.append(f"  [{f.severity}] {f.record}")
+                lines.append(f"  [{f.severity}] {f.record}" + (f"（{f.scope_note}）" if f.scope_note else ""))
                 lines.append(f"      {figures}")
                 lines.append(f"      {f.message}" + (f"（出处 {'、'.join(f.places)}）" if f.places else ""))
                 for e in f.evidence:
