@@ -130,12 +130,32 @@ def check_status_vs_figures(
     """
     ctx = context(frames)
     out: list[Finding] = []
-    programs = _frame(frames, "programs")
-    for program_id in programs["program_id"].tolist() if not programs.empty else []:
-        out += _basic_done_claims(ctx, frames, program_id)
-        out += _park_contradictions(ctx, frames, program_id)
-        out += _timeliness_while_building(ctx, frames, program_id)
+    # each part walks only the programs it can concern (a text with 基本完成, a park's progress
+    # row, a timeliness indicator at 100%): a year's 200,000 indicators hold few of them
+    objectives = _frame(frames, "v_objectives")
+    if not objectives.empty:
+        said = _text_column(objectives, "actual_text").str.contains("基本完成", regex=False)
+        for program_id in dict.fromkeys(
+            objectives.loc[
+                said.to_numpy() & objectives["project_id"].isna().to_numpy(), "program_id"
+            ].tolist()
+        ):
+            out += _basic_done_claims(ctx, frames, program_id)
+    progress = _frame(frames, "v_progress")
+    if not progress.empty:
+        claims = _text_column(progress, "status_text").str.contains(r"已完成|完成了")
+        for program_id in dict.fromkeys(progress.loc[claims.to_numpy(), "program_id"].tolist()):
+            out += _park_contradictions(ctx, frames, program_id)
+    out += _timeliness_while_building(ctx, frames)
     return out
+
+
+def _text_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    return (
+        frame[column].astype(object).fillna("").astype(str)
+        if column in frame.columns
+        else pd.Series([""] * len(frame), index=frame.index)
+    )
 
 
 def _completion_shares(ctx: _Context, frames, program_id: str) -> list[tuple[str, float, Evidence]]:
@@ -263,9 +283,7 @@ def _speaks_of_same(claim: str, ongoing: str) -> bool:
 def _park_contradictions(ctx: _Context, frames, program_id: str) -> list[Finding]:
     out: list[Finding] = []
     progress = program_rows(frames, "v_progress", program_id)
-    indicators = program_rows(frames, "v_indicators", program_id)
-    if progress.empty or indicators.empty:
-        return out
+    indicators = None  # read once a park claims completion
     seen: set[str] = set()
     for row in progress.itertuples():
         region = _str(row.region)
@@ -275,6 +293,10 @@ def _park_contradictions(ctx: _Context, frames, program_id: str) -> list[Finding
         claim = _done_claim(text)
         if claim is None:
             continue
+        if indicators is None:
+            indicators = program_rows(frames, "v_indicators", program_id)
+        if indicators.empty:
+            return out
         ongoing = [
             i
             for i in indicators[indicators["region"] == region].itertuples()
@@ -321,19 +343,31 @@ def _park_contradictions(ctx: _Context, frames, program_id: str) -> list[Finding
     return out
 
 
-def _timeliness_while_building(ctx: _Context, frames, program_id: str) -> list[Finding]:
+_STILL_BUILDING = re.compile(r"目前正在建设中|正在建设中|尚未完成|正在实施")
+
+
+def _timeliness_while_building(ctx: _Context, frames) -> list[Finding]:
     out: list[Finding] = []
-    indicators = program_rows(frames, "v_indicators", program_id)
-    if indicators.empty:
+    indicators = _frame(frames, "v_indicators")
+    if indicators.empty or "actual_value" not in indicators.columns:
         return out
-    for row in indicators[indicators["level2"] == "时效指标"].itertuples():
-        if _str(row.level2) != "时效指标" or _num(row.actual_value) is None or _num(row.actual_value) < 100:
+    full = (indicators["level2"] == "时效指标").to_numpy() & (
+        pd.to_numeric(indicators["actual_value"], errors="coerce") >= 100
+    ).to_numpy()
+    building: dict[tuple, bool] = {}  # per record: does any of its texts say the work goes on?
+    for row in indicators[full].itertuples():
+        key = (row.program_id, _str(row.project_id))
+        if key not in building:
+            building[key] = any(
+                _STILL_BUILDING.search(t) for k in {key, (row.program_id, None)} for _, t in ctx.texts(*k)
+            )
+        if not building[key]:
             continue
-        found = ctx.quote(program_id, row.project_id, _str(row.actual), _str(row.source_ref))
+        found = ctx.quote(row.program_id, row.project_id, _str(row.actual), _str(row.source_ref))
         if not found:
             continue
         sentence = found[1]
-        ongoing = re.search(r"目前正在建设中|正在建设中|尚未完成|正在实施", sentence)
+        ongoing = _STILL_BUILDING.search(sentence)
         if not ongoing:
             continue
         message = (
@@ -398,26 +432,30 @@ def check_goals_against_evidence(
     if objectives.empty:
         return out
     goals = objectives[objectives["project_id"].isna()]
-    for program_id in dict.fromkeys(goals["program_id"].tolist()):
-        mine = goals[goals["program_id"] == program_id]
+    labelled = _text_column(goals, "label").str.contains(_GOAL_LABEL) & _text_column(goals, "expected").ne("")
+    for program_id, mine in goals[labelled.to_numpy()].groupby("program_id", sort=False):
         not_done = _not_done_statements(ctx, program_id)
-        claim = next(
-            (
-                (r, t)
-                for r in mine.itertuples()
-                for t in [_str(r.actual_text)]
-                if t and text_claim(t) == "above"
-            ),
-            None,
-        )
         for row in mine.itertuples():
             expected = _str(row.expected)
-            if expected is None or not _GOAL_LABEL.search(_str(row.label) or ""):
+            if expected is None:
                 continue
-            for clause in re.split(r"[，,。；;]", expected):
-                out += _goal_part_not_done(ctx, row, clause, not_done, claim)
+            if not_done:
+                for clause in re.split(r"[，,。；;]", expected):
+                    out += _goal_part_not_done(
+                        ctx, row, clause, not_done, lambda p=program_id: _claim(ctx, p)
+                    )
             out += _goal_parts_unreported(ctx, row, expected)
     return out
+
+
+def _claim(ctx: _Context, program_id: str) -> tuple[object, str] | None:
+    """The program's own "均完成 / 均超指标完成" claim, if it makes one (row, text)."""
+    rows = program_rows(ctx.frames, "v_objectives", program_id)
+    for r in rows[rows["project_id"].isna()].itertuples():
+        text = _str(r.actual_text)
+        if text and text_claim(text) == "above":
+            return r, text
+    return None
 
 
 def _not_done_statements(ctx: _Context, program_id: str) -> list[tuple[str, str | None, str, str]]:
@@ -429,6 +467,8 @@ def _not_done_statements(ctx: _Context, program_id: str) -> list[tuple[str, str 
         pools.append((project_id, ctx.texts(program_id, project_id)))
     for project_id, pool in pools:
         for ref, text in pool:
+            if not _NOT_DONE.search(text):
+                continue
             for sentence in _sentences(text):
                 for match in _NOT_DONE.finditer(sentence):
                     obj = _not_done_object(sentence, match)
@@ -458,6 +498,7 @@ def _goal_part_not_done(ctx: _Context, row, clause: str, not_done, claim) -> lis
         )
         message += "。" if reported else f"，而“{row.label}”的完成情况对此未作说明。"
         evidence = [Evidence("报告值", _str(row.source_ref), goal), Evidence("重算依据", ref, sentence)]
+        claim = claim()
         if claim is not None:
             claim_row, claim_text = claim
             said = next((s for s in _sentences(claim_text) if text_claim(s) == "above"), None)
@@ -631,65 +672,67 @@ def _same_rate_in_text(ctx: _Context, row, stated: float) -> tuple[str, str] | N
 
 def _without_targets(ctx: _Context, indicators: pd.DataFrame) -> list[Finding]:
     out: list[Finding] = []
-    has_target = indicators["target"].map(lambda v: _str(v) is not None and _str(v) not in ("/", "无"))
-    frame = indicators.assign(_has_target=has_target)
-    for program_id, mine in frame.groupby("program_id", sort=False):
-        groups = (
-            [(None, mine)]
-            if not mine["_has_target"].any()
-            else [
-                (p, rows)
-                for p, rows in mine[mine["project_id"].notna()].groupby("project_id", sort=False)
-                if len(rows) >= 2 and not rows["_has_target"].any()
-            ]
+    target = _text_column(indicators, "target").str.strip()
+    frame = indicators.assign(_has_target=~target.isin(["", "/", "无", "nan", "None"]))
+    # which programs have no target at all, and which projects of the others have none (2+ rows)
+    by_program = frame.groupby("program_id", sort=False)["_has_target"].any()
+    by_project = (
+        frame[frame["project_id"].notna()]
+        .groupby(["program_id", "project_id"], sort=False)["_has_target"]
+        .agg(["any", "size"])
+    )
+    groups: list[tuple[str, str | None]] = [(p, None) for p, has in by_program.items() if not has]
+    empty = by_project[~by_project["any"].to_numpy() & (by_project["size"] >= 2).to_numpy()]
+    groups += [(p, j) for p, j in empty.index if by_program.get(p, False)]
+    for program_id, project_id in groups:
+        mine = program_rows(ctx.frames, "v_indicators", program_id)
+        rows = mine if project_id is None else mine[mine["project_id"] == project_id]
+        first = next(rows.itertuples())
+        row = _program_of(
+            ctx,
+            program_id,
+            project_id=project_id,
+            source_ref=_str(first.source_ref),
+            project_name=ctx.project_names.get(project_id) if project_id else None,
         )
-        for project_id, rows in groups:
-            first = next(rows.itertuples())
-            row = _program_of(
+        whom = "本项目" if project_id else "本资金"
+        message = (
+            f"{whom} {len(rows)} 项绩效指标均未写年度指标值（目标），"
+            "无一能判断是否达标：各指标的完成情况无法核对（不是不符）。"
+        )
+        evidence, seen = [], set()
+        for i in rows.itertuples():
+            ref = _str(i.source_ref)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            found = ctx.quote(program_id, i.project_id, _str(i.actual), ref) if _str(i.actual) else None
+            evidence.append(
+                Evidence(
+                    "报告值",
+                    ref,
+                    found[1]
+                    if found
+                    else f"{i.level3} 实际完成值 {_str(i.actual) or '未写'}，未写指标值（记录）",
+                )
+            )
+        places = tuple(dict.fromkeys(e.source_ref for e in evidence if e.source_ref))
+        out.append(
+            _finding(
                 ctx,
-                program_id,
-                project_id=project_id,
-                source_ref=_str(first.source_ref),
-                project_name=ctx.project_names.get(project_id) if project_id else None,
+                row,
+                "R14",
+                LOW,
+                ctx.record(row, "绩效指标年度指标值"),
+                f"{len(rows)} 项指标无目标",
+                None,
+                "",
+                message,
+                certainty=UNCHECKABLE,
+                evidence=evidence,
+                places=places,
             )
-            whom = "本项目" if project_id else "本资金"
-            message = (
-                f"{whom} {len(rows)} 项绩效指标均未写年度指标值（目标），"
-                "无一能判断是否达标：各指标的完成情况无法核对（不是不符）。"
-            )
-            evidence, seen = [], set()
-            for i in rows.itertuples():
-                ref = _str(i.source_ref)
-                if ref in seen:
-                    continue
-                seen.add(ref)
-                found = ctx.quote(program_id, i.project_id, _str(i.actual), ref) if _str(i.actual) else None
-                evidence.append(
-                    Evidence(
-                        "报告值",
-                        ref,
-                        found[1]
-                        if found
-                        else f"{i.level3} 实际完成值 {_str(i.actual) or '未写'}，未写指标值（记录）",
-                    )
-                )
-            places = tuple(dict.fromkeys(e.source_ref for e in evidence if e.source_ref))
-            out.append(
-                _finding(
-                    ctx,
-                    row,
-                    "R14",
-                    LOW,
-                    ctx.record(row, "绩效指标年度指标值"),
-                    f"{len(rows)} 项指标无目标",
-                    None,
-                    "",
-                    message,
-                    certainty=UNCHECKABLE,
-                    evidence=evidence,
-                    places=places,
-                )
-            )
+        )
     return out
 
 
@@ -716,6 +759,7 @@ _GENERIC_FUNDS = {
     "相关",
 }
 _PAST_WORK = re.compile(r"^\s*((?:19|20)\d\d)年[，,]([^。；;]*?(?:已完成|完成了)[^。；;]*[。；;]?)")
+_YEAR_COMMA = re.compile(r"(?:19|20)\d\d年[，,]")
 _FORECAST = re.compile(r"预计[^。；;，,]{0,8}(?:年底前|年底|年内|年末)[^。；;]*?完成[^。；;，,]*")
 
 
@@ -752,10 +796,16 @@ def check_text_out_of_place(
                     source_ref=ref,
                     project_name=ctx.project_names.get(project_id) if project_id else None,
                 )
-                out += _other_fund(ctx, base, text, own_words)
+                if "资金" in text:
+                    out += _other_fund(ctx, base, text, own_words)
+                # most texts hold neither a year opening a sentence nor a forecast: skip the split
+                past, forecast = _YEAR_COMMA.search(text), ended and "预计" in text
+                if not (past or forecast):
+                    continue
                 for sentence in _sentences(text):
-                    out += _past_year(ctx, base, sentence, year)
-                    if ended:
+                    if past:
+                        out += _past_year(ctx, base, sentence, year)
+                    if forecast:
                         out += _forecast(ctx, base, sentence, year)
     return out
 
