@@ -51,11 +51,6 @@ from lib.analysis.checks.core import (
 from lib.analysis.checks.lookup import _Row, program_rows
 from lib.analysis.checks.texts import text_claim
 
-# A whole task called "basically done" while the program's own completion shares are below
-# this (percentage points): 基本完成 is read as at least four fifths done.
-BASIC_COMPLETION_FROM_PP = 80.0
-
-_SENTENCE_STOPS = "。；;！？!?\n"
 
 
 def _sentences(text: str) -> list[str]:
@@ -121,7 +116,7 @@ def check_status_vs_figures(
     """R12: completion words against the figures and statements of other sections.
 
     - a whole-program "基本完成…任务" while the program's own completion shares (progress, output
-      indicators named …完成率 / 建设率) are below BASIC_COMPLETION_FROM_PP: 不符 (中); the
+      indicators named …完成率 / 建设率) are below settings.basic_completion_from: 不符 (中); the
       execution rates are quoted beside (payment may lag construction: not the basis);
     - a park (region) said to have 已完成 its modules / platform / annual goal in one section
       while an indicator of the same park says some modules are 正在建设中: 不符 (中);
@@ -140,7 +135,7 @@ def check_status_vs_figures(
                 said.to_numpy() & objectives["project_id"].isna().to_numpy(), "program_id"
             ].tolist()
         ):
-            out += _basic_done_claims(ctx, frames, program_id)
+            out += _basic_done_claims(ctx, frames, program_id, settings.basic_completion_from * 100)
     progress = _frame(frames, "v_progress")
     if not progress.empty:
         claims = _text_column(progress, "status_text").str.contains(r"已完成|完成了")
@@ -191,7 +186,7 @@ def _completion_shares(ctx: _Context, frames, program_id: str) -> list[tuple[str
     return shares
 
 
-def _basic_done_claims(ctx: _Context, frames, program_id: str) -> list[Finding]:
+def _basic_done_claims(ctx: _Context, frames, program_id: str, basic_from_pp: float) -> list[Finding]:
     out: list[Finding] = []
     objectives = program_rows(frames, "v_objectives", program_id)
     for row in objectives.itertuples():
@@ -202,7 +197,7 @@ def _basic_done_claims(ctx: _Context, frames, program_id: str) -> list[Finding]:
         if not match:
             continue
         shares = _completion_shares(ctx, frames, program_id)
-        low = [s for s in shares if s[1] < BASIC_COMPLETION_FROM_PP]
+        low = [s for s in shares if s[1] < basic_from_pp]
         if not low:
             continue
         claim = match.group(0)
@@ -211,11 +206,11 @@ def _basic_done_claims(ctx: _Context, frames, program_id: str) -> list[Finding]:
             for e in program_rows(frames, "v_execution", program_id).itertuples()
             if _is_whole(ctx, e) and not _str(e.project_id) and _num(e.execution_rate) is not None
         ]
-        rates = [(e, r) for e, r in rates if r * 100 < BASIC_COMPLETION_FROM_PP]
+        rates = [(e, r) for e, r in rates if r * 100 < basic_from_pp]
         figures = "、".join(s[0] for s in low)
         message = (
             f"“{row.label}”写“{claim}”，但本资金自己的完成比例只有 {figures}"
-            f"（低于 {BASIC_COMPLETION_FROM_PP:.0f}%，难称基本完成）"
+            f"（低于 {basic_from_pp:.0f}%，难称基本完成）"
         )
         parts = [
             _pp(p.percent)
