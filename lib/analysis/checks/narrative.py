@@ -52,7 +52,6 @@ from lib.analysis.checks.lookup import _Row, program_rows
 from lib.analysis.checks.texts import text_claim
 
 
-
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[。；;！？!?\n])", text) if s.strip()]
 
