@@ -5,7 +5,7 @@
         [--user NAME] [--db PATH]
     python -m lib.cli template [--out FILE]
     python -m lib.cli hash-password < password.txt
-    python -m lib.cli check [--json] [--certainty 不符|无法核对|提示 ...] [--rule R1 ...]
+    python -m lib.cli check [--json] [--certainty 不符|无法核对|提示 ...] [--rule R1..R15 ...]
         [--user NAME] [--db PATH]
     python -m lib.cli form PROJECT_OR_PROGRAM_ID [--out FILE] [--user NAME] [--db PATH]
     python -m lib.cli draft REPORT [--out DRAFT.xlsx]
@@ -29,10 +29,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from lib.access import regions as region_tree
 from lib.access.auth import AuthConfigError, hash_password, load_users, users_path
 from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks
-from lib.labels import AUDIT_CERTAINTIES
+from lib.labels import AUDIT_CERTAINTIES, AUDIT_RULES
 from lib.outputs import export
 from lib.outputs.template import write_workbook
 from lib.store import EXPORTABLE, ImportRejected, StoreError, accounts, open_store
@@ -98,9 +99,9 @@ def _parser() -> argparse.ArgumentParser:
 
     chk = sub.add_parser("check", help="核查：报告数字是否自洽 (consistency audit; always exits 0)")
     chk.add_argument("--json", action="store_true", help="输出 JSON (print findings as JSON)")
-    chk.add_argument("--certainty", action="append", choices=AUDIT_CERTAINTIES,
+    chk.add_argument("--certainty", action="append", metavar="|".join(AUDIT_CERTAINTIES),
                      help="只列此性质的发现，可重复 (only findings of this certainty; repeatable)")
-    chk.add_argument("--rule", action="append", metavar="R1..R11",
+    chk.add_argument("--rule", action="append", metavar=f"R1..R{len(AUDIT_RULES)}",
                      help="只列此规则的发现，可重复 (only findings of this rule; repeatable)")
     chk.add_argument("--user", metavar="NAME", help=USER_HELP)
     chk.add_argument("--db", type=_db, help=DB_HELP)
@@ -249,12 +250,29 @@ def _cli_user(args) -> str:
         return "unknown"
 
 
+def scoped_audit(store, scope: Scope) -> list[checks.Finding]:
+    """The audit of what ``scope`` may see: everything unscoped; else the whole programs the
+    scope reaches, narrowed to the findings that concern it (checks.audit_in_scope)."""
+    if scope.unrestricted:
+        return checks.run_audit(checks.read_inputs(store.read))
+    return checks.audit_in_scope(ScopedReader(store, scope).read,
+                                 lambda name, ids: store.read(name, where_in={"program_id": ids}),
+                                 region_tree.expand(scope.regions) if scope.regions else ())
+
+
 def _check(args) -> int:
-    """Print the audit findings (a readable Chinese list, or JSON); exit 0 whatever is found."""
+    """Print the audit findings (a readable Chinese list, or JSON); exit 0 whatever is found,
+    2 for an unknown --rule or --certainty (refused with the valid list, nothing printed)."""
+    for what, values, valid in (("规则", args.rule, AUDIT_RULES),
+                                ("性质", args.certainty, AUDIT_CERTAINTIES)):
+        error = checks.refuse_unknown(what, values or (), valid)
+        if error:
+            print(error, file=sys.stderr)
+            return 2
     scope = _scope(args)
     store = open_store(args.db)
     try:
-        findings = checks.run_audit(checks.read_inputs(ScopedReader(store, scope).read))
+        findings = scoped_audit(store, scope)
         version = store.version_id()
     finally:
         store.close()

@@ -48,6 +48,11 @@ if section("audit") == BY_RULE:
                            for code, text in AUDIT_RULE_HELP.items()))
     st.stop()
 
+# the certainty and rule picks are in the URL (?certainty=不符&rule=R1,R12); unknown ones refused
+for refused in (ui.url_picks("certainty", AUDIT_CERTAINTIES, "audit_certainty_pick", "性质"),
+                ui.url_picks("rule", AUDIT_RULES, "audit_rule_pick", "规则")):
+    if refused:
+        st.error(refused)
 # the three pickers in one row: one horizontal container, where columns were four blocks
 pickers = st.container(horizontal=True, gap="small")
 certainties = pickers.multiselect("性质", list(AUDIT_CERTAINTIES), key="audit_certainty_pick",
@@ -56,7 +61,11 @@ rules = pickers.multiselect("规则", list(AUDIT_RULES), key="audit_rule_pick",
                             format_func=lambda code: f"{code} {AUDIT_RULES[code]}", placeholder="全部规则")
 severities = pickers.multiselect("严重程度", list(AUDIT_SEVERITIES), key="audit_severity_pick",
                                  placeholder="全部")
+ui.keep_url_picks("certainty", certainties)
+ui.keep_url_picks("rule", rules)
 shown = checks.filter_findings(findings, rules=rules, severities=severities, certainties=certainties)
+# a scoped user's program-wide findings say why they concern the scope
+scope_column = ["scope_note"] if shown["scope_note"].notna().any() else []
 if shown.empty:
     st.success("当前筛选下没有发现：报告数字与记录一致。")
 for certainty in AUDIT_CERTAINTIES:
@@ -67,7 +76,7 @@ for certainty in AUDIT_CERTAINTIES:
     st.caption(AUDIT_CERTAINTY_HELP[certainty])
     ui.show_table(group, f"audit_findings_{certainty}", key=f"audit_findings_{certainty}",
                   columns=["certainty", "severity", "rule", "rule_name", "record", "stated", "recomputed",
-                           "difference", "unit", "message", "evidence", "places"],
+                           "difference", "unit", "message", "evidence", "places", *scope_column],
                   column_config={"record": st.column_config.Column("记录", width="large"),
                                  "message": st.column_config.Column("说明", width="large"),
                                  "evidence": st.column_config.Column("原文依据", width="large"),

@@ -55,10 +55,10 @@ def test_audit_page_renders_with_title_filters_and_certainty_cards():
     total = int(m["发现"].split()[0])
     by_certainty = {c: int(m[c].split()[0]) for c in ("不符", "无法核对", "提示")}
     assert total == sum(by_certainty.values()) > 0
-    assert by_certainty["不符"] == 7  # the verified list in tests/test_checks_shipped.py
+    assert by_certainty["不符"] == 12  # the verified list in tests/test_checks_shipped.py
     by_rule = next(d.value for d in run_page("audit", "按规则汇总").dataframe
                    if "rule_name" in d.value.columns and "findings" in d.value.columns)
-    assert list(by_rule["rule"]) == [f"R{i}" for i in range(1, 12)]
+    assert list(by_rule["rule"]) == [f"R{i}" for i in range(1, 16)]
     assert by_rule["findings"].sum() == total
 
 
@@ -95,6 +95,18 @@ def test_audit_page_widgets_filter_by_certainty_rule_and_severity():
     at.multiselect(key="audit_severity_pick").set_value(["高"]).run()
     high = findings_table(at)
     assert list(high["stated"]) == ["33%"]
+
+
+def test_audit_page_takes_certainty_and_rule_from_the_url_and_refuses_unknown_ones():
+    at = run_page(certainty="不符", rule="R12,R13")
+    table = findings_table(at)
+    assert set(table["certainty"]) == {"不符"} and set(table["rule"]) == {"R12", "R13"} and len(table) == 4
+    assert not at.error
+    at = run_page(rule="R99,R1", certainty="错")
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("未知的规则：R99。可选：R1 执行率核对") and "R15 文字错位与年份" in e for e in errors)
+    assert any(e.startswith("未知的性质：错。可选：不符、无法核对、提示") for e in errors)
+    assert set(findings_table(at)["rule"]) == {"R1"}  # the known pick stands, the unknown is not guessed
 
 
 def test_audit_page_follows_the_sidebar_filters():

@@ -101,6 +101,17 @@ def test_audit_lists_mismatches_only(store):
     assert not any("国家西北区域应急救援中心项目" in r for r in records)
 
 
+def test_a_city_users_brief_lists_the_province_mismatches_touching_the_city(store):
+    from lib.access.scope import Scope
+    from lib.store.scoped import ScopedReader
+
+    city = Scope(regions=("沈阳市",))
+    data = brief.brief_data(ScopedReader(store, city), Filters(scope=city))
+    records = [f["record"] for f in data["findings"]]
+    assert any(r.endswith("辽宁省 地方资金（截至 2023-12-31）") for r in records)  # 33% against 7.71%
+    assert not any("抚顺" in r or "兰州新区" in r for r in records)
+
+
 def test_mismatches_follow_certainty_where_the_audit_gives_it(store):
     frame = checks.findings_frame(checks.run_audit(checks.read_inputs(store.read)))
     frame = frame.drop(columns="certainty", errors="ignore")  # an audit that does not say how certain

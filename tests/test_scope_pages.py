@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from conftest import make_workbook, metrics, minimal_dataset, open_part, page_parts
@@ -209,3 +210,13 @@ def test_county_analyst_sees_their_upload_and_rolls_it_back(app_db, tmp_path):
     after = Store(app_db)
     assert (after.version_id(), after.row_counts()) == (version, counts)
     after.close()
+
+
+def test_city_user_sees_the_province_findings_touching_the_city_marked_as_such():
+    at = signed_in("shenyang", "audit")
+    table = pd.concat([d.value for d in at.dataframe if "message" in d.value.columns], ignore_index=True)
+    province = table[table["record"].str.startswith("中央安全生产预防和应急救援能力建设补助资金")]
+    # the wrong 33% and the "无" deviation section concern 沈阳's money too (issue 23: the city saw 0)
+    assert {"33%", "无"} <= set(province["stated"])
+    assert set(province["scope_note"]) == {"资金整体的发现（本资金分配到沈阳市 3,011.00 万元）"}
+    assert not province["record"].str.contains("抚顺|葫芦岛").any()  # those parks' findings are theirs

@@ -25,12 +25,14 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from lib.access import regions as region_tree
+from lib.access.scope import EVERYTHING
 from lib.analysis import checks, summary
 from lib.analysis.scoring import execution_band
 from lib.filters import Filters
@@ -107,8 +109,16 @@ def _audit(store: Store, filters: Filters) -> tuple[pd.DataFrame | None, str | N
     n = store.count("v_indicators", scope)
     if n > AUDIT_MAX_ROWS:
         return None, BRIEF_LABELS["audit_too_big"].format(n=n, limit=AUDIT_MAX_ROWS)
-    frames = checks.read_inputs(lambda name: store.read(name, scope))
-    found = checks.filter_findings(checks.findings_frame(checks.run_audit(frames)), filters)
+    if scope.scope.unrestricted:
+        audit = checks.run_audit(checks.read_inputs(lambda name: store.read(name, scope)))
+    else:  # as the 核查 page: whole programs audited, the findings concerning the scope kept
+        # a ScopedReader puts its scope on every read: the whole programs are read from its store
+        whole, raw = replace(scope, scope=EVERYTHING), getattr(store, "store", store)
+        regions = region_tree.expand(scope.scope.regions) if scope.scope.regions else ()
+        audit = checks.audit_in_scope(lambda name: store.read(name, scope),
+                                      lambda name, ids: raw.read(name, whole, where_in={"program_id": ids}),
+                                      regions)
+    found = checks.filter_findings(checks.findings_frame(audit), filters)
     order = {s: i for i, s in enumerate(("高", "中", "低"))}
     found = mismatches(found)
     return found.assign(_o=found["severity"].map(order)).sort_values(["_o", "rule"], kind="stable"), None

@@ -11,6 +11,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from lib.access import regions as region_tree
 from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks, scoring, summary
 from lib.filters import Filters
@@ -202,7 +203,16 @@ def audit_findings(scope: Filters) -> pd.DataFrame:
 def _cached_audit(version: int, scope_key: tuple) -> pd.DataFrame:
     del version
     scope = Filters(*scope_key)
-    return checks.findings_frame(checks.run_audit(checks.read_inputs(lambda name: read(name, scope))))
+    if scope.scope.unrestricted:
+        return checks.findings_frame(checks.run_audit(checks.read_inputs(lambda name: read(name, scope))))
+    # a scoped user: the checks recompute the whole programs the scope reaches (a province's rate
+    # is over every city), then only the findings that concern the scope's regions are kept
+    whole = replace(scope, scope=EVERYTHING)
+    regions = region_tree.expand(scope.scope.regions) if scope.scope.regions else ()
+    return checks.findings_frame(checks.audit_in_scope(
+        lambda name: read(name, scope),
+        lambda name, ids: get_store().read(name, whole, where_in={"program_id": ids}),
+        regions))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -14,12 +14,14 @@ states the figure (``places``): the same figure restated is one finding.
     findings = run_audit(frames)
 
 Modules by rule family: core (settings, Finding, tolerances, quotes), rates (R1), totals (R2),
-scores (R3), counts (R4), texts (R5–R8), reading (R9–R11 and R5 summary claims).
+scores (R3), counts (R4), texts (R5–R8), reading (R9–R11 and R5 summary claims), narrative
+(R12–R15: status words, goals, money indicators and text out of place, read across sections).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 
 import pandas as pd
 
@@ -44,6 +46,12 @@ from lib.analysis.checks.core import (
     sum_reconciles,
 )
 from lib.analysis.checks.counts import check_counts
+from lib.analysis.checks.narrative import (
+    check_goals_against_evidence,
+    check_money_indicators,
+    check_status_vs_figures,
+    check_text_out_of_place,
+)
 from lib.analysis.checks.rates import check_execution_rates
 from lib.analysis.checks.reading import (
     check_missing_explanations,
@@ -76,9 +84,12 @@ __all__ = [
     "Evidence",
     "Finding",
     "amounts_reconcile",
+    "audit_in_scope",
     "check_counts",
     "check_execution_rates",
     "check_execution_time",
+    "check_goals_against_evidence",
+    "check_money_indicators",
     "check_missing_explanations",
     "check_project_names",
     "check_restated_quantities",
@@ -86,10 +97,13 @@ __all__ = [
     "check_scores",
     "check_spending_and_explanations",
     "check_status_text",
+    "check_status_vs_figures",
     "check_summary_claims",
+    "check_text_out_of_place",
     "check_totals",
     "filter_findings",
     "findings_frame",
+    "findings_in_scope",
     "fmt_value",
     "format_findings",
     "merge_findings",
@@ -98,6 +112,7 @@ __all__ = [
     "rate_reconciles",
     "ratio_reconciles",
     "read_inputs",
+    "refuse_unknown",
     "run_audit",
     "stated_decimals",
     "sum_reconciles",
@@ -118,6 +133,10 @@ CHECKS: tuple[Callable[[Mapping[str, pd.DataFrame], AuditSettings], list[Finding
     check_missing_explanations,
     check_restated_quantities,
     check_project_names,
+    check_status_vs_figures,
+    check_goals_against_evidence,
+    check_money_indicators,
+    check_text_out_of_place,
 )
 
 _CERTAINTY_ORDER = {c: i for i, c in enumerate(AUDIT_CERTAINTIES)}
@@ -190,6 +209,89 @@ def run_audit(
     shared = AuditFrames(frames)
     findings = [f for check in CHECKS for f in check(shared, settings)]
     return sorted(merge_findings(findings), key=_sort_key)
+
+
+# the relations whose rows name the regions a program's money reaches
+_REGION_RELATIONS = ("v_funding", "v_execution", "v_indicators", "v_progress", "v_stated_figures",
+                     "v_projects")
+
+
+def findings_in_scope(
+    findings: Iterable[Finding], frames: Mapping[str, pd.DataFrame], regions: Iterable[str]
+) -> list[Finding]:
+    """The findings that concern a user scoped to ``regions`` (already expanded through the region
+    hierarchy), from an audit of the whole programs they can see: every finding about one of
+    their regions, and the program-wide findings (about the program's home region, or none) of a
+    program with rows in their regions — those marked in ``scope_note`` with the money the
+    program sends there. A 沈阳市 user thus sees the province report's wrong 33% and its "无"
+    deviation section (沈阳's 3,011 万元 are in them), and not what concerns 抚顺市 alone.
+
+    With no regions (a department or program scope, or none) every finding is kept: such a
+    scope already chose whole programs.
+    """
+    wanted = set(regions)
+    findings = list(findings)
+    if not wanted:
+        return findings
+    programs = frames.get("programs", pd.DataFrame())
+    home = dict(zip(programs["program_id"], programs["region"], strict=True)) if not programs.empty else {}
+    reached: dict[str, set[str]] = {}
+    for name in _REGION_RELATIONS:
+        frame = frames.get(name)
+        if frame is None or frame.empty or "region" not in frame.columns:
+            continue
+        mine = frame[frame["region"].isin(wanted)]
+        for program_id, region in zip(mine["program_id"], mine["region"], strict=True):
+            reached.setdefault(program_id, set()).add(region)
+    funding = frames.get("v_funding", pd.DataFrame())
+    out = []
+    for f in findings:
+        if f.region in wanted:
+            out.append(f)
+            continue
+        if f.program_id not in reached or (f.region is not None and f.region != home.get(f.program_id)):
+            continue
+        names = "、".join(sorted(reached[f.program_id]))
+        note = f"资金整体的发现（本资金有{names}的记录）"
+        if not funding.empty:
+            mine = funding[(funding["program_id"] == f.program_id) & funding["region"].isin(wanted)]
+            total = pd.to_numeric(mine["amount"], errors="coerce").sum()
+            if total:
+                note = f"资金整体的发现（本资金分配到{names} {fmt_value(float(total), '万元')}）"
+        out.append(replace(f, scope_note=note))
+    return out
+
+
+def audit_in_scope(
+    read_visible: Callable[[str], pd.DataFrame],
+    read_programs: Callable[[str, list[str]], pd.DataFrame],
+    regions: Iterable[str] = (),
+    settings: AuditSettings = DEFAULT_SETTINGS,
+) -> list[Finding]:
+    """The audit as a scoped user sees it. The checks recompute whole programs (a province's 33%
+    is 800 ÷ 10380 over every city), so they run over every row of the programs the user can see
+    (``read_visible("programs")``, read within the scope; ``read_programs(name, ids)``: those
+    programs' rows, unscoped), and only the findings that concern the user's ``regions`` come out
+    (findings_in_scope). The unscoped rows never leave this function."""
+    programs = read_visible("programs")
+    ids = programs["program_id"].tolist() if not programs.empty else []
+    if not ids:
+        return []
+    frames = {name: read_programs(name, ids) for name in AUDIT_RELATIONS}
+    return findings_in_scope(run_audit(frames, settings), frames, regions)
+
+
+def refuse_unknown(what: str, values: Iterable[str], valid: Iterable[str]) -> str | None:
+    """The error for ``values`` (rule codes, certainties) not among ``valid`` — naming the valid
+    ones — or None when every value is known. Exact spelling only: "r1" is refused rather than
+    guessed, as "R99" is (both once printed "核查发现 0 条", as if the audit had found nothing)."""
+    valid = list(valid)
+    unknown = [v for v in dict.fromkeys(values) if v not in valid]
+    if not unknown:
+        return None
+    names = [f"{v} {AUDIT_RULES[v]}" if v in AUDIT_RULES else v for v in valid]
+    return (f"未知的{what}：{'、'.join(unknown)}。可选：{'、'.join(names)}"
+            f" (unknown {'rule' if what == '规则' else 'certainty'}: {', '.join(unknown)})")
 
 
 def read_inputs(read: Callable[[str], pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -296,7 +398,7 @@ def format_findings(findings: list[Finding], version: int | None = None) -> str:
                 figures = f"报告值 {fmt_value(f.stated, f.unit)} · 重算值 {recomputed}"
                 if f.difference is not None:
                     figures += f" · 差异 {_diff_text(f.difference, f.unit)}"
-                lines.append(f"  [{f.severity}] {f.record}")
+                lines.append(f"  [{f.severity}] {f.record}" + (f"（{f.scope_note}）" if f.scope_note else ""))
                 lines.append(f"      {figures}")
                 lines.append(f"      {f.message}" + (f"（出处 {'、'.join(f.places)}）" if f.places else ""))
                 for e in f.evidence:

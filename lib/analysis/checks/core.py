@@ -36,6 +36,7 @@ AUDIT_RELATIONS = (
     "v_spending_items",
     "v_funding",
     "v_objectives",
+    "v_progress",
 )
 
 FINDING_COLUMNS = [
@@ -56,6 +57,7 @@ FINDING_COLUMNS = [
     "program_id",
     "project_id",
     "region",
+    "scope_note",
 ]
 
 UNIT_PERCENT, UNIT_WAN, UNIT_POINTS = "%", "万元", "分"
@@ -83,6 +85,8 @@ class AuditSettings:
         高 / 中 (smaller: 低).
     score_high_gap: a score gap this many points is 高 (smaller: 中).
     scoring: the scoring rules (weights, lower-is-better rule, execution basis).
+    basic_completion_from: rule 12, a whole task said to be 基本完成 while the program's own
+        completion shares are below this is a contradiction (read as four fifths done).
     """
 
     rate_tolerance_pp: float | None = None
@@ -99,6 +103,7 @@ class AuditSettings:
     amount_medium_share: float = 0.001
     score_high_gap: float = 2.0
     scoring: scoring.ScoringSettings = field(default_factory=scoring.ScoringSettings)
+    basic_completion_from: float = 0.80
 
 
 DEFAULT_SETTINGS = AuditSettings()
@@ -151,6 +156,9 @@ class Finding:
     certainty: str = DISAGREE
     evidence: tuple[Evidence, ...] = ()
     places: tuple[str, ...] = ()
+    # for a user scoped to some regions: why a program-wide finding concerns them (None: it is
+    # about their own region, or the user is not scoped)
+    scope_note: str | None = None
 
     @property
     def rule_name(self) -> str:
