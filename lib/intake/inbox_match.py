@@ -179,7 +179,8 @@ class Disagreement:
     def text(self) -> str:
         quote = f"“{self.report_sentence}”" if self.report_sentence else "（报告未留原句）"
         return (f"{self.record} {self.figure}：自评表 {show(self.form_value, self.unit)}"
-                f"（{self.form_place}），报告 {show(self.report_value, self.unit)}（{self.report_place}：{quote}）")
+                f"（{self.form_place}），报告 {show(self.report_value, self.unit)}"
+                f"（{self.report_place}：{quote}）")
 
 
 def show(value: object, unit: str) -> str:

@@ -33,6 +33,8 @@ from lib.store.diff import TableDiff
 from lib.store.writes import _actor, _python
 
 UPDATE, NEW, AMBIGUOUS = "update", "new", "ambiguous"
+# A stored program row keeps its source and bookkeeping; an incoming file only fills its empty figures.
+_KEEP_STORED = ("source_id", "source_ref", "note", "sentence")
 STORED = "（库中已有）"
 
 
@@ -85,7 +87,8 @@ class ProgramPlan:
 
     def changes(self) -> dict[str, tuple[int, int, int]]:
         """Per table with changes: (rows added, changed, removed)."""
-        return {t: (len(d.added), d.changed_rows, len(d.removed)) for t, d in self.diff.items() if not d.empty}
+        return {t: (len(d.added), d.changed_rows, len(d.removed))
+                for t, d in self.diff.items() if not d.empty}
 
 
 @dataclass
@@ -225,7 +228,8 @@ def _plan(store, group, stored: list[dict], stored_ids: set[str], choices: dict[
             raise KeyError(f"库中没有资金/部门“{target}” (no stored program '{target}')")
     elif len(candidates) == 1:
         match = next(iter(candidates.values()))
-        plan.action, plan.target_id, plan.candidates, plan.sure = UPDATE, match.program_id, [match], match.sure
+        plan.action, plan.target_id, plan.candidates = UPDATE, match.program_id, [match]
+        plan.sure = match.sure
         if not match.sure:
             plan.review.append(f"与库中 {match.program_id} 按{match.why}相符，请确认是同一资金/部门")
     elif candidates:
@@ -234,14 +238,16 @@ def _plan(store, group, stored: list[dict], stored_ids: set[str], choices: dict[
     else:
         plan.target_id = _new_id(members)
     stored_member = None
-    replace = any(m.kind == "dataset" and m.tables["programs"][0]["program_id"] == plan.target_id for m in members)
+    replace = any(m.kind == "dataset" and m.tables["programs"][0]["program_id"] == plan.target_id
+                  for m in members)
     program_row = None
     if plan.action == UPDATE and not replace:
         stored_member = _stored_member(store, plan.target_id)
         program_row = dict(stored_member.tables["programs"][0])
+        plan.name = program_row.get("program_name") or plan.name
         for m in sorted(members, key=lambda m: -inbox_rank(m.kind)):  # fill what the store lacks
             for column, value in m.tables["programs"][0].items():
-                if program_row.get(column) is None and value is not None and column != "source_id":
+                if program_row.get(column) is None and value is not None and column not in _KEEP_STORED:
                     program_row[column] = value
     plan.merged = merge(members + ([stored_member] if stored_member else []), plan.target_id, program_row)
     plan.dropped = _drop_report_extras(plan.merged)
@@ -344,7 +350,8 @@ def _keep_report_amounts(merged: Merged) -> None:
             "text": None, "source_ref": d.report_place, "sentence": d.report_sentence,
             "note": f"自评表与报告不符：自评表为 {d.form_value:g} 万元（{d.form_place}）",
         })
-        merged.origins["stated_figures"].append((d.report_place, spec.SHEETS_BY_TABLE["stated_figures"].name, 0))
+        merged.origins["stated_figures"].append(
+            (d.report_place, spec.SHEETS_BY_TABLE["stated_figures"].name, 0))
 
 
 def _parsed(plans: Iterable[ProgramPlan]) -> ParsedWorkbook:
@@ -363,7 +370,8 @@ def _parsed(plans: Iterable[ProgramPlan]) -> ParsedWorkbook:
     return ParsedWorkbook(tables, [], origins)
 
 
-def commit(store, result: Triage, keys: list[str] | None = None, user: str | Actor | None = None) -> ImportResult:
+def commit(store, result: Triage, keys: list[str] | None = None,
+           user: str | Actor | None = None) -> ImportResult:
     """Import the chosen programs of a triage (default: every ready one) as ONE new version.
 
     Raises:
@@ -396,3 +404,71 @@ def commit(store, result: Triage, keys: list[str] | None = None, user: str | Act
     labels = {label for plan in chosen for label in plan.files}
     files = [(f.label, f.sha256) for f in result.files if f.label in labels]
     return store._apply(parsed, files, actor)
+
+
+def _file_line(f: inbox.Incoming) -> str:
+    kind = inbox.KIND_LABELS.get(f.kind or "", "未识别")
+    head = f"  [{inbox.STATUS_LABELS[f.status]}] {f.label}（{kind}）"
+    if f.status == inbox.SKIPPED:
+        return f"{head}：与 {f.already} 导入的文件相同（sha256 {f.sha256[:12]}…），跳过"
+    if f.status == inbox.REFUSED:
+        return f"{head}：" + "；".join(f.refused)
+    if f.review:
+        return f"{head}：" + "；".join(f.review)
+    return head
+
+
+def program_line(plan: ProgramPlan) -> str:
+    """"更新 LZ2022-YJJ 兰州新区应急管理局部门本级预算（2022）" and the files it comes from."""
+    year = f"（{plan.year}）" if plan.year else ""
+    return f"{plan.headline()} {plan.name}{year} ← " + "、".join(plan.files)
+
+
+def change_text(plan: ProgramPlan) -> str:
+    """The diff in a line: 项目 新增 1、修改 2 …"""
+    from lib.labels import SHEET_LABELS
+
+    parts = []
+    for table, (added, changed, removed) in plan.changes().items():
+        bits = [f"{word} {n}" for word, n in (("新增", added), ("修改", changed), ("删除", removed)) if n]
+        parts.append(f"{SHEET_LABELS.get(table, table)} " + "、".join(bits))
+    return "；".join(parts) or "与库中相同，无变更"
+
+
+def format_triage(result: Triage) -> str:
+    """The triage as the command line prints it (Chinese, one line per file and per program)."""
+    counts = result.counts()
+    lines = [f"文件 {len(result.files)} 个：" + "，".join(
+        f"{inbox.STATUS_LABELS[s]} {n}" for s, n in counts.items())]
+    lines += [_file_line(f) for f in result.files]
+    lines.append(f"资金/部门 {len(result.programs)} 个（对照数据版本 v{result.version}）：")
+    for plan in result.programs:
+        lines.append("  " + program_line(plan))
+        if plan.action == AMBIGUOUS:
+            lines.append("      与库中多个资金/部门相符：用 --match 文件名=编号 选定，"
+                         "或 --match 文件名=new 新增")
+            continue
+        lines.append("      变更：" + change_text(plan))
+        lines += [f"      待核对：{why}" for why in plan.review]
+        lines += [f"      不符：{d.text()}" for d in plan.disagreements]
+    return "\n".join(lines)
+
+
+def triage_dict(result: Triage) -> dict:
+    """The triage as JSON-ready data (``lib.cli intake --json``)."""
+    return {
+        "version": result.version,
+        "counts": result.counts(),
+        "files": [{"file": f.label, "kind": f.kind, "status": f.status, "sha256": f.sha256,
+                   "already_in": f.already, "refused": f.refused, "review": f.review} for f in result.files],
+        "programs": [{"key": p.key, "action": p.action, "program_id": p.target_id, "name": p.name,
+                      "year": p.year, "files": p.files, "ready": p.ready, "review": p.review,
+                      "candidates": [c.program_id for c in p.candidates],
+                      "changes": {t: dict(zip(("added", "changed", "removed"), c, strict=True))
+                                  for t, c in p.changes().items()},
+                      "disagreements": [{"record": d.record, "figure": d.figure, "form": d.form_value,
+                                         "report": d.report_value, "form_place": d.form_place,
+                                         "report_place": d.report_place, "sentence": d.report_sentence}
+                                        for d in p.disagreements]}
+                     for p in result.programs],
+    }
