@@ -138,10 +138,7 @@ def classify(label: str, data: bytes) -> tuple[str | None, str | None]:
     if suffix in REPORT_ONLY_SUFFIXES:
         return REPORT, None
     if suffix == ".docx":
-        grids, _ = forms.form_grids(data, label)
-        if any(forms._kind_of(g.texts()) for g in grids):
-            return FORM, None
-        return REPORT, None
+        return (FORM if _docx_is_form(data, label) else REPORT), None
     if suffix in (".doc", ".wps"):
         return None, "Word 97-2003（.doc）或 WPS 文字（.wps）文件无法直接读取：请另存为 .docx 后再上传"
     if suffix in WORKBOOK_SUFFIXES:
@@ -153,6 +150,29 @@ def classify(label: str, data: bytes) -> tuple[str | None, str | None]:
         return None, "既不是数据工作簿（没有“来源”“资金与部门”等工作表），也不是自评表（没有资金或指标栏目）"
     return None, (f"不支持的文件类型“{suffix or '无扩展名'}”：可上传 .xlsx/.xls/.ods/.docx 自评表或"
                   "数据工作簿，.txt/.docx/.pdf 自评报告，或其压缩包 .zip")
+
+
+# Prose outside the tables beyond which a Word file is a report even if it holds a form-like table
+# (reports quote their indicator tables; a form's own text is its title and a few notes).
+REPORT_PROSE_CHARS = 1500
+
+
+def _docx_is_form(data: bytes, label: str) -> bool:
+    """A .docx is a form when a table in it makes a form (lib.intake.forms) and its prose outside
+    the tables is short; a report is prose, whatever tables it quotes."""
+    try:
+        import docx  # python-docx
+
+        document = docx.Document(io.BytesIO(data))
+    except Exception:  # a damaged file: the form reader says why
+        return True
+    if not document.tables:
+        return False
+    prose = sum(len(p.text.strip()) for p in document.paragraphs)
+    if prose > REPORT_PROSE_CHARS:
+        return False
+    grids, _ = forms.form_grids(data, label)
+    return any(forms._kind_of(g.texts()) for g in grids)
 
 
 def read_file(label: str, data: bytes, layouts: Iterable = ()) -> Incoming:

@@ -347,7 +347,7 @@ def _keep_report_amounts(merged: Merged) -> None:
             "fund_source": None, "fund_year": None, "rating": None, "metric": f"报告所写{d.figure}",
             "value": float(d.report_value), "unit": "万元",
             "aggregate": "预算合计" if d.column == "budget" else "执行合计", "part_of": None,
-            "text": None, "source_ref": d.report_place, "sentence": d.report_sentence,
+            "text": d.report_sentence, "source_ref": d.report_place, "sentence": d.report_sentence,
             "note": f"自评表与报告不符：自评表为 {d.form_value:g} 万元（{d.form_place}）",
         })
         merged.origins["stated_figures"].append(
