@@ -46,8 +46,11 @@ def section(store: Store, actor) -> None:
         "**勾选后提交才写入，所选内容作为一个新数据版本。**")
     if KEY_DONE in st.session_state:
         st.success(st.session_state.pop(KEY_DONE))
-    files = ui.file_uploader("拖入文件或压缩包", TYPES, multiple=True,
-                             key=f"inbox_uploader_{st.session_state.get(KEY_ROUND, 0)}")
+    folder = st.toggle("选择整个文件夹（含子文件夹）", key="inbox_folder")
+    round_ = st.session_state.get(KEY_ROUND, 0)
+    files = ui.file_uploader("选择文件夹" if folder else "拖入文件或压缩包", TYPES,
+                             multiple="directory" if folder else True,
+                             key=f"inbox_uploader_{'dir' if folder else 'files'}_{round_}")
     if not files:
         return
     items = [(f.name, f.getvalue()) for f in files]
