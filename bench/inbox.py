@@ -151,9 +151,9 @@ def bench_drop(units: int) -> dict:
 
 
 def bench_import(runs: int) -> dict:
-    import generate as gen
     from python_calamine import CalamineWorkbook
 
+    from bench import generate as gen
     from lib.store import Store
 
     path, record = gen.build_workbook(100_000, log=lambda text: print(text, file=sys.stderr))

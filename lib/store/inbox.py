@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from lib.access.roles import Actor, require
 from lib.intake import inbox
 from lib.intake import workbook_spec as spec
@@ -147,11 +149,35 @@ def triage(store, files: list[inbox.Incoming], choices: dict[str, str] | None = 
     for group in groups:
         plans.append(_plan(store, group, stored, stored_ids, choices))
     triaged = Triage(files, plans, version)
-    for plan in plans:
-        if plan.merged is not None:
-            parsed = _parsed([plan])
-            plan.diff = store.preview(parsed)
+    merged = [p for p in plans if p.merged is not None]
+    if merged:  # one preview of the whole drop (per program it would cost a query per table each)
+        whole = store.preview(_parsed(merged))
+        split = {table: {part: _by(frame, "source_id" if table == "sources" else "program_id")
+                         for part, frame in (("added", d.added), ("removed", d.removed),
+                                             ("changed", d.changed))}
+                 for table, d in whole.items()}
+        for plan in merged:
+            sources = [r["source_id"] for r in plan.merged.tables["sources"]]
+            plan.diff = {}
+            for table, d in whole.items():
+                ids = sources if table == "sources" else [plan.target_id]
+                frames = {part: _pick(split[table][part], ids, getattr(d, part)) for part in split[table]}
+                # unchanged rows are counted for the whole drop only; a program's share is not shown
+                plan.diff[table] = TableDiff(frames["added"], frames["removed"], frames["changed"], 0)
     return triaged
+
+
+def _by(frame, column: str) -> dict:
+    if frame.empty:
+        return {}
+    return {key: part for key, part in frame.groupby(column, sort=False, dropna=False)}
+
+
+def _pick(groups: dict, ids: list[str], like):
+    parts = [groups[i] for i in ids if i in groups]
+    if not parts:
+        return like.iloc[0:0]
+    return parts[0] if len(parts) == 1 else pd.concat(parts)
 
 
 def _members(files: list[inbox.Incoming]) -> list[tuple[inbox.Incoming, Member]]:
