@@ -11,8 +11,13 @@
     python -m lib.cli draft REPORT [--out DRAFT.xlsx]
     python -m lib.cli report --format pdf|docx [--where COLUMN=VALUE ...] [--out FILE]
         [--user NAME] [--db PATH]
+    python -m lib.cli intake PATH... [--zip] [--commit [--include-review] [--program ID ...]]
+        [--match FILE=PROGRAM_ID|new ...] [--json] [--user NAME] [--db PATH] [--init]
 
 --db PATH is a DuckDB file or a postgresql:// URL (default: $JIXIAO_DATABASE_URL, else $JIXIAO_DB).
+A DuckDB file given with --db must exist (a mistyped path would otherwise read a fresh copy of the
+shipped data as if it were the store); --init makes a new store from the shipped data there.
+``load`` alone makes a new file of just the loaded workbooks, as it always has.
 --user NAME limits what export, check, form and report read to that user's scope (a user name
 of the users file, $JIXIAO_USERS); without it they read everything, as whoever may open the
 database file can.
@@ -36,7 +41,7 @@ from lib.analysis import checks
 from lib.labels import AUDIT_CERTAINTIES, AUDIT_RULES
 from lib.outputs import export
 from lib.outputs.template import write_workbook
-from lib.store import EXPORTABLE, ImportRejected, StoreError, accounts, open_store
+from lib.store import EXPORTABLE, ImportRejected, StoreBusyError, StoreError, accounts, open_store
 from lib.store.scoped import ScopedReader
 
 DB_HELP = ("数据库：DuckDB 文件或 postgresql:// 地址 (a DuckDB file or a postgresql:// URL; "
@@ -49,6 +54,17 @@ def _db(text: str) -> str | Path:
 
 
 USER_HELP = "只读取该用户权限范围内的数据（用户配置文件中的用户名） (limit to this user's scope)"
+INIT_HELP = ("--db 指定的文件不存在时，用自带数据新建 (create a new store from the shipped data when the "
+             "--db file does not exist)")
+# Where the app shows what a read-only command gives, for when the app holds the file (DuckDB lets
+# one process at a time open it): the command cannot read it, the analyst can get it there.
+APP_PLACES = {
+    "export": "看板“数据管理 › 数据导出”：选同一数据表或视图，侧栏筛选即 --where，表下有 CSV/Excel 下载",
+    "check": "看板“核查”页：核查结果与下载",
+    "report": "看板“报告详情 › 表格与报告下载”：简报 PDF 与自评报告 Word",
+    "form": "看板“报告详情 › 表格与报告下载”：官方自评表",
+    "intake": "看板“数据管理 › 批量导入”：拖入同样的文件夹、压缩包或文件",
+}
 
 
 class UnknownUser(LookupError):
@@ -123,15 +139,68 @@ def _parser() -> argparse.ArgumentParser:
                      help="筛选，同侧栏: year, program_id, region, project_id")
     rep.add_argument("--out", type=Path, help="输出文件 (default: 绩效简报_….pdf / 自评报告草稿_….docx)")
     rep.add_argument("--user", metavar="NAME", help=USER_HELP)
-    rep.add_argument("--db", type=Path)
+    rep.add_argument("--db", type=_db, help=DB_HELP)
+
+    ink = sub.add_parser("intake", help="批量导入：文件夹、压缩包或多个文件 → 分拣清单，--commit 提交为"
+                                        "一个新版本 (a year's inbox: triage many files, commit the ready "
+                                        "ones as one version)")
+    ink.add_argument("paths", nargs="+", type=Path, help="文件、文件夹或 .zip")
+    ink.add_argument("--zip", action="store_true",
+                     help="把每个给定的文件当作 .zip 压缩包读取，不论扩展名 (read every file given as a zip)")
+    ink.add_argument("--commit", action="store_true",
+                     help="提交“可导入”的资金/部门，作为一个新版本 (commit the ready programs as one "
+                          "version)")
+    ink.add_argument("--include-review", action="store_true",
+                     help="也提交“待核对”的（报告草稿、未识别单元格、待确认的匹配） (also commit those "
+                          "to review)")
+    ink.add_argument("--program", action="append", default=[], metavar="ID",
+                     help="只提交这些资金/部门（分拣清单中“更新/新增”后的编号），可重复 (only these)")
+    ink.add_argument("--match", action="append", default=[], metavar="FILE=PROGRAM_ID",
+                     help="指定文件所属的库中资金/部门；=new 作为新增，可重复 (the stored program a file "
+                          "is, or new)")
+    ink.add_argument("--json", action="store_true", help="输出 JSON (print the triage as JSON)")
+    ink.add_argument("--user", metavar="NAME", help="导入人（用户配置文件中的用户名） (the importing user)")
+    ink.add_argument("--db", type=_db, help=DB_HELP)
+    ink.add_argument("--init", action="store_true", help=INIT_HELP)
+    for name in ("export", "check", "form", "report"):
+        sub.choices[name].add_argument("--init", action="store_true", help=INIT_HELP)
 
     sub.add_parser("hash-password",
                    help="生成 config/users.toml 用的密码哈希 (hash a password from stdin or a prompt)")
     return parser
 
 
+def _missing_db(args) -> str | None:
+    """Why the command must not run: its --db file does not exist and --init was not given."""
+    db = getattr(args, "db", None)
+    if args.command == "load" or db is None or isinstance(db, str) or Path(db).exists() or \
+            getattr(args, "init", False):
+        return None
+    return (f"数据库文件 {db} 不存在：请检查路径；如要用自带数据新建，加 --init "
+            f"(no database file at {db}; check the path, or add --init for a new store from the "
+            "shipped data)")
+
+
+def _busy_hint(command: str, exc: StoreError) -> str:
+    """What to do when the app holds the file: where the app shows the same, or how to free it."""
+    import re
+
+    pid = re.search(r"PID (\d+)", str(exc))
+    holder = f"（PID {pid[1]}）" if pid else ""
+    place = APP_PLACES.get(command)
+    lines = [str(exc), "获取同样数据的办法 (how to get the same data):"]
+    if place:
+        lines.append(f"  1. 在运行中的{place}；")
+    lines.append(f"  {2 if place else 1}. 或停止占用该文件的进程{holder}后重试本命令；")
+    lines.append(f"  {3 if place else 2}. 或在停止看板时复制该文件，用 --db 副本路径 读取副本。")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if problem := _missing_db(args):
+        print(problem, file=sys.stderr)
+        return 2
     try:
         if args.command == "load":
             return _load(args)
@@ -145,12 +214,17 @@ def main(argv: list[str] | None = None) -> int:
             return _draft(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "intake":
+            return _intake(args)
         if args.command == "hash-password":
             return _hash_password()
         write_workbook(args.out)
         print(f"已写出模板 {args.out}")
         return 0
-    except (StoreError, UnknownUser) as exc:  # a busy DuckDB file, an unreachable PostgreSQL
+    except StoreBusyError as exc:  # the app (or another process) holds the DuckDB file
+        print(_busy_hint(args.command, exc), file=sys.stderr)
+        return 2
+    except (StoreError, UnknownUser) as exc:  # an unreachable PostgreSQL, an unknown --user
         print(exc.args[0] if isinstance(exc, UnknownUser) else str(exc), file=sys.stderr)
         return 2
 
@@ -396,6 +470,108 @@ def _report(args) -> int:
     out.write_bytes(data)
     print(f"已写出 {out}（{len(data):,} 字节）", file=sys.stderr)
     return 0
+
+
+def _intake(args) -> int:
+    """Triage a drop (folders, zips, files) against the store; with --commit import the chosen
+    programs as one version (lib/intake/inbox.py, lib/store/inbox.py)."""
+    from lib.access.roles import PermissionDenied
+    from lib.intake import inbox
+    from lib.store import inbox as store_inbox
+
+    items, problem = _drop_items(args.paths, args.zip)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    store = open_store(args.db)
+    try:
+        tty = sys.stderr.isatty()
+
+        def progress(i: int, n: int, label: str) -> None:
+            line = f"读取 {i + 1}/{n}：{label}"
+            print(f"\r{line[:100]:<100}" if tty else line, end="" if tty else "\n", file=sys.stderr,
+                  flush=True)
+
+        files = inbox.read_drop(items, on_file=progress, layouts=store.layouts())
+        if tty:
+            print(file=sys.stderr)
+        result = store_inbox.triage(store, files)
+        choices, problem = _match_choices(result, args.match)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
+        if choices:
+            result = store_inbox.triage(store, files, choices)
+        if args.json:
+            sys.stdout.write(json.dumps(store_inbox.triage_dict(result), ensure_ascii=False, indent=2,
+                                        default=str) + "\n")
+        else:
+            sys.stdout.write(store_inbox.format_triage(result) + "\n")
+        if not args.commit:
+            print("未写入任何数据；加 --commit 提交“可导入”的资金/部门 (nothing written; add --commit)",
+                  file=sys.stderr)
+            return 0
+        keys = [p.key for p in result.programs if p.committable and (p.ready or args.include_review)]
+        if args.program:
+            unknown = [pid for pid in args.program if pid not in {p.target_id for p in result.programs}]
+            if unknown:
+                print(f"分拣清单中没有资金/部门 {', '.join(unknown)} (no such program in the triage)",
+                      file=sys.stderr)
+                return 2
+            keys = [p.key for p in result.programs if p.target_id in args.program and p.committable]
+        if not keys:
+            print("没有可提交的资金/部门：待核对的加 --include-review，待确认的用 --match 选择 "
+                  "(nothing to commit)", file=sys.stderr)
+            return 1
+        try:
+            done = store_inbox.commit(store, result, keys, user=_cli_user(args))
+        except (ImportRejected, PermissionDenied, store_inbox.StaleTriage) as exc:
+            print(f"提交被拒绝，数据库未改变 (commit refused, store unchanged)：{exc}", file=sys.stderr)
+            for finding in getattr(exc, "findings", []):
+                print("  - " + str(finding), file=sys.stderr)
+            return 1
+    finally:
+        store.close()
+    left = [p for p in result.programs if p.key not in keys]
+    print(f"已导入 {len(done.programs)} 个资金/部门（{', '.join(done.programs)}），"
+          f"数据版本 v{done.version_id}" + (f"；未提交 {len(left)} 个" if left else ""))
+    return 0
+
+
+def _drop_items(paths: list[Path], as_zip: bool) -> tuple[list[tuple[str, bytes]], str | None]:
+    """(label, bytes) of every file under the paths (folders walked, hidden files left out)."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        return [], "找不到文件或文件夹 (not found): " + ", ".join(map(str, missing))
+    items = []
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(f for f in path.rglob("*") if f.is_file()):
+                relative = file.relative_to(path)
+                if any(part.startswith((".", "~$")) for part in relative.parts):
+                    continue
+                items.append((f"{path.name}/{relative.as_posix()}", file.read_bytes()))
+        else:
+            label = path.name if not as_zip or path.suffix.lower() == ".zip" else f"{path.name}.zip"
+            items.append((label, path.read_bytes()))
+    return items, None
+
+
+def _match_choices(result, matches: list[str]) -> tuple[dict[str, str], str | None]:
+    """--match FILE=PROGRAM_ID|new as the triage's choices (program key → stored id, or "")."""
+    choices: dict[str, str] = {}
+    for item in matches:
+        file, sep, target = item.partition("=")
+        if not sep or not file.strip() or not target.strip():
+            return {}, f"--match 需要 FILE=资金/部门编号 或 FILE=new: {item}"
+        file, target = file.strip(), target.strip()
+        plans = [p for p in result.programs
+                 if any(f == file or f.endswith("/" + file) for f in p.files)]
+        if not plans:
+            return {}, f"--match：分拣清单中没有文件 {file} (no such file among the programs)"
+        for plan in plans:
+            choices[plan.key] = "" if target.lower() in ("new", "新增") else target
+    return choices, None
 
 
 def _hash_password() -> int:

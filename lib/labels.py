@@ -197,7 +197,7 @@ SECTION_LABELS = {
     "indicators": ("indicators_view", ("完成情况", "指标明细", "一级指标分值")),
     "deviations": ("deviations_view", ("说明卡片", "偏差说明表")),
     "audit": ("audit_view", ("核查结果", "按规则汇总")),
-    "data": ("data_view", ("上传数据", "版本历史", "模板下载", "数据导出")),
+    "data": ("data_view", ("上传数据", "版本历史", "模板下载", "数据导出", "批量导入")),
     "reports": ("reports_view",
                 ("绩效目标与完成情况", "项目自评情况", "报告声明数", "来源报告", "表格与报告下载")),
 }

@@ -11,7 +11,7 @@ from lib.access.roles import PermissionDenied
 from lib.labels import COLUMN_LABELS, HISTORY_LABELS, SECTION_LABELS, SHEET_LABELS, UPLOAD_TYPES, VIEW_LABELS
 from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes
 from lib.store.scoped_versions import counts_before
-from lib.ui import draft_review, fmt, history, mapping
+from lib.ui import draft_review, fmt, history, inbox, mapping
 from lib.ui import preview as upload_preview
 from lib.ui.safe import md, md_join, md_text
 from lib.ui.sections import section
@@ -27,7 +27,7 @@ KEY_PENDING = "upload_pending"  # names of the files chosen and not committed (s
 
 # one part at a time (lib/ui/sections.py): the history's table of every version and program, the
 # template's and the export's tables are drawn only when chosen
-UPLOAD, VERSIONS, TEMPLATE, EXPORT = SECTION_LABELS["data"][1]
+UPLOAD, VERSIONS, TEMPLATE, EXPORT, INBOX = SECTION_LABELS["data"][1]
 part = section("data")
 
 if part == UPLOAD:
@@ -170,6 +170,9 @@ if part == TEMPLATE:
     for name in SEED_WORKBOOKS:
         st.download_button(f"⬇ 下载示例：{name}", (DATA_DIR / name).read_bytes(), file_name=name,
                            key=f"dl_{name}", on_click="ignore")
+
+if part == INBOX:  # 批量导入: a year's inbox, one drop, one version (lib/ui/inbox.py)
+    inbox.section(store, actor)
 
 if part == EXPORT:
     st.markdown("按侧栏筛选条件导出任意数据表或视图（CSV 为带 BOM 的 UTF-8，Excel 含筛选条件与版本说明）。")

@@ -220,7 +220,7 @@ def test_reading_checks_find_the_missing_explanation_and_the_cross_section_count
 def test_cli_check_json_carries_certainty_and_quoted_evidence(tmp_path):
     environ = dict(os.environ, PYTHONIOENCODING="utf-8", JIXIAO_DB=str(tmp_path / "default.duckdb"))
     db = tmp_path / "cli.duckdb"
-    run = subprocess.run([sys.executable, "-m", "lib.cli", "check", "--json", "--db", str(db)], cwd=ROOT,
+    run = subprocess.run([sys.executable, "-m", "lib.cli", "check", "--json", "--db", str(db), "--init"], cwd=ROOT,
                          env=environ, capture_output=True, timeout=120)
     assert run.returncode == 0, run.stderr.decode("utf-8")
     payload = json.loads(run.stdout.decode("utf-8"))

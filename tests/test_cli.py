@@ -217,7 +217,8 @@ def test_load_missing_file_is_a_usage_error(tmp_path, capsys):
 
 def test_export_malformed_where_is_a_usage_error(tmp_path, capsys):
     db = tmp_path / "never.duckdb"
-    assert cli.main(["export", "v_projects", "--where", "program_id", "--db", str(db)]) == 2
+    # --init: the usage error comes before any store is made (without it the missing file is the error)
+    assert cli.main(["export", "v_projects", "--where", "program_id", "--db", str(db), "--init"]) == 2
     assert "COLUMN=VALUE" in capsys.readouterr().err
     assert not db.exists()
 

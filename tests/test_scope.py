@@ -368,6 +368,6 @@ def test_cli_export_check_and_report_for_a_named_user(tmp_path, users_file, caps
 
 def test_cli_user_without_a_users_file(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("JIXIAO_USERS", str(tmp_path / "none.toml"))
-    assert cli.main(["check", "--user", "shenyang", "--db", str(tmp_path / "x.duckdb")]) == 2
+    assert cli.main(["check", "--user", "shenyang", "--db", str(tmp_path / "x.duckdb"), "--init"]) == 2
     assert "没有用户配置文件" in capsys.readouterr().err
 
