@@ -88,6 +88,37 @@ def _program_of(ctx: _Context, program_id: str, **extra) -> _Row:
     )
 
 
+def _split_ref(ref: str | None) -> tuple[str | None, str | None]:
+    """A goal record's reference "LZ2022 §二(二)1 目标5；§二(二)2 目标5完成情况" as the goal's own section
+    and the completion's (each with the source id): a quote names the section it stands in."""
+    if not ref or "；" not in ref:
+        return ref, ref
+    first, *rest = [p.strip() for p in ref.split("；")]
+    source = first.split(" ", 1)[0] if " " in first else ""
+    rest = [p if not source or p.startswith(source + " ") else f"{source} {p}" for p in rest]
+    return first, "；".join(rest)
+
+
+def _at(row, ref: str | None) -> _Row:
+    """``row`` with another source_ref (the finding's own section)."""
+    values = row._asdict() if hasattr(row, "_asdict") else dict(row._s)
+    return _Row({**values, "source_ref": ref})
+
+
+def _objective_sections(frames, program_id: str) -> dict[tuple[str, str], str]:
+    """(merged reference, text) → the section the text stands in, for the program's goal records."""
+    out = {}
+    for row in program_rows(frames, "v_objectives", program_id).itertuples():
+        ref = _str(row.source_ref)
+        if not ref or "；" not in ref:
+            continue
+        first, rest = _split_ref(ref)
+        for text, section in ((_str(row.expected), first), (_str(row.actual_text), rest)):
+            if text:
+                out[(ref, text)] = section
+    return out
+
+
 def _project_ids(ctx: _Context, program_id: str) -> list[str]:
     """The program's project ids, from the run's index (a filter per program would scan them all)."""
     rows = program_rows(ctx.frames, "v_projects", program_id)
@@ -135,10 +166,13 @@ def check_status_vs_figures(
             ].tolist()
         ):
             out += _basic_done_claims(ctx, frames, program_id, settings.basic_completion_from * 100)
-    progress = _frame(frames, "v_progress")
-    if not progress.empty:
-        claims = _text_column(progress, "status_text").str.contains(r"已完成|完成了")
-        for program_id in dict.fromkeys(progress.loc[claims.to_numpy(), "program_id"].tolist()):
+    # a park's modules still being built: its programs are the only ones the park check reads
+    indicators = _frame(frames, "v_indicators")
+    if not indicators.empty:
+        building = _text_column(indicators, "actual").str.contains("模块", regex=False) & _text_column(
+            indicators, "actual"
+        ).str.contains(_ONGOING)
+        for program_id in dict.fromkeys(indicators.loc[building.to_numpy(), "program_id"].tolist()):
             out += _park_contradictions(ctx, frames, program_id)
     out += _timeliness_while_building(ctx, frames)
     return out
@@ -200,17 +234,8 @@ def _basic_done_claims(ctx: _Context, frames, program_id: str, basic_from_pp: fl
         if not low:
             continue
         claim = match.group(0)
-        rates = [
-            (e, _num(e.execution_rate))
-            for e in program_rows(frames, "v_execution", program_id).itertuples()
-            if _is_whole(ctx, e) and not _str(e.project_id) and _num(e.execution_rate) is not None
-        ]
-        rates = [(e, r) for e, r in rates if r * 100 < basic_from_pp]
         figures = "、".join(s[0] for s in low)
-        message = (
-            f"“{row.label}”写“{claim}”，但本资金自己的完成比例只有 {figures}"
-            f"（低于 {basic_from_pp:.0f}%，难称基本完成）"
-        )
+        message = f"“{row.label}”写“{claim}”，而本资金给出的完成比例为 {figures}"
         parts = [
             _pp(p.percent)
             for p in program_rows(frames, "v_progress", program_id).itertuples()
@@ -218,24 +243,12 @@ def _basic_done_claims(ctx: _Context, frames, program_id: str, basic_from_pp: fl
         ]
         if parts:
             message += (
-                f"；各地区自报的完成比例为 {fmt_value(min(parts), UNIT_PERCENT)}–"
-                f"{fmt_value(max(parts), UNIT_PERCENT)}"
+                f"（各地区 {fmt_value(min(parts), UNIT_PERCENT)}–{fmt_value(max(parts), UNIT_PERCENT)}）"
             )
-        if rates:
-            message += (
-                "；资金执行率 "
-                + "、".join(
-                    f"{_str(e.fund_source) or '整体'} {fmt_value(r * 100, UNIT_PERCENT)}" for e, r in rates
-                )
-                + "（付款可能滞后于建设，仅作参考）"
-            )
-        message += "。"
+        # the shares may measure the whole project where the claim is about one year's part of it
+        message += "；报告未写本年度的阶段目标，“基本完成”指什么无法核对，请核对。"
         evidence = [Evidence("报告值", _str(row.source_ref), sentence_with(text, claim) or claim)]
         evidence += [s[2] for s in low]
-        for e, _ in rates:
-            found = ctx.quote(program_id, None, "资金执行率", _str(e.source_ref))
-            if found:
-                evidence.append(Evidence("重算依据", found[0], found[1]))
         places = tuple(dict.fromkeys(x for x in [_str(row.source_ref), *(s[2].source_ref for s in low)] if x))
         out.append(
             _finding(
@@ -249,7 +262,7 @@ def _basic_done_claims(ctx: _Context, frames, program_id: str, basic_from_pp: fl
                 f"{fmt_value(max(s[1] for s in low), UNIT_PERCENT)}",
                 "",
                 message,
-                certainty=DISAGREE,
+                certainty=NOTE,
                 evidence=evidence,
                 places=places,
             )
@@ -266,45 +279,54 @@ def _done_claim(text: str) -> str | None:
     return None
 
 
-def _speaks_of_same(claim: str, ongoing: str) -> bool:
-    """A completion claim and an ongoing statement about the same object: modules with modules
-    (a platform is made of its modules), or a whole task with anything still being built."""
-    if any(w in claim for w in _WHOLE_TASK):
-        return True
-    return ("模块" in claim or "平台" in claim) and "模块" in ongoing
-
-
 def _park_contradictions(ctx: _Context, frames, program_id: str) -> list[Finding]:
+    """Per park (a region below the program's own): what says its modules are done — its progress
+    text ("已完成…六大功能模块建设") or a module indicator at 100% — against an indicator of the same
+    park saying modules are still being built. A claim of the whole annual goal ("完成了年度总体目标")
+    with nothing firmer beside it is only a note: the park's annual target is not stated."""
     out: list[Finding] = []
     progress = program_rows(frames, "v_progress", program_id)
-    indicators = None  # read once a park claims completion
-    seen: set[str] = set()
-    for row in progress.itertuples():
-        region = _str(row.region)
-        text = _str(row.status_text)
-        if region is None or _is_whole(ctx, row) or text is None or region in seen:
+    indicators = program_rows(frames, "v_indicators", program_id)
+    if indicators.empty:
+        return out
+    regions = dict.fromkeys(
+        r for r in [*progress["region"].tolist(), *indicators["region"].tolist()] if _str(r)
+    )
+    for region in regions:
+        if region == ctx.program_region.get(program_id):
             continue
-        claim = _done_claim(text)
-        if claim is None:
-            continue
-        if indicators is None:
-            indicators = program_rows(frames, "v_indicators", program_id)
-        if indicators.empty:
-            return out
+        mine = indicators[indicators["region"] == region]
         ongoing = [
-            i
-            for i in indicators[indicators["region"] == region].itertuples()
-            if _ONGOING.search(_str(i.actual) or "") and _speaks_of_same(claim, _str(i.actual))
+            i for i in mine.itertuples() if _ONGOING.search(_str(i.actual) or "") and "模块" in _str(i.actual)
         ]
         if not ongoing:
             continue
-        seen.add(region)
+        firm: list[tuple[object, str, Evidence]] = []  # (row, what it says, its sentence)
+        whole: list[tuple[object, str, Evidence]] = []
+        for row in progress[progress["region"] == region].itertuples():
+            text = _str(row.status_text)
+            claim = _done_claim(text) if text else None
+            if claim:
+                said = Evidence("报告值", _str(row.source_ref), sentence_with(text, claim) or text)
+                (whole if any(w in claim for w in _WHOLE_TASK) else firm).append((row, claim, said))
+        for i in mine.itertuples():
+            name = _str(i.level3) or ""
+            value = _num(i.actual_value)
+            if value is None or value < 100 or not ("模块" in name or "平台" in name):
+                continue
+            found = ctx.quote(program_id, None, f"完成{i.actual}", _str(i.source_ref)) or ctx.quote(
+                program_id, None, _str(i.actual), _str(i.source_ref)
+            )
+            quote = found[1] if found else f"{name} 实际完成值 {i.actual}（记录）"
+            firm.append((i, f"{name} {i.actual}", Evidence("报告值", _str(i.source_ref), quote)))
+        if not firm and not whole:
+            continue
+        subject = next((_str(r.subject) for r in progress[progress["region"] == region].itertuples()), region)
         said = "、".join(dict.fromkeys(f"{_str(i.level2) or i.level3}“{i.actual}”" for i in ongoing))
-        message = (
-            f"{row.subject}在 {row.source_ref} 写“{claim}”，而绩效指标一节说该园区{said}："
-            "同一园区的完成状态前后矛盾。"
-        )
-        evidence = [Evidence("报告值", _str(row.source_ref), sentence_with(text, claim) or text)]
+        building_refs = "、".join(dict.fromkeys(_str(i.source_ref) or "" for i in ongoing))
+        head_row, claim, _ = (firm or whole)[0]
+        evidence = [e for _, _, e in firm] + [e for _, _, e in whole]
+        evidence = [evidence[0]] + [Evidence("另见", e.source_ref, e.quote) for e in evidence[1:]]
         for i in ongoing:
             found = ctx.quote(program_id, None, _str(i.actual), _str(i.source_ref))
             evidence.append(
@@ -314,22 +336,39 @@ def _park_contradictions(ctx: _Context, frames, program_id: str) -> list[Finding
                     found[1] if found else f"{i.level3} 实际完成值 {i.actual}（记录）",
                 )
             )
-        places = tuple(
-            dict.fromkeys(x for x in [_str(row.source_ref), *(_str(i.source_ref) for i in ongoing)] if x)
-        )
+        if firm:
+            # a park's own text is quoted ("写"), an indicator's figure is named ("称其…")
+            claims = "；".join(
+                f"{e.source_ref} " + (f"写“{c}”" if hasattr(r, "status_text") else f"称其{c}")
+                for r, c, e in firm
+            )
+            message = (
+                f"{subject}：{claims}，而 {building_refs} 说该园区{said}：同一园区模块的完成状态前后矛盾。"
+            )
+            if whole:
+                message += "（另称“" + "、".join(c for _, c, _ in whole) + "”。）"
+            certainty = DISAGREE
+        else:
+            claims = "；".join(f"{e.source_ref} 写“{c}”" for _, c, e in whole)
+            message = (
+                f"{subject}：{claims}，而 {building_refs} 说该园区{said}；"
+                "报告未写该园区的年度目标，完成与否请核对。"
+            )
+            certainty = NOTE
+        places = tuple(dict.fromkeys(e.source_ref for e in evidence if e.source_ref))
         out.append(
             _finding(
                 ctx,
-                row,
+                _at(head_row, evidence[0].source_ref),
                 "R12",
                 MEDIUM,
-                ctx.record(row, row.subject, "完成状态"),
+                ctx.record(_program_of(ctx, program_id), subject, "完成状态"),
                 claim,
                 "、".join(dict.fromkeys(_str(i.actual) for i in ongoing)),
                 "",
                 message,
                 region=region,
-                certainty=DISAGREE,
+                certainty=certainty,
                 evidence=evidence,
                 places=places,
             )
@@ -487,22 +526,22 @@ def _goal_part_not_done(ctx: _Context, row, clause: str, not_done, claim) -> lis
         actual = _str(row.actual_text) or ""
         reported = any(len(_bigrams(c) & own) >= 0.6 * len(own) for c in re.split(r"[，,。；;]", actual))
         project = ctx.project_names.get(project_id) if project_id else None
+        if reported:
+            continue  # the goal's own account says it: nothing to add
+        own_ref = _split_ref(_str(row.source_ref))[0]
+        where = f"“{project}”一节" if project else "报告"
         message = (
-            f"“{row.label}”要求“{goal}”，但{('“' + project + '”一节') if project else '报告'}说“{phrase}”"
+            f"“{row.label}”要求“{goal}”，{where}说“{phrase}”"
+            f"{'（并说明了原因）' if re.search(r'因|由于|导致', sentence) else ''}，"
+            f"而“{row.label}”的完成情况对此未作说明。"
         )
-        message += "。" if reported else f"，而“{row.label}”的完成情况对此未作说明。"
-        evidence = [Evidence("报告值", _str(row.source_ref), goal), Evidence("重算依据", ref, sentence)]
-        claim = claim()
-        if claim is not None:
-            claim_row, claim_text = claim
-            said = next((s for s in _sentences(claim_text) if text_claim(s) == "above"), None)
-            if said:
-                message += f"“{claim_row.label}”却称“{said.split('，')[0]}”。"
-                evidence.append(Evidence("另见", _str(claim_row.source_ref), said))
+        if claim() is not None:
+            message += "部门“均完成 / 均超指标完成”的说法与未达成指标的矛盾见 R5。"
+        evidence = [Evidence("报告值", own_ref, goal), Evidence("重算依据", ref, sentence)]
         out.append(
             _finding(
                 ctx,
-                row,
+                _at(row, own_ref),
                 "R13",
                 MEDIUM,
                 ctx.record(row, row.label),
@@ -510,9 +549,9 @@ def _goal_part_not_done(ctx: _Context, row, clause: str, not_done, claim) -> lis
                 phrase,
                 "",
                 message,
-                certainty=DISAGREE,
+                certainty=NOTE,
                 evidence=evidence,
-                places=tuple(dict.fromkeys(x for x in (_str(row.source_ref), ref) if x)),
+                places=tuple(dict.fromkeys(x for x in (own_ref, ref) if x)),
             )
         )
         break
@@ -532,10 +571,11 @@ def _goal_parts_unreported(ctx: _Context, row, expected: str) -> list[Finding]:
             continue
         part = _clause_with(expected, match.group(0)) or match.group(0)
         message = f"“{row.label}”要求“{part}”，但目标完成情况和各项目均未提及“{thing}”：是否完成无法核对。"
+        own_ref = _split_ref(_str(row.source_ref))[0]
         out.append(
             _finding(
                 ctx,
-                row,
+                _at(row, own_ref),
                 "R13",
                 LOW,
                 ctx.record(row, row.label, thing),
@@ -544,9 +584,7 @@ def _goal_parts_unreported(ctx: _Context, row, expected: str) -> list[Finding]:
                 "",
                 message,
                 certainty=UNCHECKABLE,
-                evidence=[
-                    Evidence("报告值", _str(row.source_ref), sentence_with(expected, match.group(0)) or part)
-                ],
+                evidence=[Evidence("报告值", own_ref, sentence_with(expected, match.group(0)) or part)],
             )
         )
     return out
@@ -591,14 +629,21 @@ def check_money_indicators(
         )
         if not budget or executed is None or ratio_reconciles(stated, executed, budget, settings):
             continue
+        if _same_rate_in_text(ctx, row, stated) is not None:
+            continue  # the project's text states the same rate, which rule 1 weighs: one finding
         by_budget = executed / budget * 100
-        explained = _has_text(project.deviation_reason) or _has_text(project.improvement)
+        # a missing explanation matters only where one is due (execution below the threshold)
+        explained = (
+            _has_text(project.deviation_reason)
+            or _has_text(project.improvement)
+            or executed / budget >= settings.low_execution
+        )
         own = (
             f"{row.level3} 实际完成值 {row.actual}；按全年执行数 ÷ 全年预算数 "
             f"{fmt_value(executed, '万元')} ÷ {fmt_value(budget, '万元')} = "
             f"{fmt_value(by_budget, UNIT_PERCENT)}"
         )
-        tail = "" if explained else "；项目的偏差原因一节写“无”"
+        tail = "" if explained else "；执行率低于 90% 而项目的偏差原因一节写“无”"
         if appropriation and ratio_reconciles(stated, executed, appropriation, settings):
             certainty = NOTE
             message = (
@@ -609,9 +654,6 @@ def check_money_indicators(
         else:
             certainty = DISAGREE
             message = f"{own}，报告的 {row.actual} 与之不符{tail}。"
-        same = _same_rate_in_text(ctx, row, stated)
-        if same is not None:
-            message += f"项目文字另写“{same[1]}”（{same[0]}，见 R1）。"
         found = ctx.quote(row.program_id, row.project_id, f"{executed:g}万元", whole_number=True)
         evidence = [
             Evidence(
@@ -648,7 +690,8 @@ def check_money_indicators(
 
 def _same_rate_in_text(ctx: _Context, row, stated: float) -> tuple[str, str] | None:
     """(source_ref, text) of a rate the project's own text states with the same figure
-    ("资金执行率为100%"): the same claim in words, which rule 1 weighs."""
+    ("资金执行率为100%"): the same claim in words, which rule 1 weighs (the indicator restating it is
+    not a second finding)."""
     figures = program_rows(ctx.frames, "v_stated_figures", row.program_id)
     if figures.empty:
         return None
@@ -690,8 +733,12 @@ def _without_targets(ctx: _Context, indicators: pd.DataFrame) -> list[Finding]:
             project_name=ctx.project_names.get(project_id) if project_id else None,
         )
         whom = "本项目" if project_id else "本资金"
+        # count indicators as the report names them, not the rows they are stored in (one
+        # indicator given per park is one indicator)
+        named = len(dict.fromkeys(zip(rows["level1"], rows["level3"], strict=True)))
+        split = f"（部分按地区分列，共 {len(rows)} 条记录）" if named < len(rows) else ""
         message = (
-            f"{whom} {len(rows)} 项绩效指标均未写年度指标值（目标），"
+            f"{whom}的 {named} 项绩效指标{split}均未写年度指标值（目标），"
             "无一能判断是否达标：各指标的完成情况无法核对（不是不符）。"
         )
         evidence, seen = [], set()
@@ -718,7 +765,7 @@ def _without_targets(ctx: _Context, indicators: pd.DataFrame) -> list[Finding]:
                 "R14",
                 LOW,
                 ctx.record(row, "绩效指标年度指标值"),
-                f"{len(rows)} 项指标无目标",
+                f"{named} 项指标无目标",
                 None,
                 "",
                 message,
@@ -781,8 +828,12 @@ def check_text_out_of_place(
         )
         own_words = _bigrams(names) | _GENERIC_BIGRAMS
         ended = _year_ended(frames, program_id)
+        sections = None  # a goal record's two sections, worked out once a text needs them
         for project_id in [None, *own_ids]:
             for ref, text in ctx.texts(program_id, project_id):
+                if ref and "；" in ref:
+                    sections = _objective_sections(frames, program_id) if sections is None else sections
+                    ref = sections.get((ref, text), ref)
                 base = _program_of(
                     ctx,
                     program_id,
@@ -838,10 +889,20 @@ def _other_fund(ctx: _Context, row, text: str, own_words: set[str]) -> list[Find
                 "",
                 message,
                 certainty=DISAGREE,
-                evidence=[Evidence("报告值", row.source_ref, sentence)],
+                evidence=[Evidence("报告值", row.source_ref, sentence), *_own_name(ctx, row.program_id)],
             )
         )
     return out
+
+
+def _own_name(ctx: _Context, program_id: str) -> list[Evidence]:
+    """The report's own sentence naming its fund (the name up to its bracket), beside another's."""
+    name = (ctx.program_name.get(program_id) or "").split("（")[0]
+    for core in (name, name[2:] if name.startswith("中央") else None):
+        found = ctx.quote(program_id, None, core) if core and len(core) >= 6 else None
+        if found:
+            return [Evidence("重算依据", found[0], found[1])]
+    return []
 
 
 def _past_year(ctx: _Context, row, sentence: str, year: int | None) -> list[Finding]:

@@ -257,11 +257,17 @@ def _rate_finding(
     copied = _pair_producing(stated_pp, row, execution, settings)
     if copied:
         message += f"报告值与 {copied} 一致，疑沿用了该行的执行率。"
-    elif alternatives:
+    if alternatives:
+        # each other base with what it gives (the local funds' 2023 tranche gives 11.90%, not 33%)
         message += (
-            "按报告所给的其他口径（" + "、".join(label for label, _ in alternatives) + "）也得不出该值。"
+            "按报告所给的其他口径（"
+            + "、".join(
+                f"{label} {fmt_value(base, UNIT_WAN)}：{executed / base * 100:.2f}%"
+                for label, base in alternatives
+            )
+            + "）也得不出该值。"
         )
-    else:
+    elif not copied:
         message += "报告中没有哪一对金额能得出该值。"
     return [
         _finding(
