@@ -265,7 +265,7 @@ def _cli(args, env, cwd=ROOT):
                                   ["--certainty", "错误"]])
 def test_cli_check_refuses_an_unknown_rule_or_certainty_with_the_valid_list(tmp_path, args):
     environ = dict(os.environ, PYTHONIOENCODING="utf-8", JIXIAO_DB=str(tmp_path / "default.duckdb"))
-    code, out, err = _cli([*args, "--db", str(tmp_path / "cli.duckdb")], environ)
+    code, out, err = _cli([*args, "--db", str(tmp_path / "cli.duckdb"), "--init"], environ)
     assert code == 2 and out == ""  # never "核查发现 0 条", as if nothing were wrong
     if args[0] == "--rule":
         assert err.startswith(f"未知的规则：{args[-1]}。可选：R1 执行率核对、R2 分项与合计") and "R15 文字错位与年份" in err
@@ -285,7 +285,7 @@ def test_cli_check_for_a_city_user_lists_the_province_findings_touching_the_city
     environ = dict(os.environ, PYTHONIOENCODING="utf-8", JIXIAO_DB=str(tmp_path / "default.duckdb"),
                    JIXIAO_USERS=str(users))
     db = str(tmp_path / "cli.duckdb")
-    code, out, err = _cli(["--json", "--user", "shenyang", "--db", db], environ)
+    code, out, err = _cli(["--json", "--user", "shenyang", "--db", db, "--init"], environ)
     assert code == 0, err
     found = json.loads(out)["findings"]
     # the province report's wrong 33% and its "无" concern 沈阳's 3,011 万元 too (issue 23: it saw 0)
