@@ -137,6 +137,8 @@ def test_form_and_report_that_differ_are_a_finding_before_and_after_the_commit(s
     r2 = [f for f in audit if f.rule == "R2" and f.project_id == "LZ2022-P01" and f.certainty == "不符"]
     assert r2 and r2[0].stated == pytest.approx(15.14353) and r2[0].recomputed == pytest.approx(15.5)
     assert any("全年执行支出15.14353万元" in e.quote for e in r2[0].evidence)
+    r1 = [f for f in audit if f.rule == "R1" and f.project_id == "LZ2022-P01" and f.stated == pytest.approx(94.65)]
+    assert r1 and r1[0].certainty in ("不符", "提示")  # 94.65% against the form's 15.5 ÷ 16
 
 
 def test_a_form_that_agrees_with_its_report_within_the_stated_precision_is_no_finding(seeded):
