@@ -182,6 +182,10 @@ def test_the_matching_rule_on_the_shipped_programs():
                     "year": 2022, "program_kind": "部门预算", "department": "兰州新区应急管理局"}
     assert same_program(form_program, lz_stored).program_id == "LZ2022-YJJ"
     assert name_key("兰州新区应急管理局2022年度部门本级预算") == name_key("兰州新区应急管理局部门预算")
+    # a page saved from the web keeps its address before the title: it names no program
+    saved = {**ln_stored, "program_id": "R", "program_name": "# 来源: http://slt.example.gov.cn/a/1.html | "
+             + ln_stored["program_name"] + "2023年度绩效自评报告", "region": "# 来源: http://slt.example.gov.cn/a/1.html"}
+    assert same_program(saved, ln_stored).program_id == "LN2023-WHP"
 
 
 def test_an_ambiguous_match_asks_and_the_choice_updates_the_chosen_program(tmp_path):
