@@ -116,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--json", action="store_true", help="输出 JSON (print findings as JSON)")
     chk.add_argument("--certainty", action="append", choices=AUDIT_CERTAINTIES,
                      help="只列此性质的发现，可重复 (only findings of this certainty; repeatable)")
-    chk.add_argument("--rule", action="append", metavar="R1..R11",
+    chk.add_argument("--rule", action="append", metavar="R1..R12",
                      help="只列此规则的发现，可重复 (only findings of this rule; repeatable)")
     chk.add_argument("--user", metavar="NAME", help=USER_HELP)
     chk.add_argument("--db", type=_db, help=DB_HELP)

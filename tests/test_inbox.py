@@ -139,6 +139,9 @@ def test_form_and_report_that_differ_are_a_finding_before_and_after_the_commit(s
     assert any("全年执行支出15.14353万元" in e.quote for e in r2[0].evidence)
     r1 = [f for f in audit if f.rule == "R1" and f.project_id == "LZ2022-P01" and f.stated == pytest.approx(94.65)]
     assert r1 and r1[0].certainty in ("不符", "提示")  # 94.65% against the form's 15.5 ÷ 16
+    (r12,) = [f for f in audit if f.rule == "R12"]
+    assert (r12.stated, r12.recomputed, r12.project_id, r12.certainty) == (94.0, 95.0, "LZ2022-P01", "不符")
+    assert "项目执行得分94分" in r12.evidence[0].quote and "档案整理专项.xlsx › Sheet › 第6行" in r12.evidence[1].quote
 
 
 def test_a_form_that_agrees_with_its_report_within_the_stated_precision_is_no_finding(seeded):

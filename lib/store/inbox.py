@@ -370,23 +370,24 @@ def _row_kinds(merged: Merged) -> dict[str, list[str]]:
 
 
 # The report's figures kept for 核查 where they differ from the form's: column -> (aggregate, unit);
-# R2 compares a project's 预算合计 / 执行合计 with its record, R1 a project's 执行率 with executed ÷ budget.
+# R2 compares a project's 预算合计 / 执行合计 with its record, R1 a project's 执行率 with executed ÷ budget,
+# R12 (lib/analysis/checks/paired.py) its 自评得分 with the form's.
 _KEPT_FOR_AUDIT = {"budget": ("预算合计", "万元"), "executed": ("执行合计", "万元"),
-                   "stated_execution_rate": ("无", "%")}
+                   "stated_execution_rate": ("无", "%"), "stated_score": ("无", "分")}
 
 
 def _keep_report_amounts(merged: Merged) -> None:
-    """A project's budget, executed amount or execution rate the report states otherwise than the
-    form stays in the store as the report's stated figure (with its sentence), so 核查 lists the
-    不符 after the commit as the triage did (rules R2 and R1). Scores and indicator values that
-    differ are listed in the triage only: no 核查 rule compares a second stated score."""
+    """A project's budget, executed amount, execution rate or score the report states otherwise
+    than the form stays in the store as the report's stated figure (with its sentence), so 核查
+    lists the 不符 after the commit as the triage did (rules R2, R1, R12). Indicator values that
+    differ are listed in the triage only."""
     figures = merged.tables["stated_figures"]
     for d in merged.disagreements:
         if d.table != "projects" or d.column not in _KEPT_FOR_AUDIT or d.project_id is None:
             continue
         aggregate, unit = _KEPT_FOR_AUDIT[d.column]
         value = float(d.report_value) * (100 if unit == "%" else 1)
-        form = f"{float(d.form_value) * 100:.6g}%" if unit == "%" else f"{float(d.form_value):g} 万元"
+        form = f"{float(d.form_value) * 100:.6g}%" if unit == "%" else f"{float(d.form_value):g} {unit}"
         seq = 1 + max((r["seq"] for r in figures if r.get("project_id") == d.project_id), default=0)
         figures.append({
             "program_id": d.program_id, "project_id": d.project_id, "seq": seq, "region": None,

@@ -14,7 +14,8 @@ states the figure (``places``): the same figure restated is one finding.
     findings = run_audit(frames)
 
 Modules by rule family: core (settings, Finding, tolerances, quotes), rates (R1), totals (R2),
-scores (R3), counts (R4), texts (R5–R8), reading (R9–R11 and R5 summary claims).
+scores (R3), counts (R4), texts (R5–R8), reading (R9–R11 and R5 summary claims), paired (R12: a
+form and its report, merged by the inbox, stating a project's score differently).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from lib.analysis.checks.core import (
     sum_reconciles,
 )
 from lib.analysis.checks.counts import check_counts
+from lib.analysis.checks.paired import check_form_vs_report
 from lib.analysis.checks.rates import check_execution_rates
 from lib.analysis.checks.reading import (
     check_missing_explanations,
@@ -79,6 +81,7 @@ __all__ = [
     "check_counts",
     "check_execution_rates",
     "check_execution_time",
+    "check_form_vs_report",
     "check_missing_explanations",
     "check_project_names",
     "check_restated_quantities",
@@ -118,6 +121,7 @@ CHECKS: tuple[Callable[[Mapping[str, pd.DataFrame], AuditSettings], list[Finding
     check_missing_explanations,
     check_restated_quantities,
     check_project_names,
+    check_form_vs_report,
 )
 
 _CERTAINTY_ORDER = {c: i for i, c in enumerate(AUDIT_CERTAINTIES)}
