@@ -320,3 +320,43 @@ def test_cli_beside_the_running_app_says_where_the_app_shows_the_same(tmp_path):
         assert run.returncode == 2 and "“核查”页" in run.stderr
     finally:
         holder.close()
+
+
+def test_merge_by_role_the_form_gives_the_figure_and_an_indicator_that_differs_is_listed():
+    from lib.intake.inbox_match import Member, merge
+
+    def member(kind, label, actual, weight, note):
+        program = {"program_id": f"{kind}-1", "program_name": "某县应急管理局2022年度部门预算", "year": 2022,
+                   "program_kind": "部门预算", "department": "某县应急管理局", "source_id": f"{kind}-S"}
+        project = {"project_id": f"{kind}-P", "program_id": f"{kind}-1", "project_name": "应急物资储备",
+                   "budget": 120.0, "executed": 114.0, "source_ref": label, "note": note}
+        indicator = {"program_id": f"{kind}-1", "project_id": f"{kind}-P", "seq": 7, "level1": "产出指标",
+                     "level3": "储备物资到位率", "target": "≥95%", "actual": actual, "weight": weight,
+                     "source_ref": label, "sentence": f"{label}的原句"}
+        tables = {"programs": [program], "projects": [project], "indicators": [indicator],
+                  "sources": [{"source_id": f"{kind}-S", "title": label}]}
+        origins = {t: [(label, "表1", 6)] * len(rows) for t, rows in tables.items()}
+        return Member(kind, label, tables, origins)
+
+    merged = merge([member("report", "报告.docx", "90%", None, "报告的说明"),
+                    member("form", "自评表.xlsx", "96%", 20.0, None)], "ZP2022-X")
+    (project,) = merged.tables["projects"]
+    (indicator,) = merged.tables["indicators"]
+    assert project["project_id"] == "report-P" and project["note"] == "报告的说明"  # a form's blank keeps it
+    assert (indicator["actual"], indicator["weight"], indicator["seq"]) == ("96%", 20.0, 7)
+    assert indicator["project_id"] == "report-P" and indicator["program_id"] == "ZP2022-X"
+    (d,) = merged.disagreements
+    assert (d.figure, d.form_value, d.report_value) == ("实际完成值", "96%", "90%")
+    assert d.form_place == "自评表.xlsx › 表1 › 第6行 › 实际完成值" and d.report_sentence == "报告.docx的原句"
+
+
+def test_cli_zip_reads_a_download_without_its_suffix(tmp_path, capsys):
+    db = tmp_path / "z.duckdb"
+    download = tmp_path / "附件下载"
+    download.write_bytes(drop_zip(tmp_path, with_form=False))
+    assert cli.main(["intake", str(download), "--zip", "--db", str(db), "--init", "--json"]) == 0
+    import json
+
+    triage = json.loads(capsys.readouterr().out)
+    assert {p["action"] for p in triage["programs"]} == {"update", "new"}
+    assert next(p for p in triage["programs"] if p["program_id"] == "LZ2022-YJJ")["action"] == "update"

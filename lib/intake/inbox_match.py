@@ -330,7 +330,7 @@ def merge(members: list[Member], target_id: str, program_row: dict | None = None
                     continue
                 owner[key] = mi
                 by_key[key] = len(out.tables[table])
-                out.tables[table].append(r)
+                out.tables[table].append(dict(r))  # a copy: ``r`` stays the file's own for the comparison
                 out.origins[table].append(origin)
                 kinds[(table, by_key[key])] = {m.kind: (origin, r)}
     out.disagreements = _disagreements(out, kinds, target_id)
