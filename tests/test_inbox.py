@@ -360,3 +360,18 @@ def test_cli_zip_reads_a_download_without_its_suffix(tmp_path, capsys):
     triage = json.loads(capsys.readouterr().out)
     assert {p["action"] for p in triage["programs"]} == {"update", "new"}
     assert next(p for p in triage["programs"] if p["program_id"] == "LZ2022-YJJ")["action"] == "update"
+
+
+def test_a_pdf_report_printed_by_chromium_updates_its_program(seeded, tmp_path):
+    from report_files import pdf_file
+
+    pdf = pdf_file(LANZHOU_REPORT.read_text(encoding="utf-8"), tmp_path / "兰州新区自评报告.pdf")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.write(pdf, "报告/兰州新区自评报告.pdf")
+        z.writestr("自评表/档案整理专项.xlsx", archive_form())
+    result = store_inbox.triage(seeded, inbox.read_drop([("收件.zip", buf.getvalue())]))
+    assert [f.kind for f in result.files] == [inbox.REPORT, inbox.FORM]
+    (plan,) = result.programs
+    assert plan.headline() == "更新 LZ2022-YJJ"
+    assert "全年执行数" in {d.figure for d in plan.disagreements}
