@@ -135,6 +135,8 @@ def triage(store, files: list[inbox.Incoming], choices: dict[str, str] | None = 
     done = imported_sha256(store)
     seen: dict[str, str] = {}
     for item in files:
+        item.already = None  # judged afresh: the store may have imported some of them since
+    for item in files:
         if item.sha256 in done and item.status != inbox.REFUSED:
             item.already = f"v{done[item.sha256]}"
         elif item.sha256 in seen and item.status != inbox.REFUSED:
