@@ -137,6 +137,11 @@ def test_form_and_report_that_differ_are_a_finding_before_and_after_the_commit(s
     r2 = [f for f in audit if f.rule == "R2" and f.project_id == "LZ2022-P01" and f.certainty == "不符"]
     assert r2 and r2[0].stated == pytest.approx(15.14353) and r2[0].recomputed == pytest.approx(15.5)
     assert any("全年执行支出15.14353万元" in e.quote for e in r2[0].evidence)
+    r1 = [f for f in audit if f.rule == "R1" and f.project_id == "LZ2022-P01" and f.stated == pytest.approx(94.65)]
+    assert r1 and r1[0].certainty in ("不符", "提示")  # 94.65% against the form's 15.5 ÷ 16
+    (r16,) = [f for f in audit if f.rule == "R16"]
+    assert (r16.stated, r16.recomputed, r16.project_id, r16.certainty) == (94.0, 95.0, "LZ2022-P01", "不符")
+    assert "项目执行得分94分" in r16.evidence[0].quote and "档案整理专项.xlsx › Sheet › 第6行" in r16.evidence[1].quote
 
 
 def test_a_form_that_agrees_with_its_report_within_the_stated_precision_is_no_finding(seeded):
@@ -180,6 +185,10 @@ def test_the_matching_rule_on_the_shipped_programs():
                     "year": 2022, "program_kind": "部门预算", "department": "兰州新区应急管理局"}
     assert same_program(form_program, lz_stored).program_id == "LZ2022-YJJ"
     assert name_key("兰州新区应急管理局2022年度部门本级预算") == name_key("兰州新区应急管理局部门预算")
+    # a page saved from the web keeps its address before the title: it names no program
+    saved = {**ln_stored, "program_id": "R", "program_name": "# 来源: http://slt.example.gov.cn/a/1.html | "
+             + ln_stored["program_name"] + "2023年度绩效自评报告", "region": "# 来源: http://slt.example.gov.cn/a/1.html"}
+    assert same_program(saved, ln_stored).program_id == "LN2023-WHP"
 
 
 def test_an_ambiguous_match_asks_and_the_choice_updates_the_chosen_program(tmp_path):
@@ -311,3 +320,58 @@ def test_cli_beside_the_running_app_says_where_the_app_shows_the_same(tmp_path):
         assert run.returncode == 2 and "“核查”页" in run.stderr
     finally:
         holder.close()
+
+
+def test_merge_by_role_the_form_gives_the_figure_and_an_indicator_that_differs_is_listed():
+    from lib.intake.inbox_match import Member, merge
+
+    def member(kind, label, actual, weight, note):
+        program = {"program_id": f"{kind}-1", "program_name": "某县应急管理局2022年度部门预算", "year": 2022,
+                   "program_kind": "部门预算", "department": "某县应急管理局", "source_id": f"{kind}-S"}
+        project = {"project_id": f"{kind}-P", "program_id": f"{kind}-1", "project_name": "应急物资储备",
+                   "budget": 120.0, "executed": 114.0, "source_ref": label, "note": note}
+        indicator = {"program_id": f"{kind}-1", "project_id": f"{kind}-P", "seq": 7, "level1": "产出指标",
+                     "level3": "储备物资到位率", "target": "≥95%", "actual": actual, "weight": weight,
+                     "source_ref": label, "sentence": f"{label}的原句"}
+        tables = {"programs": [program], "projects": [project], "indicators": [indicator],
+                  "sources": [{"source_id": f"{kind}-S", "title": label}]}
+        origins = {t: [(label, "表1", 6)] * len(rows) for t, rows in tables.items()}
+        return Member(kind, label, tables, origins)
+
+    merged = merge([member("report", "报告.docx", "90%", None, "报告的说明"),
+                    member("form", "自评表.xlsx", "96%", 20.0, None)], "ZP2022-X")
+    (project,) = merged.tables["projects"]
+    (indicator,) = merged.tables["indicators"]
+    assert project["project_id"] == "report-P" and project["note"] == "报告的说明"  # a form's blank keeps it
+    assert (indicator["actual"], indicator["weight"], indicator["seq"]) == ("96%", 20.0, 7)
+    assert indicator["project_id"] == "report-P" and indicator["program_id"] == "ZP2022-X"
+    (d,) = merged.disagreements
+    assert (d.figure, d.form_value, d.report_value) == ("实际完成值", "96%", "90%")
+    assert d.form_place == "自评表.xlsx › 表1 › 第6行 › 实际完成值" and d.report_sentence == "报告.docx的原句"
+
+
+def test_cli_zip_reads_a_download_without_its_suffix(tmp_path, capsys):
+    db = tmp_path / "z.duckdb"
+    download = tmp_path / "附件下载"
+    download.write_bytes(drop_zip(tmp_path, with_form=False))
+    assert cli.main(["intake", str(download), "--zip", "--db", str(db), "--init", "--json"]) == 0
+    import json
+
+    triage = json.loads(capsys.readouterr().out)
+    assert {p["action"] for p in triage["programs"]} == {"update", "new"}
+    assert next(p for p in triage["programs"] if p["program_id"] == "LZ2022-YJJ")["action"] == "update"
+
+
+def test_a_pdf_report_printed_by_chromium_updates_its_program(seeded, tmp_path):
+    from report_files import pdf_file
+
+    pdf = pdf_file(LANZHOU_REPORT.read_text(encoding="utf-8"), tmp_path / "兰州新区自评报告.pdf")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.write(pdf, "报告/兰州新区自评报告.pdf")
+        z.writestr("自评表/档案整理专项.xlsx", archive_form())
+    result = store_inbox.triage(seeded, inbox.read_drop([("收件.zip", buf.getvalue())]))
+    assert [f.kind for f in result.files] == [inbox.REPORT, inbox.FORM]
+    (plan,) = result.programs
+    assert plan.headline() == "更新 LZ2022-YJJ"
+    assert "全年执行数" in {d.figure for d in plan.disagreements}

@@ -37,6 +37,11 @@ _DROP_WORDS = ("绩效自评工作总结", "绩效自评报告", "绩效自评�
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
+# What a page saved from the web puts before a report's title ("# 来源: https://… |"): the report
+# reader may keep it in the name or the region, and it names no program.
+_WEB_SOURCE = re.compile(r"#?\s*来源\s*[:：]?\s*https?://\S*\s*\|?|https?://\S+")
+
+
 def text_key(text: object) -> str:
     """A text folded for comparison: NFKC (full width → half width), no spaces or punctuation."""
     if text is None:
@@ -47,7 +52,7 @@ def text_key(text: object) -> str:
 def name_key(name: object) -> str:
     """A program's or project's name for matching: ``text_key`` without the year and the words
     around it that vary between a form and a report of the same program."""
-    text = unicodedata.normalize("NFKC", str(name or ""))
+    text = _WEB_SOURCE.sub("", unicodedata.normalize("NFKC", str(name or "")))
     text = _YEAR.sub("", text)
     for word in _DROP_WORDS:
         text = text.replace(word, "")
@@ -57,7 +62,7 @@ def name_key(name: object) -> str:
 def _known(text: object) -> str:
     """A stated field, or "" for a placeholder the report reader writes when the text has none
     (（报告未写明主管部门）)."""
-    key = text_key(text)
+    key = text_key(_WEB_SOURCE.sub("", unicodedata.normalize("NFKC", str(text or ""))))
     return "" if not key or key.startswith("报告未") else key
 
 
@@ -325,7 +330,7 @@ def merge(members: list[Member], target_id: str, program_row: dict | None = None
                     continue
                 owner[key] = mi
                 by_key[key] = len(out.tables[table])
-                out.tables[table].append(r)
+                out.tables[table].append(dict(r))  # a copy: ``r`` stays the file's own for the comparison
                 out.origins[table].append(origin)
                 kinds[(table, by_key[key])] = {m.kind: (origin, r)}
     out.disagreements = _disagreements(out, kinds, target_id)

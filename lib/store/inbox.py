@@ -135,6 +135,8 @@ def triage(store, files: list[inbox.Incoming], choices: dict[str, str] | None = 
     done = imported_sha256(store)
     seen: dict[str, str] = {}
     for item in files:
+        item.already = None  # judged afresh: the store may have imported some of them since
+    for item in files:
         if item.sha256 in done and item.status != inbox.REFUSED:
             item.already = f"v{done[item.sha256]}"
         elif item.sha256 in seen and item.status != inbox.REFUSED:
@@ -152,16 +154,26 @@ def triage(store, files: list[inbox.Incoming], choices: dict[str, str] | None = 
     merged = [p for p in plans if p.merged is not None]
     if merged:  # one preview of the whole drop (per program it would cost a query per table each)
         whole = store.preview(_parsed(merged))
-        split = {table: {part: _by(frame, "source_id" if table == "sources" else "program_id")
-                         for part, frame in (("added", d.added), ("removed", d.removed),
-                                             ("changed", d.changed))}
+        # added and removed rows carry every column; a changed cell only its table's key, so the
+        # projects' changes are found by project id
+        def column(table: str, part: str) -> str:
+            if table == "sources":
+                return "source_id"
+            return "project_id" if table == "projects" and part == "changed" else "program_id"
+
+        split = {table: {part: _by(getattr(d, part), column(table, part))
+                         for part in ("added", "removed", "changed")}
                  for table, d in whole.items()}
         for plan in merged:
             sources = [r["source_id"] for r in plan.merged.tables["sources"]]
+            projects = [r["project_id"] for r in plan.merged.tables["projects"]]
             plan.diff = {}
             for table, d in whole.items():
-                ids = sources if table == "sources" else [plan.target_id]
-                frames = {part: _pick(split[table][part], ids, getattr(d, part)) for part in split[table]}
+                frames = {}
+                for part in split[table]:
+                    key = column(table, part)
+                    ids = {"source_id": sources, "project_id": projects}.get(key, [plan.target_id])
+                    frames[part] = _pick(split[table][part], ids, getattr(d, part))
                 # unchanged rows are counted for the whole drop only; a program's share is not shown
                 plan.diff[table] = TableDiff(frames["added"], frames["removed"], frames["changed"], 0)
     return triaged
@@ -359,22 +371,32 @@ def _row_kinds(merged: Merged) -> dict[str, list[str]]:
             for table in TABLES}
 
 
+# The report's figures kept for 核查 where they differ from the form's: column -> (aggregate, unit);
+# R2 compares a project's 预算合计 / 执行合计 with its record, R1 a project's 执行率 with executed ÷ budget,
+# R16 (lib/analysis/checks/paired.py) its 自评得分 with the form's.
+_KEPT_FOR_AUDIT = {"budget": ("预算合计", "万元"), "executed": ("执行合计", "万元"),
+                   "stated_execution_rate": ("无", "%"), "stated_score": ("无", "分")}
+
+
 def _keep_report_amounts(merged: Merged) -> None:
-    """A project's budget or executed amount the report states otherwise than the form stays in
-    the store as the report's stated figure (with its sentence): 核查 rule R2 compares it with the
-    project's figure after the commit, as it did in the triage."""
+    """A project's budget, executed amount, execution rate or score the report states otherwise
+    than the form stays in the store as the report's stated figure (with its sentence), so 核查
+    lists the 不符 after the commit as the triage did (rules R2, R1, R16). Indicator values that
+    differ are listed in the triage only."""
     figures = merged.tables["stated_figures"]
     for d in merged.disagreements:
-        if d.table != "projects" or d.column not in ("budget", "executed") or d.project_id is None:
+        if d.table != "projects" or d.column not in _KEPT_FOR_AUDIT or d.project_id is None:
             continue
+        aggregate, unit = _KEPT_FOR_AUDIT[d.column]
+        value = float(d.report_value) * (100 if unit == "%" else 1)
+        form = f"{float(d.form_value) * 100:.6g}%" if unit == "%" else f"{float(d.form_value):g} {unit}"
         seq = 1 + max((r["seq"] for r in figures if r.get("project_id") == d.project_id), default=0)
         figures.append({
             "program_id": d.program_id, "project_id": d.project_id, "seq": seq, "region": None,
             "fund_source": None, "fund_year": None, "rating": None, "metric": f"报告所写{d.figure}",
-            "value": float(d.report_value), "unit": "万元",
-            "aggregate": "预算合计" if d.column == "budget" else "执行合计", "part_of": None,
+            "value": value, "unit": unit, "aggregate": aggregate, "part_of": None,
             "text": d.report_sentence, "source_ref": d.report_place, "sentence": d.report_sentence,
-            "note": f"自评表与报告不符：自评表为 {d.form_value:g} 万元（{d.form_place}）",
+            "note": f"自评表与报告不符：自评表为 {form}（{d.form_place}）",
         })
         merged.origins["stated_figures"].append(
             (d.report_place, spec.SHEETS_BY_TABLE["stated_figures"].name, 0))

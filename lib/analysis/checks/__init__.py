@@ -15,7 +15,8 @@ states the figure (``places``): the same figure restated is one finding.
 
 Modules by rule family: core (settings, Finding, tolerances, quotes), rates (R1), totals (R2),
 scores (R3), counts (R4), texts (R5–R8), reading (R9–R11 and R5 summary claims), narrative
-(R12–R15: status words, goals, money indicators and text out of place, read across sections).
+(R12–R15: status words, goals, money indicators and text out of place, read across sections),
+paired (R16: a form and its report, merged by the inbox, stating a project's score differently).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from lib.analysis.checks.narrative import (
     check_status_vs_figures,
     check_text_out_of_place,
 )
+from lib.analysis.checks.paired import check_form_vs_report
 from lib.analysis.checks.rates import check_execution_rates
 from lib.analysis.checks.reading import (
     check_missing_explanations,
@@ -88,6 +90,7 @@ __all__ = [
     "check_counts",
     "check_execution_rates",
     "check_execution_time",
+    "check_form_vs_report",
     "check_goals_against_evidence",
     "check_money_indicators",
     "check_missing_explanations",
@@ -137,6 +140,7 @@ CHECKS: tuple[Callable[[Mapping[str, pd.DataFrame], AuditSettings], list[Finding
     check_goals_against_evidence,
     check_money_indicators,
     check_text_out_of_place,
+    check_form_vs_report,
 )
 
 _CERTAINTY_ORDER = {c: i for i, c in enumerate(AUDIT_CERTAINTIES)}
