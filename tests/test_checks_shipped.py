@@ -39,10 +39,7 @@ VERIFIED_DISAGREEMENTS = [
     # LZ P04 (2) "兰州新区应急救援能力提升项目申报资金49万元，已完成支付9万元" (P04 is 气象灾害预警项目)
     ("R11", "气象灾害预警项目 / 项目名称", "应急救援能力提升项目", "气象灾害预警项目"),
     # issue 23 (R12–R15), each classified against the report by an independent reviewer
-    # (/work/review/i23_verdicts.md: N3 and N5 real; N2 reframed on its aside 1):
-    # LN §二(四)1(1) "沈阳、盘锦、葫芦岛完成100%" vs §二(四)1(2) "…葫芦岛园区的部分模块正在建设中"
-    ("R12", "葫芦岛市高新技术产业开发区化工园区 / 完成状态", "风险智能管控平台模块建设完成率 100%",
-     "部分模块正在建设中"),
+    # (first review: N3 and N5 real; the reworded 葫芦岛 finding re-read: a note, below)
     # LN §二(三)2 抚顺 "已完成安全风险智能化管控平台的六大功能模块建设" vs §二(四)1(1)(2) "部分模块正在建设中"
     ("R12", "抚顺高新技术产业开发区化工及精细化工园区 / 完成状态", "已完成安全风险智能化管控平台的六大功能模块建设",
      "部分模块正在建设中"),
@@ -60,6 +57,10 @@ VERIFIED_READING_NOTES = [
     ("R14", "无法核对", "绩效指标年度指标值", "5 项指标无目标", None),
     # LN §二(三) "基本完成2023年项目建设任务" beside 60% / 60% / 40%: the year's target is not stated
     ("R12", "提示", "总体绩效目标完成情况", "基本完成2023年项目建设任务", "完成比例 40%–60%"),
+    # LN §二(四)1(1) 数量指标 "沈阳、盘锦、葫芦岛完成100%" vs §二(四)1(2) 质量指标 "…葫芦岛园区的部分模块
+    # 正在建设中": two indicators, both saying 模块 (second review: a note, not a contradiction)
+    ("R12", "提示", "葫芦岛市高新技术产业开发区化工园区 / 完成状态", "风险智能管控平台模块建设完成率 100%",
+     "部分模块正在建设中"),
     # LN §二(四)1(3) "…目前正在建设中，时效指标完成率为100%"
     ("R12", "提示", "产出指标 / 时效指标完成率", "100%", "目前正在建设中"),
     # LZ 目标5 "完成兰州新区区域气候评估论证": P04 (4) says it was not done, 目标5完成情况 is silent

@@ -292,7 +292,7 @@ def _park_contradictions(ctx: _Context, frames, program_id: str) -> list[Finding
     regions = dict.fromkeys(
         r for r in [*progress["region"].tolist(), *indicators["region"].tolist()] if _str(r)
     )
-    for region in regions:
+    for region in sorted(regions):  # one order on both backends (rows come in the backend's order)
         if region == ctx.program_region.get(program_id):
             continue
         mine = indicators[indicators["region"] == region]
@@ -336,7 +336,17 @@ def _park_contradictions(ctx: _Context, frames, program_id: str) -> list[Finding
                     found[1] if found else f"{i.level3} 实际完成值 {i.actual}（记录）",
                 )
             )
-        if firm:
+        own_text = [f for f in firm if hasattr(f[0], "status_text")]
+        if firm and not own_text:
+            # only another indicator of the park at 100% (数量 "完成100%" against 质量's "部分模块正在
+            # 建设中"): two indicators measure different things, so it is a note (independent review)
+            claims = "；".join(f"{e.source_ref} 称其{c}" for _, c, e in firm)
+            message = (f"{subject}：{claims}，而 {building_refs} 说该园区{said}：两处是不同的指标，"
+                       "同称“模块”，该园区模块的完成状态请核对。")
+            if whole:
+                message += "（另称“" + "、".join(c for _, c, _ in whole) + "”。）"
+            certainty = NOTE
+        elif firm:
             # a park's own text is quoted ("写"), an indicator's figure is named ("称其…")
             claims = "；".join(
                 f"{e.source_ref} " + (f"写“{c}”" if hasattr(r, "status_text") else f"称其{c}")
