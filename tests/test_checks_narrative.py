@@ -222,7 +222,7 @@ def test_a_program_without_any_target_is_said_once():
     found = run(indicators=rows)
     # indicators as the report names them: one given per park is one indicator
     assert [(f.rule, f.certainty, f.stated) for f in found] == [("R14", "无法核对", "2 项指标无目标")]
-    assert "共 3 条记录" in found[0].message
+    assert "条记录" not in found[0].message
     # one target anywhere: the indicators can be judged, nothing said
     assert not run(indicators=[*rows, indicator("满意度", "95%", target="≥90%", actual_value=95)])
 

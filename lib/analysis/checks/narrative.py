@@ -242,9 +242,9 @@ def _basic_done_claims(ctx: _Context, frames, program_id: str, basic_from_pp: fl
             if not _is_whole(ctx, p) and _pp(p.percent) is not None
         ]
         if parts:
-            message += (
-                f"（各地区 {fmt_value(min(parts), UNIT_PERCENT)}–{fmt_value(max(parts), UNIT_PERCENT)}）"
-            )
+            least, most = fmt_value(min(parts), UNIT_PERCENT), fmt_value(max(parts), UNIT_PERCENT)
+            # the parks' own progress (工作任务总量, 建成率), not a per-region 基本工程建设率 (review)
+            message += f"；各园区自报进度 {least}–{most}"
         # the shares may measure the whole project where the claim is about one year's part of it
         message += "；报告未写本年度的阶段目标，“基本完成”指什么无法核对，请核对。"
         evidence = [Evidence("报告值", _str(row.source_ref), sentence_with(text, claim) or claim)]
@@ -746,7 +746,7 @@ def _without_targets(ctx: _Context, indicators: pd.DataFrame) -> list[Finding]:
         # count indicators as the report names them, not the rows they are stored in (one
         # indicator given per park is one indicator)
         named = len(dict.fromkeys(zip(rows["level1"], rows["level3"], strict=True)))
-        split = f"（部分按地区分列，共 {len(rows)} 条记录）" if named < len(rows) else ""
+        split = "（部分按地区分列）" if named < len(rows) else ""
         message = (
             f"{whom}的 {named} 项绩效指标{split}均未写年度指标值（目标），"
             "无一能判断是否达标：各指标的完成情况无法核对（不是不符）。"
@@ -883,6 +883,7 @@ def _other_fund(ctx: _Context, row, text: str, own_words: set[str]) -> list[Find
         if len(foreign) < 2 or _bigrams(fund) & own_words:
             continue
         sentence = sentence_with(text, match.group(0)) or match.group(0)
+        quoted = [Evidence("报告值", row.source_ref, sentence), *_own_name(ctx, row.program_id)]
         message = (
             f"{row.source_ref} 写“{match.group(0)}”：“{fund}资金”不是本资金"
             f"（{ctx.program_name.get(row.program_id)}），疑从其他资金的报告套用。"
@@ -899,7 +900,8 @@ def _other_fund(ctx: _Context, row, text: str, own_words: set[str]) -> list[Find
                 "",
                 message,
                 certainty=DISAGREE,
-                evidence=[Evidence("报告值", row.source_ref, sentence), *_own_name(ctx, row.program_id)],
+                evidence=quoted,
+                places=tuple(dict.fromkeys(e.source_ref for e in quoted if e.source_ref)),
             )
         )
     return out
