@@ -406,6 +406,11 @@ BRIEF_LABELS: dict[str, str] = {
     "audit_too_big": ("当前范围有 {n:,} 条绩效指标，超过核查上限 {limit:,} 条，简报未列核查结果："
                       "请缩小筛选，或运行 python -m lib.cli check。"),
     "failed": "简报生成失败",
+    "latest_note": ("当前选择含 {n} 个预算年度（{years}）：核心数字为最新年度 {year} 年（与“总览”卡片一致），"
+                    "不同年度的预算不相加；下列各表含全部年度，并注明年度。"),
+    "side_note": ("当前选择含 {n} 个预算年度：核心数字按年度并列（与“总览”一致）；"
+                  "下列各表含全部年度，并注明年度。"),
+    "stated": "报告所述",
 }
 REPORT_LABELS: dict[str, str] = {
     "file_stem": "自评报告草稿",
