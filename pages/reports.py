@@ -104,15 +104,21 @@ def downloads() -> None:
 
     st.subheader("自评报告草稿")
     st.caption(REPORT_LABELS["caption"])
-    if ui.count("programs", filters.only("year", "program_id")) == 0:
+    drafts = report_docx.report_programs(ui.scoped_store(), ui.scoped(filters)) \
+        if ui.count("programs", filters.only("year", "program_id")) else None
+    if drafts is None or drafts.empty:
         st.info(REPORT_LABELS["none"])
-    else:
+    else:  # one report a file: the program chosen, the latest year's first
+        names = {r.program_id: f"{r.year}年 · {r.program_name}" for r in drafts.itertuples()}
+        program_id = st.selectbox(REPORT_LABELS["choose"], list(names), format_func=names.get,
+                                  key="report_program") if len(names) > 1 else next(iter(names))
+        name = report_docx.file_name(filters, program_id)
         st.download_button(REPORT_LABELS["download"],
                            ui.logged_export(lambda: report_docx.write_docx(ui.scoped_store(),
-                                                                                      ui.scoped(filters)),
-                                            "report", report_docx.file_name(filters),
-                                            {k: str(v) for k, v in filters.active().items()}),
-                           file_name=report_docx.file_name(filters), key="report_docx", on_click="ignore",
+                                                                           ui.scoped(filters), program_id),
+                                            "report", name, {k: str(v) for k, v in filters.active().items()}
+                                            | {"program_id": program_id}),
+                           file_name=name, key="report_docx", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 

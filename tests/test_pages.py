@@ -305,3 +305,12 @@ def test_overview_budget_and_execution_per_year():
     assert any("执行率不连线" in c.value for c in at.caption)
     at = run_page("overview", year="2022")  # one year: no trend to draw
     assert not any("预算年度" in figure_text(c) for c in at.get("plotly_chart"))
+
+
+def test_word_draft_is_one_program_a_file_latest_year_first():
+    at = run_page("reports", "表格与报告下载")
+    choice = next(s for s in at.selectbox if s.key == "report_program")
+    assert choice.options[0].startswith("2023年 · 中央安全生产预防和应急救援能力建设补助资金")
+    assert choice.options[1] == "2022年 · 兰州新区应急管理局部门本级预算"
+    single = run_page("reports", "表格与报告下载", program=LANZHOU)
+    assert not any(s.key == "report_program" for s in single.selectbox)  # one program: no choice to make

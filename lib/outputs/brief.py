@@ -354,9 +354,9 @@ def _print(html: str, options: PageOptions, executable: str) -> bytes:
             browser.close()
 
 
-def write_pdf(store: Store, filters: Filters | None = None) -> bytes:
-    """The brief of the selection as PDF bytes."""
-    return render_pdf(render_html(brief_data(store, filters)))
+def write_pdf(store: Store, filters: Filters | None = None, year_basis: str = "latest") -> bytes:
+    """The brief of the selection as PDF bytes (``year_basis`` as brief_data's)."""
+    return render_pdf(render_html(brief_data(store, filters, year_basis)))
 
 
 def file_name(filters: Filters | None = None, ext: str = "pdf", when: dt.datetime | None = None) -> str:
