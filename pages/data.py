@@ -75,7 +75,7 @@ if part == UPLOAD:
             if parsed.findings:
                 st.error(f"发现 {len(parsed.findings)} 个问题，未做任何更改。请修改后重新上传。")
                 findings = pd.DataFrame([f.as_dict() for f in parsed.findings])
-                ui.show_table(findings.head(ui.DETAIL_ROWS), "upload_findings", key="findings",
+                ui.show_table(findings.head(ui.limits.DETAIL_ROWS), "upload_findings", key="findings",
                               columns=["file", "sheet", "row", "column", "problem", "problem_en"],
                               total=len(findings), full=lambda: findings)
             else:
@@ -102,7 +102,7 @@ if part == UPLOAD:
                         for label, frame in (("修改（原值 → 新值）", table_diff.changed),
                                              ("新增", table_diff.added), ("删除", table_diff.removed)):
                             if not frame.empty:
-                                n_rows, frame = len(frame), frame.head(ui.DETAIL_ROWS)
+                                n_rows, frame = len(frame), frame.head(ui.limits.DETAIL_ROWS)
                                 st.markdown(f"**{label}**")
                                 st.dataframe(upload_preview.readable(frame, project_names), hide_index=True,
                                              placeholder=fmt.TABLE_PLACEHOLDER)

@@ -57,13 +57,13 @@ def cards() -> None:
     # Cards for the first few (a screen of reading, not a wall; 显示更多 adds more); the table
     # lists more and its downloads hold every one.
     selection = (filters.key(), text.strip())
-    n_cards = paging.shown("deviation_cards", selection, min(total, ui.DETAIL_ROWS))
+    n_cards = paging.shown("deviation_cards", selection, min(total, ui.limits.DETAIL_ROWS))
     deviations = ui.read("v_deviations", filters, order_by=ORDER, search=search, limit=n_cards)
     if total > n_cards:
         st.caption(f"下面列出前 {n_cards:,} 条的说明卡片；全部 {total:,} 条见“偏差说明表”及其下载。")
     for row in deviations.itertuples():
         st.container(border=True).markdown(card_text(row))
-    paging.more_button("deviation_cards", selection, n_cards, min(total, ui.DETAIL_ROWS))
+    paging.more_button("deviation_cards", selection, n_cards, min(total, ui.limits.DETAIL_ROWS))
 
 
 def labelled(frame):

@@ -70,7 +70,7 @@ cards.metric("🟢 正常", fmt.count(counts["green"], "项"), help=f"{counts['g
 def every_record():
     """Every execution record of the selection, banded, when it is short enough to draw whole
     (at most DETAIL_ROWS); else None. Read by the part drawn, not on every run of the page."""
-    return banded(ui.read("v_execution", filters, order_by=ORDER)) if total <= ui.DETAIL_ROWS else None
+    return banded(ui.read("v_execution", filters, order_by=ORDER)) if total <= ui.limits.DETAIL_ROWS else None
 
 
 def draw_gauges(rows, with_program: bool) -> None:

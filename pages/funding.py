@@ -43,11 +43,12 @@ def funding_groups():
     """The rows per program × region × source (the first 3 × DETAIL_ROWS), their count and
     whether the rows are cut short."""
     if filters.project_id:
-        groups = ui.summarize("v_funding", filters, by=GROUP_BY, sums=("amount",), limit=3 * ui.DETAIL_ROWS)
+        groups = ui.summarize("v_funding", filters, by=GROUP_BY, sums=("amount",),
+                              limit=3 * ui.limits.DETAIL_ROWS)
         n_groups = ui.count_distinct("v_funding", filters, GROUP_BY)
     else:
         groups = ui.read(sums_of, filters, order_by=(*GROUP_BY, "year", "program_id"),
-                         limit=3 * ui.DETAIL_ROWS)[[*GROUP_BY, "amount"]]
+                         limit=3 * ui.limits.DETAIL_ROWS)[[*GROUP_BY, "amount"]]
         n_groups = ui.count(sums_of, filters)
     truncated = len(groups) < n_groups
     if truncated:  # the last program × region may have lost a source to the limit

@@ -74,7 +74,7 @@ def level1_title(level1: str, rows) -> str:
 def detail() -> None:
     """One 一级指标's table at a time, chosen above it (its title states every count): one grid
     for the browser to lay out, where a table per 一级指标 was three."""
-    shown = prepare(ui.read("v_indicators", filters, order_by=ORDER, limit=ui.DETAIL_ROWS))
+    shown = prepare(ui.read("v_indicators", filters, order_by=ORDER, limit=ui.limits.DETAIL_ROWS))
     groups = dict(tuple(by_status.groupby("level1", sort=False)))
     titles = {level1: level1_title(level1, rows) for level1, rows in groups.items()}
     level1 = st.selectbox("一级指标", list(titles), format_func=titles.get, key="indicator_level1")

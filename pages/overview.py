@@ -78,7 +78,7 @@ def yearly_execution() -> None:
 def program_execution() -> None:  # the part's label heads it
     shown = totals.assign(basis=totals["basis"].map(TOTALS_BASIS_LABELS))
     ui.show_table(
-        shown.head(ui.DETAIL_ROWS), "program_totals", key="overview_totals",
+        shown.head(ui.limits.DETAIL_ROWS), "program_totals", key="overview_totals",
         total=len(shown), full=lambda: shown,
         columns=["year", "program_name", "basis", "as_of", "budget", "executed", "execution_rate"],
         column_config={"as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},

@@ -20,10 +20,10 @@ OBJECTIVE_ORDER = ("program_id", "project_id", "seq")
 PROJECT_ORDER = ("program_id", "project_id")
 selection = filters.key()
 n_objectives = ui.count("v_objectives", filters)
-shown_objectives = paging.shown("objective_cards", selection, min(n_objectives, ui.DETAIL_ROWS))
+shown_objectives = paging.shown("objective_cards", selection, min(n_objectives, ui.limits.DETAIL_ROWS))
 objectives = ui.read("v_objectives", filters, order_by=OBJECTIVE_ORDER, limit=shown_objectives)
-projects = ui.read("v_projects", filters, order_by=PROJECT_ORDER, limit=ui.DETAIL_ROWS)
-n_projects = ui.count("v_projects", filters) if len(projects) >= ui.DETAIL_ROWS else len(projects)
+projects = ui.read("v_projects", filters, order_by=PROJECT_ORDER, limit=ui.limits.DETAIL_ROWS)
+n_projects = ui.count("v_projects", filters) if len(projects) >= ui.limits.DETAIL_ROWS else len(projects)
 shown_projects = paging.shown("project_cards", selection, len(projects))
 
 
@@ -51,7 +51,8 @@ def goals() -> None:
                 lines.append(md(":gray[说明：{}]", row.note))
             lines.append(md(":gray[出处 {}]", row.source_ref))
             st.expander(md("{}{}", owner, title), expanded=False).markdown(md_join("\n\n", lines))
-    paging.more_button("objective_cards", selection, len(objectives), min(n_objectives, ui.DETAIL_ROWS))
+    paging.more_button("objective_cards", selection, len(objectives),
+                       min(n_objectives, ui.limits.DETAIL_ROWS))
     ui.show_rows("v_objectives", filters, "v_objectives", key="objectives_table", order_by=OBJECTIVE_ORDER,
                  columns=["program_name", "project_name", "seq", "label", "expected", "actual_text",
                           "source_ref", "note"])
@@ -89,7 +90,7 @@ def downloads() -> None:
     st.subheader(FORM_LABELS["section"])
     st.caption(FORM_LABELS["caption"])
     form_choices = forms.form_options(
-        projects, ui.read("programs", filters, order_by=("program_id",), limit=ui.DETAIL_ROWS),
+        projects, ui.read("programs", filters, order_by=("program_id",), limit=ui.limits.DETAIL_ROWS),
         with_projects=set(ui.summarize("v_projects", filters, by=("program_id",))["program_id"]))
     if not form_choices:
         st.info(FORM_LABELS["none"])

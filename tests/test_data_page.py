@@ -254,7 +254,7 @@ def test_preview_of_a_large_upload_lists_the_first_rows_with_the_count(app_env, 
 
     import lib.ui
 
-    monkeypatch.setattr(lib.ui, "DETAIL_ROWS", 2)
+    monkeypatch.setattr(lib.ui.limits, "DETAIL_ROWS", 2)
     data = make_workbook(tmp_path, minimal_dataset(program_id="NEW1", project_prefix="NP")).read_bytes()
     at = run("data")
     at.get("file_uploader")[0].upload("new.xlsx", data).run()
@@ -266,7 +266,7 @@ def test_preview_of_a_large_upload_lists_the_first_rows_with_the_count(app_env, 
 def test_many_findings_are_listed_first_rows_and_all_downloaded(app_env, monkeypatch):
     import lib.ui
 
-    monkeypatch.setattr(lib.ui, "DETAIL_ROWS", 1)
+    monkeypatch.setattr(lib.ui.limits, "DETAIL_ROWS", 1)
     book = openpyxl.load_workbook(LANZHOU)
     ws = book["项目"]
     col = [c.value for c in ws[1]].index("全年预算数") + 1

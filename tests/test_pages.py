@@ -227,7 +227,7 @@ def test_year_filter_drops_other_programs():
 def test_long_tables_list_their_first_rows_and_say_how_many(monkeypatch):
     import lib.ui
 
-    monkeypatch.setattr(lib.ui, "DETAIL_ROWS", 4)
+    monkeypatch.setattr(lib.ui.limits, "DETAIL_ROWS", 4)
     at = run_page("overview", "项目一览", program=LANZHOU)
     assert metrics(at)["项目数"] == "9 个"  # counted in the database, not from the rows listed
     projects = frame_with(at, "stated_rating")
@@ -240,7 +240,7 @@ def test_long_tables_list_their_first_rows_and_say_how_many(monkeypatch):
 def test_tables_on_screen_hold_their_first_rows_and_the_downloads_all(monkeypatch):
     import lib.ui
 
-    monkeypatch.setattr(lib.ui, "SCREEN_ROWS", 3)
+    monkeypatch.setattr(lib.ui.limits, "SCREEN_ROWS", 3)
     at = run_page("overview", "项目一览", program=LANZHOU)  # 9 projects, all read: 3 sent to the browser
     assert len(frame_with(at, "stated_rating")) == 3
     assert any("共 9 行，表中列出前 3 行；下载的文件包含全部 9 行" in c.value for c in at.caption)
@@ -263,13 +263,13 @@ def test_overview_computed_score_beside_the_stated_one():
 def test_selections_too_long_to_download_point_to_csv_or_the_command_line(monkeypatch):
     import lib.ui
 
-    monkeypatch.setattr(lib.ui, "XLSX_DOWNLOAD_MAX_ROWS", 5)
+    monkeypatch.setattr(lib.ui.limits, "XLSX_DOWNLOAD_MAX_ROWS", 5)
     at = run_page("overview", "项目一览", program=LANZHOU)  # 9 projects: too many for Excel, fine as csv
     buttons = {b.proto.label: b.proto.disabled for b in at.get("download_button")}
     assert buttons["⬇ 下载 CSV"] is False and buttons["⬇ 下载 Excel"] is True
     assert any("9 行超过 Excel 下载上限 5 行：可下载 CSV" in c.value for c in at.caption)
 
-    monkeypatch.setattr(lib.ui, "CSV_DOWNLOAD_MAX_ROWS", 8)
+    monkeypatch.setattr(lib.ui.limits, "CSV_DOWNLOAD_MAX_ROWS", 8)
     at = run_page("overview", "项目一览", program=LANZHOU)
     project_buttons = [b.proto for b in at.get("download_button") if "overview_projects" in b.proto.id]
     assert project_buttons and all(b.disabled for b in project_buttons)
@@ -280,7 +280,7 @@ def test_selections_too_long_to_download_point_to_csv_or_the_command_line(monkey
 def test_execution_gauges_of_a_long_selection_are_the_lowest_in_one_grid(monkeypatch):
     import lib.ui
 
-    monkeypatch.setattr(lib.ui, "DETAIL_ROWS", 4)  # 12 records: more than a table's worth
+    monkeypatch.setattr(lib.ui.limits, "DETAIL_ROWS", 4)  # 12 records: more than a table's worth
     at = run_page("execution")
     assert not [h for h in at.subheader if h.value in ("兰州新区应急管理局部门本级预算",)]  # no per-program groups
     # the gauges' figures: one caption, a line per gauge in the order of the gauges, lowest first

@@ -35,9 +35,8 @@ from lib.analysis import checks, summary
 from lib.analysis.scoring import execution_band
 from lib.filters import Filters
 from lib.labels import BRIEF_LABELS, INDICATOR_STATUS, YEAR_BASIS_LABELS
-from lib.outputs import brief_charts
+from lib.outputs import brief_charts, fmt
 from lib.store import Store
-from lib.ui import fmt
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")

@@ -10,7 +10,6 @@ serialized by a lock and run in one transaction, so a reader never sees half an 
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,12 +24,10 @@ from lib.filters import Filters
 from lib.intake import workbook_spec as spec
 from lib.store import scoped_versions
 from lib.store.base import (
-    DATA_DIR,
     EXPORTABLE,
     MATERIALIZED,
     SCHEMA_SHA256,
     SCHEMA_SQL,
-    SEED_WORKBOOKS,
     STATE_TABLES,
     TABLES,
     StoreBusyError,
@@ -386,38 +383,3 @@ def _known(relation: str, cols: list[str], wanted) -> None:
     unknown = [c for c in wanted if c not in cols]
     if unknown:
         raise KeyError(f"{relation} 没有列 {unknown} (no such column)")
-
-
-def seed_sources() -> list[tuple[str, Path]]:
-    return [(name, DATA_DIR / name) for name in SEED_WORKBOOKS]
-
-
-def database_url(path: str | Path | None = None) -> str | None:
-    """The PostgreSQL URL to use: ``path`` when it is one (``postgresql://…``), else
-    $JIXIAO_DATABASE_URL when no path is given; None means the DuckDB file."""
-    if path is None:
-        return os.environ.get("JIXIAO_DATABASE_URL") or None
-    text = str(path)
-    return text if text.startswith(("postgresql://", "postgres://")) else None
-
-
-def open_store(path: str | Path | None = None, seed: bool = True) -> Store:
-    """Open the store, building it from the shipped dataset when it holds no data yet.
-
-    ``path``: a DuckDB file, or a ``postgresql://`` URL; None: $JIXIAO_DATABASE_URL if set (the
-    shared PostgreSQL store, see lib/store/postgres.py), else the DuckDB file of default_db_path().
-    """
-    url = database_url(path)
-    if url:
-        from lib.store.postgres import PostgresStore
-
-        store: Store = PostgresStore(url)
-    else:
-        store = Store(path)
-    if seed:
-        try:
-            store.seed_if_empty(seed_sources())
-        except BaseException:
-            store.close()
-            raise
-    return store

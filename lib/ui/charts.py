@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from lib.analysis.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
 from lib.labels import BAND_LABELS, INDICATOR_STATUS
-from lib.ui import fmt
+from lib.outputs import fmt
 from lib.ui.safe import plot_text, plot_texts
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"

@@ -12,7 +12,7 @@ import json
 import pandas as pd
 
 from lib.labels import SHEET_LABELS, VERSION_ACTIONS, VERSION_USERS
-from lib.ui import fmt
+from lib.outputs import fmt
 
 COLUMNS = ["version_id", "created_at", "user_name", "action", "changes", "programs", "restored_version",
            "files", "sha256"]

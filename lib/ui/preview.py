@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.labels import COLUMN_LABELS
-from lib.ui import fmt
+from lib.outputs import fmt
 
 
 def cell_text(value: object) -> str:

@@ -1,0 +1,37 @@
+"""The 导出简报PDF button under the sidebar filters, for every page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.filters import Filters
+from lib.labels import BRIEF_LABELS
+from lib.ui.cached import scoped, scoped_store
+from lib.ui.tables import logged_export
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _brief_problem() -> str | None:
+    from lib.outputs import brief
+
+    return brief.renderer_problem()
+
+
+def brief_download(filters: Filters) -> None:
+    """The 导出简报PDF button under the sidebar filters (app.py draws it once, for every page).
+
+    The PDF is printed when clicked, for the selection shown. Where this machine lacks Chromium
+    or the CJK fonts, the sidebar says what to install instead of offering a button that fails.
+    """
+    from lib.outputs import brief
+
+    problem = _brief_problem()
+    if problem:
+        st.sidebar.caption(problem)
+        return
+    st.sidebar.download_button(
+        BRIEF_LABELS["download"],
+        logged_export(lambda: brief.write_pdf(scoped_store(), scoped(filters)), "brief",
+                      brief.file_name(filters), {k: str(v) for k, v in filters.active().items()}),
+        file_name=brief.file_name(filters), mime="application/pdf", key="brief_pdf", on_click="ignore",
+        help=BRIEF_LABELS["download_help"], width="stretch")

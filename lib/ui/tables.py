@@ -1,0 +1,162 @@
+"""Tables that always come with their downloads: Chinese headers, money in 万元, rates as
+percentages, the first rows on screen and every row in the csv/xlsx files (logged when clicked)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from lib.filters import Filters
+from lib.labels import COLUMN_LABELS
+from lib.outputs import export, fmt
+from lib.store import EXPORTABLE, accounts
+from lib.ui import limits
+from lib.ui.cached import count, current_filters, get_store, read, scoped
+from lib.ui.login import KEY_USER, current_actor
+from lib.ui.safe import Markdown, md, md_code
+
+
+def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,
+               column_config: dict | None = None, height: int | str = "auto", total: int | None = None,
+               full: Callable[[], pd.DataFrame] | None = None) -> None:
+    """A table with Chinese headers and csv/xlsx downloads.
+
+    ``frame`` may be the first rows of a longer selection: then ``total`` is its full length and
+    ``full`` returns all of it, which the downloads contain (built only when clicked).
+    """
+    shown = frame[columns] if columns else frame
+    config = {c: st.column_config.Column(COLUMN_LABELS.get(c, c)) for c in shown.columns}
+    config.update(_number_columns(shown))
+    config.update(column_config or {})
+    # on screen, numbers stay numbers and an empty cell stays empty; the downloads keep the values
+    rates = {c for c in export.RATE_COLUMNS if _is_rate_format(config.get(c))}
+    screen = fmt.display_frame(shown.head(limits.SCREEN_ROWS), rates)
+    st.dataframe(screen, hide_index=True, column_config=config, height=height,
+                 placeholder=fmt.TABLE_PLACEHOLDER)
+    truncated = total is not None and full is not None and total > len(shown)
+    n_rows = total if truncated else len(shown)
+    no_csv, no_xlsx = n_rows > limits.CSV_DOWNLOAD_MAX_ROWS, n_rows > limits.XLSX_DOWNLOAD_MAX_ROWS
+    if n_rows > len(screen):
+        st.caption(f"共 {n_rows:,} 行，表中列出前 {len(screen):,} 行"
+                   + ("。" if no_xlsx else f"；下载的文件包含全部 {n_rows:,} 行。"))
+    if no_xlsx:
+        st.caption(_too_big_to_download(name, n_rows, current_filters(), csv_ok=not no_csv))
+
+    # A column the labels do not know (a pivot's fund sources, say) goes out headed as the screen
+    # heads it (中央补助（万元）), not by its bare data name.
+    own_headers = {c: (config.get(c) or {}).get("label") for c in shown.columns if c not in COLUMN_LABELS}
+    own_headers = {c: label for c, label in own_headers.items() if label and label != c}
+
+    def rows() -> pd.DataFrame:
+        if not truncated:
+            return shown.rename(columns=own_headers)
+        everything = full()
+        return everything[[c for c in shown.columns if c in everything.columns]].rename(columns=own_headers)
+
+    filters = current_filters()
+    logged = {k: str(v) for k, v in filters.active().items()}  # what the activity log records
+    # Callables: the files are built only when someone clicks, not on every rerun of the page.
+    # one horizontal container: two elements for the browser, where columns were four blocks more
+    buttons = st.container(horizontal=True, gap="small")
+    csv_name, xlsx_name = export.file_name(name, "csv"), export.file_name(name, "xlsx")
+    buttons.download_button("⬇ 下载 CSV", b"" if no_csv else logged_export(
+                                lambda: export.to_csv_bytes(rows(), name), name, csv_name, logged, n_rows),
+                            file_name=csv_name, mime="text/csv",
+                            key=f"{key}_csv", on_click="ignore", disabled=no_csv)
+    buttons.download_button(
+        "⬇ 下载 Excel",
+        b"" if no_xlsx else logged_export(
+            lambda: export.to_xlsx_bytes(rows(), name,
+                                         export.meta_for(get_store(), name, filters.active(), filters.scope)),
+            name, xlsx_name, logged, n_rows),
+        file_name=xlsx_name, key=f"{key}_xlsx", on_click="ignore", disabled=no_xlsx,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def logged_export(build: Callable[[], bytes], what: str, file_name: str, filters: dict | None = None,
+                  rows: int | None = None) -> Callable[[], bytes]:
+    """A download button's deferred data that also logs the export (Streamlit calls it on the
+    click, outside the page run: the store and the user are taken now)."""
+    store, actor = get_store(), current_actor()
+
+    def build_and_log() -> bytes:
+        data = build()
+        accounts.log_export(store, actor, what, file_name, filters, rows)
+        return data
+
+    return build_and_log
+
+
+def _too_big_to_download(name: str, n_rows: int, filters: Filters, csv_ok: bool) -> str:
+    """What to do instead when a selection is too long to download from the page."""
+    if csv_ok:
+        return (f"{n_rows:,} 行超过 Excel 下载上限 {limits.XLSX_DOWNLOAD_MAX_ROWS:,} 行："
+                "可下载 CSV（包含全部行），或缩小筛选后下载 Excel。")
+    text = f"{n_rows:,} 行超过页面下载上限 {limits.CSV_DOWNLOAD_MAX_ROWS:,} 行：请先缩小筛选"
+    if name not in EXPORTABLE:
+        return text + "。"
+    columns = get_store().columns(name)
+    where = "".join(f" --where {k}={v}" for k, v in filters.active().items() if k in columns)
+    user = st.session_state.get(KEY_USER)
+    who = f" --user {user.username}" if user is not None and not user.scope.unrestricted else ""
+    command = f"python -m lib.cli export {name}{where}{who} --format csv --out {name}.csv"
+    return md("{}，或在命令行导出全部：{}", Markdown(text), md_code(command))  # text: figures only
+
+
+def show_rows(relation: str, filters: Filters, name: str, key: str, order_by: tuple[str, ...] = (),
+              columns: list[str] | None = None, column_config: dict | None = None,
+              search: tuple[tuple[str, ...], str] | None = None, where_in: dict[str, list] | None = None,
+              prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
+    """A view's filtered rows as a table: the first DETAIL_ROWS in ``order_by`` order on screen,
+    all of them in the downloads. ``prepare`` adds display columns (to both). Returns the rows shown."""
+    shown = read(relation, filters, order_by=order_by, search=search, limit=limits.DETAIL_ROWS,
+                 where_in=where_in)
+    total = len(shown)
+    if total >= limits.DETAIL_ROWS:
+        total = count(relation, filters, search=search, where_in=where_in)
+    prepare = prepare or (lambda frame: frame)
+    shown = prepare(shown)
+
+    def full() -> pd.DataFrame:
+        return prepare(get_store().read(relation, scoped(filters), order_by=list(order_by) or None,
+                                        where_in=where_in,
+                                        search=search if search and search[1].strip() else None))
+
+    show_table(shown, name, key, columns=columns, column_config=column_config, total=total, full=full)
+    return shown
+
+
+# Name columns longer than this many characters get a medium width: else one long program name
+# pushes the figures beside it out of the table's view.
+LONG_NAME = 16
+NAME_COLUMNS = ("program_name", "project_name", "title", "programs")
+
+
+def _number_columns(frame: pd.DataFrame) -> dict:
+    """The columns' default config: money in 万元 with separators, rates as one-decimal
+    percentages, dates as dates, long names at a medium width."""
+    config = {}
+    for col in frame.columns:
+        label = COLUMN_LABELS.get(col, col)
+        if col in export.MONEY_COLUMNS:
+            config[col] = st.column_config.NumberColumn(f"{label}（万元）", format="accounting")
+        elif col in export.RATE_COLUMNS:
+            config[col] = st.column_config.NumberColumn(label, format=fmt.RATE_FORMAT)
+        elif pd.api.types.is_datetime64_any_dtype(frame[col]):
+            times = frame[col].dropna()
+            if len(times) and (times != times.dt.normalize()).any():  # a moment, not a day
+                config[col] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
+            else:
+                config[col] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif col in NAME_COLUMNS and len(frame) \
+                and max(len(v) if isinstance(v, str) else 0 for v in frame[col]) > LONG_NAME:
+            config[col] = st.column_config.TextColumn(label, width="medium")
+    return config
+
+
+def _is_rate_format(column: dict | None) -> bool:
+    """Whether a column's config shows the screen's percentage (× 100) numbers: a page's own
+    config for a rate column (a progress bar, say) gets the fraction as stored."""
+    return bool(column) and (column.get("type_config") or {}).get("format") == fmt.RATE_FORMAT
