@@ -173,6 +173,14 @@ INDICATOR_STATUS = {
 }
 
 BAND_LABELS = {"red": "红色预警", "yellow": "黄色关注", "green": "正常"}
+# Coloured badges (Streamlit Markdown) where emoji were: 🔴 renders as an empty box where no
+# colour-emoji font is installed (an intranet's Linux desktop, the print server).
+BAND_BADGES = {"red": ":red-badge[红色预警]", "yellow": ":orange-badge[黄色关注]",
+               "green": ":green-badge[正常]", None: ":gray-badge[无执行率]"}
+STATUS_BADGES = {"met": ":green-badge[达标]", "qualitative_met": ":green-badge[达成]",
+                 "not_met": ":red-badge[未达标]", "qualitative_not_met": ":red-badge[未达成]"}
+COUNTED_ONCE_NOTE = ("按事项计数：已分项目填报的资金/部门只计其项目，不再计其整体数（同一笔钱不计两次）；"
+                     "整体数见下方仪表盘。")
 
 PAGES = {
     "overview": "总览",
@@ -334,6 +342,9 @@ YEAR_BASIS_LABELS: dict[str, str] = {
     "side_caption": "只列最近 {shown} 个年度（共 {n} 个）；全部年度见下方“各年度预算执行”。",
     "no_links": "各年度的资金/部门互不相同，执行率不连线；连线只连接两年都有的资金/部门（同口径）。",
     "links": "虚线为同口径执行率：只计两年都有的资金/部门。",
+    "execution_caption": ("当前选择含 {n} 个预算年度（{years}）：预警卡片为最新年度 {year} 年"
+                          "（与“总览”一致），可切换为各年度并列或全部年度合计；"
+                          "仪表盘与排名含全部年度，并注明年度。"),
 }
 
 # ------------------------------- 自评报告起草 (narrative reports): lib/intake/report, lib/ui/draft_review.py

@@ -54,6 +54,10 @@ def test_overview_headline_all_data_shows_the_latest_year_not_a_sum_over_years()
     assert card.help == "1 项资金/部门预算未分项目填报，按 5 个地区分配下达（10 条资金分配记录）"
     assert not any(label.startswith("预算总额") for label in m)  # never the 2022 + 2023 sum unlabelled
     assert any("含 2 个预算年度（2022、2023）" in c.value for c in at.caption)
+    # the report's own 33% on the rate card, with the base it was computed on
+    rate = next(c for c in at.metric if c.label == "2023年执行率")
+    assert rate.delta == "报告 33%（中央补助 2,450 ÷ 7,500）"
+    assert any("报告 33%（中央补助 2,450 ÷ 7,500） · 按全部资金 18.18%" in c.value for c in at.caption)
 
 
 def test_overview_years_side_by_side_and_the_labelled_sum():
@@ -68,6 +72,9 @@ def test_overview_years_side_by_side_and_the_labelled_sum():
     assert m["全部年度合计预算总额（亿元）"] == "2.56"
     assert m["全部年度合计执行率"] == "42.80%"  # 10969.74 / 25630.69
     assert m["全部年度合计项目数"] == "9 个"
+    # two programs' reports: each named with its own rate, none on the card
+    assert not next(c for c in at.metric if c.label == "全部年度合计执行率").delta
+    assert any("兰州新区应急管理局部门本级预算：报告 99.36%" in c.value for c in at.caption)
     card = next(c for c in at.metric if c.label == "全部年度合计项目数")
     assert card.help == ("9 个，涉及 1 项资金/部门预算；另有 1 项未分项目填报，"
                          "按 5 个地区分配下达（10 条资金分配记录）")
@@ -80,6 +87,8 @@ def test_overview_lanzhou_department_figures():
     assert m["预算总额（万元）"] == "7,750.69"
     assert m["执行数（万元）"] == "7,719.74"
     assert m["执行率"] == "99.60%"  # the report states 99.36%; the page shows executed ÷ budget
+    rate = next(c for c in at.metric if c.label == "执行率")
+    assert rate.delta == "报告 99.36%（口径未说明：7,719.74 ÷ 7,750.69 不得此数）"
     assert m["项目数"] == "9 个"
     ratings = run_page("overview", "等级与预警", program=LANZHOU)
     assert metrics(ratings) == m  # the cards head every part
@@ -126,17 +135,30 @@ def test_funding_spending_items_of_census_project():
     assert any("170.32 万元" in c.value for c in at.caption)
 
 
+RED, YELLOW, GREEN = ":red-badge[红色预警]", ":orange-badge[黄色关注]", ":green-badge[正常]"
+
+
 def test_execution_bands_on_year_end_data():
     at = run_page("execution")
     m = metrics(at)
-    # red: Liaoning central 32.67%, local 7.71%, 气象灾害预警 18.37%, 普查 57.04%
-    assert m["🔴 红色预警"] == "4 项"
-    assert m["🟡 黄色关注"] == "0 项"
-    assert m["🟢 正常"] == "8 项"
-    # twelve records: a gauge for each, grouped by program, each program's figures in one caption
+    # the latest year by default, as 总览: Liaoning central 32.67% and local 7.71%
+    assert (m[f"2023年 {RED}"], m[f"2023年 {YELLOW}"], m[f"2023年 {GREEN}"]) == ("2 项", "0 项", "0 项")
+    at.radio(key="execution_year_basis").set_value("sum").run()
+    m = metrics(at)
+    # all years: also 气象灾害预警 18.37%, 普查 57.04%; Lanzhou's department total (99.60%) is its
+    # nine projects' money and is not counted beside them: 11 items, not 12
+    assert m[f"全部年度合计 {RED}"] == "4 项"
+    assert m[f"全部年度合计 {YELLOW}"] == "0 项"
+    assert m[f"全部年度合计 {GREEN}"] == "7 项"
+    assert any("不再计其整体数" in c.value for c in at.caption)
+    # twelve records: a gauge for each (the department's whole named so), grouped by program
     lines = [line for c in at.caption if "时间进度" in c.value for line in c.value.split("  \n")]
     assert len(lines) == 12
-    assert len(at.get("plotly_chart")) == len(at.subheader) >= 2  # one chart per program
+    assert any(line.startswith("兰州新区应急管理局部门本级预算（整体，不与项目重复计数）") for line in lines)
+    assert any("报告执行率 33%" in line for line in lines)
+    assert len(at.get("plotly_chart")) == 12 and len(at.subheader) == 2  # a chart a gauge
+    # the gauges mix years: each program's heading names its year
+    assert [h.value[:5] for h in at.subheader] == ["2023年", "2022年"]
     table = frame_with(run_page("execution", "执行率排名"), "band_label")
     census = table[table["label"] == "全国自然灾害综合风险普查项目"].iloc[0]
     assert census["execution_rate"] == pytest.approx(171.12 / 300 * 100)
@@ -146,17 +168,17 @@ def test_execution_bands_on_year_end_data():
 
 def test_execution_bands_are_configurable():
     at = run_page("execution", program=LANZHOU)
-    assert metrics(at)["🔴 红色预警"] == "2 项"
+    assert metrics(at)[RED] == "2 项"
     assert not at.slider  # the sliders are drawn while their expander is open
     at.session_state["band_settings"] = True  # the reader opens 预警口径设置
     at.run()
     at.slider(key="band_red").set_value(95).run()
     at.slider(key="band_yellow").set_value(95).run()
     # now everything under 95%: 档案 94.65, 执法 90.43, 气象 18.37, 能力提升 93.26, 视频 92.74, 普查 57.04
-    assert metrics(at)["🔴 红色预警"] == "6 项"
+    assert metrics(at)[RED] == "6 项"
     at.session_state["band_settings"] = False  # closed again: the thresholds chosen stay
     at.run()
-    assert metrics(at)["🔴 红色预警"] == "6 项" and not at.slider
+    assert metrics(at)[RED] == "6 项" and not at.slider
 
 
 def test_execution_progress_of_parks():
@@ -286,7 +308,7 @@ def test_execution_gauges_of_a_long_selection_are_the_lowest_in_one_grid(monkeyp
     # the gauges' figures: one caption, a line per gauge in the order of the gauges, lowest first
     caption = next(c.value for c in at.caption if "时间进度" in c.value)
     gauges = caption.split("  \n")
-    assert len(gauges) == 6 and len(at.get("plotly_chart")) == 1  # one chart holds the six lowest
+    assert len(gauges) == 6 and len(at.get("plotly_chart")) == 6  # the six lowest, a chart each
     assert gauges[0].startswith("中央安全生产预防和应急救援能力建设补助资金") and "800.00 万元" in gauges[0]  # 7.71%
     assert gauges[1].startswith("兰州新区应急管理局部门本级预算 · 气象灾害预警项目：9.00 万元 / 49.00 万元")  # 18.37%
 

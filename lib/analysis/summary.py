@@ -131,7 +131,7 @@ def counted_once(execution: pd.DataFrame) -> pd.DataFrame:
     return execution[~whole]
 
 
-def _rate_text(fraction: float) -> str:
+def stated_rate_text(fraction: float) -> str:
     """A stated rate with the digits the report wrote it with (0.33 → 33%, 0.9936 → 99.36%)."""
     from lib.analysis.checks import stated_decimals
 
@@ -186,7 +186,7 @@ def stated_execution(snapshots: pd.DataFrame) -> pd.DataFrame:
         if base is None:  # no part gives the stated rate: the report's base is not its own figures
             _, executed, budget = candidates[-1]
             base = f"口径未说明：{_amount(executed)} ÷ {_amount(budget)} 不得此数"
-        rows.append((program_id, stated, base, reconciled, f"报告 {_rate_text(stated)}（{base}）"))
+        rows.append((program_id, stated, base, reconciled, f"报告 {stated_rate_text(stated)}（{base}）"))
     return pd.DataFrame(rows, columns=columns)
 
 
