@@ -9,9 +9,9 @@ from lib import ui
 from lib.analysis import scoring, summary
 from lib.analysis.scoring import execution_band
 from lib.filters import Filters
-from lib.labels import BAND_LABELS, SECTION_LABELS, TOTALS_BASIS_LABELS, YEAR_BASIS_LABELS
+from lib.labels import BAND_BADGES, SECTION_LABELS, TOTALS_BASIS_LABELS, YEAR_BASIS_LABELS
 from lib.ui import charts, fmt
-from lib.ui.safe import md, md_join, md_text
+from lib.ui.safe import Markdown, md, md_join, md_text
 from lib.ui.sections import section
 
 ui.require_entrypoint()
@@ -82,12 +82,17 @@ def yearly_execution() -> None:
 
 
 def program_execution() -> None:  # the part's label heads it
-    shown = totals.assign(basis=totals["basis"].map(TOTALS_BASIS_LABELS))
+    # the report's own rate and its base beside the computed one, on screen and in the downloads
+    reported = dict(zip(stated["program_id"], stated["text"], strict=True))
+    shown = totals.assign(basis=totals["basis"].map(TOTALS_BASIS_LABELS),
+                          stated_text=totals["program_id"].map(reported))
     ui.show_table(
         shown.head(ui.limits.DETAIL_ROWS), "program_totals", key="overview_totals",
         total=len(shown), full=lambda: shown,
-        columns=["year", "program_name", "basis", "as_of", "budget", "executed", "execution_rate"],
-        column_config={"as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
+        columns=["year", "program_name", "budget", "executed", "execution_rate", "stated_text", "basis",
+                 "as_of"],
+        column_config={"as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD"),
+                       "stated_text": st.column_config.TextColumn("报告执行率（口径）", width="large")},
     )
 
 
@@ -113,10 +118,10 @@ def ratings_and_alerts() -> None:
             band = execution_band(row.execution_rate, row.elapsed_share)
             name = row.project_name if isinstance(row.project_name, str) else (
                 f"{row.program_name} · {fmt.joined(row.region, row.fund_source)}".strip(" ·"))
-            icon = {"red": "🔴", "yellow": "🟡", "green": "🟢"}.get(band, "⚪")
-            lines.append(md("{} **{}** — 执行率 **{}**（{} / {}）· {}", icon, name,
-                            fmt.rate(row.execution_rate), fmt.money(row.executed), fmt.money(row.budget),
-                            BAND_LABELS.get(band, "")))
+            # the list mixes years: each line names its own
+            lines.append(md("{} {}年 · **{}** — 执行率 **{}**（{} / {}）", Markdown(BAND_BADGES.get(band)),
+                            int(row.year), name, fmt.rate(row.execution_rate), fmt.money(row.executed),
+                            fmt.money(row.budget)))
         if lines:  # one block, a line each
             st.markdown(md_join("\n\n", lines))
 
@@ -125,7 +130,8 @@ def project_list() -> None:  # the part's label heads it: no subheader
     projects = ui.show_rows(
         "v_projects", filters, "v_projects", key="overview_projects", order_by=("program_id", "project_id"),
         prepare=lambda rows: ui.with_project_scores(rows, filters),
-        columns=["project_name", "budget", "appropriation", "executed", "execution_rate",
+        columns=[*(["year"] if len(years) > 1 else []), "project_name", "budget", "appropriation", "executed",
+                 "execution_rate",
                  "stated_execution_rate", "stated_score", "computed_score", "stated_rating",
                  "rating_of_stated", "computed_rating"],
         column_config={"computed_score": st.column_config.NumberColumn("计算得分", format="%.2f"),

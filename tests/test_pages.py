@@ -104,6 +104,16 @@ def test_overview_lowest_execution_names_the_local_funds():
     at = run_page("overview", "等级与预警", program=LIAONING)
     text = " ".join(md.value for md in at.markdown)
     assert "地方资金" in text and "7.71%" in text
+    assert ":red-badge[红色预警] 2023年 · " in text and "🔴" not in text  # a badge, not an emoji
+
+
+def test_overview_lists_that_mix_years_name_the_year():
+    projects = frame_with(run_page("overview", "项目一览"), "stated_rating")
+    assert list(projects.columns[:2]) == ["year", "project_name"] and set(projects["year"]) == {2022}
+    totals = frame_with(run_page("overview", "各资金/部门预算执行"), "stated_text")
+    by_program = dict(zip(totals["program_name"].str[:4], totals["stated_text"], strict=True))
+    assert by_program["中央安全"] == "报告 33%（中央补助 2,450 ÷ 7,500）"
+    assert by_program["兰州新区"].startswith("报告 99.36%（口径未说明")
 
 
 def test_funding_city_totals_and_sources():
@@ -336,3 +346,13 @@ def test_word_draft_is_one_program_a_file_latest_year_first():
     assert choice.options[1] == "2022年 · 兰州新区应急管理局部门本级预算"
     single = run_page("reports", "表格与报告下载", program=LANZHOU)
     assert not any(s.key == "report_program" for s in single.selectbox)  # one program: no choice to make
+
+
+def test_funding_cards_name_the_program_they_add_up():
+    at = run_page("funding", "分项目预算与执行")
+    captions = [c.value for c in at.caption]
+    # the cards add Liaoning's allocations; the part below lists Lanzhou's projects: both named
+    assert any(c.startswith("分配记录来自：2023年 中央安全生产预防和应急救援能力建设补助资金") for c in captions)
+    assert any(c.startswith("以下项目来自：2022年 兰州新区应急管理局部门本级预算") for c in captions)
+    assert metrics(at)["分配合计（亿元）"] == "1.79"
+    assert "year" in frame_with(at, "project_name").columns
