@@ -15,6 +15,9 @@ LOCAL_MODE_NOTE = "本地单用户模式：未配置登录（config/users.toml�
 COLUMN_LABELS: dict[str, str] = {
     # program totals: which figures a program's budget and execution come from
     "basis": "口径",
+    # a deviation: how far its figure misses (1 − actual ÷ target, 1 − execution rate)
+    "shortfall": "差距",
+    "stated_text": "报告执行率（口径）",
     # identities and references
     "source_id": "来源编号",
     "program_id": "资金/部门编号",

@@ -356,3 +356,13 @@ def test_funding_cards_name_the_program_they_add_up():
     assert any(c.startswith("以下项目来自：2022年 兰州新区应急管理局部门本级预算") for c in captions)
     assert metrics(at)["分配合计（亿元）"] == "1.79"
     assert "year" in frame_with(at, "project_name").columns
+
+
+def test_deviation_cards_run_worst_first_with_their_year():
+    at = run_page("deviations")
+    cards = [m.value for m in at.markdown if "出处" in m.value]
+    # 气象灾害预警 executed 9 of 49 万元 (18.37%): the furthest miss, first (card 10 in project order)
+    assert "气象灾害预警项目 · 项目整体" in cards[0] and "差 **81.63%**" in cards[0]
+    assert "2022年" in cards[0] and "❌" not in "".join(cards) and "📌" not in "".join(cards)
+    table = frame_with(run_page("deviations", "偏差说明表"), "shortfall")
+    assert list(table.columns[:3]) == ["year", "project_name", "subject"]

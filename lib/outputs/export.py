@@ -26,7 +26,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MONEY_COLUMNS = {"budget_initial", "budget", "appropriation", "executed", "amount", "central",
                  "local", "total"}
 RATE_COLUMNS = {"execution_rate", "stated_execution_rate", "percent", "elapsed_share",
-                "completion_ratio", "rate_diff"}
+                "completion_ratio", "rate_diff", "shortfall"}
 _NUMERIC_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 # Money is stored as DECIMAL(18,6): six decimals are all a figure ever had, and rounding to them
 # only removes the binary noise of a sum (7719.740000000001). Rates and other doubles keep ten
