@@ -392,7 +392,10 @@ MAPPING_LABELS: dict[str, str] = {
     "saved": "已保存版式“{name}”，并已按它重新校验。",
     "accept": "确认上表中待处理的单元格不导入，仍然提交",
 }
-UPLOAD_TYPES = ("xlsx", "xls", "ods", "docx", "doc", "wps")
+# .doc and .wps are not offered: they cannot be read, only refused (save them as .docx); a
+# .csv is taken, read as an official form or refused in Chinese with the fix
+UPLOAD_TYPES = ("xlsx", "xls", "ods", "docx", "csv")
+UPLOAD_OLD_WORD = "Word 97-2003（.doc）或 WPS 文字（.wps）的自评表请先在 Word/WPS 中“另存为”.docx 再上传。"
 # Streamlit draws the drop zone's own words in English ("Upload", "50MB per file"; on other widths
 # and versions "Drag and drop files here", "Limit 200MB per file", "Browse files"), with no locale
 # setting or parameter for them in 1.67 (streamlit/streamlit#13500); so every uploader says in

@@ -76,7 +76,7 @@ def test_the_uploader_says_in_chinese_what_it_takes_and_has_the_readers_limit(ap
     at = run("data")
     uploader = at.get("file_uploader")[0]
     # Streamlit's own drop-zone words stay English (no locale setting): the note beside it says it all
-    note = "支持 .xlsx、.xls、.ods、.docx、.doc、.wps 格式，每个文件不超过 50 MB"
+    note = "支持 .xlsx、.xls、.ods、.docx、.csv 格式，每个文件不超过 50 MB"  # no .doc/.wps: they are refused
     assert note in uploader.proto.help and any(note in c.value for c in at.caption)
     assert "可多选" in uploader.proto.help
     assert uploader.proto.max_upload_size_mb == 50 == MAX_FILE_BYTES // (1024 * 1024)  # not Streamlit's 200
