@@ -17,7 +17,7 @@ from lib.labels import (
     UPLOAD_TYPES,
     VIEW_LABELS,
 )
-from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes
+from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes, version_diff
 from lib.store.scoped_versions import counts_before
 from lib.ui import draft_review, fmt, history, mapping
 from lib.ui import preview as upload_preview
@@ -145,6 +145,9 @@ if part == UPLOAD:
     draft_review.section(store, actor)  # 从自评报告起草: narrative report → reviewed draft → commit
     draft_review.committed_notice()
 
+# the newest versions whose changed values 版本历史 names (each reads two archived states)
+HISTORY_VALUE_VERSIONS = 20
+
 if part == VERSIONS:
     versions = ui.read("dataset_versions", order_by=("version_id",)).iloc[::-1]
     programs = ui.read("programs")
@@ -154,7 +157,9 @@ if part == VERSIONS:
     before = counts_before(store, shown) if scoped else None
     if scoped:
         st.caption(HISTORY_LABELS["scoped"])
-    ui.show_table(history.table(versions, program_names, before), "dataset_versions", key="versions",
+    # the values each recent version changed (the row counts alone said "各表行数未变" for a new figure)
+    values = {v: version_diff.value_changes(store, v) for v in shown[:HISTORY_VALUE_VERSIONS]}
+    ui.show_table(history.table(versions, program_names, before, values), "dataset_versions", key="versions",
                   column_config={"version_id": st.column_config.NumberColumn("版本", format="v%d")})
     targets = history.rollback_targets(shown, ui.dataset_version(), scoped)
     if actor.can("rollback") and targets:

@@ -103,7 +103,8 @@ def test_upload_preview_commit_then_rollback(app_env):
     versions = frame_with(at, "restored_version")
     assert versions["version_id"].tolist() == [2, 1]
     assert versions["user_name"].tolist() == ["本地用户", "系统（初始数据）"]
-    assert versions["changes"].iloc[0] == "各表行数未变（所涉资金/部门的记录已替换）"
+    # the value that changed, named: the row counts alone said "各表行数未变"
+    assert versions["changes"].iloc[0] == "改动 1 处：项目 LZ2022-P01 全年预算数 16 → 17"
     assert "row_counts" not in versions.columns
     assert at.button(key="rollback_button").disabled  # until the confirmation is ticked
     at.selectbox(key="rollback_target").set_value(1)
