@@ -155,9 +155,10 @@ def ranking() -> None:
     st.plotly_chart(charts.execution_ranking(ranked), key="ranking")
     ui.show_rows(
         "v_execution", filters, "v_execution", key="execution_table", order_by=ORDER, prepare=banded,
-        columns=["program_name", "label", "as_of", "budget", "appropriation", "executed", "execution_rate",
-                 "stated_execution_rate", "elapsed_share", "band_label", "source_ref", "note"],
-        column_config={"label": st.column_config.Column("事项"),
+        # the item first (pinned), then its rate: at 1440 px 执行率 was cut off behind the amounts
+        columns=["label", "execution_rate", "stated_execution_rate", "band_label", "budget", "executed",
+                 "appropriation", "as_of", "elapsed_share", "year", "program_name", "source_ref", "note"],
+        column_config={"label": st.column_config.Column("事项", width="medium", pinned=True),
                        "band_label": st.column_config.Column("预警"),
                        "as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
     )

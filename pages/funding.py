@@ -98,6 +98,7 @@ def region_table() -> None:  # the part's label heads it
     money_config = {c: st.column_config.NumberColumn(f"{'合计' if c == 'total' else c}（万元）",
                                                       format="accounting") for c in money_cols}
     ui.show_table(pivot, "v_funding_by_region_source", key="funding_pivot", column_config=money_config,
+                  sums=True,
                   total=ui.count_distinct(sums_of, filters, GROUP_BY[:2]) if truncated else None,
                   full=lambda: pivot_of(ui.get_store().summarize(sums_of, ui.scoped(filters), by=GROUP_BY,
                                                                  sums=("amount",))))
@@ -133,7 +134,7 @@ def by_project() -> None:  # the part's label heads it
             largest = ui.read("v_projects", filters, order_by=PROJECT_ORDER)
         st.plotly_chart(charts.budget_vs_executed(largest), key="funding_projects")
         ui.show_rows("v_projects", filters, "v_projects", key="funding_projects_table",
-                     order_by=PROJECT_ORDER,
+                     order_by=PROJECT_ORDER, sums=True,
                      columns=["year", "program_name", "project_name", "budget", "appropriation", "executed",
                               "execution_rate"])
     if ui.count("v_spending_items", filters):
@@ -148,7 +149,7 @@ def by_project() -> None:  # the part's label heads it
 
 
 def detail() -> None:  # the part's label heads it
-    ui.show_rows("v_funding", filters, "v_funding", key="funding_detail",
+    ui.show_rows("v_funding", filters, "v_funding", key="funding_detail", sums=True,
                  order_by=("program_id", "region", "fund_source"),
                  columns=["year", "program_name", "region", "fund_source", "fund_year", "amount",
                           "doc_no", "source_ref", "note"])

@@ -32,8 +32,9 @@ cards.metric("未达标", fmt.count(not_met, "项"), help=f"{not_met:,} 项", bo
 cards.metric("达标率", f"{met / judged:.1%}" if judged else "—", border=True,
           help="达标 ÷ (达标 + 未达标)；无指标值、无法判断的不计")
 
-STATUS_ICON = {"met": "✅", "qualitative_met": "✅", "not_met": "❌", "qualitative_not_met": "❌",
-               "no_target": "➖", "unknown": "❔", "not_applicable": "⊘"}
+# plain marks in the grid (no emoji: they print as empty boxes without a colour-emoji font)
+STATUS_MARK = {"met": "✓", "qualitative_met": "✓", "not_met": "✗", "qualitative_not_met": "✗",
+               "no_target": "–", "unknown": "?", "not_applicable": "/"}
 ORDER = ("program_id", "project_id", "seq")
 
 
@@ -41,7 +42,7 @@ def prepare(indicators):
     """Display columns; computed scores rescale weights over each project's rows in the frame."""
     indicators["status_label"] = indicators["status"].map(INDICATOR_STATUS)
     indicators["owner"] = indicators["project_name"].fillna(indicators["program_name"])
-    indicators["mark"] = indicators["status"].map(STATUS_ICON) + " " + indicators["status_label"]
+    indicators["mark"] = indicators["status"].map(STATUS_MARK) + " " + indicators["status_label"]
     indicators["computed_score"] = scoring.indicator_scores(indicators)["computed_score"]
     return indicators
 
@@ -50,10 +51,12 @@ def in_table_order(rows):
     return rows.sort_values(["level2", "owner", "seq"], na_position="last")
 
 
-table_columns = ["level2", "level3", "target", "actual", "mark", "weight", "stated_score", "computed_score",
-                 "region", "owner", "deviation_reason"]
+# who and which indicator first (pinned), then the figures, then the text: with 项目 at the far
+# right the rows of three projects' 满意度 read as one row three times
+table_columns = ["owner", "level3", "target", "actual", "mark", "weight", "stated_score", "computed_score",
+                 "level2", "region", "deviation_reason"]
 config = {"computed_score": st.column_config.NumberColumn("计算得分", format="%.2f"),
-          "owner": st.column_config.Column("项目/资金", width="medium"),
+          "owner": st.column_config.Column("项目/资金", width="medium", pinned=True),
           "level3": st.column_config.Column("三级指标", width="large"),
           "mark": st.column_config.Column("完成状态"),
           "level2": st.column_config.Column("二级指标", width="small")}

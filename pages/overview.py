@@ -129,7 +129,7 @@ def ratings_and_alerts() -> None:
 def project_list() -> None:  # the part's label heads it: no subheader
     projects = ui.show_rows(
         "v_projects", filters, "v_projects", key="overview_projects", order_by=("program_id", "project_id"),
-        prepare=lambda rows: ui.with_project_scores(rows, filters),
+        prepare=lambda rows: ui.with_project_scores(rows, filters), sums=True,
         columns=[*(["year"] if len(years) > 1 else []), "project_name", "budget", "appropriation", "executed",
                  "execution_rate",
                  "stated_execution_rate", "stated_score", "computed_score", "stated_rating",

@@ -93,8 +93,12 @@ def test_overview_lanzhou_department_figures():
     ratings = run_page("overview", "等级与预警", program=LANZHOU)
     assert metrics(ratings) == m  # the cards head every part
     assert any("优：7个、良：1个、中：1个、差：0个" in c.value for c in ratings.caption)
-    projects = frame_with(run_page("overview", "项目一览", program=LANZHOU), "stated_rating")
+    listed = run_page("overview", "项目一览", program=LANZHOU)
+    projects = frame_with(listed, "stated_rating")
     assert len(projects) == 9
+    # a 合计 line under a list of money: the nine projects' 7,140.30 万元 (the department's
+    # 7,750.69 includes its basic spending besides them)
+    assert any(c.value.startswith("合计（9 行）：全年预算数 7,140.30 万元") for c in listed.caption)
     row = projects[projects["project_name"] == "气象灾害预警项目"].iloc[0]
     assert row["budget"] == pytest.approx(49) and row["executed"] == pytest.approx(9)
     assert row["execution_rate"] == pytest.approx(9 / 49 * 100)  # on screen a percentage, for its one-decimal format
@@ -126,6 +130,9 @@ def test_funding_city_totals_and_sources():
     pivot = frame_with(run_page("funding", "分地区分来源汇总", program=LIAONING), "total")
     totals = dict(zip(pivot["region"], pivot["total"], strict=True))
     assert totals == {"沈阳市": 3011, "抚顺市": 3501, "阜新市": 3121, "盘锦市": 3981, "葫芦岛市": 4266}
+    at = run_page("funding", "分地区分来源汇总", program=LIAONING)
+    assert any(c.value == "合计（5 行）：中央补助 7,500.00 万元 · 地方资金 10,380.00 万元 · 合计 17,880.00 万元"
+               for c in at.caption)
     assert len(run_page("funding", "资金构成", program=LIAONING).get("plotly_chart")) == 1
 
 

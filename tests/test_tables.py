@@ -29,7 +29,9 @@ def test_overview_rates_share_one_format_and_the_long_program_name_leaves_room()
     at = run_page("overview", "各资金/部门预算执行")
     totals = _table(at, "basis")
     config = _config(totals)
-    assert config["execution_rate"]["type_config"]["format"] == fmt.RATE_FORMAT == "%.1f%%"
+    # one precision per figure kind: two decimals, as the cards (18.18%), never 18.2% beside it
+    assert config["execution_rate"]["type_config"]["format"] == fmt.RATE_FORMAT == "%.2f%%"
+    assert config["year"].get("pinned") and config["program_name"].get("pinned")  # who the row is, kept in view
     # 中央安全生产预防和应急救援能力建设补助资金（危险化学品重大安全风险防控支出）: 38 characters
     assert config["program_name"]["width"] == "medium"
     rates = dict(zip(totals.value["program_name"].str[:4], totals.value["execution_rate"], strict=True))
@@ -37,7 +39,7 @@ def test_overview_rates_share_one_format_and_the_long_program_name_leaves_room()
     projects = _table(run_page("overview", "项目一览"), "stated_execution_rate")
     config = _config(projects)
     for col in ("execution_rate", "stated_execution_rate"):  # before: 100% beside 94.65% and 18.4%
-        assert config[col]["type_config"]["format"] == "%.1f%%"
+        assert config[col]["type_config"]["format"] == "%.2f%%"
     archive = projects.value.set_index("project_name").loc["档案整理专项"]
     assert archive["stated_execution_rate"] == 94.65 and archive["execution_rate"] == pytest.approx(94.6470625)
 

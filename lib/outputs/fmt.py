@@ -123,7 +123,7 @@ def joined(*values: object, sep: str = " ") -> str:
 TABLE_PLACEHOLDER = ""
 # Every rate in a table, as a percentage with one decimal (the grid's own "percent" drops
 # trailing zeros: 100% beside 94.65%). The screen frame holds the rate × 100 for it.
-RATE_FORMAT = "%.1f%%"
+RATE_FORMAT = "%.2f%%"  # two decimals, as fmt.rate writes a rate on cards and captions
 RATE_DECIMALS = 10  # of the percentage: the fraction's binary noise (94.64999999999999) goes
 
 
