@@ -93,6 +93,10 @@ COLUMN_LABELS: dict[str, str] = {
     "elapsed_share": "时间进度",
     "status": "完成状态",
     "direction": "指标方向",
+    # the notation read out of 指标值 / 实际完成值 (lib/analysis/notation.py): exports head them in Chinese
+    "target_op": "指标值符号", "target_value": "指标值数值", "target_unit": "指标值单位",
+    "actual_op": "实际值符号", "actual_value": "实际值数值", "actual_unit": "实际值单位",
+    "completion_ratio": "完成比例",
     "level": "层级",
     "scope": "范围",
     "kind": "类别",

@@ -53,7 +53,12 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
 
     # A column the labels do not know (a pivot's fund sources, say) goes out headed as the screen
     # heads it (中央补助（万元）), not by its bare data name.
-    own_headers = {c: (config.get(c) or {}).get("label") for c in shown.columns if c not in COLUMN_LABELS}
+    # So does a column the page itself names otherwise (事项 for v_execution's label, not 目标编号),
+    # but for money and rates, whose exported headers carry their unit and whose values their format.
+    renamed = {c for c in (column_config or {})
+               if c not in export.MONEY_COLUMNS and c not in export.RATE_COLUMNS}
+    own_headers = {c: (config.get(c) or {}).get("label") for c in shown.columns
+                   if c not in COLUMN_LABELS or c in renamed}
     own_headers = {c: label for c, label in own_headers.items() if label and label != c}
 
     def rows() -> pd.DataFrame:
