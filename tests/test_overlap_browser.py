@@ -120,6 +120,14 @@ def test_gauges_one_to_a_row_on_a_phone_and_nothing_overprints(server, phone):
     for i in range(gauges.count()):  # drawn as it comes into view
         gauges.nth(i).scroll_into_view_if_needed()
     n, pairs = overlaps(phone)
+    # and no text runs past its chart's edge, where the SVG cuts it off ("100" of "100%")
+    cut = gauges.evaluate_all("""charts => charts.flatMap(c => {
+      const box = c.querySelector('svg').getBoundingClientRect();
+      return [...c.querySelectorAll('svg text')].filter(t => t.textContent.trim()).map(t => {
+        const r = t.getBoundingClientRect();
+        return r.left < box.left - 1 || r.right > box.right + 1 ? t.textContent : null; })
+        .filter(t => t); })""")
+    assert not cut, cut
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "phone_execution_gauges.png"), full_page=True)
     assert n > 12 * 3, n  # each gauge's title, figure and ticks

@@ -197,7 +197,7 @@ def execution_gauge(execution_rate: float | None, elapsed_share: float, title: s
             "threshold": {"line": {"color": "#333", "width": 2}, "thickness": 0.8,
                           "value": share * 100},
         },
-    ), layout=_layout(210, margin=dict(l=30, r=30, t=46, b=8)))
+    ), layout=_layout(210, margin=dict(l=44, r=44, t=46, b=8)))  # room for the 0% and 100% ticks
 
 
 # The 100% line of a progress or execution axis: the bars read against complete, not the longest.
