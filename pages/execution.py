@@ -79,6 +79,9 @@ st.caption("  \n".join(note))
 # the programs that list their projects: their own row is their whole, not one more item
 per_program = ui.summarize("v_execution", filters, by=("program_id",), nonnull=("project_id",))
 with_projects = set(per_program.loc[per_program["n_project_id"] > 0, "program_id"])
+reported = ui.stated_execution(filters)
+matched = reported.loc[reported["reconciled"].astype(bool)]
+bases = dict(zip(matched["program_id"], matched["base"], strict=True))
 
 
 
@@ -111,8 +114,10 @@ def draw_gauges(rows, with_program: bool) -> None:
                          width=GAUGE_WIDTH, key=f"gauge_{row.Index}", config={"displayModeBar": False})
     lines = []
     for row in rows:
-        stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
-            f" · 报告执行率 {summary.stated_rate_text(row.stated_execution_rate)}")  # NaN: none stated
+        # a program's own rows may carry the report's one rate: say which figures give it
+        base = bases.get(row.program_id) if not isinstance(row.project_name, str) else None
+        stated = summary.row_stated_text(row.stated_execution_rate, row.executed, row.budget, base)
+        stated = md(" · {}", stated) if stated else ""
         program = md("{} · ", row.program_name) if with_program else ""
         label = f"{row.label}（整体，不与项目重复计数）" if _whole(row) else row.label
         lines.append(md("{}{}：{} / {} = {}{} · 截至 {:%Y-%m-%d} · 时间进度 {}", program, label,

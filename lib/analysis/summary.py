@@ -205,3 +205,23 @@ def stated_beside(stated: pd.DataFrame, totals: pd.DataFrame, names: bool = Fals
     computed = headline(totals)["execution_rate"]
     tail = f" · 按全部资金 {computed:.2%}" if computed is not None else ""
     return "；".join(parts) + tail
+
+
+def row_stated_text(stated: object, executed: object, budget: object, program_base: str | None = None) -> str:
+    """A record's stated rate as a gauge's caption gives it, beside its own figures: '报告执行率
+    94.65%' where its executed ÷ budget gives it; else what it is the rate of — a transfer states
+    one rate, 33%, on each fund's row, while only the central money's 2,450 ÷ 7,500 gives it:
+    '报告执行率 33%（为中央补助 2,450 ÷ 7,500 之数，非本项）' on the local funds' row. Empty where
+    none is stated. ``program_base``: the program's base found by stated_execution, if any."""
+    from lib.analysis.checks import rate_reconciles
+
+    if stated is None or stated != stated:  # NaN: the report states none
+        return ""
+    text = f"报告执行率 {stated_rate_text(float(stated))}"
+    computed = float(executed) / float(budget) if budget and float(budget) else None
+    if computed is not None and rate_reconciles(round(float(stated) * 100, 6), computed * 100):
+        return text
+    if program_base:
+        return f"{text}（为{program_base} 之数，非本项）"
+    return f"{text}（按本项数为 {computed:.2%}）" if computed is not None else text
+

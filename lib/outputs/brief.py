@@ -202,6 +202,8 @@ def brief_data(store: Store, filters: Filters | None = None, year_basis: str = "
     stated = stated_rates(store, filters, totals)
     heads = headlines(store, filters, totals, year_basis, stated)
     stated_of = dict(zip(stated["program_id"], stated["text"], strict=True))
+    matched = stated.loc[stated["reconciled"].astype(bool)]
+    bases = dict(zip(matched["program_id"], matched["base"], strict=True))
     n_projects = store.count("v_projects", filters)
     unit = heads[0]["unit"]
 
@@ -214,7 +216,11 @@ def brief_data(store: Store, filters: Filters | None = None, year_basis: str = "
         lowest.append({"label": record_label(row), "year": int(row["year"]),
                        "rate": float(row["execution_rate"]), "band": band,
                        "rate_text": fmt.rate(row["execution_rate"]),
-                       "stated": fmt.rate(row["stated_execution_rate"]),
+                       # a program's one stated rate on each fund's row: said whose it is
+                       "stated": summary.row_stated_text(
+                           row["stated_execution_rate"], row["executed"], row["budget"],
+                           bases.get(row["program_id"]) if not isinstance(row["project_name"], str) else None,
+                       ).removeprefix("报告执行率 ") or "—",
                        "executed": fmt.money(row["executed"]), "budget": fmt.money(row["budget"]),
                        "as_of": _date(row["as_of"])})
 
