@@ -82,7 +82,7 @@ def test_all_data_headline_is_the_latest_year_as_on_the_overview(store):
     assert {d["year"] for d in data["low_projects"]} == {2022}  # the lists keep every year, named
     html = brief.render_html(data)
     assert "2023年预算总额（亿元）" in html and "报告 33%（中央补助 2,450 ÷ 7,500）" in html
-    assert "<th>年度</th><th>事项</th>" in html and "2022年 · 气象灾害预警项目" in html
+    assert '<th class="nowrap">年度</th><th>事项</th>' in html and "2022年 · 气象灾害预警项目" in html
 
 
 def test_a_sum_of_years_only_when_chosen_and_labelled(store):
