@@ -348,12 +348,7 @@ def _report_filters(items: list[str]):
 
 def _report(args) -> int:
     """Write the PDF brief or the Word report draft of a selection (lib/outputs/brief.py, report_docx.py)."""
-    import logging
-
-    import streamlit.logger  # the formatting helpers live in lib.ui: no cache warnings outside the app
-
-    streamlit.logger.get_logger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
-    from lib.outputs import brief, report_docx
+    from lib.outputs import brief, report_docx  # nothing of Streamlit: the formatting is lib/outputs/fmt.py
 
     filters, problem = _report_filters(args.where)
     if problem:
