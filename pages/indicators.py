@@ -4,8 +4,8 @@ the indicator tree with target vs actual, status, weight and score, the stated s
 import streamlit as st
 
 from lib import ui
-from lib.analysis import scoring
-from lib.labels import INDICATOR_STATUS, SECTION_LABELS
+from lib.analysis import scoring, summary
+from lib.labels import INDICATOR_STATUS, SECTION_LABELS, YEAR_BASIS_LABELS
 from lib.ui import charts, fmt
 from lib.ui.sections import section
 
@@ -20,17 +20,27 @@ if by_status.empty:
     st.info("当前筛选下没有绩效指标。")
     st.stop()
 
-per_status = by_status.groupby("status")["n"].sum()
-met = int(per_status.get("met", 0) + per_status.get("qualitative_met", 0))
-not_met = int(per_status.get("not_met", 0) + per_status.get("qualitative_not_met", 0))
-judged = met + not_met
-total = int(by_status["n"].sum())
-cards = ui.metric_row()
-cards.metric("指标数", fmt.count(total, "项"), help=f"{total:,} 项", border=True)
-cards.metric("达标（含定性）", fmt.count(met, "项"), help=f"{met:,} 项", border=True)
-cards.metric("未达标", fmt.count(not_met, "项"), help=f"{not_met:,} 项", border=True)
-cards.metric("达标率", f"{met / judged:.1%}" if judged else "—", border=True,
-          help="达标 ÷ (达标 + 未达标)；无指标值、无法判断的不计")
+total = int(by_status["n"].sum())  # the parts below cover the whole selection
+# The cards follow 总览's year rule (lib/ui/years.py): the latest year unless a sum is chosen.
+by_year = ui.summarize("v_indicators", filters, by=("year", "status"))
+years = sorted({int(y) for y in by_year["year"]}, reverse=True)
+basis = ui.year_basis(years, "indicators_year_basis")
+for prefix, covered in summary.headline_years(years, basis):
+    rows = by_year[by_year["year"].isin(covered)] if covered else by_year
+    per_status = rows.groupby("status")["n"].sum()
+    met = int(per_status.get("met", 0) + per_status.get("qualitative_met", 0))
+    not_met = int(per_status.get("not_met", 0) + per_status.get("qualitative_not_met", 0))
+    judged = met + not_met
+    n = int(rows["n"].sum())
+    cards = ui.metric_row()
+    cards.metric(f"{prefix}指标数", fmt.count(n, "项"), help=f"{n:,} 项", border=True)
+    cards.metric(f"{prefix}达标（含定性）", fmt.count(met, "项"), help=f"{met:,} 项", border=True)
+    cards.metric(f"{prefix}未达标", fmt.count(not_met, "项"), help=f"{not_met:,} 项", border=True)
+    cards.metric(f"{prefix}达标率", f"{met / judged:.2%}" if judged else "—", border=True,
+                 help="达标 ÷ (达标 + 未达标)；无指标值、无法判断的不计")
+if len(years) > 1 and basis == "latest":
+    st.caption(YEAR_BASIS_LABELS["indicators_caption"].format(
+        n=len(years), years="、".join(str(y) for y in sorted(years)), year=years[0]))
 
 # plain marks in the grid (no emoji: they print as empty boxes without a colour-emoji font)
 STATUS_MARK = {"met": "✓", "qualitative_met": "✓", "not_met": "✗", "qualitative_not_met": "✗",

@@ -215,8 +215,13 @@ def test_execution_progress_of_parks():
 def test_indicators_counts_and_census_targets():
     at = run_page("indicators")
     m = metrics(at)
-    assert m["指标数"] == "59 项"
-    assert m["未达标"] == "4 项"  # 满意度 of P01, P02 (90% vs 95%), P03 (88% vs 90%), P09 (85% vs 90%)
+    # the latest year by default, as 总览: Liaoning's 15 indicators, none judgeable against a target
+    assert (m["2023年指标数"], m["2023年未达标"], m["2023年达标率"]) == ("15 项", "0 项", "—")
+    at.radio(key="indicators_year_basis").set_value("sum").run()
+    m = metrics(at)
+    assert m["全部年度合计指标数"] == "59 项"
+    # 满意度 of P01, P02 (90% vs 95%), P03 (88% vs 90%), P09 (85% vs 90%)
+    assert m["全部年度合计未达标"] == "4 项" and m["全部年度合计达标率"] == "87.88%"  # 29 of 33 judged
     at = run_page("indicators", "指标明细", project="LZ2022-P07")
     output = frame_with(at, "target")
     row = output[output["level3"] == "质检核查率"].iloc[0]
