@@ -382,3 +382,14 @@ def test_deviation_cards_run_worst_first_with_their_year():
     assert "2022年" in cards[0] and "❌" not in "".join(cards) and "📌" not in "".join(cards)
     table = frame_with(run_page("deviations", "偏差说明表"), "shortfall")
     assert list(table.columns[:3]) == ["year", "project_name", "subject"]
+
+
+def test_one_year_choice_for_every_page_s_cards():
+    at = run_page("overview")
+    at.radio(key="overview_year_basis").set_value("sum").run()
+    at.switch_page("pages/execution.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    # chosen on 总览, kept on 执行率 (and for the sidebar's brief)
+    assert at.radio(key="execution_year_basis").value == "sum"
+    assert metrics(at)[f"全部年度合计 {RED}"] == "4 项"
+    assert at.session_state["year_basis"] == "sum"
