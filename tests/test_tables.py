@@ -60,3 +60,18 @@ def test_a_moment_shows_its_time_and_a_day_its_date():
     assert config["version_id"]["type_config"]["format"] == "v%d"
     totals = _table(run_page("overview", "各资金/部门预算执行"), "basis")
     assert _config(totals)["as_of"]["type_config"]["format"] == "YYYY-MM-DD"  # 2023-12-31, a day
+
+
+def test_low_execution_rates_are_coloured_as_their_band():
+    import pandas as pd
+
+    from lib.ui import tables
+
+    # 气象灾害预警 18.37% (red), a 75% (amber), 档案整理 94.65% (none), one without a rate
+    screen = pd.DataFrame({"project_name": ["气象", "乙", "档案", "丙"],
+                           "execution_rate": [18.37, 75.0, 94.65, None]})
+    styled = tables._low_rates_coloured(screen, {"execution_rate"})
+    styled._compute()
+    colours = {row: dict(css).get("color") for (row, _), css in styled.ctx.items()}
+    assert colours == {0: "#d62728", 1: "#b26b00"}
+    assert tables._low_rates_coloured(screen, set()) is screen  # a rate not shown as a percentage: as it is

@@ -36,7 +36,7 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     # on screen, numbers stay numbers and an empty cell stays empty; the downloads keep the values
     rates = {c for c in export.RATE_COLUMNS if _is_rate_format(config.get(c))}
     screen = fmt.display_frame(shown.head(limits.SCREEN_ROWS), rates)
-    st.dataframe(screen, hide_index=True, column_config=config, height=height,
+    st.dataframe(_low_rates_coloured(screen, rates), hide_index=True, column_config=config, height=height,
                  placeholder=fmt.TABLE_PLACEHOLDER)
     truncated = total is not None and full is not None and total > len(shown)
     if sums and not truncated:
@@ -169,6 +169,29 @@ def _number_columns(frame: pd.DataFrame) -> dict:
                 and max(len(v) if isinstance(v, str) else 0 for v in frame[col]) > LONG_NAME:
             config[col] = st.column_config.TextColumn(label, width="medium")
     return config
+
+
+# Execution rates below these (percentages, as on screen) are coloured as the year-end bands:
+# red under 60%, amber under 80% (lib/analysis/scoring.DEFAULT_BANDS at a full year).
+LOW_RATE_COLOURS = ((60.0, "#d62728"), (80.0, "#b26b00"))
+
+
+def _low_rates_coloured(screen: pd.DataFrame, rates: set[str]):
+    """The screen's rows with low execution rates in the bands' colours (a Styler; the frame
+    unchanged when it has no execution rate shown as a percentage)."""
+    coloured = [c for c in ("execution_rate",) if c in screen.columns and c in rates]
+    if not coloured or screen.empty:
+        return screen
+
+    def colour(value: object) -> str:
+        if fmt.missing(value):
+            return ""
+        for limit, css in LOW_RATE_COLOURS:
+            if float(value) < limit:
+                return f"color: {css}; font-weight: 600"
+        return ""
+
+    return screen.style.map(colour, subset=coloured)
 
 
 def money_total_line(rows: pd.DataFrame, config: dict) -> str:
