@@ -43,7 +43,7 @@ if len(years) > 1 and basis == "latest":
         n=len(years), years="、".join(str(y) for y in sorted(years)), year=years[0]))
 
 # plain marks in the grid (no emoji: they print as empty boxes without a colour-emoji font)
-STATUS_MARK = {"met": "✓", "qualitative_met": "✓", "not_met": "✗", "qualitative_not_met": "✗",
+STATUS_MARK = {"met": "✓", "qualitative_met": "✓", "not_met": "×", "qualitative_not_met": "×",
                "no_target": "–", "unknown": "?", "not_applicable": "/"}
 ORDER = ("program_id", "project_id", "seq")
 
