@@ -15,7 +15,7 @@ from lib.store import EXPORTABLE, accounts
 from lib.ui import limits
 from lib.ui.cached import count, current_filters, get_store, read, scoped
 from lib.ui.login import KEY_USER, current_actor
-from lib.ui.safe import Markdown, md, md_code
+from lib.ui.safe import Markdown, md, md_code, md_text
 
 
 def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,
@@ -52,7 +52,7 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     if sums and not truncated:
         line = money_total_line(shown, config)
         if line:
-            st.caption(line)
+            st.caption(md_text(line))  # a pivot's column names are data text
     if no_xlsx:
         st.caption(_too_big_to_download(name, n_rows, current_filters(), csv_ok=not no_csv))
 
