@@ -5,9 +5,10 @@ import streamlit as st
 
 from lib import ui
 from lib.analysis.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
-from lib.labels import BAND_LABELS, SECTION_LABELS
+from lib.labels import BAND_BADGES, BAND_LABELS, COUNTED_ONCE_NOTE, SECTION_LABELS, YEAR_BASIS_LABELS
 from lib.ui import charts, fmt
-from lib.ui.safe import md, md_join, md_text
+from lib.ui import gauges as gauge_wall
+from lib.ui.safe import md, md_text
 from lib.ui.sections import section
 
 ui.require_entrypoint()
@@ -58,12 +59,26 @@ def banded(execution):
     return execution
 
 
-counts = ui.execution_band_counts(filters, bands.red, bands.yellow)
-cards = ui.metric_row()
-cards.metric("🔴 红色预警", fmt.count(counts["red"], "项"), help=f"{counts['red']:,} 项", border=True)
-cards.metric("🟡 黄色关注", fmt.count(counts["yellow"], "项"), help=f"{counts['yellow']:,} 项",
-          border=True)
-cards.metric("🟢 正常", fmt.count(counts["green"], "项"), help=f"{counts['green']:,} 项", border=True)
+# The cards follow 总览's year rule (lib/ui/years.py): the latest year unless a sum is chosen.
+years = sorted(ui.summarize("v_execution", filters, by=("year",))["year"].astype(int), reverse=True)
+basis, headlines = ui.headline_scopes(filters, years, "execution_year_basis")
+for prefix, _, scope in headlines:
+    counts = ui.execution_band_counts(scope, bands.red, bands.yellow)
+    cards = ui.metric_row()
+    for band in ("red", "yellow", "green"):
+        cards.metric(f"{prefix} {BAND_BADGES[band]}".strip(), fmt.count(counts[band], "项"),
+                     help=f"{counts[band]:,} 项", border=True)
+note = [COUNTED_ONCE_NOTE]
+if len(years) > 1 and basis == "latest":
+    note.insert(0, YEAR_BASIS_LABELS["execution_caption"].format(
+        n=len(years), years="、".join(str(y) for y in sorted(years)), year=years[0]))
+st.caption("  \n".join(note))
+# the programs that list their projects: their own row is their whole, not one more item
+per_program = ui.summarize("v_execution", filters, by=("program_id",), nonnull=("project_id",))
+with_projects = set(per_program.loc[per_program["n_project_id"] > 0, "program_id"])
+reported = ui.stated_execution(filters)
+matched = reported.loc[reported["reconciled"].astype(bool)]
+bases = dict(zip(matched["program_id"], matched["base"], strict=True))
 
 
 
@@ -74,24 +89,7 @@ def every_record():
 
 
 def draw_gauges(rows, with_program: bool) -> None:
-    """The gauges of ``rows`` in one chart, three to a row, and each gauge's figures in one
-    caption under it, a line per gauge in the same order (a chart and a caption per gauge would
-    be a dozen renders of the page more in the browser)."""
-    rows = list(rows)
-    st.plotly_chart(charts.execution_gauges([(r.execution_rate, r.elapsed_share, r.label) for r in rows],
-                                            GAUGE_COLUMNS, bands), key=f"gauges_{rows[0].Index}")
-    lines = []
-    for row in rows:
-        stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
-            f" · 报告执行率 {fmt.rate(row.stated_execution_rate)}")  # NaN: the report states none
-        program = md("{} · ", row.program_name) if with_program else ""
-        lines.append(md("{}{}：{} / {}{} · 截至 {:%Y-%m-%d} · 时间进度 {}", program, row.label,
-                        fmt.money(row.executed), fmt.money(row.budget), stated, row.as_of,
-                        fmt.rate(row.elapsed_share, 0)))
-    st.caption(md_join("  \n", lines))
-
-
-GAUGE_COLUMNS = 3
+    gauge_wall.draw(rows, with_program, bands, with_projects, bases)
 
 
 def gauges() -> None:
@@ -111,8 +109,9 @@ def gauges() -> None:
     else:  # every record: grouped by program, in the order of the data
         order = {name: i for i, name in enumerate(dict.fromkeys(execution["program_name"]))}
         grouped = latest.assign(_order=latest["program_name"].map(order)).sort_values("_order", kind="stable")
-        for program_name, rows in grouped.groupby("program_name", sort=False):
-            st.subheader(md_text(program_name))
+        many_years = grouped["year"].nunique() > 1
+        for (year, program_name), rows in grouped.groupby(["year", "program_name"], sort=False):
+            st.subheader(md("{}年 · {}", int(year), program_name) if many_years else md_text(program_name))
             draw_gauges(rows.itertuples(), with_program=False)
 
 
@@ -127,9 +126,10 @@ def ranking() -> None:
     st.plotly_chart(charts.execution_ranking(ranked), key="ranking")
     ui.show_rows(
         "v_execution", filters, "v_execution", key="execution_table", order_by=ORDER, prepare=banded,
-        columns=["program_name", "label", "as_of", "budget", "appropriation", "executed", "execution_rate",
-                 "stated_execution_rate", "elapsed_share", "band_label", "source_ref", "note"],
-        column_config={"label": st.column_config.Column("事项"),
+        # the item first (pinned), then its rate: at 1440 px 执行率 was cut off behind the amounts
+        columns=["label", "execution_rate", "stated_execution_rate", "band_label", "budget", "executed",
+                 "appropriation", "as_of", "elapsed_share", "year", "program_name", "source_ref", "note"],
+        column_config={"label": st.column_config.Column("事项", width="medium", pinned=True),
                        "band_label": st.column_config.Column("预警"),
                        "as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
     )

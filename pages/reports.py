@@ -36,8 +36,9 @@ def goals() -> None:
     if objectives.empty:
         st.info("当前筛选下没有绩效目标记录。")
     more_note(n_objectives, len(objectives), "绩效目标")
-    for program_name, rows in objectives.groupby("program_name", sort=False):
-        st.subheader(md_text(program_name))
+    many_years = objectives["year"].nunique() > 1  # the list mixes years: each program names its own
+    for (year, program_name), rows in objectives.groupby(["year", "program_name"], sort=False):
+        st.subheader(md("{}年 · {}", int(year), program_name) if many_years else md_text(program_name))
         for row in rows.itertuples():
             title = fmt.text_or(row.label, f"第{row.seq}项")
             owner = md("{} · ", row.project_name) if isinstance(row.project_name, str) else ""
@@ -54,7 +55,7 @@ def goals() -> None:
     paging.more_button("objective_cards", selection, len(objectives),
                        min(n_objectives, ui.limits.DETAIL_ROWS))
     ui.show_rows("v_objectives", filters, "v_objectives", key="objectives_table", order_by=OBJECTIVE_ORDER,
-                 columns=["program_name", "project_name", "seq", "label", "expected", "actual_text",
+                 columns=["year", "program_name", "project_name", "seq", "label", "expected", "actual_text",
                           "source_ref", "note"])
 
 
@@ -78,7 +79,7 @@ def stated() -> None:
     st.caption("报告中写明的合计数、个数与比率，按原文保存；核对方式说明可由哪些明细重算。")
     ui.show_rows("v_stated_figures", filters, "v_stated_figures", key="stated_table",
                  order_by=("program_id", "project_id", "seq"),
-                 columns=["program_name", "project_name", "region", "metric", "value", "unit",
+                 columns=["year", "program_name", "project_name", "region", "metric", "value", "unit",
                           "fund_source", "fund_year", "rating", "aggregate", "text", "source_ref", "note"])
 
 
@@ -105,15 +106,21 @@ def downloads() -> None:
 
     st.subheader("自评报告草稿")
     st.caption(REPORT_LABELS["caption"])
-    if ui.count("programs", filters.only("year", "program_id")) == 0:
+    drafts = report_docx.report_programs(ui.scoped_store(), ui.scoped(filters)) \
+        if ui.count("programs", filters.only("year", "program_id")) else None
+    if drafts is None or drafts.empty:
         st.info(REPORT_LABELS["none"])
-    else:
+    else:  # one report a file: the program chosen, the latest year's first
+        names = {r.program_id: f"{r.year}年 · {r.program_name}" for r in drafts.itertuples()}
+        program_id = st.selectbox(REPORT_LABELS["choose"], list(names), format_func=names.get,
+                                  key="report_program") if len(names) > 1 else next(iter(names))
+        name = report_docx.file_name(filters, program_id)
         st.download_button(REPORT_LABELS["download"],
                            ui.logged_export(lambda: report_docx.write_docx(ui.scoped_store(),
-                                                                                      ui.scoped(filters)),
-                                            "report", report_docx.file_name(filters),
-                                            {k: str(v) for k, v in filters.active().items()}),
-                           file_name=report_docx.file_name(filters), key="report_docx", on_click="ignore",
+                                                                           ui.scoped(filters), program_id),
+                                            "report", name, {k: str(v) for k, v in filters.active().items()}
+                                            | {"program_id": program_id}),
+                           file_name=name, key="report_docx", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 

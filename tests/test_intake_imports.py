@@ -78,7 +78,8 @@ def test_the_walk_finds_a_circle_when_there_is_one():
     """The check can fail: the dataset reader importing the pipeline back, as it once did."""
     graph = _graph()
     graph["lib.intake.workbook"] = graph["lib.intake.workbook"] | {"lib.intake.pipeline"}
-    assert _circle(graph) == ["lib.intake.pipeline", "lib.intake.workbook", "lib.intake.pipeline"]
+    circle = _circle(graph)  # where the walk enters the circle depends on the modules before it
+    assert circle[0] == circle[-1] and set(circle) == {"lib.intake.pipeline", "lib.intake.workbook"}
 
 
 def test_the_shared_types_are_at_the_bottom():

@@ -39,6 +39,8 @@ def classify(opened: Opened) -> str | None:
         if any(_fold(n) in _DATASET_NAMES for n in opened.sheet_names()):
             return DATASET
         return FORM if any(form_kind(g.texts()) for g in opened.grids()) else None
+    if opened.kind == "csv":  # a form saved as CSV; anything else the dataset reader refuses
+        return FORM if any(form_kind(g.texts()) for g in opened.grids()) else None
     if opened.kind == "docx":
         grids = opened.grids()
         if any(form_kind(g.texts()) for g in grids) or not opened.readable:

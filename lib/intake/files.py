@@ -11,6 +11,8 @@ read. What is then parsed depends on what the file turns out to be, and each par
 * .xls and .ods: python-calamine, once, for both (their percent formats from the file itself, so
   0.9 in a % cell reads "90%" as in the .xlsx).
 * .docx: every table, with its merged cells (gridSpan, vMerge) and the paragraphs above it.
+* .csv: one grid of text cells (UTF-8, else GB18030 as Excel on a Chinese Windows saves it): an
+  official form saved as CSV reads like its .xlsx; a dataset sheet as CSV is refused with the fix.
 * .doc / .wps: a message saying to save them as .docx.
 """
 
@@ -35,9 +37,12 @@ MAX_FORM_SHEET_XML = 20 * 1024 * 1024
 
 
 def file_kind(data: bytes, label: str) -> str:
-    """"xlsx", "docx", "ods", "xls", "doc" (.doc/.wps), or "other", from the bytes (the name
-    decides only between the old binary formats, which share one container)."""
+    """"xlsx", "docx", "ods", "xls", "doc" (.doc/.wps), "csv" or "other", from the bytes (the
+    name decides only between the old binary formats, which share one container, and for text:
+    a .csv that is no zip or OLE container is read as comma-separated text)."""
     name = label.lower()
+    if name.endswith(".csv") and not data.startswith(_OLE) and not zipfile.is_zipfile(io.BytesIO(data)):
+        return "csv"
     if data.startswith(_OLE):
         if name.endswith((".doc", ".wps", ".dot")):
             return "doc"
@@ -111,7 +116,7 @@ class Opened:
                 return self._refuse("不是有效的 .ods 文件", "not a valid .ods file")
             return self._refuse("不是有效的 .xlsx 文件（可能是改了扩展名的其他文件）",
                                 "not a valid .xlsx file (perhaps another file renamed to .xlsx)")
-        if self.kind == "xls":
+        if self.kind in ("xls", "csv"):
             return None
         archive = zipfile.ZipFile(io.BytesIO(data))
         unzipped = sum(info.file_size for info in archive.infolist())
@@ -174,6 +179,8 @@ class Opened:
             if self.readable:
                 if self.kind == "docx":
                     self._grids, problems = docx_grids(self.data, self.label)
+                elif self.kind == "csv":
+                    self._grids, problems = csv_grids(self.data, self.label)
                 elif self.kind == "xlsx":
                     self._grids, problems = self._xlsx_grids()
                 else:
@@ -202,6 +209,27 @@ class Opened:
         finally:
             book.close()
         return grids, []
+
+
+def csv_text(data: bytes) -> str:
+    """The text of a CSV as agencies save it: UTF-8 (with or without BOM), else GB18030 (Excel's
+    "CSV" on a Chinese Windows writes GBK)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def csv_grids(data: bytes, label: str) -> tuple[list[_Grid], list[Finding]]:
+    """A CSV as one grid (no merged cells, every value text, as a Word table's): an official
+    form saved as CSV reads by its labels like the .xlsx it came from."""
+    import csv
+
+    rows = csv.reader(io.StringIO(csv_text(data)))
+    cells = {(r, c): value.strip() for r, row in enumerate(rows, start=1) if r <= MAX_FORM_ROWS
+             for c, value in enumerate(row, start=1) if value.strip() and c <= MAX_FORM_COLS}
+    title = label.rsplit("/", 1)[-1].rsplit(".", 1)[0] or label
+    return [_Grid(title, cells, {}, [])], []
 
 
 def open_file(source: str | Path | bytes, label: str) -> Opened:

@@ -202,3 +202,12 @@ def convert(value: object, column: spec.Column) -> object:
         return text
     raise AssertionError(f"unknown column type {t}")
 
+# A CSV holds one table: as a dataset it would replace a program's every record with that one
+# sheet's, so it is refused with the way to bring it in (an official form as CSV is read).
+CSV_DATASET_ZH = ("CSV 文件只有一张表，不能直接作为数据工作簿导入（数据工作簿按“资金/部门编号”整体替换"
+                  "来源、项目、资金分配、指标等全部工作表）：请在“模板下载”部分下载数据模板，"
+                  "把 CSV 的内容粘贴到对应工作表（如“项目”），另存为 .xlsx 后上传；"
+                  "官方自评表另存的 CSV 可直接上传。")
+CSV_DATASET_EN = ("a CSV holds one table and cannot be imported as a dataset workbook: paste it into the "
+                  "matching sheet of the template and upload the .xlsx (an official form saved as CSV "
+                  "is read)")

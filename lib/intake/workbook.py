@@ -22,6 +22,8 @@ from openpyxl.utils import get_column_letter
 from lib.intake import workbook_spec as spec
 from lib.intake.files import Opened, open_file, sheet_paths
 from lib.intake.types import (  # noqa: F401  (the shared types, where callers have imported them)
+    CSV_DATASET_EN,
+    CSV_DATASET_ZH,
     MAX_AMOUNT,
     MAX_FILE_BYTES,
     MAX_UNZIPPED_BYTES,
@@ -156,6 +158,8 @@ def read_dataset(opened: Opened) -> ParsedWorkbook:
     label = opened.label
     tables: dict[str, list[dict]] = {s.table: [] for s in spec.SHEETS}
     origins: dict[str, list[tuple[str, str, int]]] = {s.table: [] for s in spec.SHEETS}
+    if opened.readable and opened.kind == "csv":
+        return ParsedWorkbook(tables, [Finding(label, "", None, "", CSV_DATASET_ZH, CSV_DATASET_EN)], origins)
     if opened.readable and opened.kind not in ("xlsx", "xls", "ods"):
         return ParsedWorkbook(tables, [Finding(label, "", None, "",
                                                "压缩包中没有 Excel 工作簿（不是 .xlsx 文件）",

@@ -242,9 +242,14 @@ class Store(Writes):
 
     def execution_band_counts(self, filters: Filters | None, red: float, yellow: float) -> dict[str, int]:
         """v_execution rows per band (red / yellow / green), as lib.scoring.execution_band judges
-        them: execution_rate below red (yellow) × the elapsed share of the year."""
+        them: execution_rate below red (yellow) × the elapsed share of the year. A program's own
+        figure is not counted where the program lists its projects (summary.counted_once): a
+        department's total and its projects are the same money."""
         sql_where, params, _ = self._where("v_execution", filters, not_null=("execution_rate",))
         share = "(CASE WHEN elapsed_share > 0 THEN elapsed_share ELSE 1.0 END)"
+        once = ("NOT (project_id IS NULL AND program_id IN "
+                "(SELECT program_id FROM v_execution WHERE project_id IS NOT NULL))")
+        sql_where = f"{sql_where} AND {once}" if sql_where else f" WHERE {once}"
         frame = self.query(
             f"SELECT CASE WHEN execution_rate < ? * {share} THEN 'red' "
             f"WHEN execution_rate < ? * {share} THEN 'yellow' ELSE 'green' END AS band, COUNT(*) AS n "

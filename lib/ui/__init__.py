@@ -10,6 +10,7 @@
 - ``tables``: tables with their csv/xlsx downloads, logged exports;
 - ``uploads``: file uploaders that state what they take;
 - ``brief_button``: the sidebar's 导出简报PDF button;
+- ``years``: the one 年度口径 choice every headline follows;
 - ``sidebar``: the shared filters, kept in the URL.
 
 Display formatting (``fmt``) lives in lib/outputs, where the exports use it too.
@@ -37,6 +38,7 @@ from lib.ui.cached import (  # noqa: F401
     require_store,
     scoped,
     scoped_store,
+    stated_execution,
     summarize,
     user_scope,
     with_project_scores,
@@ -67,3 +69,4 @@ from lib.ui.sidebar import sidebar_filters  # noqa: F401  (app.py, bench/run.py)
 from lib.ui.tables import LONG_NAME, NAME_COLUMNS, logged_export, show_rows, show_table  # noqa: F401
 from lib.ui.uploads import UPLOAD_LIMIT_MB, file_uploader, project_names  # noqa: F401
 from lib.ui.url_picks import keep_url_picks, url_picks  # noqa: F401
+from lib.ui.years import headline_scopes, kept_year_basis, year_basis  # noqa: F401

@@ -247,3 +247,17 @@ def current_filters() -> Filters:
     if filters is None or filters.scope != scope:  # e.g. a page run before the sidebar, or another user
         return Filters(scope=scope)
     return filters
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _cached_stated(version: int, filters_key: tuple) -> pd.DataFrame:
+    del version
+    snapshots = get_store().read("v_execution", Filters(*filters_key), where={"scope": "snapshot"})
+    return summary.stated_execution(snapshots)
+
+
+def stated_execution(filters: Filters) -> pd.DataFrame:
+    """Each program's stated execution rate with its base (summary.stated_execution) in the
+    selection, kept per version and selection."""
+    return _cached_stated(dataset_version(), _key(filters)).copy()
+

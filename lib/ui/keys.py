@@ -14,3 +14,5 @@ KEY_PROJECT_SEARCH = "filter_project_search"
 KEY_REGION_SEARCH = "filter_region_search"
 # URL query parameter for each filter key.
 URL_PARAMS = {KEY_YEAR: "year", KEY_PROGRAM: "program", KEY_REGION: "region", KEY_PROJECT: "project"}
+# The 年度口径 of every headline (lib/ui/years.py), kept across pages and for the brief.
+KEY_YEAR_BASIS = "year_basis"

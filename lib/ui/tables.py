@@ -15,38 +15,55 @@ from lib.store import EXPORTABLE, accounts
 from lib.ui import limits
 from lib.ui.cached import count, current_filters, get_store, read, scoped
 from lib.ui.login import KEY_USER, current_actor
-from lib.ui.safe import Markdown, md, md_code
+from lib.ui.safe import Markdown, md, md_code, md_text
 
 
 def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,
                column_config: dict | None = None, height: int | str = "auto", total: int | None = None,
-               full: Callable[[], pd.DataFrame] | None = None) -> None:
+               full: Callable[[], pd.DataFrame] | None = None, sums: bool = False) -> None:
     """A table with Chinese headers and csv/xlsx downloads.
 
     ``frame`` may be the first rows of a longer selection: then ``total`` is its full length and
     ``full`` returns all of it, which the downloads contain (built only when clicked).
+    ``sums``: the rows are parts of one whole (projects, allocations, spending items, not a
+    department's total beside its projects): a 合计 line of the money columns under the table.
     """
     shown = frame[columns] if columns else frame
     config = {c: st.column_config.Column(COLUMN_LABELS.get(c, c)) for c in shown.columns}
     config.update(_number_columns(shown))
     config.update(column_config or {})
+    _pin_identity(config, list(shown.columns))
     # on screen, numbers stay numbers and an empty cell stays empty; the downloads keep the values
     rates = {c for c in export.RATE_COLUMNS if _is_rate_format(config.get(c))}
     screen = fmt.display_frame(shown.head(limits.SCREEN_ROWS), rates)
-    st.dataframe(screen, hide_index=True, column_config=config, height=height,
-                 placeholder=fmt.TABLE_PLACEHOLDER)
     truncated = total is not None and full is not None and total > len(shown)
     n_rows = total if truncated else len(shown)
     no_csv, no_xlsx = n_rows > limits.CSV_DOWNLOAD_MAX_ROWS, n_rows > limits.XLSX_DOWNLOAD_MAX_ROWS
+    # the count above the table: it also keeps the table's tool bar (drawn over the 44 px above
+    # the grid) off the part chooser's buttons on a phone
     if n_rows > len(screen):
         st.caption(f"共 {n_rows:,} 行，表中列出前 {len(screen):,} 行"
                    + ("。" if no_xlsx else f"；下载的文件包含全部 {n_rows:,} 行。"))
+    else:
+        money = any(c in export.MONEY_COLUMNS or _configured_money(config, c) for c in shown.columns)
+        st.caption(f"共 {n_rows:,} 行" + ("，金额单位：万元" if money else ""))
+    st.dataframe(_low_rates_coloured(screen, rates), hide_index=True, column_config=config, height=height,
+                 placeholder=fmt.TABLE_PLACEHOLDER)
+    if sums and not truncated:
+        line = money_total_line(shown, config)
+        if line:
+            st.caption(md_text(line))  # a pivot's column names are data text
     if no_xlsx:
         st.caption(_too_big_to_download(name, n_rows, current_filters(), csv_ok=not no_csv))
 
     # A column the labels do not know (a pivot's fund sources, say) goes out headed as the screen
     # heads it (中央补助（万元）), not by its bare data name.
-    own_headers = {c: (config.get(c) or {}).get("label") for c in shown.columns if c not in COLUMN_LABELS}
+    # So does a column the page itself names otherwise (事项 for v_execution's label, not 目标编号),
+    # but for money and rates, whose exported headers carry their unit and whose values their format.
+    renamed = {c for c in (column_config or {})
+               if c not in export.MONEY_COLUMNS and c not in export.RATE_COLUMNS}
+    own_headers = {c: (config.get(c) or {}).get("label") for c in shown.columns
+                   if c not in COLUMN_LABELS or c in renamed}
     own_headers = {c: label for c, label in own_headers.items() if label and label != c}
 
     def rows() -> pd.DataFrame:
@@ -108,9 +125,11 @@ def _too_big_to_download(name: str, n_rows: int, filters: Filters, csv_ok: bool)
 def show_rows(relation: str, filters: Filters, name: str, key: str, order_by: tuple[str, ...] = (),
               columns: list[str] | None = None, column_config: dict | None = None,
               search: tuple[tuple[str, ...], str] | None = None, where_in: dict[str, list] | None = None,
-              prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
+              prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+              sums: bool = False) -> pd.DataFrame:
     """A view's filtered rows as a table: the first DETAIL_ROWS in ``order_by`` order on screen,
-    all of them in the downloads. ``prepare`` adds display columns (to both). Returns the rows shown."""
+    all of them in the downloads. ``prepare`` adds display columns (to both); ``sums`` as
+    show_table's. Returns the rows shown."""
     shown = read(relation, filters, order_by=order_by, search=search, limit=limits.DETAIL_ROWS,
                  where_in=where_in)
     total = len(shown)
@@ -124,7 +143,8 @@ def show_rows(relation: str, filters: Filters, name: str, key: str, order_by: tu
                                         where_in=where_in,
                                         search=search if search and search[1].strip() else None))
 
-    show_table(shown, name, key, columns=columns, column_config=column_config, total=total, full=full)
+    show_table(shown, name, key, columns=columns, column_config=column_config, total=total, full=full,
+               sums=sums)
     return shown
 
 
@@ -135,8 +155,8 @@ NAME_COLUMNS = ("program_name", "project_name", "title", "programs")
 
 
 def _number_columns(frame: pd.DataFrame) -> dict:
-    """The columns' default config: money in 万元 with separators, rates as one-decimal
-    percentages, dates as dates, long names at a medium width."""
+    """The columns' default config: money in 万元 with separators, rates as two-decimal
+    percentages (as the cards and captions write them), dates as dates, long names at a medium width."""
     config = {}
     for col in frame.columns:
         label = COLUMN_LABELS.get(col, col)
@@ -154,6 +174,63 @@ def _number_columns(frame: pd.DataFrame) -> dict:
                 and max(len(v) if isinstance(v, str) else 0 for v in frame[col]) > LONG_NAME:
             config[col] = st.column_config.TextColumn(label, width="medium")
     return config
+
+
+# Execution rates below these (percentages, as on screen) are coloured as the year-end bands:
+# red under 60%, amber under 80% (lib/analysis/scoring.DEFAULT_BANDS at a full year).
+LOW_RATE_COLOURS = ((60.0, "#d62728"), (80.0, "#b26b00"))
+
+
+def _low_rates_coloured(screen: pd.DataFrame, rates: set[str]):
+    """The screen's rows with low execution rates in the bands' colours (a Styler; the frame
+    unchanged when it has no execution rate shown as a percentage)."""
+    coloured = [c for c in ("execution_rate",) if c in screen.columns and c in rates]
+    if not coloured or screen.empty:
+        return screen
+
+    def colour(value: object) -> str:
+        if fmt.missing(value):
+            return ""
+        for limit, css in LOW_RATE_COLOURS:
+            if float(value) < limit:
+                return f"color: {css}; font-weight: 600"
+        return ""
+
+    return screen.style.map(colour, subset=coloured)
+
+
+def money_total_line(rows: pd.DataFrame, config: dict) -> str:
+    """'合计（9 行）：全年预算数 7,140.30 万元 · 全年执行数 6,692.37 万元' over the money columns of
+    ``rows`` headed as on screen; empty for one row, or rows of several budget years (their sum
+    is no year's money: 总览's year rule)."""
+    money = [c for c in rows.columns if c in export.MONEY_COLUMNS or _configured_money(config, c)]
+    if len(rows) < 2 or not money or ("year" in rows.columns and rows["year"].nunique() > 1):
+        return ""
+    parts = []
+    for col in money:
+        label = (config.get(col) or {}).get("label") or COLUMN_LABELS.get(col, col)
+        label = label.removesuffix("（万元）")
+        parts.append(f"{label} {fmt.money(pd.to_numeric(rows[col], errors='coerce').sum())}")
+    return f"合计（{len(rows):,} 行）：" + " · ".join(parts)
+
+
+def _configured_money(config: dict, col: str) -> bool:
+    """Whether the page headed ``col`` as 万元 (a pivot's fund sources): summed too."""
+    return ((config.get(col) or {}).get("label") or "").endswith("（万元）")
+
+
+# Columns that say which row it is: pinned while the figures scroll sideways (on a phone the
+# 项目 column went off-screen and 指标明细 read as three identical rows).
+IDENTITY_COLUMNS = ("year", "program_name", "project_name", "label", "owner", "region", "title")
+PINNED_MOST = 2
+
+
+def _pin_identity(config: dict, columns: list[str]) -> None:
+    """Pin the identifying columns a table leads with (at most PINNED_MOST, the name last)."""
+    for col in columns[:PINNED_MOST]:
+        if col not in IDENTITY_COLUMNS:
+            break
+        config[col] = {**(config.get(col) or {}), "pinned": True}
 
 
 def _is_rate_format(column: dict | None) -> bool:
