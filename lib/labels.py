@@ -36,6 +36,7 @@ COLUMN_LABELS: dict[str, str] = {
     "doc_no": "下达文号",
     "sub_doc_no": "分解下达文号",
     "objective": "年度总体目标",
+    "lineage_id": "跨年度编号",
     # projects
     "project_name": "项目名称",
     "implementing_unit": "实施单位",
@@ -190,14 +191,15 @@ PAGES = {
 # tab labels). A label is also the parameter's value in a bookmark: renaming one breaks old links.
 SECTION_LABELS = {
     "chooser": "查看",
-    "overview": ("overview_view", ("各年度预算执行", "各资金/部门预算执行", "等级与预警", "项目一览")),
+    "overview": ("overview_view",
+                 ("各年度预算执行", "各资金/部门预算执行", "等级与预警", "项目一览", "同比与趋势")),
     "funding": ("funding_view",
                 ("分地区资金", "分地区分来源汇总", "资金构成", "分项目预算与执行", "资金分配明细")),
     "execution": ("execution_view", ("执行率仪表盘", "执行率排名", "建设进度")),
     "indicators": ("indicators_view", ("完成情况", "指标明细", "一级指标分值")),
     "deviations": ("deviations_view", ("说明卡片", "偏差说明表")),
     "audit": ("audit_view", ("核查结果", "按规则汇总")),
-    "data": ("data_view", ("上传数据", "版本历史", "模板下载", "数据导出")),
+    "data": ("data_view", ("上传数据", "版本历史", "模板下载", "数据导出", "跨年度关联")),
     "reports": ("reports_view",
                 ("绩效目标与完成情况", "项目自评情况", "报告声明数", "来源报告", "表格与报告下载")),
 }

@@ -11,7 +11,7 @@ from lib.access.roles import PermissionDenied
 from lib.labels import COLUMN_LABELS, HISTORY_LABELS, SECTION_LABELS, SHEET_LABELS, UPLOAD_TYPES, VIEW_LABELS
 from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes
 from lib.store.scoped_versions import counts_before
-from lib.ui import draft_review, fmt, history, mapping
+from lib.ui import across_years, draft_review, fmt, history, mapping
 from lib.ui import preview as upload_preview
 from lib.ui.safe import md, md_join, md_text
 from lib.ui.sections import section
@@ -27,7 +27,7 @@ KEY_PENDING = "upload_pending"  # names of the files chosen and not committed (s
 
 # one part at a time (lib/ui/sections.py): the history's table of every version and program, the
 # template's and the export's tables are drawn only when chosen
-UPLOAD, VERSIONS, TEMPLATE, EXPORT = SECTION_LABELS["data"][1]
+UPLOAD, VERSIONS, TEMPLATE, EXPORT, LINEAGE = SECTION_LABELS["data"][1]
 part = section("data")
 
 if part == UPLOAD:
@@ -177,3 +177,6 @@ if part == EXPORT:
     relation = st.selectbox("数据表 / 视图", names, key="export_relation",
                             format_func=lambda n: f"{VIEW_LABELS.get(n) or SHEET_LABELS.get(n, n)}（{n}）")
     ui.show_rows(relation, ui.current_filters(), relation, key="export_table")
+
+if part == LINEAGE:  # 跨年度关联: each program's lineage, for confirmation (lib/ui/across_years.py)
+    across_years.data_part(actor)

@@ -10,7 +10,7 @@ from lib.analysis import scoring, summary
 from lib.analysis.scoring import execution_band
 from lib.filters import Filters
 from lib.labels import BAND_LABELS, SECTION_LABELS, TOTALS_BASIS_LABELS, YEAR_BASIS_LABELS
-from lib.ui import charts, fmt
+from lib.ui import across_years, charts, fmt
 from lib.ui.safe import md, md_join, md_text
 from lib.ui.sections import section
 
@@ -131,6 +131,7 @@ def project_list() -> None:  # the part's label heads it: no subheader
 
 
 PARTS = dict(zip(SECTION_LABELS["overview"][1],
-                 (yearly_execution, program_execution, ratings_and_alerts, project_list), strict=True))
+                 (yearly_execution, program_execution, ratings_and_alerts, project_list,
+                  lambda: across_years.overview_part(filters)), strict=True))
 # one budget year has no trend to draw: the landing part is then the table per program
 PARTS[section("overview", skip=() if len(yearly) > 1 else (SECTION_LABELS["overview"][1][0],))]()
