@@ -234,3 +234,84 @@ def test_data_page_lists_each_programs_lineage_for_confirmation(demo_app):
     frame = at.dataframe[0].value if at.dataframe else None
     assert frame is not None and list(frame["lineage"]) == ["YN-HKXF"] * 4
     assert list(frame["basis"]) == ["工作簿所填"] * 4
+
+
+# ---------------------------------------------------------------- PostgreSQL (the shared store)
+def test_lineage_on_postgresql_the_workbook_column_and_a_choice_seen_by_a_second_replica(pg_cluster):
+    import uuid
+
+    from lib.store.postgres import PostgresStore
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    url = pg_cluster.url(name)
+    first, second = PostgresStore(url), None
+    try:
+        first.import_files([(DEMO.name, DEMO)], user="t")
+        assert set(store_lineage.resolved(first)["lineage"]) == {"YN-HKXF"}
+        store_lineage.save(first, ANALYST_ACTOR, {"YN2024-HKXF": "YN-HKXF-2024"})
+        second = PostgresStore(url)
+        frame = store_lineage.resolved(second).set_index("program_id")
+        assert frame.loc["YN2024-HKXF", ["lineage", "basis"]].tolist() == ["YN-HKXF-2024", "confirmed"]
+        assert frame.loc["YN2022-HKXF", "previous_id"] == "YN2021-HKXF"
+    finally:
+        first.close()
+        if second is not None:
+            second.close()
+        pg_cluster.drop(name)
+
+
+# ---------------------------------------------------------------- year-end projection
+def _snapshot(pid, year, as_of, budget, executed, year_end=False):
+    import datetime as dt
+
+    day = dt.date.fromisoformat(as_of)
+    elapsed = 1.0 if year_end else (day - dt.date(year, 1, 1)).days + 1
+    share = elapsed if year_end else elapsed / ((dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days)
+    return {"program_id": pid, "year": year, "project_id": None, "region": None, "fund_source": None,
+            "as_of": day, "budget": budget, "executed": executed, "execution_rate": executed / budget,
+            "elapsed_share": share}
+
+
+def test_projection_linear_only_without_earlier_snapshots():
+    import pandas as pd
+
+    from lib.analysis import projection
+
+    rows = pd.DataFrame([_snapshot("LN2023", 2023, "2023-06-30", 1000, 300)])
+    (p,) = projection.project(rows)
+    assert p.methods == (projection.LINEAR,)
+    assert round(p.low, 4) == round(p.high, 4) == round(0.3 / (181 / 365), 4)  # 60.50%
+    assert "预计年末执行率 60.5%" in p.describe() and "不是报告数" in p.describe()
+
+
+def test_projection_band_from_an_earlier_years_pace_at_the_same_date():
+    import pandas as pd
+
+    from lib.analysis import projection
+
+    rows = pd.DataFrame([
+        _snapshot("A22", 2022, "2022-06-30", 1000, 250),              # 25% at mid-year …
+        _snapshot("A22", 2022, "2022-12-31", 1000, 950, year_end=True),  # … 95% at year end
+        _snapshot("A23", 2023, "2023-07-05", 1000, 200),
+    ])
+    (p,) = [x for x in projection.project(rows, {"A22": "L", "A23": "L"}) if x.program_id == "A23"]
+    assert p.methods == (projection.LINEAR, projection.PACE)
+    assert [(m, y) for m, y, _ in p.estimates] == [(projection.LINEAR, None), (projection.PACE, 2022)]
+    assert round(p.high, 3) == 0.76 and round(p.low, 3) == round(0.2 / (186 / 365), 3)
+
+
+def test_projection_never_above_100_percent_nor_below_the_rate_reached():
+    import pandas as pd
+
+    from lib.analysis import projection
+
+    (p,) = projection.project(pd.DataFrame([_snapshot("X", 2023, "2023-03-31", 100, 60)]))
+    assert p.high == 1.0 and p.low == 1.0
+    assert projection.project(pd.DataFrame([_snapshot("X", 2023, "2023-12-31", 100, 60, year_end=True)])) == []
+
+
+def test_overview_says_no_projection_is_needed_on_year_end_data(demo_app):
+    from conftest import run_page
+
+    at = run_page("overview", "同比与趋势")
+    assert any("无需预测年末执行率" in c.value for c in at.caption)

@@ -12,11 +12,11 @@ import streamlit as st
 
 from lib import ui
 from lib.access.roles import Actor
-from lib.analysis import yoy
+from lib.analysis import projection, yoy
 from lib.filters import Filters
 from lib.store import lineage as store_lineage
 from lib.ui import fmt
-from lib.ui.safe import md, md_text
+from lib.ui.safe import md, md_join, md_text
 
 BASIS_LABELS = {"confirmed": "已确认", "workbook": "工作簿所填", "rule": "系统建议"}
 NO_PREVIOUS = ("没有上年数据：当前数据中没有哪个资金/部门有上一年度的记录（按跨年度编号关联），"
@@ -61,7 +61,12 @@ def overview_part(filters: Filters) -> None:
         totals = totals[[mapping.get(p, p) == chosen for p in totals["program_id"]]]
     if totals.empty or not yoy.has_previous_year(totals, mapping):
         st.info(NO_PREVIOUS)
-        return
+    else:
+        _year_on_year(filters, wide, totals, mapping)
+    _projections(wide, mapping, totals)
+
+
+def _year_on_year(filters: Filters, wide: Filters, totals: pd.DataFrame, mapping: dict[str, str]) -> None:
     years = sorted({int(y) for y in totals["year"]}, reverse=True)
     year = filters.year if filters.year is not None else next(
         (y for y in years if yoy.year_on_year(totals, mapping, y) is not None), years[0])
@@ -96,6 +101,24 @@ def overview_part(filters: Filters) -> None:
                   })
     st.caption("同比只在同一跨年度编号相邻两个年度都有数据时计算；中间缺一年的，不与更早年度比较。"
                "指标完成率 = 达成的指标 ÷ 可判断完成与否的指标。")
+
+
+def _projections(wide: Filters, mapping: dict[str, str], totals: pd.DataFrame) -> None:
+    """Year-end projections of the selection's in-year program-wide records (lib/analysis/projection.py)."""
+    st.subheader("年末执行率预测")
+    execution = ui.read("v_execution", wide, not_null=("execution_rate",))
+    # the program filter narrowed totals to one lineage: the same programs here
+    execution = execution[execution["program_id"].isin(set(totals["program_id"]))]
+    found = projection.project(execution, mapping)
+    if not found:
+        st.caption("当前数据中没有 12 月 31 日以前的资金/部门整体执行记录，无需预测年末执行率。")
+        return
+    names = dict(zip(totals["program_id"], totals["program_name"], strict=True))
+    lines = [md("**{}**：{}", names.get(p.program_id, p.program_id), p.describe()) for p in found]
+    st.markdown(md_join("\n\n", lines))
+    st.caption("预测区间：各方法估计值的最低到最高，不低于已达到的执行率、不高于 100%；"
+               "线性外推假定余下月份按已有速度支出，往年同期进度按同一跨年度编号往年相近日期的进度换算。"
+               "预测值只供参考，不是报告数，不进入合计与核查。")
 
 
 def _delta(fraction: float | None) -> str | None:

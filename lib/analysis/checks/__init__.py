@@ -53,6 +53,7 @@ from lib.analysis.checks.reading import (
     quantity_mentions,
 )
 from lib.analysis.checks.scores import check_scores
+from lib.analysis.checks.targets_across_years import check_targets_across_years
 from lib.analysis.checks.texts import (
     check_execution_time,
     check_score_vs_execution,
@@ -118,6 +119,7 @@ CHECKS: tuple[Callable[[Mapping[str, pd.DataFrame], AuditSettings], list[Finding
     check_missing_explanations,
     check_restated_quantities,
     check_project_names,
+    check_targets_across_years,
 )
 
 _CERTAINTY_ORDER = {c: i for i, c in enumerate(AUDIT_CERTAINTIES)}
