@@ -16,7 +16,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run  # noqa: E402
+import common  # noqa: E402
+import part_browser  # noqa: E402
 
 N = 5
 KINDS = ("caption", "subheader", "metric", "download", "selectbox", "selectbox_small", "pills", "radio",
@@ -80,25 +81,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reloads", type=int, default=4)
     p.add_argument("--kinds", default=",".join(KINDS))
     a = p.parse_args(argv)
-    if not Path(run.CHROMIUM).exists():
-        print(f"{run.CHROMIUM} is not installed (apt-get install chromium)", file=sys.stderr)
+    if not Path(common.CHROMIUM).exists():
+        print(f"{common.CHROMIUM} is not installed (apt-get install chromium)", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         app = Path(tmp) / "elements_app.py"
         app.write_text(PAGE, encoding="utf-8")
-        with run._streamlit_server(Path(tmp) / "unused.duckdb", "elements", app) as (port, _, started), \
+        with common._streamlit_server(Path(tmp) / "unused.duckdb", "elements", app) as (port, _, started), \
                 sync_playwright() as pw:
-            if run._wait_ready(port, started) is None:
+            if common._wait_ready(port, started) is None:
                 print("the server did not start within 60 s", file=sys.stderr)
                 return 1
-            browser = run.launch_chromium(pw)
+            browser = common.launch_chromium(pw)
             url = f"http://127.0.0.1:{port}/?kind={{}}&n={N}"
-            run._browser_times(browser, url.format("plotly"), 1)  # the lazily loaded components, once
+            # the lazily loaded components, once
+            part_browser._browser_times(browser, url.format("plotly"), 1)
 
             def warm(kind: str) -> float:
-                times, error = run._browser_times(browser, url.format(kind), a.reloads)
+                times, error = part_browser._browser_times(browser, url.format(kind), a.reloads)
                 if error:
                     raise RuntimeError(f"{kind}: {error}")
                 return statistics.median(times[1:])

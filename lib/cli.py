@@ -11,6 +11,7 @@
     python -m lib.cli form PROJECT_OR_PROGRAM_ID [--out FILE] [--user NAME] [--db PATH]
     python -m lib.cli draft REPORT [--out DRAFT.xlsx]
     python -m lib.cli report --format pdf|docx [--where COLUMN=VALUE ...] [--out FILE]
+        [--years latest|side|sum]
         [--user NAME] [--db PATH]
 
 --db PATH is a DuckDB file or a postgresql:// URL (default: $JIXIAO_DATABASE_URL, else $JIXIAO_DB).
@@ -128,7 +129,10 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--format", choices=("pdf", "docx"), default="pdf")
     rep.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
                      help="筛选，同侧栏: year, program_id, region, project_id")
-    rep.add_argument("--out", type=Path, help="输出文件 (default: 绩效简报_….pdf / 自评报告草稿_….docx)")
+    rep.add_argument("--out", type=Path, help="输出文件 (default: 绩效简报_….pdf / 自评报告草稿_….docx)；"
+                     "Word 草稿每项资金/部门一个文件，多项时文件名后加编号 (one .docx per program)")
+    rep.add_argument("--years", choices=("latest", "side", "sum"), default="latest",
+                     help="简报核心数字的年度口径，同“总览”：最新年度（默认）、各年度并列、全部年度合计")
     rep.add_argument("--user", metavar="NAME", help=USER_HELP)
     rep.add_argument("--db", type=Path)
 
@@ -358,12 +362,7 @@ def _report_filters(items: list[str]):
 
 def _report(args) -> int:
     """Write the PDF brief or the Word report draft of a selection (lib/outputs/brief.py, report_docx.py)."""
-    import logging
-
-    import streamlit.logger  # the formatting helpers live in lib.ui: no cache warnings outside the app
-
-    streamlit.logger.get_logger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
-    from lib.outputs import brief, report_docx
+    from lib.outputs import brief, report_docx  # nothing of Streamlit: the formatting is lib/outputs/fmt.py
 
     filters, problem = _report_filters(args.where)
     if problem:
@@ -375,16 +374,22 @@ def _report(args) -> int:
     scope = _scope(args)
     filters = replace(filters, scope=scope)
     store = open_store(args.db)
+    files: list[tuple[Path, bytes]] = []
     try:
         reader = ScopedReader(store, scope)
         if args.format == "pdf":
-            data = brief.write_pdf(reader, filters)
-        else:
-            data = report_docx.write_docx(reader, filters)
-        default = brief.file_name(filters) if args.format == "pdf" else report_docx.file_name(filters)
-        out = args.out or Path(default)
-        accounts.log_export(store, _cli_user(args), "brief" if args.format == "pdf" else "report", str(out),
-                            filters.active(), via="cli", fmt=args.format)
+            files.append((args.out or Path(brief.file_name(filters)),
+                          brief.write_pdf(reader, filters, args.years)))
+        else:  # a draft is one report: a file per program of the selection, latest year first
+            programs = list(report_docx.report_programs(reader, filters)["program_id"]) or [None]
+            for program_id in programs:
+                out = args.out or Path(report_docx.file_name(filters, program_id))
+                if args.out and len(programs) > 1:
+                    out = args.out.with_name(f"{args.out.stem}_{program_id}{args.out.suffix}")
+                files.append((out, report_docx.write_docx(reader, filters, program_id)))
+        for out, _ in files:
+            accounts.log_export(store, _cli_user(args), "brief" if args.format == "pdf" else "report",
+                                str(out), filters.active(), via="cli", fmt=args.format)
     except KeyError as exc:
         print(exc.args[0] if exc.args else str(exc), file=sys.stderr)
         return 2
@@ -393,9 +398,10 @@ def _report(args) -> int:
         return 2
     finally:
         store.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    print(f"已写出 {out}（{len(data):,} 字节）", file=sys.stderr)
+    for out, data in files:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        print(f"已写出 {out}（{len(data):,} 字节）", file=sys.stderr)
     return 0
 
 

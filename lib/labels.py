@@ -15,6 +15,9 @@ LOCAL_MODE_NOTE = "本地单用户模式：未配置登录（config/users.toml�
 COLUMN_LABELS: dict[str, str] = {
     # program totals: which figures a program's budget and execution come from
     "basis": "口径",
+    # a deviation: how far its figure misses (1 − actual ÷ target, 1 − execution rate)
+    "shortfall": "差距",
+    "stated_text": "报告执行率（口径）",
     # identities and references
     "source_id": "来源编号",
     "program_id": "资金/部门编号",
@@ -91,6 +94,10 @@ COLUMN_LABELS: dict[str, str] = {
     "elapsed_share": "时间进度",
     "status": "完成状态",
     "direction": "指标方向",
+    # the notation read out of 指标值 / 实际完成值 (lib/analysis/notation.py): exports head them in Chinese
+    "target_op": "指标值符号", "target_value": "指标值数值", "target_unit": "指标值单位",
+    "actual_op": "实际值符号", "actual_value": "实际值数值", "actual_unit": "实际值单位",
+    "completion_ratio": "完成比例",
     "level": "层级",
     "scope": "范围",
     "kind": "类别",
@@ -174,6 +181,14 @@ INDICATOR_STATUS = {
 }
 
 BAND_LABELS = {"red": "红色预警", "yellow": "黄色关注", "green": "正常"}
+# Coloured badges (Streamlit Markdown) where emoji were: 🔴 renders as an empty box where no
+# colour-emoji font is installed (an intranet's Linux desktop, the print server).
+BAND_BADGES = {"red": ":red-badge[红色预警]", "yellow": ":orange-badge[黄色关注]",
+               "green": ":green-badge[正常]", None: ":gray-badge[无执行率]"}
+STATUS_BADGES = {"met": ":green-badge[达标]", "qualitative_met": ":green-badge[达成]",
+                 "not_met": ":red-badge[未达标]", "qualitative_not_met": ":red-badge[未达成]"}
+COUNTED_ONCE_NOTE = ("按事项计数：已分项目填报的资金/部门只计其项目，不再计其整体数（同一笔钱不计两次）；"
+                     "整体数见下方仪表盘。")
 
 PAGES = {
     "overview": "总览",
@@ -339,6 +354,11 @@ YEAR_BASIS_LABELS: dict[str, str] = {
     "side_caption": "只列最近 {shown} 个年度（共 {n} 个）；全部年度见下方“各年度预算执行”。",
     "no_links": "各年度的资金/部门互不相同，执行率不连线；连线只连接两年都有的资金/部门（同口径）。",
     "links": "虚线为同口径执行率：只计两年都有的资金/部门。",
+    "indicators_caption": ("当前选择含 {n} 个预算年度（{years}）：指标卡片为最新年度 {year} 年"
+                           "（与“总览”一致）；下方图表与明细含全部年度。"),
+    "execution_caption": ("当前选择含 {n} 个预算年度（{years}）：预警卡片为最新年度 {year} 年"
+                          "（与“总览”一致），可切换为各年度并列或全部年度合计；"
+                          "仪表盘与排名含全部年度，并注明年度。"),
 }
 
 # ------------------------------- 自评报告起草 (narrative reports): lib/intake/report, lib/ui/draft_review.py
@@ -383,7 +403,10 @@ MAPPING_LABELS: dict[str, str] = {
     "saved": "已保存版式“{name}”，并已按它重新校验。",
     "accept": "确认上表中待处理的单元格不导入，仍然提交",
 }
-UPLOAD_TYPES = ("xlsx", "xls", "ods", "docx", "doc", "wps")
+# .doc and .wps are not offered: they cannot be read, only refused (save them as .docx); a
+# .csv is taken, read as an official form or refused in Chinese with the fix
+UPLOAD_TYPES = ("xlsx", "xls", "ods", "docx", "csv")
+UPLOAD_OLD_WORD = "Word 97-2003（.doc）或 WPS 文字（.wps）的自评表请先在 Word/WPS 中“另存为”.docx 再上传。"
 # Streamlit draws the drop zone's own words in English ("Upload", "50MB per file"; on other widths
 # and versions "Drag and drop files here", "Limit 200MB per file", "Browse files"), with no locale
 # setting or parameter for them in 1.67 (streamlit/streamlit#13500); so every uploader says in
@@ -411,11 +434,18 @@ BRIEF_LABELS: dict[str, str] = {
     "audit_too_big": ("当前范围有 {n:,} 条绩效指标，超过核查上限 {limit:,} 条，简报未列核查结果："
                       "请缩小筛选，或运行 python -m lib.cli check。"),
     "failed": "简报生成失败",
+    "latest_note": ("当前选择含 {n} 个预算年度（{years}）：核心数字为最新年度 {year} 年（与“总览”卡片一致），"
+                    "不同年度的预算不相加；下列各表含全部年度，并注明年度。"),
+    "side_note": ("当前选择含 {n} 个预算年度：核心数字按年度并列（与“总览”一致）；"
+                  "下列各表含全部年度，并注明年度。"),
+    "stated": "报告所述",
 }
 REPORT_LABELS: dict[str, str] = {
     "file_stem": "自评报告草稿",
     "download": "⬇ 下载自评报告草稿（Word）",
-    "caption": "按自评报告的官方结构（一至五部分）写好数字与表格的草稿，分析员在此基础上修改；筛选同侧栏。",
+    "caption": ("按自评报告的官方结构（一至五部分）写好数字与表格的草稿，分析员在此基础上修改；筛选同侧栏。"
+                "每项资金/部门预算一个文件。"),
+    "choose": "选择资金/部门（最新年度在前）",
     "none": "当前筛选下没有资金或部门预算，无法生成报告。",
 }
 

@@ -112,6 +112,6 @@ with tab_log:
     if total == 0:
         st.info(L["empty"])
     else:
-        shown = admin.activity_frame(store, since, until, who, what, limit=ui.DETAIL_ROWS)
+        shown = admin.activity_frame(store, since, until, who, what, limit=ui.limits.DETAIL_ROWS)
         ui.show_table(shown, "操作日志", key="activity_table", total=total,
                       full=lambda: admin.activity_frame(store, since, until, who, what))

@@ -8,8 +8,16 @@ import streamlit as st
 
 from lib import ui
 from lib.access.roles import PermissionDenied
-from lib.labels import COLUMN_LABELS, HISTORY_LABELS, SECTION_LABELS, SHEET_LABELS, UPLOAD_TYPES, VIEW_LABELS
-from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes
+from lib.labels import (
+    COLUMN_LABELS,
+    HISTORY_LABELS,
+    SECTION_LABELS,
+    SHEET_LABELS,
+    UPLOAD_OLD_WORD,
+    UPLOAD_TYPES,
+    VIEW_LABELS,
+)
+from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes, version_diff
 from lib.store.scoped_versions import counts_before
 from lib.ui import across_years, draft_review, fmt, history, mapping
 from lib.ui import preview as upload_preview
@@ -40,7 +48,9 @@ if part == UPLOAD:
             "声明数等）将被整体替换；工作簿中没有的资金/部门保持不变；同编号的来源记录被替换。"
             "官方项目支出自评表只更新表中的项目，同一部门的其他项目及部门整体数据保持不变。"
             "每次提交都生成一个新的数据版本，可随时回滚。")
-        files = ui.file_uploader("选择工作簿或自评表（.xlsx/.xls/.ods/.docx）", UPLOAD_TYPES, multiple=True,
+        st.caption(UPLOAD_OLD_WORD)
+        files = ui.file_uploader("选择工作簿或自评表（.xlsx/.xls/.ods/.docx/.csv）", UPLOAD_TYPES,
+                                 multiple=True,
                                  key=f"uploader_{st.session_state.get(KEY_UPLOADER, 0)}")
         # A part not shown is not drawn, so its uploader forgets its files: say so on the way back
         # rather than show an empty uploader as if nothing had been chosen.
@@ -75,7 +85,7 @@ if part == UPLOAD:
             if parsed.findings:
                 st.error(f"发现 {len(parsed.findings)} 个问题，未做任何更改。请修改后重新上传。")
                 findings = pd.DataFrame([f.as_dict() for f in parsed.findings])
-                ui.show_table(findings.head(ui.DETAIL_ROWS), "upload_findings", key="findings",
+                ui.show_table(findings.head(ui.limits.DETAIL_ROWS), "upload_findings", key="findings",
                               columns=["file", "sheet", "row", "column", "problem", "problem_en"],
                               total=len(findings), full=lambda: findings)
             else:
@@ -102,7 +112,7 @@ if part == UPLOAD:
                         for label, frame in (("修改（原值 → 新值）", table_diff.changed),
                                              ("新增", table_diff.added), ("删除", table_diff.removed)):
                             if not frame.empty:
-                                n_rows, frame = len(frame), frame.head(ui.DETAIL_ROWS)
+                                n_rows, frame = len(frame), frame.head(ui.limits.DETAIL_ROWS)
                                 st.markdown(f"**{label}**")
                                 st.dataframe(upload_preview.readable(frame, project_names), hide_index=True,
                                              placeholder=fmt.TABLE_PLACEHOLDER)
@@ -135,6 +145,9 @@ if part == UPLOAD:
     draft_review.section(store, actor)  # 从自评报告起草: narrative report → reviewed draft → commit
     draft_review.committed_notice()
 
+# the newest versions whose changed values 版本历史 names (each reads two archived states)
+HISTORY_VALUE_VERSIONS = 20
+
 if part == VERSIONS:
     versions = ui.read("dataset_versions", order_by=("version_id",)).iloc[::-1]
     programs = ui.read("programs")
@@ -144,7 +157,9 @@ if part == VERSIONS:
     before = counts_before(store, shown) if scoped else None
     if scoped:
         st.caption(HISTORY_LABELS["scoped"])
-    ui.show_table(history.table(versions, program_names, before), "dataset_versions", key="versions",
+    # the values each recent version changed (the row counts alone said "各表行数未变" for a new figure)
+    values = {v: version_diff.value_changes(store, v) for v in shown[:HISTORY_VALUE_VERSIONS]}
+    ui.show_table(history.table(versions, program_names, before, values), "dataset_versions", key="versions",
                   column_config={"version_id": st.column_config.NumberColumn("版本", format="v%d")})
     targets = history.rollback_targets(shown, ui.dataset_version(), scoped)
     if actor.can("rollback") and targets:

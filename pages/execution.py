@@ -1,11 +1,14 @@
 """执行率: band counts, then one part (lib/ui/sections.py): a gauge per project / fund, a ranking
 coloured by band with the table, construction progress."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from lib import ui
+from lib.analysis import summary
 from lib.analysis.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
-from lib.labels import BAND_LABELS, SECTION_LABELS
+from lib.labels import BAND_BADGES, BAND_LABELS, COUNTED_ONCE_NOTE, SECTION_LABELS, YEAR_BASIS_LABELS
 from lib.ui import charts, fmt
 from lib.ui.safe import md, md_join, md_text
 from lib.ui.sections import section
@@ -58,40 +61,69 @@ def banded(execution):
     return execution
 
 
-counts = ui.execution_band_counts(filters, bands.red, bands.yellow)
-cards = ui.metric_row()
-cards.metric("🔴 红色预警", fmt.count(counts["red"], "项"), help=f"{counts['red']:,} 项", border=True)
-cards.metric("🟡 黄色关注", fmt.count(counts["yellow"], "项"), help=f"{counts['yellow']:,} 项",
-          border=True)
-cards.metric("🟢 正常", fmt.count(counts["green"], "项"), help=f"{counts['green']:,} 项", border=True)
+# The cards follow 总览's year rule (lib/ui/years.py): the latest year unless a sum is chosen.
+years = sorted(ui.summarize("v_execution", filters, by=("year",))["year"].astype(int), reverse=True)
+basis = ui.year_basis(years, "execution_year_basis")
+for prefix, covered in summary.headline_years(years, basis):
+    scope = replace(filters, year=covered[0]) if len(covered) == 1 and len(years) > 1 else filters
+    counts = ui.execution_band_counts(scope, bands.red, bands.yellow)
+    cards = ui.metric_row()
+    for band in ("red", "yellow", "green"):
+        cards.metric(f"{prefix} {BAND_BADGES[band]}".strip(), fmt.count(counts[band], "项"),
+                     help=f"{counts[band]:,} 项", border=True)
+note = [COUNTED_ONCE_NOTE]
+if len(years) > 1 and basis == "latest":
+    note.insert(0, YEAR_BASIS_LABELS["execution_caption"].format(
+        n=len(years), years="、".join(str(y) for y in sorted(years)), year=years[0]))
+st.caption("  \n".join(note))
+# the programs that list their projects: their own row is their whole, not one more item
+per_program = ui.summarize("v_execution", filters, by=("program_id",), nonnull=("project_id",))
+with_projects = set(per_program.loc[per_program["n_project_id"] > 0, "program_id"])
+reported = ui.stated_execution(filters)
+matched = reported.loc[reported["reconciled"].astype(bool)]
+bases = dict(zip(matched["program_id"], matched["base"], strict=True))
 
 
 
 def every_record():
     """Every execution record of the selection, banded, when it is short enough to draw whole
     (at most DETAIL_ROWS); else None. Read by the part drawn, not on every run of the page."""
-    return banded(ui.read("v_execution", filters, order_by=ORDER)) if total <= ui.DETAIL_ROWS else None
+    return banded(ui.read("v_execution", filters, order_by=ORDER)) if total <= ui.limits.DETAIL_ROWS else None
+
+
+# Each gauge its own chart of a fixed width in one wrapping row: four or so to a row on a
+# desktop, one to a row on a phone (a grid of three in one figure overprinted titles, figures and
+# ticks below ~600 px). A chart a gauge costs the browser more than one grid; legibility first.
+GAUGE_WIDTH = 300
+GAUGE_TITLE_CHARS = 14  # a longer name is cut on the gauge; the caption below has it whole
+
+
+def _whole(row) -> bool:
+    """A program's own figure beside its projects (a department's total): named so, not as one more item."""
+    return not isinstance(row.project_name, str) and row.program_id in with_projects
 
 
 def draw_gauges(rows, with_program: bool) -> None:
-    """The gauges of ``rows`` in one chart, three to a row, and each gauge's figures in one
-    caption under it, a line per gauge in the same order (a chart and a caption per gauge would
-    be a dozen renders of the page more in the browser)."""
+    """A gauge per row, and each gauge's figures in one caption under them, a line per gauge in
+    the same order, with the report's own rate beside the computed one."""
     rows = list(rows)
-    st.plotly_chart(charts.execution_gauges([(r.execution_rate, r.elapsed_share, r.label) for r in rows],
-                                            GAUGE_COLUMNS, bands), key=f"gauges_{rows[0].Index}")
+    box = st.container(horizontal=True, gap="small")
+    for row in rows:
+        title = "整体（全部项目合计）" if _whole(row) else fmt.short(row.label, GAUGE_TITLE_CHARS)
+        box.plotly_chart(charts.execution_gauge(row.execution_rate, row.elapsed_share, title, bands),
+                         width=GAUGE_WIDTH, key=f"gauge_{row.Index}", config={"displayModeBar": False})
     lines = []
     for row in rows:
-        stated = "" if row.stated_execution_rate != row.stated_execution_rate else (
-            f" · 报告执行率 {fmt.rate(row.stated_execution_rate)}")  # NaN: the report states none
+        # a program's own rows may carry the report's one rate: say which figures give it
+        base = bases.get(row.program_id) if not isinstance(row.project_name, str) else None
+        stated = summary.row_stated_text(row.stated_execution_rate, row.executed, row.budget, base)
+        stated = md(" · {}", stated) if stated else ""
         program = md("{} · ", row.program_name) if with_program else ""
-        lines.append(md("{}{}：{} / {}{} · 截至 {:%Y-%m-%d} · 时间进度 {}", program, row.label,
-                        fmt.money(row.executed), fmt.money(row.budget), stated, row.as_of,
-                        fmt.rate(row.elapsed_share, 0)))
+        label = f"{row.label}（整体，不与项目重复计数）" if _whole(row) else row.label
+        lines.append(md("{}{}：{} / {} = {}{} · 截至 {:%Y-%m-%d} · 时间进度 {}", program, label,
+                        fmt.money(row.executed), fmt.money(row.budget), fmt.rate(row.execution_rate), stated,
+                        row.as_of, fmt.rate(row.elapsed_share, 0)))
     st.caption(md_join("  \n", lines))
-
-
-GAUGE_COLUMNS = 3
 
 
 def gauges() -> None:
@@ -111,8 +143,9 @@ def gauges() -> None:
     else:  # every record: grouped by program, in the order of the data
         order = {name: i for i, name in enumerate(dict.fromkeys(execution["program_name"]))}
         grouped = latest.assign(_order=latest["program_name"].map(order)).sort_values("_order", kind="stable")
-        for program_name, rows in grouped.groupby("program_name", sort=False):
-            st.subheader(md_text(program_name))
+        many_years = grouped["year"].nunique() > 1
+        for (year, program_name), rows in grouped.groupby(["year", "program_name"], sort=False):
+            st.subheader(md("{}年 · {}", int(year), program_name) if many_years else md_text(program_name))
             draw_gauges(rows.itertuples(), with_program=False)
 
 
@@ -127,9 +160,10 @@ def ranking() -> None:
     st.plotly_chart(charts.execution_ranking(ranked), key="ranking")
     ui.show_rows(
         "v_execution", filters, "v_execution", key="execution_table", order_by=ORDER, prepare=banded,
-        columns=["program_name", "label", "as_of", "budget", "appropriation", "executed", "execution_rate",
-                 "stated_execution_rate", "elapsed_share", "band_label", "source_ref", "note"],
-        column_config={"label": st.column_config.Column("事项"),
+        # the item first (pinned), then its rate: at 1440 px 执行率 was cut off behind the amounts
+        columns=["label", "execution_rate", "stated_execution_rate", "band_label", "budget", "executed",
+                 "appropriation", "as_of", "elapsed_share", "year", "program_name", "source_ref", "note"],
+        column_config={"label": st.column_config.Column("事项", width="medium", pinned=True),
                        "band_label": st.column_config.Column("预警"),
                        "as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
     )

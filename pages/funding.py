@@ -3,9 +3,12 @@
 The cards are always drawn; of the four parts below them only the chosen one
 (lib/ui/sections.py, kept in the URL)."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from lib import ui
+from lib.analysis import summary
 from lib.labels import SECTION_LABELS
 from lib.ui import charts, fmt
 from lib.ui.safe import md, md_join
@@ -22,17 +25,28 @@ CHART_PROJECTS = 30
 SUNBURST_GROUPS = 300
 NO_FUNDING = "当前筛选下没有按地区、来源分配的资金记录。"
 
-per_source = ui.summarize("v_funding", filters, by=("fund_source",), sums=("amount",))
-if per_source.empty:
+# The cards follow 总览's year rule (lib/ui/years.py) and name the programs whose allocations
+# they add: the parts below may show other programs' projects (a department has projects and
+# no allocations, a transfer allocations and no projects).
+funded = ui.summarize("v_funding", filters, by=("year", "program_id", "program_name"), sums=("amount",))
+funded_years = sorted({int(y) for y in funded["year"]}, reverse=True)
+basis = ui.year_basis(funded_years, "funding_year_basis")
+if funded.empty:
     st.info(NO_FUNDING)
-else:
+for prefix, covered in summary.headline_years(funded_years, basis) if not funded.empty else ():
+    scope = replace(filters, year=covered[0]) if len(covered) == 1 and len(funded_years) > 1 else filters
+    per_source = ui.summarize("v_funding", scope, by=("fund_source",), sums=("amount",))
     total = float(per_source["amount"].sum())
     unit = fmt.money_unit([total])
     cards = ui.metric_row()
-    cards.metric(f"分配合计（{unit}）", fmt.number_in(total, unit), help=fmt.money(total), border=True)
+    cards.metric(f"{prefix}分配合计（{unit}）", fmt.number_in(total, unit), help=fmt.money(total),
+                 border=True)
     for row in per_source.itertuples():
-        cards.metric(md("{}（{}）", row.fund_source, unit), fmt.number_in(row.amount, unit),
-                   help=f"{fmt.money(row.amount)}，占 {row.amount / total:.1%}", border=True)
+        cards.metric(md("{}{}（{}）", prefix, row.fund_source, unit), fmt.number_in(row.amount, unit),
+                     help=f"{fmt.money(row.amount)}，占 {row.amount / total:.1%}" if total else None,
+                     border=True)
+if not funded.empty:
+    st.caption(md("分配记录来自：{}", fmt.program_list(funded)))
 
 # The stored sums per program × region × source answer every selection but a single project's.
 sums_of = "v_funding" if filters.project_id else "v_funding_by_region_source"
@@ -43,11 +57,12 @@ def funding_groups():
     """The rows per program × region × source (the first 3 × DETAIL_ROWS), their count and
     whether the rows are cut short."""
     if filters.project_id:
-        groups = ui.summarize("v_funding", filters, by=GROUP_BY, sums=("amount",), limit=3 * ui.DETAIL_ROWS)
+        groups = ui.summarize("v_funding", filters, by=GROUP_BY, sums=("amount",),
+                              limit=3 * ui.limits.DETAIL_ROWS)
         n_groups = ui.count_distinct("v_funding", filters, GROUP_BY)
     else:
         groups = ui.read(sums_of, filters, order_by=(*GROUP_BY, "year", "program_id"),
-                         limit=3 * ui.DETAIL_ROWS)[[*GROUP_BY, "amount"]]
+                         limit=3 * ui.limits.DETAIL_ROWS)[[*GROUP_BY, "amount"]]
         n_groups = ui.count(sums_of, filters)
     truncated = len(groups) < n_groups
     if truncated:  # the last program × region may have lost a source to the limit
@@ -83,6 +98,7 @@ def region_table() -> None:  # the part's label heads it
     money_config = {c: st.column_config.NumberColumn(f"{'合计' if c == 'total' else c}（万元）",
                                                       format="accounting") for c in money_cols}
     ui.show_table(pivot, "v_funding_by_region_source", key="funding_pivot", column_config=money_config,
+                  sums=True,
                   total=ui.count_distinct(sums_of, filters, GROUP_BY[:2]) if truncated else None,
                   full=lambda: pivot_of(ui.get_store().summarize(sums_of, ui.scoped(filters), by=GROUP_BY,
                                                                  sums=("amount",))))
@@ -107,6 +123,9 @@ def by_project() -> None:  # the part's label heads it
     if n_projects == 0:
         st.info("当前筛选下没有项目。")
     else:
+        owners = ui.summarize("v_projects", filters, by=("year", "program_id", "program_name"))
+        if set(owners["program_id"]) != set(funded["program_id"]):  # not the programs the cards add up
+            st.caption(md("以下项目来自：{}（与上方分配合计的资金/部门不同）", fmt.program_list(owners)))
         if n_projects > CHART_PROJECTS:
             st.caption(f"共 {n_projects:,} 个项目，图中为预算最大的 {CHART_PROJECTS} 个。")
             largest = ui.read("v_projects", filters, order_by=("budget DESC", *PROJECT_ORDER),
@@ -115,8 +134,8 @@ def by_project() -> None:  # the part's label heads it
             largest = ui.read("v_projects", filters, order_by=PROJECT_ORDER)
         st.plotly_chart(charts.budget_vs_executed(largest), key="funding_projects")
         ui.show_rows("v_projects", filters, "v_projects", key="funding_projects_table",
-                     order_by=PROJECT_ORDER,
-                     columns=["program_name", "project_name", "budget", "appropriation", "executed",
+                     order_by=PROJECT_ORDER, sums=True,
+                     columns=["year", "program_name", "project_name", "budget", "appropriation", "executed",
                               "execution_rate"])
     if ui.count("v_spending_items", filters):
         st.subheader("项目支出明细")
@@ -130,7 +149,7 @@ def by_project() -> None:  # the part's label heads it
 
 
 def detail() -> None:  # the part's label heads it
-    ui.show_rows("v_funding", filters, "v_funding", key="funding_detail",
+    ui.show_rows("v_funding", filters, "v_funding", key="funding_detail", sums=True,
                  order_by=("program_id", "region", "fund_source"),
                  columns=["year", "program_name", "region", "fund_source", "fund_year", "amount",
                           "doc_no", "source_ref", "note"])
@@ -139,7 +158,7 @@ def detail() -> None:  # the part's label heads it
 PARTS = dict(zip(SECTION_LABELS["funding"][1], (by_region, region_table, composition, by_project, detail),
                  strict=True))
 draw = PARTS[section("funding")]
-if per_source.empty and draw in (by_region, region_table, composition):
+if funded.empty and draw in (by_region, region_table, composition):
     st.info(NO_FUNDING)
 else:
     draw()

@@ -4,8 +4,8 @@ the indicator tree with target vs actual, status, weight and score, the stated s
 import streamlit as st
 
 from lib import ui
-from lib.analysis import scoring
-from lib.labels import INDICATOR_STATUS, SECTION_LABELS
+from lib.analysis import scoring, summary
+from lib.labels import INDICATOR_STATUS, SECTION_LABELS, YEAR_BASIS_LABELS
 from lib.ui import charts, fmt
 from lib.ui.sections import section
 
@@ -20,20 +20,31 @@ if by_status.empty:
     st.info("当前筛选下没有绩效指标。")
     st.stop()
 
-per_status = by_status.groupby("status")["n"].sum()
-met = int(per_status.get("met", 0) + per_status.get("qualitative_met", 0))
-not_met = int(per_status.get("not_met", 0) + per_status.get("qualitative_not_met", 0))
-judged = met + not_met
-total = int(by_status["n"].sum())
-cards = ui.metric_row()
-cards.metric("指标数", fmt.count(total, "项"), help=f"{total:,} 项", border=True)
-cards.metric("达标（含定性）", fmt.count(met, "项"), help=f"{met:,} 项", border=True)
-cards.metric("未达标", fmt.count(not_met, "项"), help=f"{not_met:,} 项", border=True)
-cards.metric("达标率", f"{met / judged:.1%}" if judged else "—", border=True,
-          help="达标 ÷ (达标 + 未达标)；无指标值、无法判断的不计")
+total = int(by_status["n"].sum())  # the parts below cover the whole selection
+# The cards follow 总览's year rule (lib/ui/years.py): the latest year unless a sum is chosen.
+by_year = ui.summarize("v_indicators", filters, by=("year", "status"))
+years = sorted({int(y) for y in by_year["year"]}, reverse=True)
+basis = ui.year_basis(years, "indicators_year_basis")
+for prefix, covered in summary.headline_years(years, basis):
+    rows = by_year[by_year["year"].isin(covered)] if covered else by_year
+    per_status = rows.groupby("status")["n"].sum()
+    met = int(per_status.get("met", 0) + per_status.get("qualitative_met", 0))
+    not_met = int(per_status.get("not_met", 0) + per_status.get("qualitative_not_met", 0))
+    judged = met + not_met
+    n = int(rows["n"].sum())
+    cards = ui.metric_row()
+    cards.metric(f"{prefix}指标数", fmt.count(n, "项"), help=f"{n:,} 项", border=True)
+    cards.metric(f"{prefix}达标（含定性）", fmt.count(met, "项"), help=f"{met:,} 项", border=True)
+    cards.metric(f"{prefix}未达标", fmt.count(not_met, "项"), help=f"{not_met:,} 项", border=True)
+    cards.metric(f"{prefix}达标率", f"{met / judged:.2%}" if judged else "—", border=True,
+                 help="达标 ÷ (达标 + 未达标)；无指标值、无法判断的不计")
+if len(years) > 1 and basis == "latest":
+    st.caption(YEAR_BASIS_LABELS["indicators_caption"].format(
+        n=len(years), years="、".join(str(y) for y in sorted(years)), year=years[0]))
 
-STATUS_ICON = {"met": "✅", "qualitative_met": "✅", "not_met": "❌", "qualitative_not_met": "❌",
-               "no_target": "➖", "unknown": "❔", "not_applicable": "⊘"}
+# plain marks in the grid (no emoji: they print as empty boxes without a colour-emoji font)
+STATUS_MARK = {"met": "✓", "qualitative_met": "✓", "not_met": "×", "qualitative_not_met": "×",
+               "no_target": "–", "unknown": "?", "not_applicable": "/"}
 ORDER = ("program_id", "project_id", "seq")
 
 
@@ -41,7 +52,7 @@ def prepare(indicators):
     """Display columns; computed scores rescale weights over each project's rows in the frame."""
     indicators["status_label"] = indicators["status"].map(INDICATOR_STATUS)
     indicators["owner"] = indicators["project_name"].fillna(indicators["program_name"])
-    indicators["mark"] = indicators["status"].map(STATUS_ICON) + " " + indicators["status_label"]
+    indicators["mark"] = indicators["status"].map(STATUS_MARK) + " " + indicators["status_label"]
     indicators["computed_score"] = scoring.indicator_scores(indicators)["computed_score"]
     return indicators
 
@@ -50,10 +61,12 @@ def in_table_order(rows):
     return rows.sort_values(["level2", "owner", "seq"], na_position="last")
 
 
-table_columns = ["level2", "level3", "target", "actual", "mark", "weight", "stated_score", "computed_score",
-                 "region", "owner", "deviation_reason"]
+# who and which indicator first (pinned), then the figures, then the text: with 项目 at the far
+# right the rows of three projects' 满意度 read as one row three times
+table_columns = ["owner", "level3", "target", "actual", "mark", "weight", "stated_score", "computed_score",
+                 "level2", "region", "deviation_reason"]
 config = {"computed_score": st.column_config.NumberColumn("计算得分", format="%.2f"),
-          "owner": st.column_config.Column("项目/资金", width="medium"),
+          "owner": st.column_config.Column("项目/资金", width="medium", pinned=True),
           "level3": st.column_config.Column("三级指标", width="large"),
           "mark": st.column_config.Column("完成状态"),
           "level2": st.column_config.Column("二级指标", width="small")}
@@ -74,7 +87,7 @@ def level1_title(level1: str, rows) -> str:
 def detail() -> None:
     """One 一级指标's table at a time, chosen above it (its title states every count): one grid
     for the browser to lay out, where a table per 一级指标 was three."""
-    shown = prepare(ui.read("v_indicators", filters, order_by=ORDER, limit=ui.DETAIL_ROWS))
+    shown = prepare(ui.read("v_indicators", filters, order_by=ORDER, limit=ui.limits.DETAIL_ROWS))
     groups = dict(tuple(by_status.groupby("level1", sort=False)))
     titles = {level1: level1_title(level1, rows) for level1, rows in groups.items()}
     level1 = st.selectbox("一级指标", list(titles), format_func=titles.get, key="indicator_level1")

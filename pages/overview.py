@@ -9,9 +9,9 @@ from lib import ui
 from lib.analysis import scoring, summary
 from lib.analysis.scoring import execution_band
 from lib.filters import Filters
-from lib.labels import BAND_LABELS, SECTION_LABELS, TOTALS_BASIS_LABELS, YEAR_BASIS_LABELS
+from lib.labels import BAND_BADGES, SECTION_LABELS, TOTALS_BASIS_LABELS, YEAR_BASIS_LABELS
 from lib.ui import across_years, charts, fmt
-from lib.ui.safe import md, md_join, md_text
+from lib.ui.safe import Markdown, md, md_join, md_text
 from lib.ui.sections import section
 
 ui.require_entrypoint()
@@ -23,48 +23,54 @@ totals = ui.program_totals(filters)
 years = sorted({int(y) for y in totals["year"]}, reverse=True)
 
 
-def headline_cards(scope: Filters, rows, prefix: str = "") -> None:
-    """Budget, executed, rate and project count of ``rows`` (program totals) as four cards."""
+stated = ui.stated_execution(filters)
+
+
+def headline_cards(scope: Filters, rows, prefix: str = "") -> str:
+    """Budget, executed, rate and project count of ``rows`` (program totals) as four cards; the
+    report's own rate on the rate card (one program) and, returned for the caption, each
+    report's rate with its base beside the computed one."""
     head = summary.headline(rows)
     n_projects = ui.count("v_projects", scope)
     projects_label, projects_value, projects_help = fmt.project_count_card(
         n_projects, head["programs"], ui.count_distinct("v_projects", scope, ("program_id",)),
         ui.count_distinct("v_funding", scope, ("region",)), ui.count("v_funding", scope))
     unit = fmt.money_unit([head["budget"], head["executed"]])
+    own = stated[stated["program_id"].isin(set(rows["program_id"]))]
+    beside = summary.stated_beside(own, rows, names=head["programs"] > 1)
     cards = ui.metric_row()
     cards.metric(f"{prefix}预算总额（{unit}）", fmt.number_in(head["budget"], unit),
               help=fmt.money(head["budget"]), border=True)
     cards.metric(f"{prefix}执行数（{unit}）", fmt.number_in(head["executed"], unit),
               help=fmt.money(head["executed"]), border=True)
-    cards.metric(f"{prefix}执行率", fmt.rate(head["execution_rate"]), help="执行数 ÷ 预算数", border=True)
+    cards.metric(f"{prefix}执行率", fmt.rate(head["execution_rate"]), border=True,
+                 help="执行数 ÷ 预算数（全部资金）" + (f"；{beside}" if beside else ""),
+                 delta=own["text"].iloc[0] if len(own) == 1 and head["programs"] == 1 else None,
+                 delta_color="off", delta_arrow="off")
     cards.metric(f"{prefix}{projects_label}", projects_value, border=True, help=projects_help)
+    return f"{prefix}{'：' if prefix else ''}{beside}" if beside else ""
 
 
 BASIS_NOTE = ("预算与执行取各资金/部门报告的整体数（如部门全年预算、中央与地方资金合计）；"
               "没有整体数的，取其项目年末数之和。")
-if len(years) <= 1:
-    headline_cards(filters, totals)
-    st.caption(BASIS_NOTE)
-else:
+basis = ui.year_basis(years, "overview_year_basis")
+lines = []
+for prefix, covered in summary.headline_years(years, basis):
+    scope = replace(filters, year=covered[0]) if len(covered) == 1 and len(years) > 1 else filters
+    lines.append(headline_cards(scope, totals[totals["year"].isin(covered)] if covered else totals, prefix))
+if len(years) > 1:
     span = f"{years[-1]}–{years[0]}年"
-    basis = st.radio(YEAR_BASIS_LABELS["question"], ("latest", "side", "sum"), horizontal=True,
-                     key="overview_year_basis", help=YEAR_BASIS_LABELS["help"],
-                     format_func=lambda b: YEAR_BASIS_LABELS[b].format(year=years[0]))
-    # one caption under the cards (each element is one more render in the browser)
     if basis == "sum":
-        headline_cards(filters, totals, "全部年度合计")
         note = YEAR_BASIS_LABELS["sum_caption"].format(years=span, n=len(years))
     elif basis == "side":
-        shown = years[:4]
-        for year in shown:
-            headline_cards(replace(filters, year=year), totals[totals["year"] == year], f"{year}年")
-        note = (YEAR_BASIS_LABELS["side_caption"].format(shown=len(shown), n=len(years))
-                if len(years) > len(shown) else "")
+        note = (YEAR_BASIS_LABELS["side_caption"].format(shown=min(4, len(years)), n=len(years))
+                if len(years) > 4 else "")
     else:
-        headline_cards(replace(filters, year=years[0]), totals[totals["year"] == years[0]], f"{years[0]}年")
         note = YEAR_BASIS_LABELS["latest_caption"].format(
             n=len(years), years="、".join(str(y) for y in sorted(years)), year=years[0])
-    st.caption(f"{note}  \n{BASIS_NOTE}" if note else BASIS_NOTE)
+    lines.insert(0, note)
+# one caption under the cards (each element is one more render in the browser)
+st.caption(md_join("  \n", [md_text(line) for line in [*lines, BASIS_NOTE] if line]))
 
 
 yearly, links = ui.yearly_execution(filters)
@@ -76,12 +82,17 @@ def yearly_execution() -> None:
 
 
 def program_execution() -> None:  # the part's label heads it
-    shown = totals.assign(basis=totals["basis"].map(TOTALS_BASIS_LABELS))
+    # the report's own rate and its base beside the computed one, on screen and in the downloads
+    reported = dict(zip(stated["program_id"], stated["text"], strict=True))
+    shown = totals.assign(basis=totals["basis"].map(TOTALS_BASIS_LABELS),
+                          stated_text=totals["program_id"].map(reported))
     ui.show_table(
-        shown.head(ui.DETAIL_ROWS), "program_totals", key="overview_totals",
+        shown.head(ui.limits.DETAIL_ROWS), "program_totals", key="overview_totals",
         total=len(shown), full=lambda: shown,
-        columns=["year", "program_name", "basis", "as_of", "budget", "executed", "execution_rate"],
-        column_config={"as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD")},
+        columns=["year", "program_name", "budget", "executed", "execution_rate", "stated_text", "basis",
+                 "as_of"],
+        column_config={"as_of": st.column_config.DateColumn("截至日期", format="YYYY-MM-DD"),
+                       "stated_text": st.column_config.TextColumn("报告执行率（口径）", width="large")},
     )
 
 
@@ -107,10 +118,10 @@ def ratings_and_alerts() -> None:
             band = execution_band(row.execution_rate, row.elapsed_share)
             name = row.project_name if isinstance(row.project_name, str) else (
                 f"{row.program_name} · {fmt.joined(row.region, row.fund_source)}".strip(" ·"))
-            icon = {"red": "🔴", "yellow": "🟡", "green": "🟢"}.get(band, "⚪")
-            lines.append(md("{} **{}** — 执行率 **{}**（{} / {}）· {}", icon, name,
-                            fmt.rate(row.execution_rate), fmt.money(row.executed), fmt.money(row.budget),
-                            BAND_LABELS.get(band, "")))
+            # the list mixes years: each line names its own
+            lines.append(md("{} {}年 · **{}** — 执行率 **{}**（{} / {}）", Markdown(BAND_BADGES.get(band)),
+                            int(row.year), name, fmt.rate(row.execution_rate), fmt.money(row.executed),
+                            fmt.money(row.budget)))
         if lines:  # one block, a line each
             st.markdown(md_join("\n\n", lines))
 
@@ -118,8 +129,9 @@ def ratings_and_alerts() -> None:
 def project_list() -> None:  # the part's label heads it: no subheader
     projects = ui.show_rows(
         "v_projects", filters, "v_projects", key="overview_projects", order_by=("program_id", "project_id"),
-        prepare=lambda rows: ui.with_project_scores(rows, filters),
-        columns=["project_name", "budget", "appropriation", "executed", "execution_rate",
+        prepare=lambda rows: ui.with_project_scores(rows, filters), sums=True,
+        columns=[*(["year"] if len(years) > 1 else []), "project_name", "budget", "appropriation", "executed",
+                 "execution_rate",
                  "stated_execution_rate", "stated_score", "computed_score", "stated_rating",
                  "rating_of_stated", "computed_rating"],
         column_config={"computed_score": st.column_config.NumberColumn("计算得分", format="%.2f"),

@@ -20,10 +20,10 @@ OBJECTIVE_ORDER = ("program_id", "project_id", "seq")
 PROJECT_ORDER = ("program_id", "project_id")
 selection = filters.key()
 n_objectives = ui.count("v_objectives", filters)
-shown_objectives = paging.shown("objective_cards", selection, min(n_objectives, ui.DETAIL_ROWS))
+shown_objectives = paging.shown("objective_cards", selection, min(n_objectives, ui.limits.DETAIL_ROWS))
 objectives = ui.read("v_objectives", filters, order_by=OBJECTIVE_ORDER, limit=shown_objectives)
-projects = ui.read("v_projects", filters, order_by=PROJECT_ORDER, limit=ui.DETAIL_ROWS)
-n_projects = ui.count("v_projects", filters) if len(projects) >= ui.DETAIL_ROWS else len(projects)
+projects = ui.read("v_projects", filters, order_by=PROJECT_ORDER, limit=ui.limits.DETAIL_ROWS)
+n_projects = ui.count("v_projects", filters) if len(projects) >= ui.limits.DETAIL_ROWS else len(projects)
 shown_projects = paging.shown("project_cards", selection, len(projects))
 
 
@@ -51,7 +51,8 @@ def goals() -> None:
                 lines.append(md(":gray[说明：{}]", row.note))
             lines.append(md(":gray[出处 {}]", row.source_ref))
             st.expander(md("{}{}", owner, title), expanded=False).markdown(md_join("\n\n", lines))
-    paging.more_button("objective_cards", selection, len(objectives), min(n_objectives, ui.DETAIL_ROWS))
+    paging.more_button("objective_cards", selection, len(objectives),
+                       min(n_objectives, ui.limits.DETAIL_ROWS))
     ui.show_rows("v_objectives", filters, "v_objectives", key="objectives_table", order_by=OBJECTIVE_ORDER,
                  columns=["program_name", "project_name", "seq", "label", "expected", "actual_text",
                           "source_ref", "note"])
@@ -89,7 +90,7 @@ def downloads() -> None:
     st.subheader(FORM_LABELS["section"])
     st.caption(FORM_LABELS["caption"])
     form_choices = forms.form_options(
-        projects, ui.read("programs", filters, order_by=("program_id",), limit=ui.DETAIL_ROWS),
+        projects, ui.read("programs", filters, order_by=("program_id",), limit=ui.limits.DETAIL_ROWS),
         with_projects=set(ui.summarize("v_projects", filters, by=("program_id",))["program_id"]))
     if not form_choices:
         st.info(FORM_LABELS["none"])
@@ -104,15 +105,21 @@ def downloads() -> None:
 
     st.subheader("自评报告草稿")
     st.caption(REPORT_LABELS["caption"])
-    if ui.count("programs", filters.only("year", "program_id")) == 0:
+    drafts = report_docx.report_programs(ui.scoped_store(), ui.scoped(filters)) \
+        if ui.count("programs", filters.only("year", "program_id")) else None
+    if drafts is None or drafts.empty:
         st.info(REPORT_LABELS["none"])
-    else:
+    else:  # one report a file: the program chosen, the latest year's first
+        names = {r.program_id: f"{r.year}年 · {r.program_name}" for r in drafts.itertuples()}
+        program_id = st.selectbox(REPORT_LABELS["choose"], list(names), format_func=names.get,
+                                  key="report_program") if len(names) > 1 else next(iter(names))
+        name = report_docx.file_name(filters, program_id)
         st.download_button(REPORT_LABELS["download"],
                            ui.logged_export(lambda: report_docx.write_docx(ui.scoped_store(),
-                                                                                      ui.scoped(filters)),
-                                            "report", report_docx.file_name(filters),
-                                            {k: str(v) for k, v in filters.active().items()}),
-                           file_name=report_docx.file_name(filters), key="report_docx", on_click="ignore",
+                                                                           ui.scoped(filters), program_id),
+                                            "report", name, {k: str(v) for k, v in filters.active().items()}
+                                            | {"program_id": program_id}),
+                           file_name=name, key="report_docx", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 

@@ -218,7 +218,7 @@ def compare(gold: dict[str, list[dict]], draft: dict[str, list[dict]]) -> dict[s
 
 
 def table_text(name: str, results: dict[str, TableRecall]) -> str:
-    """The per-table figures as printed by the test and quoted in README."""
+    """The per-table figures as printed by the test and quoted in docs/user-guide.md."""
     head = f"{'table':<16}{'gold':>6}{'found':>7}{'recall':>8}{'misplaced':>11}{'extra':>7}{'draft only':>12}"
     lines = [name, head]
     total = TableRecall("all")

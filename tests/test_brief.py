@@ -62,15 +62,40 @@ def test_lanzhou_headline_in_wan_and_the_computed_rate(store):
                                 "projects": "9", "programs": "1"}
 
 
-def test_all_data_headline_in_yi(store):
+def test_all_data_headline_is_the_latest_year_as_on_the_overview(store):
     data = brief.brief_data(store, Filters())
     assert data["scope"] == "全部数据"
+    # 2023 only, as 总览's cards: Liaoning's 3,250 of 17,880 万元, never 2022's department added
     assert data["unit"] == "亿元"
-    assert data["headline"]["budget"] == "2.56"  # 17,880 + 7,750.69 万元
-    assert data["headline"]["rate"] == "42.80%"  # 10,969.74 / 25,630.69
+    assert data["headline"]["budget"] == "1.79" and data["headline"]["rate"] == "18.18%"
+    head = data["headlines"][0]
+    assert head["prefix"] == "2023年" and len(data["headlines"]) == 1
+    assert (head["count_label"], head["count_value"]) == ("分配地区数", "5 个")
+    # the report's own 33% beside it, with the base it was computed on
+    assert head["stated"] == "报告 33%（中央补助 2,450 ÷ 7,500） · 按全部资金 18.18%"
+    assert "含 2 个预算年度（2022、2023）" in data["year_note"]
     lowest = data["lowest"][0]
     assert lowest["label"].endswith("辽宁省 地方资金") and lowest["rate_text"] == "7.71%"  # 800 / 10,380
-    assert lowest["band"] == "red" and lowest["stated"] == "33.00%"
+    assert lowest["band"] == "red" and lowest["year"] == 2023
+    # the report's one 33% is the central money's, not the local funds' 7.71%
+    assert lowest["stated"] == "33%（为中央补助 2,450 ÷ 7,500 之数，非本项）"
+    assert {d["year"] for d in data["low_projects"]} == {2022}  # the lists keep every year, named
+    html = brief.render_html(data)
+    assert "2023年预算总额（亿元）" in html and "报告 33%（中央补助 2,450 ÷ 7,500）" in html
+    assert '<th class="nowrap">年度</th><th>事项</th>' in html and "2022年 · 气象灾害预警项目" in html
+
+
+def test_a_sum_of_years_only_when_chosen_and_labelled(store):
+    data = brief.brief_data(store, Filters(), "sum")
+    head = data["headlines"][0]
+    assert head["prefix"] == "全部年度合计" and head["budget"] == "2.56"  # 17,880 + 7,750.69 万元
+    assert head["rate"] == "42.80%"  # 10,969.74 / 25,630.69
+    assert "不同年度的预算相加，仅作总量参考" in data["year_note"]
+    side = brief.brief_data(store, Filters(), "side")["headlines"]
+    assert [(h["prefix"], h["unit"], h["budget"], h["rate"]) for h in side] == [
+        ("2023年", "亿元", "1.79", "18.18%"), ("2022年", "万元", "7,750.69", "99.60%")]
+    # Lanzhou's 99.36% has no base in its own figures: said so, not matched to a wrong one
+    assert side[1]["stated"] == "报告 99.36%（口径未说明：7,719.74 ÷ 7,750.69 不得此数） · 按全部资金 99.60%"
 
 
 def test_ratings_indicators_and_deviations_of_lanzhou(store):

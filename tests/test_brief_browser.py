@@ -71,3 +71,20 @@ def test_old_overview_address_lands_on_the_overview_without_a_dialog(server, pag
     assert page.locator("[role='dialog']").count() == 0
     expect(page.locator("[data-testid='stMetric']").first).to_contain_text("7,750.69")
     assert "program=LZ2022-YJJ" in page.url
+
+
+def test_brief_headline_follows_the_year_choice_of_the_overview(server, page, tmp_path):  # noqa: F811
+    from pypdf import PdfReader
+
+    page.goto(f"{server}/")
+    settle(page)
+    data = _download(page, "导出简报PDF", tmp_path).read_bytes()
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).replace("\n", "")
+    # as 总览's cards: 2023 alone, the report's own 33% beside the computed 18.18%
+    assert "2023年预算总额（亿元）" in text and "18.18%" in text and "报告 33%（中央补助 2,450 ÷ 7,500）" in text
+    assert "全部年度合计" not in text
+    page.get_by_text("全部年度合计").first.click()
+    settle(page)
+    data = _download(page, "导出简报PDF", tmp_path).read_bytes()
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).replace("\n", "")
+    assert "全部年度合计预算总额（亿元）" in text and "42.80%" in text

@@ -134,14 +134,32 @@ def test_legends_sit_above_the_plot_in_a_row():
     budget = charts.budget_vs_executed(pd.DataFrame({"project_name": ["甲", "乙"], "budget": [415.0, 16.0],
                                                      "executed": [415.0, 15.14]}))
     assert (budget.layout.legend.orientation, budget.layout.legend.yanchor) == ("h", "bottom")
-    wide = charts.budget_vs_executed(pd.DataFrame({"project_name": ["甲", "乙"], "budget": [6116.3, 14.0],
-                                                   "executed": [5852.25, 13.06]}))
-    assert wide.layout.xaxis.type == "log" and wide.layout.xaxis.dtick == 1  # ticks 10, 100, 1,000 only
 
 
-def test_gauges_share_one_figure_in_reading_order():
-    fig = charts.execution_gauges([(0.5, 1.0, "甲"), (0.7, 1.0, "乙"), (0.95, 1.0, "丙"), (0.2, 0.5, "丁")])
-    assert [t.title.text for t in fig.data] == ["甲", "乙", "丙", "丁"]
-    assert [(t.domain.row, t.domain.column) for t in fig.data] == [(0, 0), (0, 1), (0, 2), (1, 0)]
-    assert fig.layout.grid.rows == 2 and fig.layout.grid.columns == 3 and fig.layout.height == 440
-    assert [t.gauge.bar.color for t in fig.data] == [charts.BAND_COLORS[b] for b in ("red", "yellow", "green", "red")]
+
+def test_money_axis_is_linear_with_the_amounts_on_the_bars():
+    # Lanzhou's 国家西北区域应急救援中心 6,116.30 万 beside 安责险 80 万: a log axis drew the first
+    # 1.5× the second; linear, with each amount written at its bar
+    wide = charts.budget_vs_executed(pd.DataFrame({"project_name": ["甲", "乙"], "budget": [6116.3, 80.0],
+                                                   "executed": [5852.25, 80.0]}))
+    assert wide.layout.xaxis.type == "linear" and wide.layout.xaxis.range[0] == 0
+    budget = next(t for t in wide.data if t.name == "预算数")
+    assert list(budget.text) == ["80", "6,116"] and budget.textposition == "outside"
+    assert wide.layout.xaxis.range[1] > 6116.3  # room for the largest amount's label
+
+
+def test_progress_and_ranking_axes_run_to_100_with_a_line_there():
+    progress = charts.progress_bars(pd.DataFrame({"region": ["沈阳市", "抚顺市"], "measure": ["主体", "整体"],
+                                                  "subject": ["园区", "园区"], "percent": [0.8, 0.6]}))
+    assert progress.layout.xaxis.range[1] >= 100  # 80% does not reach the end of the axis
+    assert [(sh.x0, sh.x1) for sh in progress.layout.shapes] == [(100, 100)]
+    ranking = charts.execution_ranking(pd.DataFrame({"label": ["甲"], "execution_rate": [0.18], "band": ["red"]}))
+    assert ranking.layout.xaxis.range[1] >= 100 and ranking.layout.shapes[0].x0 == 100
+
+
+def test_the_yearly_legend_sits_wholly_above_the_plot():
+    fig = charts.yearly_execution(pd.DataFrame({"year": [2022, 2023], "budget": [7750.69, 17880.0],
+                                                "executed": [7719.74, 3250.0],
+                                                "execution_rate": [0.996, 0.1818]}))
+    assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y > 1
+    assert fig.layout.margin.t >= 90  # two legend rows and the tool bar fit above the plot on a phone

@@ -76,7 +76,7 @@ def test_the_uploader_says_in_chinese_what_it_takes_and_has_the_readers_limit(ap
     at = run("data")
     uploader = at.get("file_uploader")[0]
     # Streamlit's own drop-zone words stay English (no locale setting): the note beside it says it all
-    note = "支持 .xlsx、.xls、.ods、.docx、.doc、.wps 格式，每个文件不超过 50 MB"
+    note = "支持 .xlsx、.xls、.ods、.docx、.csv 格式，每个文件不超过 50 MB"  # no .doc/.wps: they are refused
     assert note in uploader.proto.help and any(note in c.value for c in at.caption)
     assert "可多选" in uploader.proto.help
     assert uploader.proto.max_upload_size_mb == 50 == MAX_FILE_BYTES // (1024 * 1024)  # not Streamlit's 200
@@ -103,7 +103,8 @@ def test_upload_preview_commit_then_rollback(app_env):
     versions = frame_with(at, "restored_version")
     assert versions["version_id"].tolist() == [2, 1]
     assert versions["user_name"].tolist() == ["本地用户", "系统（初始数据）"]
-    assert versions["changes"].iloc[0] == "各表行数未变（所涉资金/部门的记录已替换）"
+    # the value that changed, named: the row counts alone said "各表行数未变"
+    assert versions["changes"].iloc[0] == "改动 1 处：项目 LZ2022-P01 全年预算数 16 → 17"
     assert "row_counts" not in versions.columns
     assert at.button(key="rollback_button").disabled  # until the confirmation is ticked
     at.selectbox(key="rollback_target").set_value(1)
@@ -254,7 +255,7 @@ def test_preview_of_a_large_upload_lists_the_first_rows_with_the_count(app_env, 
 
     import lib.ui
 
-    monkeypatch.setattr(lib.ui, "DETAIL_ROWS", 2)
+    monkeypatch.setattr(lib.ui.limits, "DETAIL_ROWS", 2)
     data = make_workbook(tmp_path, minimal_dataset(program_id="NEW1", project_prefix="NP")).read_bytes()
     at = run("data")
     at.get("file_uploader")[0].upload("new.xlsx", data).run()
@@ -266,7 +267,7 @@ def test_preview_of_a_large_upload_lists_the_first_rows_with_the_count(app_env, 
 def test_many_findings_are_listed_first_rows_and_all_downloaded(app_env, monkeypatch):
     import lib.ui
 
-    monkeypatch.setattr(lib.ui, "DETAIL_ROWS", 1)
+    monkeypatch.setattr(lib.ui.limits, "DETAIL_ROWS", 1)
     book = openpyxl.load_workbook(LANZHOU)
     ws = book["项目"]
     col = [c.value for c in ws[1]].index("全年预算数") + 1

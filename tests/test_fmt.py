@@ -1,4 +1,4 @@
-"""Display formatting (lib/ui/fmt.py): storage keeps full precision, only display rounds."""
+"""Display formatting (lib/outputs/fmt.py): storage keeps full precision, only display rounds."""
 
 from lib.ui import fmt
 

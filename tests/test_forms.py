@@ -561,6 +561,39 @@ def test_lanzhou_project_round_trips_through_its_form(shipped, project_id):
         sorted(rows_of(store.read("score_parts", where={"project_id": project_id}), parts))
 
 
+def _as_csv(xlsx: bytes, encoding: str) -> bytes:
+    """The first sheet of a workbook as Excel's "save as CSV" writes it: values, no merges."""
+    import csv
+
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx), data_only=True).worksheets[0]
+    out = io.StringIO()
+    csv.writer(out).writerows([["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)])
+    return out.getvalue().encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_a_form_saved_as_csv_reads_as_its_xlsx(shipped, encoding):
+    store, files = shipped
+    xlsx = dict(files)["LZ2022-P04.xlsx"]
+    from_csv = forms.read_form(_as_csv(xlsx, encoding), "气象灾害预警项目.csv")
+    from_xlsx = forms.read_form(xlsx, "LZ2022-P04.xlsx")
+    assert not [f for f in from_csv.findings if "无法" in f.problem]
+    project = from_csv.tables["projects"][0]
+    assert project["project_name"] == "气象灾害预警项目"
+    assert (project["budget"], project["executed"]) == (from_xlsx.tables["projects"][0]["budget"],
+                                                        from_xlsx.tables["projects"][0]["executed"])
+    assert len(from_csv.tables["indicators"]) == len(from_xlsx.tables["indicators"]) > 0
+
+
+def test_a_dataset_sheet_as_csv_is_refused_in_chinese_with_the_fix():
+    data = "项目编号,资金/部门编号,项目名称\r\nP1,LZ2022-YJJ,档案整理专项\r\n".encode("utf-8-sig")
+    parsed = read_workbooks([("项目.csv", data)])
+    assert len(parsed.findings) == 1
+    problem = parsed.findings[0].problem
+    assert problem.startswith("CSV 文件只有一张表") and "另存为 .xlsx 后上传" in problem
+    assert "not allowed" not in problem
+
+
 def test_liaoning_transfer_round_trips_through_its_region_form(shipped):
     store, _ = shipped
     program = store.read("programs", where={"program_id": "LN2023-WHP"}).iloc[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from conftest import make_workbook
+from conftest import ROOT, make_workbook
 
 from lib.access.roles import LOCAL_ANALYST
 from lib.store import open_store
@@ -60,3 +60,32 @@ def test_rollback_targets():
                                                                 2: "v2（v3 之前）"}
     assert history.rollback_targets([6], 6, scoped=True) == {5: "v5（v6 之前）"}
     assert history.rollback_targets([1], 1, scoped=True) == {}
+
+
+def test_a_changed_value_is_named_where_the_counts_did_not_move(tmp_path):
+    import io
+
+    import openpyxl
+
+    from lib.store import version_diff
+
+    workbook = ROOT / "data" / "lanzhou_2022_emergency.xlsx"
+    book = openpyxl.load_workbook(workbook)
+    ws = book["项目"]
+    headers = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == "LZ2022-P04")
+    ws.cell(row=row, column=headers.index("全年执行数") + 1, value=12)
+    ws.cell(row=row, column=headers.index("报告执行率") + 1, value=0.2449)
+    buf = io.BytesIO()
+    book.save(buf)
+    store = open_store(tmp_path / "seed.duckdb")
+    try:
+        store.import_files([("lanzhou_v2.xlsx", buf.getvalue())], user=LOCAL_ANALYST)
+        values = {2: version_diff.value_changes(store, 2)}
+        assert version_diff.value_changes(store, 1) == ([], 0)  # the first load: its counts say it
+        shown = history.table(store.read("dataset_versions"), {}, values=values)
+    finally:
+        store.close()
+    change = shown.iloc[0]["changes"]
+    assert "各表行数未变" not in change
+    assert change == "改动 2 处：项目 LZ2022-P04 全年执行数 9 → 12；项目 LZ2022-P04 报告执行率 18.4% → 24.49%"

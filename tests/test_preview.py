@@ -53,3 +53,24 @@ def test_rows_of_other_sheets_name_their_project_and_keep_numbers_numeric():
     assert list(shown.columns[:3]) == ["资金/部门编号", "项目编号", "项目名称"]
     assert shown["项目名称"].tolist() == ["档案整理专项", "—"]
     assert pd.api.types.is_float_dtype(shown["分值"]) and shown["分值"].tolist()[0] == 10  # numbers, not text
+
+
+def test_rates_show_as_percentages_on_both_sides(tmp_path):
+    # 气象灾害预警项目's stated 18.4% (stored 0.184) changed to 61.22%: read as percentages
+    store = open_store(tmp_path / "seed.duckdb")
+    try:
+        book = openpyxl.load_workbook(LANZHOU)
+        ws = book["项目"]
+        headers = [c.value for c in ws[1]]
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == "LZ2022-P04")
+        ws.cell(row=row, column=headers.index("报告执行率") + 1, value=0.6122)
+        buf = io.BytesIO()
+        book.save(buf)
+        parsed = store.validate([("lanzhou_v2.xlsx", buf.getvalue())])
+        assert not parsed.findings
+        changed = store.preview(parsed)["projects"].changed
+    finally:
+        store.close()
+    shown = preview.readable(changed, {})
+    row = shown[shown["列"] == "报告执行率"].iloc[0]
+    assert (row["原值"], row["新值"]) == ("18.4%", "61.22%")

@@ -12,6 +12,7 @@ import io
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from lib import cli
@@ -89,8 +90,10 @@ def test_project_paragraphs_in_order_with_rating(lanzhou):
 def test_department_budget_and_indicator_tables(lanzhou):
     budget = lanzhou.tables[0]
     assert [c.text for c in budget.rows[0].cells] == ["项目", "全年预算数（万元）", "全年执行数（万元）", "执行率"]
-    assert [c.text for c in budget.rows[1].cells] == ["档案整理专项", "16", "15.14", "94.65%"]
-    assert len(budget.rows) == 10
+    assert [c.text for c in budget.rows[1].cells] == ["档案整理专项", "16.00", "15.14", "94.65%"]
+    assert [c.text for c in budget.rows[8].cells] == ["国家西北区域应急救援中心项目", "6,116.30", "5,852.25", "95.68%"]
+    assert len(budget.rows) == 11  # a 合计 row under the nine projects
+    assert [c.text for c in budget.rows[10].cells][:3] == ["合计", "7,140.30", "6,692.37"]
     indicator_tables = [t for t in lanzhou.tables if t.rows[0].cells[0].text == "一级指标"]
     assert len(indicator_tables) == 9
     satisfaction = [[c.text for c in r.cells] for t in indicator_tables for r in t.rows if r.cells[0].text == "满意度指标"]
@@ -101,8 +104,16 @@ def test_transfer_allocations_table_and_rates(liaoning):
     table = liaoning.tables[0]
     rows = [[c.text for c in r.cells] for r in table.rows]
     assert rows[0] == ["地区", "中央补助（万元）", "地方资金（万元）", "合计（万元）"]
-    assert ["沈阳市", "1500", "1511", "3011"] in rows
-    assert rows[-1] == ["合计", "7500", "10380", "17880"]
+    assert ["沈阳市", "1,500.00", "1,511.00", "3,011.00"] in rows
+    assert rows[-1] == ["合计", "7,500.00", "10,380.00", "17,880.00"]
+    # figures right-aligned, the header repeated on every printed page
+    assert {c.paragraphs[0].alignment for r in table.rows for c in r.cells[1:]} == {WD_ALIGN_PARAGRAPH.RIGHT}
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    # the report's money figures as a table naming each city, not a run of "省内分解下达预算 1500万元；"
+    stated = next(t for t in liaoning.tables if t.rows[0].cells[0].text == "口径")
+    stated_rows = [[c.text for c in r.cells][:4] for r in stated.rows]
+    assert ["省内分解下达预算", "沈阳市", "中央补助", "1,500.00"] in stated_rows
+    assert "报告所列资金数：" not in "\n".join(paragraphs(liaoning))
     text = "\n".join(paragraphs(liaoning))
     assert "依据财资环〔2023〕48号下达，中央补助资金7500万元。" in text
     assert "辽宁省、中央补助预算7500万元，执行2450万元，执行率33%；" in text
@@ -141,6 +152,26 @@ def test_no_none_or_nan_where_a_person_reads(store):
         assert "None" not in text and "nan" not in text and "NaT" not in text
 
 
+def test_one_program_per_file_latest_year_first(store):
+    # both programs in the selection: the default draft is the latest year's alone
+    doc = read(report_docx.write_docx(store, Filters()))
+    assert paragraphs(doc)[0].startswith("2023年度中央安全生产预防和应急救援能力建设补助资金")
+    assert not any("兰州新区" in h for h in headings(doc))
+    other = read(report_docx.write_docx(store, Filters(), "LZ2022-YJJ"))
+    assert paragraphs(other)[0] == "2022年度兰州新区应急管理局部门本级预算绩效自评报告（草稿）"
+    assert list(report_docx.report_programs(store, Filters())["program_id"]) == ["LN2023-WHP", "LZ2022-YJJ"]
+    assert "LZ2022-YJJ" in report_docx.file_name(Filters(), "LZ2022-YJJ")
+    with pytest.raises(KeyError):
+        report_docx.write_docx(store, Filters(year=2023), "LZ2022-YJJ")
+
+
+def test_cli_writes_a_file_per_program(db_path, tmp_path, capsys):
+    out = tmp_path / "draft.docx"
+    assert cli.main(["report", "--format", "docx", "--db", str(db_path), "--out", str(out)]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["draft_LN2023-WHP.docx", "draft_LZ2022-YJJ.docx"]
+
+
 def test_a_project_filter_keeps_only_that_project(store):
     doc = read(report_docx.write_docx(store, Filters(project_id="LZ2022-P04")))
     heads = headings(doc)
@@ -156,8 +187,11 @@ def test_cli_writes_the_docx_for_any_filter(db_path, tmp_path, where, capsys):
     for item in where:
         args += ["--where", item]
     assert cli.main(args) == 0, capsys.readouterr().err
-    heads = headings(read(out.read_bytes()))
-    assert all(s in heads for s in SECTIONS)
+    written = list(tmp_path.glob("report*.docx"))  # one file per program of the selection
+    assert written and (out in written or not out.exists())
+    for path in written:
+        heads = headings(read(path.read_bytes()))
+        assert all(s in heads for s in SECTIONS)
 
 
 def test_cli_says_when_the_selection_has_no_program(db_path, tmp_path, capsys):

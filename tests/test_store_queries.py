@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_workbook
 
+from lib.analysis import summary
 from lib.analysis.scoring import ExecutionBands, execution_band
 from lib.filters import Filters
 from lib.store import MATERIALIZED, Store, open_store
@@ -92,7 +93,7 @@ def test_read_limit_and_descending_order_match_count(seeded):
 
 @pytest.mark.parametrize("red,yellow", [(0.6, 0.8), (0.95, 0.95), (0.1, 0.3), (1.0, 1.2)])
 def test_band_counts_in_sql_agree_with_the_scoring_rule(seeded, red, yellow):
-    rows = seeded.read("v_execution")
+    rows = summary.counted_once(seeded.read("v_execution"))
     bands = ExecutionBands(red=red, yellow=yellow)
     expected = {"red": 0, "yellow": 0, "green": 0}
     for r in rows.itertuples():
@@ -103,8 +104,20 @@ def test_band_counts_in_sql_agree_with_the_scoring_rule(seeded, red, yellow):
 
 
 def test_default_band_counts_on_the_reports(seeded):
-    # Liaoning central 32.67% and local 7.71%, 气象灾害预警 18.37%, 普查 57.04%
-    assert seeded.execution_band_counts(Filters(), 0.6, 0.8) == {"red": 4, "yellow": 0, "green": 8}
+    # Liaoning central 32.67% and local 7.71%, 气象灾害预警 18.37%, 普查 57.04%; Lanzhou's nine
+    # projects, its department total (99.60%) not counted beside them: 11 items, not 12
+    assert seeded.execution_band_counts(Filters(), 0.6, 0.8) == {"red": 4, "yellow": 0, "green": 7}
+    assert seeded.execution_band_counts(Filters(program_id="LZ2022-YJJ"), 0.6, 0.8) == \
+        {"red": 2, "yellow": 0, "green": 7}
+    assert seeded.execution_band_counts(Filters(year=2023), 0.6, 0.8) == {"red": 2, "yellow": 0, "green": 0}
+
+
+def test_a_program_without_projects_keeps_its_own_rows(seeded):
+    rows = seeded.read("v_execution")
+    once = summary.counted_once(rows)
+    assert len(rows) == 12 and len(once) == 11
+    assert once["project_id"].isna().sum() == 2  # Liaoning's central and local rows stay
+    assert set(once.loc[once["project_id"].isna(), "fund_source"]) == {"中央补助", "地方资金"}
 
 
 def test_sidebar_choices(seeded):

@@ -29,7 +29,9 @@ def test_overview_rates_share_one_format_and_the_long_program_name_leaves_room()
     at = run_page("overview", "各资金/部门预算执行")
     totals = _table(at, "basis")
     config = _config(totals)
-    assert config["execution_rate"]["type_config"]["format"] == fmt.RATE_FORMAT == "%.1f%%"
+    # one precision per figure kind: two decimals, as the cards (18.18%), never 18.2% beside it
+    assert config["execution_rate"]["type_config"]["format"] == fmt.RATE_FORMAT == "%.2f%%"
+    assert config["year"].get("pinned") and config["program_name"].get("pinned")  # who the row is, kept in view
     # 中央安全生产预防和应急救援能力建设补助资金（危险化学品重大安全风险防控支出）: 38 characters
     assert config["program_name"]["width"] == "medium"
     rates = dict(zip(totals.value["program_name"].str[:4], totals.value["execution_rate"], strict=True))
@@ -37,7 +39,7 @@ def test_overview_rates_share_one_format_and_the_long_program_name_leaves_room()
     projects = _table(run_page("overview", "项目一览"), "stated_execution_rate")
     config = _config(projects)
     for col in ("execution_rate", "stated_execution_rate"):  # before: 100% beside 94.65% and 18.4%
-        assert config[col]["type_config"]["format"] == "%.1f%%"
+        assert config[col]["type_config"]["format"] == "%.2f%%"
     archive = projects.value.set_index("project_name").loc["档案整理专项"]
     assert archive["stated_execution_rate"] == 94.65 and archive["execution_rate"] == pytest.approx(94.6470625)
 
@@ -58,3 +60,18 @@ def test_a_moment_shows_its_time_and_a_day_its_date():
     assert config["version_id"]["type_config"]["format"] == "v%d"
     totals = _table(run_page("overview", "各资金/部门预算执行"), "basis")
     assert _config(totals)["as_of"]["type_config"]["format"] == "YYYY-MM-DD"  # 2023-12-31, a day
+
+
+def test_low_execution_rates_are_coloured_as_their_band():
+    import pandas as pd
+
+    from lib.ui import tables
+
+    # 气象灾害预警 18.37% (red), a 75% (amber), 档案整理 94.65% (none), one without a rate
+    screen = pd.DataFrame({"project_name": ["气象", "乙", "档案", "丙"],
+                           "execution_rate": [18.37, 75.0, 94.65, None]})
+    styled = tables._low_rates_coloured(screen, {"execution_rate"})
+    styled._compute()
+    colours = {row: dict(css).get("color") for (row, _), css in styled.ctx.items()}
+    assert colours == {0: "#d62728", 1: "#b26b00"}
+    assert tables._low_rates_coloured(screen, set()) is screen  # a rate not shown as a percentage: as it is

@@ -81,7 +81,14 @@ from lib.intake.form_layout import (  # noqa: F401  (ids, kinds and the deviatio
 from lib.intake.form_records import _read_department, _read_project, _read_region, merge_into  # noqa: F401
 from lib.intake.form_sheet import _Out, _SheetReader
 from lib.intake.layouts import Layout
-from lib.intake.other_formats import calamine_grids, docx_grids, file_kind, old_word_finding, unreadable
+from lib.intake.other_formats import (
+    calamine_grids,
+    csv_grids,
+    docx_grids,
+    file_kind,
+    old_word_finding,
+    unreadable,
+)
 from lib.intake.workbook import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, Finding, ParsedWorkbook, _fold, _open
 
 # ================================================================ detection
@@ -105,6 +112,9 @@ def detect_format(source: str | Path | bytes, label: str = "") -> str | None:
         kind = file_kind(data, label)
         if kind in ("doc", "docx"):  # only forms come as Word files
             return "form"
+        if kind == "csv":  # a form saved as CSV; anything else is the dataset reader's to refuse
+            grids, _ = csv_grids(data, label)
+            return "form" if any(_kind_of(g.texts()) for g in grids) else None
         dataset_names = {_fold(s.name) for s in spec.SHEETS} | {_fold(s.table) for s in spec.SHEETS}
         if kind in ("xls", "ods"):
             grids, _ = calamine_grids(data, label)
@@ -205,6 +215,8 @@ def form_grids(source: str | Path | bytes, label: str) -> tuple[list[_Grid], lis
         return [], [old_word_finding(label)]
     if kind == "docx":
         return docx_grids(data, label)
+    if kind == "csv":
+        return csv_grids(data, label)
     if kind in ("xls", "ods"):
         return calamine_grids(data, label)
     checked, archive, findings = _open(data, label)  # size, encryption, zip-bomb checks

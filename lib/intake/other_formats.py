@@ -20,9 +20,12 @@ _FORM_TITLE = re.compile(r"(自评表|评价表|目标表|审批表)")
 
 
 def file_kind(data: bytes, label: str) -> str:
-    """"xlsx", "docx", "ods", "xls", "doc" (.doc/.wps), or "other", from the bytes (the name
-    decides only between the old binary formats, which share one container)."""
+    """"xlsx", "docx", "ods", "xls", "doc" (.doc/.wps), "csv" or "other", from the bytes (the
+    name decides only between the old binary formats, which share one container, and for text:
+    a .csv that is no zip or OLE container is read as comma-separated text)."""
     name = label.lower()
+    if name.endswith(".csv") and not data.startswith(_OLE) and not zipfile.is_zipfile(io.BytesIO(data)):
+        return "csv"
     if data.startswith(_OLE):
         if name.endswith((".doc", ".wps", ".dot")):
             return "doc"
@@ -64,6 +67,33 @@ def _too_big(data: bytes, label: str) -> list[Finding]:
                 return [Finding(label, "", None, "", "文件解压后超过上限（疑似压缩炸弹）",
                                 "the file unpacks to more than the limit (zip bomb?)")]
     return []
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def csv_text(data: bytes) -> str:
+    """The text of a CSV as agencies save it: UTF-8 (with or without BOM), else GB18030 (Excel's
+    "CSV" on a Chinese Windows writes GBK)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def csv_grids(data: bytes, label: str) -> tuple[list[_Grid], list[Finding]]:
+    """A CSV as one grid (no merged cells, every value text, as a Word table's): an official
+    form saved as CSV reads by its labels like the .xlsx it came from."""
+    import csv
+
+    problems = _too_big(data, label)
+    if problems:
+        return [], problems
+    rows = csv.reader(io.StringIO(csv_text(data)))
+    cells = {(r, c): value.strip() for r, row in enumerate(rows, start=1) if r <= MAX_FORM_ROWS
+             for c, value in enumerate(row, start=1) if value.strip()}
+    title = label.rsplit("/", 1)[-1].rsplit(".", 1)[0] or label
+    return [_Grid(title, cells, {}, [])], []
 
 
 # ---------------------------------------------------------------- Word

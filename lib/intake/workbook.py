@@ -222,6 +222,15 @@ _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OLD_WORD_ZH = ("这是 Word 97-2003（.doc）或 WPS 文字（.wps）文件，无法直接读取；"
                "请在 Word 或 WPS 中“另存为”.docx 后再上传")
 OLD_WORD_EN = "a .doc or .wps file cannot be read; save it as .docx (Word) and upload that"
+# A CSV holds one table: as a dataset it would replace a program's every record with that one
+# sheet's, so it is refused with the way to bring it in (an official form as CSV is read).
+CSV_DATASET_ZH = ("CSV 文件只有一张表，不能直接作为数据工作簿导入（数据工作簿按“资金/部门编号”整体替换"
+                  "来源、项目、资金分配、指标等全部工作表）：请在“模板下载”部分下载数据模板，"
+                  "把 CSV 的内容粘贴到对应工作表（如“项目”），另存为 .xlsx 后上传；"
+                  "官方自评表另存的 CSV 可直接上传。")
+CSV_DATASET_EN = ("a CSV holds one table and cannot be imported as a dataset workbook: paste it into the "
+                  "matching sheet of the template and upload the .xlsx (an official form saved as CSV "
+                  "is read)")
 # A workbook that unpacks to more than this is refused before anything parses it (zip bomb).
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 _MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
@@ -302,6 +311,8 @@ def _open(source: str | Path | bytes, file_label: str
                                 f"cannot read the workbook (password-protected?): {exc}")
     if data.startswith(_OLE_SIGNATURE) and name.endswith((".doc", ".wps")):
         return file_finding(OLD_WORD_ZH, OLD_WORD_EN)
+    if name.endswith(".csv") and not zipfile.is_zipfile(io.BytesIO(data)):
+        return file_finding(CSV_DATASET_ZH, CSV_DATASET_EN)
     if data.startswith(_OLE_SIGNATURE):
         return file_finding(
             "文件设有打开密码（已加密），或是旧版 .xls 格式；请取消密码并另存为 .xlsx 后再上传",

@@ -25,7 +25,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -34,10 +34,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from lib.analysis import checks, summary
 from lib.analysis.scoring import execution_band
 from lib.filters import Filters
-from lib.labels import BRIEF_LABELS, INDICATOR_STATUS
-from lib.outputs import brief_charts
+from lib.labels import BRIEF_LABELS, INDICATOR_STATUS, YEAR_BASIS_LABELS
+from lib.outputs import brief_charts, fmt
 from lib.store import Store
-from lib.ui import fmt
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -129,13 +128,15 @@ def _deviations(store: Store, filters: Filters) -> tuple[list[dict], list[dict]]
     projects = store.read("v_projects", filters, not_null=("execution_rate",), limit=DEVIATIONS,
                           order_by=["execution_rate", "project_id"])
     projects = projects[projects["execution_rate"] < 1]
-    low = [{"name": r["project_name"], "program": r["program_name"], "rate": fmt.rate(r["execution_rate"]),
+    low = [{"name": r["project_name"], "program": r["program_name"], "year": int(r["year"]),
+            "rate": fmt.rate(r["execution_rate"]),
             "figures": f"{fmt.money(r['executed'])} / {fmt.money(r['budget'])}",
             "reason": _text(r["deviation_reason"]), "improvement": _text(r["improvement"])}
            for r in projects.to_dict("records")]
     indicators = store.read("v_indicators", filters, where_in={"status": list(NOT_MET)}, limit=DEVIATIONS,
                             order_by=["completion_ratio", "program_id", "project_id", "seq"])
-    unmet = [{"name": r["level3"], "owner": r["project_name"] if isinstance(r["project_name"], str)
+    unmet = [{"name": r["level3"], "year": int(r["year"]),
+              "owner": r["project_name"] if isinstance(r["project_name"], str)
               else r["program_name"], "target": _text(r["target"]), "actual": _text(r["actual"]),
               "ratio": fmt.rate(r["completion_ratio"], 1) if pd.notna(r["completion_ratio"]) else "—",
               "reason": _text(r["deviation_reason"]), "improvement": _text(r["improvement"])}
@@ -143,13 +144,68 @@ def _deviations(store: Store, filters: Filters) -> tuple[list[dict], list[dict]]
     return low, unmet
 
 
-def brief_data(store: Store, filters: Filters | None = None) -> dict:
-    """Every figure and row the brief shows, as display text and chart SVG (a dict for the template)."""
+def stated_rates(store: Store, filters: Filters, totals: pd.DataFrame) -> pd.DataFrame:
+    """summary.stated_execution of the programs in ``totals``: each report's own rate and its base."""
+    if totals.empty:
+        return summary.stated_execution(pd.DataFrame())
+    return summary.stated_execution(store.read("v_execution", filters, where={"scope": "snapshot"},
+                                               where_in={"program_id": sorted(set(totals["program_id"]))}))
+
+
+def headlines(store: Store, filters: Filters, totals: pd.DataFrame, year_basis: str = "latest",
+              stated: pd.DataFrame | None = None) -> list[dict]:
+    """The brief's headline figures, a row per group of years as 总览's cards give them
+    (summary.headline_years: the latest year unless a sum or the years side by side are
+    chosen), each with the reports' stated rates and their bases beside the computed one."""
+    stated = stated_rates(store, filters, totals) if stated is None else stated
+    rows = []
+    for prefix, years in summary.headline_years(totals["year"], year_basis):
+        part = totals[totals["year"].isin(years)] if years else totals
+        head = summary.headline(part)
+        scope = replace(filters, year=years[0]) if len(years) == 1 and filters.year is None else filters
+        n_projects = store.count("v_projects", scope)
+        # the same card as 总览's: a transfer reported by region counts its regions, not "0 个项目"
+        count_label, count_value, _ = fmt.project_count_card(
+            n_projects, head["programs"], store.count_distinct("v_projects", scope, ("program_id",)),
+            store.count_distinct("v_funding", scope, ("region",)), store.count("v_funding", scope))
+        unit = fmt.money_unit([head["budget"], head["executed"]])
+        rows.append({"prefix": prefix, "years": years, "unit": unit,
+                     "budget": fmt.number_in(head["budget"], unit),
+                     "executed": fmt.number_in(head["executed"], unit),
+                     "rate": fmt.rate(head["execution_rate"]),
+                     "projects": f"{n_projects:,}", "programs": f"{head['programs']:,}",
+                     "count_label": count_label, "count_value": count_value,
+                     "stated": summary.stated_beside(stated, part, names=head["programs"] > 1)})
+    return rows
+
+
+def year_note(totals: pd.DataFrame, year_basis: str) -> str:
+    """What the headline covers where the selection spans years (as 总览's caption says it)."""
+    years = sorted({int(y) for y in totals["year"]})
+    if len(years) <= 1:
+        return ""
+    if year_basis == "sum":
+        return YEAR_BASIS_LABELS["sum_caption"].format(years=f"{years[0]}–{years[-1]}年", n=len(years))
+    if year_basis == "side":
+        return BRIEF_LABELS["side_note"].format(n=len(years))
+    return BRIEF_LABELS["latest_note"].format(n=len(years), years="、".join(map(str, years)), year=years[-1])
+
+
+def brief_data(store: Store, filters: Filters | None = None, year_basis: str = "latest") -> dict:
+    """Every figure and row the brief shows, as display text and chart SVG (a dict for the template).
+
+    ``year_basis``: which years the headline covers where the selection spans several
+    (summary.YEAR_BASES, 总览's choice): the latest by default; the lists below keep every year
+    of the selection and name each row's year."""
     filters = filters or Filters()
     totals = store.program_totals(filters)
-    head = summary.headline(totals)
+    stated = stated_rates(store, filters, totals)
+    heads = headlines(store, filters, totals, year_basis, stated)
+    stated_of = dict(zip(stated["program_id"], stated["text"], strict=True))
+    matched = stated.loc[stated["reconciled"].astype(bool)]
+    bases = dict(zip(matched["program_id"], matched["base"], strict=True))
     n_projects = store.count("v_projects", filters)
-    unit = fmt.money_unit([head["budget"], head["executed"]])
+    unit = heads[0]["unit"]
 
     execution = store.read("v_execution", filters, not_null=("execution_rate",), limit=LOWEST,
                            order_by=["execution_rate", "program_id", "project_id", "as_of"])
@@ -157,9 +213,14 @@ def brief_data(store: Store, filters: Filters | None = None) -> dict:
     lowest = []
     for row in execution.to_dict("records"):
         band = execution_band(row["execution_rate"], row["elapsed_share"])
-        lowest.append({"label": record_label(row), "rate": float(row["execution_rate"]), "band": band,
+        lowest.append({"label": record_label(row), "year": int(row["year"]),
+                       "rate": float(row["execution_rate"]), "band": band,
                        "rate_text": fmt.rate(row["execution_rate"]),
-                       "stated": fmt.rate(row["stated_execution_rate"]),
+                       # a program's one stated rate on each fund's row: said whose it is
+                       "stated": summary.row_stated_text(
+                           row["stated_execution_rate"], row["executed"], row["budget"],
+                           bases.get(row["program_id"]) if not isinstance(row["project_name"], str) else None,
+                       ).removeprefix("报告执行率 ") or "—",
                        "executed": fmt.money(row["executed"]), "budget": fmt.money(row["budget"]),
                        "as_of": _date(row["as_of"])})
 
@@ -198,13 +259,11 @@ def brief_data(store: Store, filters: Filters | None = None) -> dict:
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "filters": "；".join(f"{k}={v}" for k, v in filters.active().items()) or BRIEF_LABELS["all_data"],
         "unit": unit,
-        "headline": {
-            "budget": fmt.number_in(head["budget"], unit), "executed": fmt.number_in(head["executed"], unit),
-            "rate": fmt.rate(head["execution_rate"]), "projects": f"{n_projects:,}",
-            "programs": f"{head['programs']:,}",
-        },
+        "headline": {k: heads[0][k] for k in ("budget", "executed", "rate", "projects", "programs")},
+        "headlines": heads, "year_note": year_note(totals, year_basis),
         "programs": [{"name": r["program_name"], "year": int(r["year"]), "budget": fmt.money(r["budget"]),
-                      "executed": fmt.money(r["executed"]), "rate": fmt.rate(r["execution_rate"])}
+                      "executed": fmt.money(r["executed"]), "rate": fmt.rate(r["execution_rate"]),
+                      "stated": stated_of.get(r["program_id"], "—")}
                      for r in totals.head(30).to_dict("records")],
         "n_programs": len(totals),
         "lowest": lowest, "n_execution": n_execution,
@@ -300,9 +359,9 @@ def _print(html: str, options: PageOptions, executable: str) -> bytes:
             browser.close()
 
 
-def write_pdf(store: Store, filters: Filters | None = None) -> bytes:
-    """The brief of the selection as PDF bytes."""
-    return render_pdf(render_html(brief_data(store, filters)))
+def write_pdf(store: Store, filters: Filters | None = None, year_basis: str = "latest") -> bytes:
+    """The brief of the selection as PDF bytes (``year_basis`` as brief_data's)."""
+    return render_pdf(render_html(brief_data(store, filters, year_basis)))
 
 
 def file_name(filters: Filters | None = None, ext: str = "pdf", when: dt.datetime | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MONEY_COLUMNS = {"budget_initial", "budget", "appropriation", "executed", "amount", "central",
                  "local", "total"}
 RATE_COLUMNS = {"execution_rate", "stated_execution_rate", "percent", "elapsed_share",
-                "completion_ratio", "rate_diff"}
+                "completion_ratio", "rate_diff", "shortfall"}
 _NUMERIC_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 # Money is stored as DECIMAL(18,6): six decimals are all a figure ever had, and rounding to them
 # only removes the binary noise of a sum (7719.740000000001). Rates and other doubles keep ten
@@ -172,13 +173,15 @@ def to_xlsx_bytes(frame: pd.DataFrame, name: str, meta: ExportMeta | None = None
     meta = meta or ExportMeta(name)
     book = Workbook(write_only=True)
     ws = book.create_sheet(title_of(name)[:31])
-    print_setup(ws, print_title(name, meta))
     frame = without_noise(frame)
     headers = [header(c) for c in frame.columns]
     columns = [[_cell_value(v) for v in frame.iloc[:, i].tolist()] for i in range(len(frame.columns))]
+    widths = []
     for idx, (heading, values) in enumerate(zip(headers, columns, strict=True), start=1):
         width = max([display_width(heading), *(display_width(v) for v in values[:WIDTH_SAMPLE_ROWS])])
-        ws.column_dimensions[get_column_letter(idx)].width = max(8, min(60, width))
+        widths.append(max(8, min(60, width)))
+        ws.column_dimensions[get_column_letter(idx)].width = widths[-1]
+    print_setup(ws, print_title(name, meta), widths=widths)
     ws.freeze_panes = "A2"
     if len(frame.columns):
         ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{max(1, len(frame) + 1)}"
@@ -233,15 +236,33 @@ def to_xlsx_bytes(frame: pd.DataFrame, name: str, meta: ExportMeta | None = None
 PAPER_A4 = "9"  # OOXML paperSize code
 
 
-def print_setup(ws, title: str, header_rows: int = 1) -> None:
-    """Print on A4 landscape, fitted to the page width (as many pages down as needed), the header
-    row repeated on every page, ``title`` (what was exported, with which filters) at the top and
-    "第 N 页，共 M 页" at the bottom. Works on streaming (write-only) sheets too."""
+# Column width units (Excel's, ~7 px each at 100%) one A4 landscape page holds at the smallest
+# legible print: the sheets' 11 pt text at ≥ 8 pt is a scale of ≥ 73%; ~205 units fit at that
+# scale between these margins, less a little for Excel's page breaks between columns.
+LEGIBLE_PAGE_WIDTH = 185
+
+
+def pages_wide(widths: list[float]) -> int:
+    """How many pages across a sheet of these column widths prints on at ≥ 8 pt (at least 1):
+    fitted to one page, a table of 20 columns printed at about 3 pt."""
+    total = sum(widths) + 5 / 7 * len(widths)  # each column's padding, in width units
+    return max(1, math.ceil(total / LEGIBLE_PAGE_WIDTH))
+
+
+def print_setup(ws, title: str, header_rows: int = 1, widths: list[float] | None = None) -> None:
+    """Print on A4 landscape, fitted to the page width (as many pages down as needed) — or, for a
+    table of ``widths`` too wide for one page at ≥ 8 pt, to as many pages across as keep it
+    legible, its first (identifying) column repeated on each — the header row repeated on every
+    page, ``title`` (what was exported, with which filters) at the top and "第 N 页，共 M 页" at
+    the bottom. Works on streaming (write-only) sheets too."""
     setup = ws.page_setup
     setup.paperSize = PAPER_A4
     setup.orientation = "landscape"
-    setup.fitToWidth = 1
+    across = pages_wide(widths) if widths else 1
+    setup.fitToWidth = across
     setup.fitToHeight = 0
+    if across > 1:
+        ws.print_title_cols = "A:A"
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=0.6, header=0.3, footer=0.3)
     if header_rows:

@@ -68,10 +68,14 @@ class _Sheet:
             for r in range(row, to_row + 1):
                 for c in range(col, to_col + 1):
                     self.ws.cell(row=r, column=c).border = _BORDER
-        if isinstance(value, str) and to_row == row:
-            width = sum(self.widths[col - 1:to_col]) - 1
+        if isinstance(value, str):
+            # a wrapped line holds a little less than the width (words and punctuation do not
+            # break anywhere): reckoned at 90%, or a long 年度总体目标 printed with its end cut off
+            width = (sum(self.widths[col - 1:to_col]) - 1) * 0.9
             lines = sum(max(1, math.ceil(display_width(part) / max(width, 4))) for part in value.split("\n"))
-            self.lines[row] = max(self.lines.get(row, 1), lines)
+            rows = to_row - row + 1  # a cell merged down shares its lines among its rows
+            for r in range(row, to_row + 1):
+                self.lines[r] = max(self.lines.get(r, 1), math.ceil(lines / rows))
 
     def finish(self, title_rows: int = 2) -> None:
         for row, lines in self.lines.items():

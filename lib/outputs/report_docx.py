@@ -50,11 +50,19 @@ SECTION_LABELS = {  # objective labels that belong to sections 三, 四 and 五 
 
 
 def amount(value: object) -> str:
-    """万元 without separators, at most two decimals: 7750.69万元, 16万元."""
+    """万元 without separators, at most two decimals, as a sentence writes it: 7750.69万元, 16万元."""
     if value is None or pd.isna(value):
         return "—"
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")
     return f"{text}万元"
+
+
+def cell_amount(value: object) -> str:
+    """万元 in a table cell: thousands separators and two decimals, so a column reads by its
+    digits (7,500.00 above 1,511.00)."""
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{float(value):,.2f}"
 
 
 def percent(fraction: object, digits: int = 2) -> str:
@@ -144,17 +152,25 @@ class _Writer:
             run.bold = bold
             _fonts(run)
 
-    def table(self, header: list[str], rows: list[list[str]]) -> None:
+    def table(self, header: list[str], rows: list[list[str]], numeric: tuple[int, ...] = ()) -> None:
+        """A grid table whose header row repeats on every printed page; the ``numeric`` columns
+        right-aligned, so that amounts line up by their digits."""
         table = self.doc.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, header, strict=True):
+        head = table.rows[0]
+        head._tr.get_or_add_trPr().append(head._tr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+        for i, (cell, text) in enumerate(zip(head.cells, header, strict=True)):
+            if i in numeric:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             run = cell.paragraphs[0].add_run(text)
             run.bold = True
             run.font.size = Pt(10.5)
             _fonts(run, HEADING_FONT)
         for values in rows:
             cells = table.add_row().cells
-            for cell, text in zip(cells, values, strict=True):
+            for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
+                if i in numeric:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 run = cell.paragraphs[0].add_run(text)
                 run.font.size = Pt(10.5)
                 _fonts(run)
@@ -181,26 +197,30 @@ def programs_in(store: Store, filters: Filters) -> pd.DataFrame:
     return programs[programs["program_id"].isin(touched)]
 
 
-def write_docx(store: Store, filters: Filters | None = None) -> bytes:
-    """The 自评报告 draft of every program in the selection as .docx bytes.
+def report_programs(store: Store, filters: Filters) -> pd.DataFrame:
+    """The programs a draft can be written for, latest budget year first (the year rule of every
+    headline: a leader's default is the newest report)."""
+    programs = programs_in(store, filters)
+    return programs.sort_values(["year", "program_id"], ascending=[False, True], kind="stable")
 
-    Raises KeyError (with a Chinese message) when the selection holds no program.
+
+def write_docx(store: Store, filters: Filters | None = None, program_id: str | None = None) -> bytes:
+    """The 自评报告 draft of one program of the selection as .docx bytes: ``program_id``, or the
+    first of the latest year. A draft is one report: each program is its own file (an analyst
+    edits and sends one report, and two programs' reports in one file run to 19 pages).
+
+    Raises KeyError (with a Chinese message) when the selection holds no program, or not that one.
     """
     filters = filters or Filters()
-    programs = programs_in(store, filters)
+    programs = report_programs(store, filters)
+    if program_id is not None:
+        programs = programs[programs["program_id"] == program_id]
     if programs.empty:
         raise KeyError(REPORT_LABELS["none"])
+    program = programs.iloc[0].to_dict()
     w = _Writer()
-    many = len(programs) > 1
-    if many:
-        w.title("预算绩效自评报告（草稿）")
-    for i, program in enumerate(programs.to_dict("records")):
-        title = f"{program['year']}年度{program['program_name']}绩效自评报告"
-        if many:
-            w.heading(f"第{CN_NUMBERS[i] if i < 10 else i + 1}部分 {title}", 1)
-        else:
-            w.title(title + "（草稿）")
-        _program(w, store, program, filters, level=2 if many else 1)
+    w.title(f"{program['year']}年度{program['program_name']}绩效自评报告（草稿）")
+    _program(w, store, program, filters, level=1)
     return w.bytes()
 
 
@@ -245,10 +265,13 @@ def _program(w: _Writer, store: Store, program: dict, filters: Filters, level: i
         sentence += f"共安排项目{len(projects)}个，各项目预算如下表。"
         w.para(sentence)
         w.para(("年度总体绩效目标：", True), _text(program["objective"]) or PLACEHOLDER)
-        w.table(["项目", "全年预算数（万元）", "全年执行数（万元）", "执行率"],
-                [[p["project_name"], amount(p["budget"]).removesuffix("万元"),
-                  amount(p["executed"]).removesuffix("万元"), percent(p["execution_rate"])]
-                 for p in projects.to_dict("records")])
+        rows = [[p["project_name"], cell_amount(p["budget"]), cell_amount(p["executed"]),
+                 percent(p["execution_rate"])] for p in projects.to_dict("records")]
+        if len(projects) > 1:
+            budget, executed = projects["budget"].sum(), projects["executed"].sum()
+            rows.append(["合计", cell_amount(budget), cell_amount(executed),
+                         percent(executed / budget if budget else None)])
+        w.table(["项目", "全年预算数（万元）", "全年执行数（万元）", "执行率"], rows, numeric=(1, 2, 3))
 
     # 二、绩效目标完成情况分析
     w.heading("二、绩效目标完成情况分析", level)
@@ -311,12 +334,12 @@ def _allocation_table(w: _Writer, funding: pd.DataFrame) -> None:
     sources = list(dict.fromkeys(funding["fund_source"]))
     pivot = funding.pivot_table(index="region", columns="fund_source", values="amount", aggfunc="sum",
                                 sort=False).reindex(columns=sources)
-    rows = [[str(region), *(amount(v).removesuffix("万元") if pd.notna(v) else "—" for v in values),
-             amount(values.sum()).removesuffix("万元")] for region, values in pivot.iterrows()]
+    rows = [[str(region), *(cell_amount(v) for v in values), cell_amount(values.sum())]
+            for region, values in pivot.iterrows()]
     totals = pivot.sum()
-    rows.append(["合计", *(amount(totals[s]).removesuffix("万元") for s in sources),
-                 amount(totals.sum()).removesuffix("万元")])
-    w.table(["地区", *(f"{s}（万元）" for s in sources), "合计（万元）"], rows)
+    rows.append(["合计", *(cell_amount(totals[s]) for s in sources), cell_amount(totals.sum())])
+    w.table(["地区", *(f"{s}（万元）" for s in sources), "合计（万元）"], rows,
+            numeric=tuple(range(1, len(sources) + 2)))
     w.para(f"共分配{len(pivot)}个地区，合计{amount(totals.sum())}，其中"
            + "、".join(f"{s}{amount(totals[s])}" for s in sources) + "。")
 
@@ -344,8 +367,16 @@ def _funds(w: _Writer, program: dict, execution: pd.DataFrame, stated: pd.DataFr
         w.para("；".join(sentences) + "。")
     money = stated[stated["project_id"].isna() & (stated["unit"] == "万元")]
     if not money.empty:
-        figures = "；".join(f"{r['metric']}{amount(r['value'])}" for r in money.head(20).to_dict("records"))
-        w.para(("报告所列资金数：", True), figures + "。")
+        # a table naming each figure's region and source: "省内分解下达预算 1500万元" five times
+        # over says nothing until the city is named
+        w.para(("报告所列资金数", True), "如下表（照报告所写）。")
+        w.table(["口径", "地区", "资金来源", "金额（万元）", "出处"],
+                [[_text(r["metric"]) or "—", _text(r["region"]) or "全省/全部门",
+                  _text(r["fund_source"]) or "—",
+                  cell_amount(r["value"]), _text(r["source_ref"]) or "—"]
+                 for r in money.head(60).to_dict("records")], numeric=(3,))
+        if len(money) > 60:
+            w.para(f"共{len(money)}项，列出前60项；全部见“报告声明数”。")
     if transfer and not funding.empty:
         w.para(f"按分配记录，到位资金合计{amount(funding['amount'].sum())}。")
 
@@ -439,7 +470,13 @@ def _deviation_summary(w: _Writer, projects: pd.DataFrame, indicators: pd.DataFr
         w.para("未达标的三级指标：" + "；".join(names) + "。")
 
 
-def file_name(filters: Filters | None = None) -> str:
+def file_name(filters: Filters | None = None, program_id: str | None = None) -> str:
+    """e.g. 自评报告草稿_LZ2022-YJJ_20261201-2130.docx: the program the file holds is named."""
+    from dataclasses import replace
+
     from lib.outputs.brief import file_name as brief_name
 
+    filters = filters or Filters()
+    if program_id is not None and filters.program_id is None:
+        filters = replace(filters, program_id=program_id)
     return brief_name(filters, "docx").replace("绩效简报", REPORT_LABELS["file_stem"], 1)

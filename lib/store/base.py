@@ -64,3 +64,8 @@ class ImportResult:
 def default_db_path() -> Path:
     """JIXIAO_DB if set, else var/jixiao.duckdb in the project."""
     return Path(os.environ.get("JIXIAO_DB") or ROOT / "var" / "jixiao.duckdb")
+
+
+def seed_sources() -> list[tuple[str, Path]]:
+    """The shipped dataset's workbooks as (file name, path), the store's content when it is new."""
+    return [(name, DATA_DIR / name) for name in SEED_WORKBOOKS]

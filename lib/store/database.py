@@ -10,7 +10,6 @@ serialized by a lock and run in one transaction, so a reader never sees half an 
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,12 +24,10 @@ from lib.filters import Filters
 from lib.intake import workbook_spec as spec
 from lib.store import scoped_versions
 from lib.store.base import (
-    DATA_DIR,
     EXPORTABLE,
     MATERIALIZED,
     SCHEMA_SHA256,
     SCHEMA_SQL,
-    SEED_WORKBOOKS,
     STATE_TABLES,
     TABLES,
     StoreBusyError,
@@ -245,9 +242,14 @@ class Store(Writes):
 
     def execution_band_counts(self, filters: Filters | None, red: float, yellow: float) -> dict[str, int]:
         """v_execution rows per band (red / yellow / green), as lib.scoring.execution_band judges
-        them: execution_rate below red (yellow) × the elapsed share of the year."""
+        them: execution_rate below red (yellow) × the elapsed share of the year. A program's own
+        figure is not counted where the program lists its projects (summary.counted_once): a
+        department's total and its projects are the same money."""
         sql_where, params, _ = self._where("v_execution", filters, not_null=("execution_rate",))
         share = "(CASE WHEN elapsed_share > 0 THEN elapsed_share ELSE 1.0 END)"
+        once = ("NOT (project_id IS NULL AND program_id IN "
+                "(SELECT program_id FROM v_execution WHERE project_id IS NOT NULL))")
+        sql_where = f"{sql_where} AND {once}" if sql_where else f" WHERE {once}"
         frame = self.query(
             f"SELECT CASE WHEN execution_rate < ? * {share} THEN 'red' "
             f"WHEN execution_rate < ? * {share} THEN 'yellow' ELSE 'green' END AS band, COUNT(*) AS n "
@@ -381,38 +383,3 @@ def _known(relation: str, cols: list[str], wanted) -> None:
     unknown = [c for c in wanted if c not in cols]
     if unknown:
         raise KeyError(f"{relation} 没有列 {unknown} (no such column)")
-
-
-def seed_sources() -> list[tuple[str, Path]]:
-    return [(name, DATA_DIR / name) for name in SEED_WORKBOOKS]
-
-
-def database_url(path: str | Path | None = None) -> str | None:
-    """The PostgreSQL URL to use: ``path`` when it is one (``postgresql://…``), else
-    $JIXIAO_DATABASE_URL when no path is given; None means the DuckDB file."""
-    if path is None:
-        return os.environ.get("JIXIAO_DATABASE_URL") or None
-    text = str(path)
-    return text if text.startswith(("postgresql://", "postgres://")) else None
-
-
-def open_store(path: str | Path | None = None, seed: bool = True) -> Store:
-    """Open the store, building it from the shipped dataset when it holds no data yet.
-
-    ``path``: a DuckDB file, or a ``postgresql://`` URL; None: $JIXIAO_DATABASE_URL if set (the
-    shared PostgreSQL store, see lib/store/postgres.py), else the DuckDB file of default_db_path().
-    """
-    url = database_url(path)
-    if url:
-        from lib.store.postgres import PostgresStore
-
-        store: Store = PostgresStore(url)
-    else:
-        store = Store(path)
-    if seed:
-        try:
-            store.seed_if_empty(seed_sources())
-        except BaseException:
-            store.close()
-            raise
-    return store

@@ -277,19 +277,23 @@ CREATE TABLE IF NOT EXISTS mat_indicators AS SELECT * FROM calc_indicators WHERE
 CREATE OR REPLACE VIEW v_indicators AS SELECT * FROM mat_indicators;
 
 -- v_deviations: every deviation explanation next to the figure it explains: indicators that
--- carry an explanation or are not met, and projects that carry one.
+-- carry an explanation or are not met, and projects that carry one. shortfall: how far the
+-- figure misses, as a fraction (1 − actual ÷ target, 1 − execution rate; 0 where it does not
+-- miss or cannot be measured), so that the worst can come first.
 CREATE OR REPLACE VIEW v_deviations AS
 SELECT year, program_id, program_name, department, project_id, project_name, region,
        'indicator' AS kind, level1 || COALESCE(' / ' || level2, '') || ' / ' || level3 AS subject,
        target, actual, status, CAST(NULL AS DOUBLE PRECISION) AS execution_rate,
-       deviation_reason, improvement, source_ref
+       deviation_reason, improvement, source_ref,
+       GREATEST(0.0, COALESCE(1.0 - completion_ratio, 0.0)) AS shortfall
 FROM v_indicators
 WHERE deviation_reason IS NOT NULL OR improvement IS NOT NULL
    OR status IN ('not_met', 'qualitative_not_met')
 UNION ALL
 SELECT year, program_id, program_name, department, project_id, project_name, region,
        'project', project_name, CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
-       CAST(NULL AS VARCHAR), execution_rate, deviation_reason, improvement, source_ref
+       CAST(NULL AS VARCHAR), execution_rate, deviation_reason, improvement, source_ref,
+       GREATEST(0.0, COALESCE(1.0 - execution_rate, 0.0))
 FROM v_projects
 WHERE deviation_reason IS NOT NULL OR improvement IS NOT NULL;
 

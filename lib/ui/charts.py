@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from lib.analysis.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
 from lib.labels import BAND_LABELS, INDICATOR_STATUS
-from lib.ui import fmt
+from lib.outputs import fmt
 from lib.ui.safe import plot_text, plot_texts
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -103,25 +103,26 @@ def funding_sunburst(frame: pd.DataFrame) -> go.Figure:
 
 
 def budget_vs_executed(frame: pd.DataFrame, label_column: str = "project_name") -> go.Figure:
-    """Per-project budget and executed amounts side by side, largest budget first."""
+    """Per-project budget and executed amounts side by side, largest budget first, on a linear
+    万元 axis with each bar's amount written at its end: a logarithmic axis made 6,116 万 look
+    1.5× a 415 万 bar, and the written amounts keep the small bars readable beside the large."""
     data = frame.sort_values("budget", ascending=True)
     labels = plot_texts(data[label_column])
+    budget, executed = data["budget"].astype(float).tolist(), data["executed"].astype(float).tolist()
+    largest = max([*budget, *executed, 0.0])
     return go.Figure([
         # short legend names: beside 12-character project names a phone's plot is ~180 px wide
-        go.Bar(y=labels, x=data["budget"].astype(float).tolist(), name="预算数", orientation="h",
-               marker_color="#a5c8e4", hovertemplate="%{y}<br>预算 %{x:,.2f} 万元<extra></extra>"),
-        go.Bar(y=labels, x=data["executed"].astype(float).tolist(), name="执行数", orientation="h",
-               marker_color="#1f4e79", hovertemplate="%{y}<br>执行 %{x:,.2f} 万元<extra></extra>"),
+        go.Bar(y=labels, x=budget, name="预算数", orientation="h", marker_color="#a5c8e4",
+               text=[f"{v:,.0f}" for v in budget], textposition="outside", cliponaxis=False,
+               hovertemplate="%{y}<br>预算 %{x:,.2f} 万元<extra></extra>"),
+        go.Bar(y=labels, x=executed, name="执行数", orientation="h", marker_color="#1f4e79",
+               text=[f"{v:,.0f}" for v in executed], textposition="outside", cliponaxis=False,
+               hovertemplate="%{y}<br>执行 %{x:,.2f} 万元<extra></extra>"),
     ], layout=_layout(max(300, 60 + 48 * len(data)), barmode="group",
                       yaxis=_name_axis(data[label_column].tolist()),
-                      xaxis=_money_axis(_wide_range(data))))
-
-
-def _money_axis(log: bool) -> dict:
-    """A 万元 axis; a log one ticks at powers of ten only (plotly's 1-2-5 ticks run into each
-    other on a phone)."""
-    return dict(tickformat=",.0f", title=dict(text="万元"), type="log" if log else "linear",
-                dtick=1 if log else None)
+                      # room at the right for the largest bar's amount
+                      xaxis=dict(tickformat=",.0f", title=dict(text="万元"), type="linear",
+                                 range=[0, largest * 1.18 if largest else 1])))
 
 
 def yearly_execution(frame: pd.DataFrame, links: pd.DataFrame | None = None) -> go.Figure:
@@ -163,16 +164,13 @@ def yearly_execution(frame: pd.DataFrame, links: pd.DataFrame | None = None) -> 
                           "执行率 %{y:.2f}%<extra></extra>"))
     top = max([100.0, *(r for r in [*rates, *link_rates] if r is not None)]) * 1.15
     return go.Figure(traces, layout=_layout(
-        320, barmode="group", xaxis=dict(type="category", title=dict(text="预算年度")),
+        350, barmode="group", xaxis=dict(type="category", title=dict(text="预算年度")),
         yaxis=dict(title=dict(text=unit), tickformat=",.0f" if scale == 1 else ",.2f"),
         yaxis2=dict(overlaying="y", side="right", ticksuffix="%", showgrid=False, dtick=25, range=[0, top]),
-        legend=dict(orientation="h", x=0, y=1.12, title=dict(text=""))))
-
-
-def _wide_range(data: pd.DataFrame) -> bool:
-    values = data["budget"].astype(float)
-    values = values[values > 0]
-    return len(values) > 1 and values.max() / values.min() > 100
+        # the legend wholly above the plot (its rows fit the top margin on a phone): over the plot
+        # it hid a rate label
+        margin=dict(l=10, r=10, t=96, b=10),
+        legend=dict(orientation="h", x=0, xanchor="left", y=1.04, yanchor="bottom", title=dict(text=""))))
 
 
 def execution_gauge(execution_rate: float | None, elapsed_share: float, title: str,
@@ -199,22 +197,17 @@ def execution_gauge(execution_rate: float | None, elapsed_share: float, title: s
             "threshold": {"line": {"color": "#333", "width": 2}, "thickness": 0.8,
                           "value": share * 100},
         },
-    ), layout=_layout(220, margin=dict(l=35, r=35, t=50, b=10)))
+    ), layout=_layout(210, margin=dict(l=44, r=44, t=46, b=8)))  # room for the 0% and 100% ticks
 
 
-def execution_gauges(gauges: list[tuple[float | None, float, str]], columns: int = 3,
-                     bands: ExecutionBands = DEFAULT_BANDS) -> go.Figure:
-    """Several gauges (execution rate, elapsed share, title) in one figure, ``columns`` to a row,
-    in reading order: the browser draws one plotly chart in the time of one, not of twelve."""
-    rows = max(1, -(-len(gauges) // columns))
-    traces = []
-    for i, (rate, share, title) in enumerate(gauges):
-        trace = execution_gauge(rate, share, title, bands).data[0]
-        trace.domain = dict(row=i // columns, column=i % columns)
-        traces.append(trace)
-    return go.Figure(traces, layout=_layout(
-        220 * rows, margin=dict(l=35, r=35, t=50, b=10),
-        grid=dict(rows=rows, columns=columns, pattern="independent", ygap=0.35)))
+# The 100% line of a progress or execution axis: the bars read against complete, not the longest.
+FULL_LINE = dict(type="line", xref="x", yref="paper", x0=100, x1=100, y0=0, y1=1,
+                 line=dict(color="#333", width=1.5, dash="dash"))
+
+
+def _full_label() -> dict:
+    return dict(x=100, xref="x", y=1, yref="paper", yanchor="bottom", text="100%", showarrow=False,
+                font=dict(size=11, color="#333"))
 
 
 def execution_ranking(frame: pd.DataFrame) -> go.Figure:
@@ -228,7 +221,8 @@ def execution_ranking(frame: pd.DataFrame) -> go.Figure:
         customdata=[BAND_LABELS.get(b, "—") for b in data["band"]],
         hovertemplate="%{y}<br>执行率 %{x:.2f}%<br>%{customdata}<extra></extra>",
     ), layout=_layout(max(260, 60 + 36 * len(data)), yaxis=_name_axis(data["label"].tolist()),
-                      xaxis=dict(ticksuffix="%", range=[0, max([100, *(r + 5 for r in rates)])])))
+                      xaxis=dict(ticksuffix="%", range=[0, max([105, *(r + 8 for r in rates)])]),
+                      shapes=[FULL_LINE], annotations=[_full_label()]))
 
 
 def _whole_ticks(counts: pd.Series) -> int | None:
@@ -272,4 +266,7 @@ def progress_bars(frame: pd.DataFrame) -> go.Figure:
                             customdata=plot_texts(data["subject"]),
                             hovertemplate="%{customdata}<br>%{y}: %{x:.0f}%<extra></extra>"),
                      layout=_layout(max(220, 60 + 36 * len(data)), yaxis=_name_axis(data["label"].tolist()),
-                                    xaxis=dict(range=[0, 100], ticksuffix="%")))
+                                    # to 100% and a line there: an axis ending at the longest bar
+                                    # made 80% bars look complete
+                                    xaxis=dict(range=[0, 105], ticksuffix="%", dtick=20, autorange=False),
+                                    shapes=[FULL_LINE], annotations=[_full_label()]))

@@ -18,17 +18,17 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib import ui
 from lib.access.roles import PermissionDenied
 from lib.intake import workbook_spec as spec
 from lib.intake.report import ReportDraft, read_report
 from lib.intake.report.files import SUFFIXES, ReportFileError, read_text
 from lib.labels import COLUMN_LABELS, DRAFT_LABELS, SHEET_LABELS
+from lib.outputs import fmt
 from lib.outputs.draft import draft_tables
 from lib.outputs.template import write_workbook
 from lib.store import ImportRejected, Store, diff
-from lib.ui import fmt
 from lib.ui.safe import md_text
+from lib.ui.uploads import file_uploader
 
 KEY_DRAFT = "draft_report"  # (sha256 of the file, ReportDraft)
 KEY_PREVIEW = "draft_preview"  # (tables key, store version, sources, parsed, preview)
@@ -144,7 +144,7 @@ def section(store: Store, actor) -> None:
     if not st.toggle(DRAFT_LABELS["toggle"], key="draft_toggle"):
         return
     st.caption(DRAFT_LABELS["caption"])
-    upload = ui.file_uploader(DRAFT_LABELS["uploader"], SUFFIXES,
+    upload = file_uploader(DRAFT_LABELS["uploader"], SUFFIXES,
                               key=f"draft_uploader_{st.session_state.get(KEY_ROUND, 0)}")
     if upload is None:
         return

@@ -11,9 +11,12 @@ import json
 
 import pandas as pd
 
-from lib.labels import SHEET_LABELS, VERSION_ACTIONS, VERSION_USERS
-from lib.ui import fmt
+from lib.labels import COLUMN_LABELS, SHEET_LABELS, VERSION_ACTIONS, VERSION_USERS
+from lib.outputs import fmt
+from lib.outputs.export import RATE_COLUMNS
+from lib.ui.preview import cell_text, rate_text
 
+UNCHANGED_COUNTS = "各表行数未变（所涉资金/部门的记录已替换）"
 COLUMNS = ["version_id", "created_at", "user_name", "action", "changes", "programs", "restored_version",
            "files", "sha256"]
 
@@ -41,7 +44,23 @@ def changes(before: dict[str, int] | None, after: dict[str, int], totals: bool =
             label = SHEET_LABELS.get(table, table)
             parts.append(f"{label} {was:,} → {now:,}（{sign}{abs(now - was):,}）" if totals
                          else f"{label} {sign}{abs(now - was):,}")
-    return "；".join(parts) if parts else "各表行数未变（所涉资金/部门的记录已替换）"
+    return "；".join(parts) if parts else UNCHANGED_COUNTS
+
+
+def value_text(values: list[dict], total: int) -> str:
+    """A version's changed values as a person checks them (lib/store/version_diff.py): 改动 1 处：
+    项目 LZ2022-P04 全年执行数 9 → 12; rates as percentages (报告执行率 18.4% → 61.22%)."""
+    if not total:
+        return ""
+    shown = [f"{SHEET_LABELS.get(v['table'], v['table'])} {v['key']} "
+             f"{COLUMN_LABELS.get(v['column'], v['column'])} "
+             f"{_value(v['column'], v['old'])} → {_value(v['column'], v['new'])}" for v in values]
+    more = f"等（共 {total:,} 处）" if total > len(values) else ""
+    return f"改动 {total:,} 处：" + "；".join(shown) + more
+
+
+def _value(column: str, value: object) -> str:
+    return rate_text(value) if column in RATE_COLUMNS else cell_text(value)
 
 
 def _programs(raw: object, names: dict[str, str]) -> str:
@@ -50,7 +69,8 @@ def _programs(raw: object, names: dict[str, str]) -> str:
 
 
 def table(versions: pd.DataFrame, program_names: dict[str, str],
-          counts_before: dict[int, object] | None = None) -> pd.DataFrame:
+          counts_before: dict[int, object] | None = None,
+          values: dict[int, tuple[list[dict], int]] | None = None) -> pd.DataFrame:
     """The rows of dataset_versions (any order) as the history table, newest first.
 
     Args:
@@ -59,6 +79,8 @@ def table(versions: pd.DataFrame, program_names: dict[str, str],
         counts_before: for a scoped user's history (some versions left out): version id -> the
             row_counts of the version just before it; each change is then that version's own,
             as differences only (see ``changes``).
+        values: version id -> its changed values and how many (version_diff.value_changes),
+            named after the row counts; a version whose counts did not move is then named by them.
     Returns:
         The COLUMNS: version_id stays a number (for sorting and the rollback choice); the user
         as named in VERSION_USERS, the action in Chinese, the changes as text (see ``changes``),
@@ -79,13 +101,23 @@ def table(versions: pd.DataFrame, program_names: dict[str, str],
             "user_name": VERSION_USERS.get(version["user_name"], version["user_name"]),
             "action": VERSION_ACTIONS.get(version["action"], version["action"]),
             "programs": _programs(version.get("programs"), program_names),
-            "changes": changes(before, after, totals=counts_before is None),
+            "changes": _with_values(changes(before, after, totals=counts_before is None),
+                                    *(values or {}).get(version_id, ([], 0))),
             "restored_version": "" if fmt.missing(restored) else f"v{int(restored)}",
             "files": fmt.text_or(version.get("files"), ""),
             "sha256": fmt.text_or(version.get("sha256"), ""),
         })
         before = after
     return pd.DataFrame(rows, columns=COLUMNS).iloc[::-1].reset_index(drop=True)
+
+
+def _with_values(counted: str, values: list[dict], total: int) -> str:
+    named = value_text(values, total)
+    if not named:
+        return counted
+    if counted == UNCHANGED_COUNTS:
+        return named
+    return f"{counted}；{named}"
 
 
 def rollback_targets(shown: list[int], current: int, scoped: bool) -> dict[int, str]:

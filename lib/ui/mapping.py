@@ -14,7 +14,7 @@ from lib.access.roles import PermissionDenied
 from lib.intake.layouts import FIELDS_BY_BLOCK, IGNORE, make_layout
 from lib.labels import MAPPING_LABELS as L
 from lib.labels import UNMAPPED_COLUMNS
-from lib.ui import fmt
+from lib.outputs import fmt
 
 
 def unmapped_frame(parsed) -> pd.DataFrame:

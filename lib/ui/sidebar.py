@@ -6,10 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import lib.ui as ui
 from lib.filters import Filters
 from lib.labels import FILTER_LABELS
-from lib.ui import (
+from lib.outputs import fmt
+from lib.ui import cached
+from lib.ui.captions import scope_text
+from lib.ui.keys import (
     KEY_FILTERS,
     KEY_PROGRAM,
     KEY_PROGRAM_SEARCH,
@@ -19,7 +21,6 @@ from lib.ui import (
     KEY_REGION_SEARCH,
     KEY_YEAR,
     URL_PARAMS,
-    fmt,
 )
 from lib.ui.safe import md
 
@@ -35,29 +36,29 @@ MAX_OPTIONS = 250
 @st.cache_data(max_entries=64, show_spinner=False)
 def _years(version: int, scope: tuple) -> list[int]:
     del version
-    return ui.get_store().filter_years(Filters(*scope).scope)
+    return cached.get_store().filter_years(Filters(*scope).scope)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _programs(version: int, year: int | None, include: str | None, scope: tuple,
               search: str = "") -> tuple[pd.DataFrame, int]:
     del version
-    return ui.get_store().filter_programs(year, MAX_OPTIONS, include=include, scope=Filters(*scope).scope,
-                                       search=search)
+    return cached.get_store().filter_programs(year, MAX_OPTIONS, include=include, scope=Filters(*scope).scope,
+                                           search=search)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _regions(version: int, year: int | None, program: str | None, scope: tuple) -> list[str]:
     del version
-    return ui.get_store().filter_regions(year, program, Filters(*scope).scope)
+    return cached.get_store().filter_regions(year, program, Filters(*scope).scope)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _projects(version: int, year: int | None, program: str | None,
               include: str | None, scope: tuple, search: str = "") -> tuple[pd.DataFrame, int]:
     del version
-    return ui.get_store().filter_projects(year, program, MAX_OPTIONS, include=include,
-                                       scope=Filters(*scope).scope, search=search)
+    return cached.get_store().filter_projects(year, program, MAX_OPTIONS, include=include,
+                                           scope=Filters(*scope).scope, search=search)
 
 
 def _chosen(key: str) -> str | None:
@@ -154,10 +155,10 @@ def sidebar_filters() -> Filters:
         for key in (KEY_PROGRAM, KEY_REGION, KEY_PROJECT):
             st.session_state[key] = _url_value(URL_PARAMS[key])
 
-    version = ui.dataset_version()
-    scope = ui.user_scope()
+    version = cached.dataset_version()
+    scope = cached.user_scope()
     if not scope.unrestricted:
-        st.sidebar.caption(md("范围：{}", ui.scope_text(scope)))
+        st.sidebar.caption(md("范围：{}", scope_text(scope)))
     scoped = Filters(scope=scope).key()
     years = _years(version, scoped)
     year = _choose(FILTER_LABELS["year"], KEY_YEAR, years, {y: f"{y}年" for y in years})

@@ -123,7 +123,7 @@ def joined(*values: object, sep: str = " ") -> str:
 TABLE_PLACEHOLDER = ""
 # Every rate in a table, as a percentage with one decimal (the grid's own "percent" drops
 # trailing zeros: 100% beside 94.65%). The screen frame holds the rate × 100 for it.
-RATE_FORMAT = "%.1f%%"
+RATE_FORMAT = "%.2f%%"  # two decimals, as fmt.rate writes a rate on cards and captions
 RATE_DECIMALS = 10  # of the percentage: the fraction's binary noise (94.64999999999999) goes
 
 
@@ -157,3 +157,13 @@ def short(name: object, limit: int = 12) -> str:
     the tables give the full name)."""
     text_value = text_or(name)
     return text_value if len(text_value) <= limit else text_value[: limit - 1] + "…"
+
+
+def program_list(programs, most: int = 3) -> str:
+    """Programs named with their year for a caption: '2023年 中央…资金；2022年 兰州…预算', or
+    the first ``most`` and how many more. ``programs``: rows with year and program_name."""
+    rows = programs.sort_values(["year", "program_name"], ascending=[False, True])
+    names = [f"{int(r.year)}年 {r.program_name}" for r in rows.head(most).itertuples()]
+    more = len(rows) - len(names)
+    return "；".join(names) + (f" 等 {len(rows):,} 项" if more > 0 else "")
+
