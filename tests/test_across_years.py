@@ -56,6 +56,15 @@ def test_two_programs_of_one_year_never_share_a_lineage():
     assert lineage.lineage_map(rows) == {"A": "A", "B": "B"}
 
 
+def test_a_fund_familys_name_does_not_swallow_its_sub_funds():
+    rows = [_program("A", "中央自然灾害救灾资金", 2021),
+            _program("B", "中央自然灾害救灾资金(森林草原航空消防租机补助经费)", 2022),
+            _program("C", "（报告未写明名称）", 2023, department="（报告未写明主管部门）")]
+    links = lineage.propose(rows)
+    assert {p: link.lineage_id for p, link in links.items()} == {"A": "A", "B": "B", "C": "C"}
+    assert links["C"].reason == "主管部门未写明，不与其他年度关联"
+
+
 def test_a_short_contained_name_does_not_join():
     # 救灾 is left after generic words go; two characters say too little to call two funds one
     rows = [_program("A", "应急救灾资金", 2021), _program("B", "农业生产应急救灾资金", 2022)]
@@ -315,3 +324,42 @@ def test_overview_says_no_projection_is_needed_on_year_end_data(demo_app):
 
     at = run_page("overview", "同比与趋势")
     assert any("无需预测年末执行率" in c.value for c in at.caption)
+
+
+# ---------------------------------------------------------------- 同比 on the cards, the brief and the Word draft
+def test_overview_cards_carry_the_change_on_a_year_with_a_previous_one(demo_app):
+    from conftest import run_page
+
+    at = run_page("overview", year="2022")
+    deltas = {m.label: m.delta for m in at.metric}
+    assert deltas["预算总额（亿元）"] == "同比 +6.55%" and deltas["执行数（亿元）"] == "同比 +1.71%"
+    assert any("1个资金/部门在2021年和2022年均有数据" in c.value for c in at.caption)
+    latest = run_page("overview")  # 2024: the fund has no 2023 report
+    assert not any((m.delta or "").startswith("同比") for m in latest.metric)
+    assert any("不显示同比" in c.value for c in latest.caption)
+
+
+def test_overview_cards_on_the_shipped_seeds_say_there_is_no_previous_year(seeds_app):
+    from conftest import run_page
+
+    at = run_page("overview")
+    assert not any((m.delta or "").startswith("同比") for m in at.metric)
+    assert any("同比：没有上一年度的同一资金/部门数据" in c.value for c in at.caption)
+
+
+def test_brief_and_word_draft_state_the_yoy_sentence(demo_db):
+    import io
+
+    import docx
+
+    from lib.filters import Filters
+    from lib.outputs import brief, report_docx
+
+    (head,) = brief.brief_data(demo_db, Filters(year=2022))["headlines"]
+    assert head["yoy"].startswith("2022年预算数10,441.00万元，较上年增长6.55%；执行数9,265.35万元，较上年增长1.71%；")
+    assert "执行率88.74%，较上年降低4.22个百分点。" in brief.render_html(brief.brief_data(demo_db, Filters(year=2022)))
+    assert brief.brief_data(demo_db)["headlines"][0]["yoy"] == brief.BRIEF_YOY_NONE  # 2024
+    text = [p.text for p in docx.Document(io.BytesIO(report_docx.write_docx(
+        demo_db, Filters(program_id="YN2021-HKXF")))).paragraphs]
+    assert "同比：2021年预算数9,799.20万元，较上年增长23.23%；执行数9,109.54万元，较上年增长262.50%；" \
+           "执行率92.96%，较上年提高61.36个百分点。同比口径：1个资金/部门在2020年和2021年均有数据，按其合计比较。" in text

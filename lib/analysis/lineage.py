@@ -6,11 +6,12 @@ itself a year later. The rule here proposes a lineage; a person confirms or corr
 数据管理, and a workbook may state it (the optional 跨年度编号 column of 资金与部门). The one that
 counts is, in order: the choice saved on 数据管理, the workbook's column, the rule.
 
-The rule: the same department and region (both normalized), and names equal once the budget year,
-brackets, punctuation and the generic words of fund names are removed, or one such name containing
-the other with at least four characters (a fund renamed 森林草原航空消防补助 → 森林草原航空消防租机补助经费
-keeps its kernel 森林草原航空消防). Never two programs of one year in one lineage: the second of a
-year starts its own.
+The rule: the same department and region (both normalized; a draft's 报告未写明 placeholder is no
+name), and names equal once the budget year, brackets, punctuation and the generic words of fund
+names are removed, or one such name containing the other with at least four characters and
+lacking at most a quarter of it (a fund renamed 森林草原航空消防补助 → 森林草原航空消防租机补助经费 keeps
+its kernel; the family name 中央自然灾害 does not swallow every sub-fund). Never two programs of one
+year in one lineage: the second of a year starts its own.
 
 Pure: rows in, rows out.
 """
@@ -30,8 +31,11 @@ _GENERIC = sorted((
 ), key=len, reverse=True)
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*(?:-\s*(?:19|20)?\d{2,4})?\s*(?:年度|年)?")
 _PUNCT = re.compile(r"[\s()（）〔〕\[\]【】《》<>〈〉“”\"'‘’·、，,。.:：;；\-—_/]+")
-_PLACEHOLDER = re.compile(r"^（报告未写明.*）$")
+_PLACEHOLDER = re.compile(r"^[（(]报告未写明.*[）)]$")  # NFKC folds （） to ()
 MIN_KERNEL = 4  # a contained name shorter than this says too little to join two programs
+# a contained name may lack at most this share of the longer one: 森林草原航空消防 → …租机 (2 of 16)
+# joins, the fund family 中央自然灾害 → 中央自然灾害森林草原航空消防 (8 of 14) does not
+MAX_EXTRA_SHARE = 0.25
 
 
 def _fold(text) -> str:
@@ -73,7 +77,8 @@ def _same_series(a: str, b: str) -> bool:
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)
-    return len(short) >= MIN_KERNEL and short in long_
+    return (len(short) >= MIN_KERNEL and short in long_
+            and len(long_) - len(short) <= MAX_EXTRA_SHARE * len(long_))
 
 
 def propose(programs: Iterable[Mapping]) -> dict[str, Link]:

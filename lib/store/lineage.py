@@ -10,11 +10,12 @@ year keeps it.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 
 from lib.access.roles import Actor
-from lib.analysis import lineage
+from lib.analysis import lineage, yoy
 from lib.store import accounts
 
 PROGRAM_COLUMNS = "program_id, program_name, year, department, region, lineage_id"
@@ -24,15 +25,24 @@ class LineageError(ValueError):
     """A lineage choice that cannot be saved; the message says why, in Chinese."""
 
 
+def _system_of_record(store):
+    """The Store behind a ScopedReader (a scoped user's brief or Word draft reads through one):
+    the choices are not data of a scope, the programs read below are."""
+    return getattr(store, "store", store)
+
+
 def confirmed(store) -> dict[str, str]:
     """program_id → lineage_id saved on 数据管理."""
-    rows = store.primary_query("SELECT program_id, lineage_id FROM program_lineage ORDER BY program_id")
+    rows = _system_of_record(store).primary_query(
+        "SELECT program_id, lineage_id FROM program_lineage ORDER BY program_id")
     return dict(zip(rows["program_id"], rows["lineage_id"], strict=True))
 
 
 def programs(store) -> pd.DataFrame:
-    """Every program with the columns the lineage rule reads (the workbook's lineage_id too)."""
-    return store.query(f"SELECT {PROGRAM_COLUMNS} FROM programs ORDER BY year, program_id")
+    """Every program (of the reader's scope) with the columns the lineage rule reads (the
+    workbook's lineage_id too)."""
+    frame = store.read("programs", order_by=["year", "program_id"])
+    return frame[[c.strip() for c in PROGRAM_COLUMNS.split(",")]].reset_index(drop=True)
 
 
 def resolved(store) -> pd.DataFrame:
@@ -86,3 +96,16 @@ def save(store, actor: Actor, choices: dict[str, str]) -> int:
                             "VALUES (?, ?, ?, ?)", [pid, str(value).strip(), now, accounts.who(actor)])
         accounts.record(cur, actor, "lineage_save", {"programs": sorted(choices)})
     return len(choices)
+
+
+def year_on_year(store, filters, year: int):
+    """``year`` of the selection against the year before, like for like (lib/analysis/yoy.py),
+    for the brief and the Word draft: the selection read without its year and program (the year
+    before has other program ids), narrowed to the chosen program's lineage. None: no program of
+    ``year`` has the previous year."""
+    mapping = dict(zip(*(resolved(store)[c] for c in ("program_id", "lineage")), strict=True))
+    totals = store.program_totals(replace(filters, year=None, program_id=None))
+    if filters.program_id is not None:
+        chosen = mapping.get(filters.program_id, filters.program_id)
+        totals = totals[[mapping.get(p, p) == chosen for p in totals["program_id"]]]
+    return yoy.year_on_year(totals, mapping, int(year))

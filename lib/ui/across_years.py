@@ -47,18 +47,40 @@ def lineage_map() -> dict[str, str]:
     return dict(zip(frame["program_id"], frame["lineage"], strict=True))
 
 
-# ---------------------------------------------------------------- 总览 › 同比与趋势
-def overview_part(filters: Filters) -> None:
-    """Draw 同比与趋势 for the selection: cards of the chosen (else latest comparable) year against
-    the year before, over programs present in both, and a table of every program by year."""
-    # the year filter chooses the year and the program filter the lineage: the comparison needs the
-    # year before, whose program has another id, so both are read without and narrowed by lineage
+NO_PREVIOUS_SHORT = "同比：没有上一年度的同一资金/部门数据，不显示同比。"
+
+
+def _wide_totals(filters: Filters) -> tuple[Filters, pd.DataFrame, dict[str, str]]:
+    """The selection without its year and program (the year before has other program ids),
+    narrowed to the chosen program's lineage; with the lineage map."""
     wide = replace(filters, year=None, program_id=None)
     totals = ui.program_totals(wide)
     mapping = lineage_map()
     if filters.program_id is not None:
         chosen = mapping.get(filters.program_id, filters.program_id)
         totals = totals[[mapping.get(p, p) == chosen for p in totals["program_id"]]]
+    return wide, totals, mapping
+
+
+def card_change(filters: Filters, year: int) -> yoy.YearOnYear | None:
+    """``year`` against the year before, like for like, for 总览's headline cards (None: no
+    program of the selection has the previous year)."""
+    _, totals, mapping = _wide_totals(filters)
+    return yoy.year_on_year(totals, mapping, year)
+
+
+def delta_text(fraction: float | None) -> str | None:
+    """A card's 同比 delta: +6.55% (money), None without a previous year."""
+    return None if fraction is None else f"同比 {fraction * 100:+.2f}%"
+
+
+# ---------------------------------------------------------------- 总览 › 同比与趋势
+def overview_part(filters: Filters) -> None:
+    """Draw 同比与趋势 for the selection: cards of the chosen (else latest comparable) year against
+    the year before, over programs present in both, and a table of every program by year."""
+    # the year filter chooses the year and the program filter the lineage: the comparison needs the
+    # year before, whose program has another id, so both are read without and narrowed by lineage
+    wide, totals, mapping = _wide_totals(filters)
     if totals.empty or not yoy.has_previous_year(totals, mapping):
         st.info(NO_PREVIOUS)
     else:
@@ -135,7 +157,13 @@ def data_part(actor: Actor) -> None:
     st.markdown("同一资金或部门预算在不同年度的记录，靠**跨年度编号**关联，同比与趋势按它计算。"
                 "系统按名称主干、主管部门、地区建议；数据工作簿可在“资金与部门”表的“跨年度编号”列填写；"
                 "在这里确认或更正后以这里为准（重新导入数据不会覆盖）。清空一格即恢复为工作簿所填或系统建议。")
+    # the rule runs over every program (a lineage is named by its first year, maybe out of scope);
+    # the table lists the programs of the user's scope, and a region scope does not see the
+    # region of a province-wide program
+    scope = ui.user_scope()
+    visible = set(ui.read("programs", Filters())["program_id"])
     frame = lineage_frame()
+    frame = frame[frame["program_id"].isin(visible)].reset_index(drop=True)
     if frame.empty:
         st.info("还没有资金/部门数据。")
         return
@@ -145,12 +173,14 @@ def data_part(actor: Actor) -> None:
         "suggested": frame["suggested"], "basis": frame["basis"].map(BASIS_LABELS),
         "reason": frame["reason"], "lineage": frame["lineage"],
     })
+    if scope.regions:
+        shown = shown.drop(columns=["region"])
     config = {
         "program_id": st.column_config.Column("资金/部门编号", disabled=True),
         "year": st.column_config.NumberColumn("年度", format="%d", disabled=True),
         "program_name": st.column_config.Column("资金/部门名称", disabled=True),
         "department": st.column_config.Column("主管部门", disabled=True),
-        "region": st.column_config.Column("地区", disabled=True),
+        **({} if scope.regions else {"region": st.column_config.Column("地区", disabled=True)}),
         "suggested": st.column_config.Column("系统建议", disabled=True),
         "basis": st.column_config.Column("依据", disabled=True),
         "reason": st.column_config.Column("说明", disabled=True),
