@@ -363,3 +363,11 @@ def test_brief_and_word_draft_state_the_yoy_sentence(demo_db):
         demo_db, Filters(program_id="YN2021-HKXF")))).paragraphs]
     assert "同比：2021年预算数9,799.20万元，较上年增长23.23%；执行数9,109.54万元，较上年增长262.50%；" \
            "执行率92.96%，较上年提高61.36个百分点。同比口径：1个资金/部门在2020年和2021年均有数据，按其合计比较。" in text
+
+
+def test_the_demo_audit_lists_the_2020_rate_against_money_received_and_nothing_unmatched(demo_db):
+    from lib.analysis import checks
+
+    found = checks.run_audit(checks.read_inputs(demo_db.read))
+    assert [(f.rule, f.certainty, f.year) for f in found if f.certainty == "不符"] == [("R1", "不符", 2020)]
+    assert not [f for f in found if f.rule == "R2"]  # every stated source amount has its allocation

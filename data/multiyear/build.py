@@ -110,6 +110,18 @@ def _review(year: int, tables: dict[str, list[dict]], sentence_of) -> None:
         })
 
 
+def _one_source_name(tables: dict[str, list[dict]]) -> None:
+    """The provincial money under one name within a year: the draft called the same 省级配套资金
+    地方资金 in the stated figure and the execution line but 省级资金 in the allocation, so 核查 R2
+    found no allocation for the stated figure."""
+    named = {r.get("fund_source") for r in tables["stated_figures"] + tables["execution"]}
+    if "地方资金" in named:
+        for row in tables["allocations"]:
+            if row["fund_source"] == "省级资金":
+                row["fund_source"] = "地方资金"
+                _note(row, "复核：资金来源与同年报告声明数、执行记录一致记为地方资金（省级配套）")
+
+
 def _sources_as_stated(tables: dict[str, list[dict]]) -> None:
     """Per-source execution rows beside the program's own total of the same date become stated
     figures: Store.program_totals adds up every program-wide row of the latest date, so keeping
@@ -164,6 +176,7 @@ def year_tables(year: int) -> dict[str, list[dict]]:
         raise LookupError(f"{path.name}: no drafted sentence has {phrase!r}")
 
     _review(year, tables, sentence_of)
+    _one_source_name(tables)
     _sources_as_stated(tables)
     _ids(year, tables)
     return tables
