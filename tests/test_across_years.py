@@ -371,3 +371,53 @@ def test_the_demo_audit_lists_the_2020_rate_against_money_received_and_nothing_u
     found = checks.run_audit(checks.read_inputs(demo_db.read))
     assert [(f.rule, f.certainty, f.year) for f in found if f.certainty == "不符"] == [("R1", "不符", 2020)]
     assert not [f for f in found if f.rule == "R2"]  # every stated source amount has its allocation
+
+
+@pytest.fixture
+def in_year_app(tmp_path):
+    """A store whose 2023 record is dated 2023-06-30, with the same fund's 2022 snapshot of the same
+    date and its year end: the projection's two methods both apply."""
+    import datetime as dt
+
+    import streamlit as st
+    from conftest import make_workbook
+
+    def program(year):
+        return {"program_id": f"P{year}", "program_name": "危化品安全治理转移支付", "year": year,
+                "program_kind": "转移支付", "department": "省应急管理厅", "region": "辽宁省",
+                "source_id": f"S{year}", "source_ref": f"S{year} §二"}
+
+    def snapshot(year, month, day, executed):
+        return {"program_id": f"P{year}", "as_of": dt.date(year, month, day), "budget": 1000,
+                "executed": executed, "source_ref": f"S{year} §二(一)"}
+
+    tables = {
+        "sources": [{"source_id": f"S{y}", "title": f"{y}年度危化品安全转移支付绩效自评报告"} for y in (2022, 2023)],
+        "programs": [program(2022), program(2023)],
+        "execution": [snapshot(2022, 6, 30, 250), snapshot(2022, 12, 31, 950), snapshot(2023, 6, 30, 200)],
+    }
+    path = tmp_path / "inyear.duckdb"
+    store = open_store(path, seed=False)
+    store.import_files([("inyear.xlsx", make_workbook(tmp_path, tables, "inyear.xlsx"))], user="t")
+    store.close()
+    mp = pytest.MonkeyPatch()
+    mp.setenv("JIXIAO_DB", str(path))
+    mp.setenv("JIXIAO_USERS", str(tmp_path / "no-users.toml"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    mp.undo()
+
+
+def test_overview_projects_an_in_year_record_as_a_band_with_its_methods(in_year_app):
+    from conftest import run_page
+
+    at = run_page("overview", "同比与趋势", year="2023")
+    text = " ".join(m.value for m in at.markdown)
+    assert "截至 2023-06-30 执行率 20.00%（时间进度 49.6%），预计年末执行率 40.3%–76.0%" in text
+    assert "按时间进度线性外推 40.3%" in text and "按往年同期进度（2022年） 76.0%" in text
+    assert "不是报告数" in text
+    # the cards compare a mid-year figure with last year's year end: said so
+    assert any("注意：2023年为截至6月30日的数，2022年为年末数，不是同期比较。" in c.value for c in at.caption)

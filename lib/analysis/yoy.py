@@ -38,6 +38,9 @@ class YearOnYear:
     previous_executed: float
     common: tuple[str, ...] = ()
     without_previous: tuple[str, ...] = field(default=())
+    # the latest 截至 date of each side's figures: before 12-31 the year is not over
+    as_of: object = None
+    previous_as_of: object = None
 
     @property
     def execution_rate(self) -> float | None:
@@ -68,7 +71,21 @@ class YearOnYear:
         if self.without_previous:
             names = "、".join(self.without_previous)
             text += f"；{len(self.without_previous)}个没有上年数据，未计入同比（{names}）"
-        return text + "。"
+        text += "。"
+        now, before = _in_year(self.as_of, self.year), _in_year(self.previous_as_of, self.previous_year)
+        if now or before:
+            this = f"截至{now}的数" if now else "年末数"
+            last = f"截至{before}的数" if before else "年末数"
+            text += f"注意：{self.year}年为{this}，{self.previous_year}年为{last}，不是同期比较。"
+        return text
+
+
+def _in_year(as_of, year: int) -> str:
+    """'6月30日' when ``as_of`` is before the year's end, '' at year end or without a date."""
+    if as_of is None or pd.isna(as_of):
+        return ""
+    day = pd.Timestamp(as_of)
+    return "" if (day.month, day.day) == (12, 31) or day.year > year else f"{day.month}月{day.day}日"
 
 
 def change(current, previous) -> float | None:
@@ -158,6 +175,8 @@ def year_on_year(totals: pd.DataFrame, lineage: Mapping[str, str], year: int) ->
         executed=float(common["executed"].sum()), previous_executed=float(previous["executed"].sum()),
         common=tuple(str(n) for n in common["program_name"]),
         without_previous=tuple(str(n) for n in missing["program_name"]),
+        as_of=common["as_of"].max() if "as_of" in common else None,
+        previous_as_of=previous["as_of"].max() if "as_of" in previous else None,
     )
 
 
