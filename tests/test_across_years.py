@@ -421,3 +421,21 @@ def test_overview_projects_an_in_year_record_as_a_band_with_its_methods(in_year_
     assert "不是报告数" in text
     # the cards compare a mid-year figure with last year's year end: said so
     assert any("注意：2023年为截至6月30日的数，2022年为年末数，不是同期比较。" in c.value for c in at.caption)
+
+
+def test_overview_yearly_chart_joins_years_through_the_lineage(demo_app):
+    from conftest import run_page
+
+    at = run_page("overview", "各年度预算执行")
+    assert any("虚线为同口径执行率" in c.value for c in at.caption)
+    from lib.analysis import summary
+
+    store = open_store(demo_app, seed=False)
+    try:
+        totals = store.program_totals()
+        by_name = summary.like_for_like(totals)  # the names changed in 2022: 2021 → 2022 not joined by name
+        linked = summary.like_for_like(totals.assign(lineage="YN-HKXF"))
+    finally:
+        store.close()
+    assert [(r.from_year, r.to_year) for r in by_name.itertuples()] == [(2020, 2021), (2022, 2024)]
+    assert [(r.from_year, r.to_year) for r in linked.itertuples()] == [(2020, 2021), (2021, 2022), (2022, 2024)]

@@ -36,6 +36,7 @@ MIN_KERNEL = 4  # a contained name shorter than this says too little to join two
 # a contained name may lack at most this share of the longer one: 森林草原航空消防 → …租机 (2 of 16)
 # joins, the fund family 中央自然灾害 → 中央自然灾害森林草原航空消防 (8 of 14) does not
 MAX_EXTRA_SHARE = 0.25
+MAX_SCAN = 200  # series of one department and region searched for a contained kernel
 
 
 def _fold(text) -> str:
@@ -84,9 +85,13 @@ def _same_series(a: str, b: str) -> bool:
 def propose(programs: Iterable[Mapping]) -> dict[str, Link]:
     """The rule's lineage of every program: rows with program_id, program_name, year, department,
     region. A lineage is named by its earliest program's id. Programs are taken by year, then id,
-    so the result does not depend on the rows' order."""
+    so the result does not depend on the rows' order. Series are looked up by department and
+    region, then by equal kernel; a contained kernel is looked for among at most
+    ``MAX_SCAN`` series of one department and region (a province of thousands of programs under
+    one department would otherwise compare every pair)."""
     rows = sorted(programs, key=lambda r: (int(r["year"]), str(r["program_id"])))
-    series: list[dict] = []  # each: lineage_id, dept, region, kernels, years
+    groups: dict[tuple[str, str], list[dict]] = {}  # (department, region) -> its series
+    exact: dict[tuple[str, str, str], list[dict]] = {}  # (department, region, kernel) -> series
     out: dict[str, Link] = {}
     for row in rows:
         pid, year = str(row["program_id"]), int(row["year"])
@@ -94,19 +99,21 @@ def propose(programs: Iterable[Mapping]) -> dict[str, Link]:
         dept, region = place_key(row.get("department")), place_key(row.get("region"))
         found = None
         if dept and kernel:
-            for s in series:
-                if s["dept"] == dept and s["region"] == region and year not in s["years"] \
-                        and any(_same_series(kernel, k) for k in s["kernels"]):
-                    found = s
-                    break
+            found = next((s for s in exact.get((dept, region, kernel), ()) if year not in s["years"]), None)
+            group = groups.get((dept, region), [])
+            if found is None and len(group) <= MAX_SCAN:
+                found = next((s for s in group if year not in s["years"]
+                              and any(_same_series(kernel, k) for k in s["kernels"])), None)
         if found is None:
-            found = {"lineage_id": pid, "dept": dept, "region": region, "kernels": [], "years": set()}
-            series.append(found)
+            found = {"lineage_id": pid, "kernels": [], "years": set()}
+            groups.setdefault((dept, region), []).append(found)
             reason = ("主管部门未写明，不与其他年度关联" if not dept
                       else "首个年度" if kernel else "名称为空，不与其他年度关联")
         else:
             reason = f"与 {found['lineage_id']} 同主管部门、同地区，名称主干相同（{kernel}）"
-        found["kernels"].append(kernel)
+        if kernel not in found["kernels"]:
+            found["kernels"].append(kernel)
+            exact.setdefault((dept, region, kernel), []).append(found)
         found["years"].add(year)
         out[pid] = Link(pid, found["lineage_id"], "rule", reason)
     return out

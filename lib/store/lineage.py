@@ -38,6 +38,14 @@ def confirmed(store) -> dict[str, str]:
     return dict(zip(rows["program_id"], rows["lineage_id"], strict=True))
 
 
+def choices_stamp(store) -> tuple[int, str]:
+    """How many choices are saved and when the last was: a cache key part (they are outside the
+    dataset versions, so a version number alone would keep a page's lineage stale)."""
+    row = _system_of_record(store).primary_query(
+        "SELECT COUNT(*) AS n, MAX(decided_at) AS at FROM program_lineage").iloc[0]
+    return int(row["n"]), str(row["at"])
+
+
 def programs(store) -> pd.DataFrame:
     """Every program (of the reader's scope) with the columns the lineage rule reads (the
     workbook's lineage_id too)."""

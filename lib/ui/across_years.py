@@ -24,13 +24,6 @@ NO_PREVIOUS = ("没有上年数据：当前数据中没有哪个资金/部门有
                "关联可在“数据管理 › 跨年度关联”中确认。")
 
 
-def _stamp() -> tuple:
-    """What the saved choices look like now: part of the cache key (they are outside the versions)."""
-    row = ui.get_store().primary_query(
-        "SELECT COUNT(*) AS n, MAX(decided_at) AS at FROM program_lineage").iloc[0]
-    return int(row["n"]), str(row["at"])
-
-
 @st.cache_data(max_entries=16, show_spinner=False)
 def _cached_lineage(version: int, stamp: tuple) -> pd.DataFrame:
     del version, stamp
@@ -39,7 +32,7 @@ def _cached_lineage(version: int, stamp: tuple) -> pd.DataFrame:
 
 def lineage_frame() -> pd.DataFrame:
     """Every program with its lineage (lib/store/lineage.py resolved), kept per version and choice."""
-    return _cached_lineage(ui.dataset_version(), _stamp()).copy()
+    return _cached_lineage(ui.dataset_version(), store_lineage.choices_stamp(ui.get_store())).copy()
 
 
 def lineage_map() -> dict[str, str]:
