@@ -1,16 +1,14 @@
 """执行率: band counts, then one part (lib/ui/sections.py): a gauge per project / fund, a ranking
 coloured by band with the table, construction progress."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from lib import ui
-from lib.analysis import summary
 from lib.analysis.scoring import DEFAULT_BANDS, ExecutionBands, execution_band
 from lib.labels import BAND_BADGES, BAND_LABELS, COUNTED_ONCE_NOTE, SECTION_LABELS, YEAR_BASIS_LABELS
 from lib.ui import charts, fmt
-from lib.ui.safe import md, md_join, md_text
+from lib.ui import gauges as gauge_wall
+from lib.ui.safe import md, md_text
 from lib.ui.sections import section
 
 ui.require_entrypoint()
@@ -63,9 +61,8 @@ def banded(execution):
 
 # The cards follow 总览's year rule (lib/ui/years.py): the latest year unless a sum is chosen.
 years = sorted(ui.summarize("v_execution", filters, by=("year",))["year"].astype(int), reverse=True)
-basis = ui.year_basis(years, "execution_year_basis")
-for prefix, covered in summary.headline_years(years, basis):
-    scope = replace(filters, year=covered[0]) if len(covered) == 1 and len(years) > 1 else filters
+basis, headlines = ui.headline_scopes(filters, years, "execution_year_basis")
+for prefix, _, scope in headlines:
     counts = ui.execution_band_counts(scope, bands.red, bands.yellow)
     cards = ui.metric_row()
     for band in ("red", "yellow", "green"):
@@ -91,39 +88,8 @@ def every_record():
     return banded(ui.read("v_execution", filters, order_by=ORDER)) if total <= ui.limits.DETAIL_ROWS else None
 
 
-# Each gauge its own chart of a fixed width in one wrapping row: four or so to a row on a
-# desktop, one to a row on a phone (a grid of three in one figure overprinted titles, figures and
-# ticks below ~600 px). A chart a gauge costs the browser more than one grid; legibility first.
-GAUGE_WIDTH = 300
-GAUGE_TITLE_CHARS = 14  # a longer name is cut on the gauge; the caption below has it whole
-
-
-def _whole(row) -> bool:
-    """A program's own figure beside its projects (a department's total): named so, not as one more item."""
-    return not isinstance(row.project_name, str) and row.program_id in with_projects
-
-
 def draw_gauges(rows, with_program: bool) -> None:
-    """A gauge per row, and each gauge's figures in one caption under them, a line per gauge in
-    the same order, with the report's own rate beside the computed one."""
-    rows = list(rows)
-    box = st.container(horizontal=True, gap="small")
-    for row in rows:
-        title = "整体（全部项目合计）" if _whole(row) else fmt.short(row.label, GAUGE_TITLE_CHARS)
-        box.plotly_chart(charts.execution_gauge(row.execution_rate, row.elapsed_share, title, bands),
-                         width=GAUGE_WIDTH, key=f"gauge_{row.Index}", config={"displayModeBar": False})
-    lines = []
-    for row in rows:
-        # a program's own rows may carry the report's one rate: say which figures give it
-        base = bases.get(row.program_id) if not isinstance(row.project_name, str) else None
-        stated = summary.row_stated_text(row.stated_execution_rate, row.executed, row.budget, base)
-        stated = md(" · {}", stated) if stated else ""
-        program = md("{} · ", row.program_name) if with_program else ""
-        label = f"{row.label}（整体，不与项目重复计数）" if _whole(row) else row.label
-        lines.append(md("{}{}：{} / {} = {}{} · 截至 {:%Y-%m-%d} · 时间进度 {}", program, label,
-                        fmt.money(row.executed), fmt.money(row.budget), fmt.rate(row.execution_rate), stated,
-                        row.as_of, fmt.rate(row.elapsed_share, 0)))
-    st.caption(md_join("  \n", lines))
+    gauge_wall.draw(rows, with_program, bands, with_projects, bases)
 
 
 def gauges() -> None:

@@ -3,12 +3,9 @@
 The cards are always drawn; of the four parts below them only the chosen one
 (lib/ui/sections.py, kept in the URL)."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from lib import ui
-from lib.analysis import summary
 from lib.labels import SECTION_LABELS
 from lib.ui import charts, fmt
 from lib.ui.safe import md, md_join
@@ -30,11 +27,10 @@ NO_FUNDING = "当前筛选下没有按地区、来源分配的资金记录。"
 # no allocations, a transfer allocations and no projects).
 funded = ui.summarize("v_funding", filters, by=("year", "program_id", "program_name"), sums=("amount",))
 funded_years = sorted({int(y) for y in funded["year"]}, reverse=True)
-basis = ui.year_basis(funded_years, "funding_year_basis")
+_, headlines = ui.headline_scopes(filters, funded_years, "funding_year_basis")
 if funded.empty:
     st.info(NO_FUNDING)
-for prefix, covered in summary.headline_years(funded_years, basis) if not funded.empty else ():
-    scope = replace(filters, year=covered[0]) if len(covered) == 1 and len(funded_years) > 1 else filters
+for prefix, _, scope in headlines if not funded.empty else ():
     per_source = ui.summarize("v_funding", scope, by=("fund_source",), sums=("amount",))
     total = float(per_source["amount"].sum())
     unit = fmt.money_unit([total])

@@ -4,7 +4,7 @@ the indicator tree with target vs actual, status, weight and score, the stated s
 import streamlit as st
 
 from lib import ui
-from lib.analysis import scoring, summary
+from lib.analysis import scoring
 from lib.labels import INDICATOR_STATUS, SECTION_LABELS, YEAR_BASIS_LABELS
 from lib.ui import charts, fmt
 from lib.ui.sections import section
@@ -24,8 +24,8 @@ total = int(by_status["n"].sum())  # the parts below cover the whole selection
 # The cards follow 总览's year rule (lib/ui/years.py): the latest year unless a sum is chosen.
 by_year = ui.summarize("v_indicators", filters, by=("year", "status"))
 years = sorted({int(y) for y in by_year["year"]}, reverse=True)
-basis = ui.year_basis(years, "indicators_year_basis")
-for prefix, covered in summary.headline_years(years, basis):
+basis, headlines = ui.headline_scopes(filters, years, "indicators_year_basis")
+for prefix, covered, _ in headlines:
     rows = by_year[by_year["year"].isin(covered)] if covered else by_year
     per_status = rows.groupby("status")["n"].sum()
     met = int(per_status.get("met", 0) + per_status.get("qualitative_met", 0))

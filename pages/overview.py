@@ -1,8 +1,6 @@
 """总览: headline money and execution, then one of its parts (lib/ui/sections.py): budget execution by
 year and program, ratings and the lowest executions, the project list."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from lib import ui
@@ -56,10 +54,9 @@ def headline_cards(scope: Filters, rows, prefix: str = "", change=None) -> str:
 
 BASIS_NOTE = ("预算与执行取各资金/部门报告的整体数（如部门全年预算、中央与地方资金合计）；"
               "没有整体数的，取其项目年末数之和。")
-basis = ui.year_basis(years, "overview_year_basis")
+basis, headlines = ui.headline_scopes(filters, years, "overview_year_basis")
 lines = []
-for prefix, covered in summary.headline_years(years, basis):
-    scope = replace(filters, year=covered[0]) if len(covered) == 1 and len(years) > 1 else filters
+for prefix, covered, scope in headlines:
     change = across_years.card_change(filters, covered[0]) if len(covered) == 1 else None
     lines.append(headline_cards(scope, totals[totals["year"].isin(covered)] if covered else totals, prefix,
                                 change))

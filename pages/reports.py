@@ -36,8 +36,9 @@ def goals() -> None:
     if objectives.empty:
         st.info("当前筛选下没有绩效目标记录。")
     more_note(n_objectives, len(objectives), "绩效目标")
-    for program_name, rows in objectives.groupby("program_name", sort=False):
-        st.subheader(md_text(program_name))
+    many_years = objectives["year"].nunique() > 1  # the list mixes years: each program names its own
+    for (year, program_name), rows in objectives.groupby(["year", "program_name"], sort=False):
+        st.subheader(md("{}年 · {}", int(year), program_name) if many_years else md_text(program_name))
         for row in rows.itertuples():
             title = fmt.text_or(row.label, f"第{row.seq}项")
             owner = md("{} · ", row.project_name) if isinstance(row.project_name, str) else ""
@@ -54,7 +55,7 @@ def goals() -> None:
     paging.more_button("objective_cards", selection, len(objectives),
                        min(n_objectives, ui.limits.DETAIL_ROWS))
     ui.show_rows("v_objectives", filters, "v_objectives", key="objectives_table", order_by=OBJECTIVE_ORDER,
-                 columns=["program_name", "project_name", "seq", "label", "expected", "actual_text",
+                 columns=["year", "program_name", "project_name", "seq", "label", "expected", "actual_text",
                           "source_ref", "note"])
 
 
@@ -78,7 +79,7 @@ def stated() -> None:
     st.caption("报告中写明的合计数、个数与比率，按原文保存；核对方式说明可由哪些明细重算。")
     ui.show_rows("v_stated_figures", filters, "v_stated_figures", key="stated_table",
                  order_by=("program_id", "project_id", "seq"),
-                 columns=["program_name", "project_name", "region", "metric", "value", "unit",
+                 columns=["year", "program_name", "project_name", "region", "metric", "value", "unit",
                           "fund_source", "fund_year", "rating", "aggregate", "text", "source_ref", "note"])
 
 

@@ -132,3 +132,18 @@ def test_gauges_one_to_a_row_on_a_phone_and_nothing_overprints(server, phone):
     phone.screenshot(path=str(ARTIFACTS / "phone_execution_gauges.png"), full_page=True)
     assert n > 12 * 3, n  # each gauge's title, figure and ticks
     assert not pairs, [(a["text"], b["text"]) for a, b in pairs]
+
+
+def test_a_table_s_tool_bar_leaves_the_buttons_above_it_free_on_a_phone(server, phone):
+    # 分地区分来源汇总 opens on its table, right under the part chooser: the grid's tool bar
+    # (search, download, full screen) is drawn over the 44 px above the grid when touched
+    key, _ = SECTION_LABELS["funding"]
+    phone.goto(f"{server}/funding?{key}=" + quote("分地区分来源汇总"))
+    settle(phone)
+    grid = phone.locator("[data-testid='stDataFrame']").first
+    grid.tap()
+    phone.wait_for_timeout(500)
+    toolbar = phone.locator("[data-testid='stElementToolbar']").first.bounding_box()
+    chooser = phone.locator("[data-testid='stButtonGroup']").first.bounding_box()
+    assert toolbar is not None and chooser is not None
+    assert chooser["y"] + chooser["height"] <= toolbar["y"] + 1, (chooser, toolbar)

@@ -367,3 +367,16 @@ def test_a_layout_saved_through_one_replica_applies_on_the_other(pg_url):
     finally:
         first.close()
         second.close()
+
+
+def test_a_version_s_changed_values_read_from_postgres(tmp_db, tmp_path, minimal_tables):
+    from lib.store import version_diff
+
+    tables = minimal_tables()
+    tmp_db.import_files([("p1.xlsx", make_workbook(tmp_path, tables, name="p1.xlsx"))], user=ANALYST_ACTOR)
+    tables["projects"][0]["executed"] = 15.5  # 监测预警平台建设 15.14353 → 15.5
+    tmp_db.import_files([("p1.xlsx", make_workbook(tmp_path, tables, name="p1.xlsx"))], user=ANALYST_ACTOR)
+    values, total = version_diff.value_changes(tmp_db, 2)  # the archive lives in PostgreSQL only
+    assert total == 1
+    assert [(v["table"], v["key"], v["column"], float(v["new"])) for v in values] == \
+        [("projects", "PJ1", "executed", 15.5)]

@@ -68,4 +68,4 @@ from lib.ui.login import KEY_EXPIRED, KEY_LAST_SEEN, KEY_USER, current_actor  # 
 from lib.ui.sidebar import sidebar_filters  # noqa: F401  (app.py, bench/run.py)
 from lib.ui.tables import LONG_NAME, NAME_COLUMNS, logged_export, show_rows, show_table  # noqa: F401
 from lib.ui.uploads import UPLOAD_LIMIT_MB, file_uploader, project_names  # noqa: F401
-from lib.ui.years import kept_year_basis, year_basis  # noqa: F401
+from lib.ui.years import headline_scopes, kept_year_basis, year_basis  # noqa: F401

@@ -15,7 +15,7 @@ from lib.store import EXPORTABLE, accounts
 from lib.ui import limits
 from lib.ui.cached import count, current_filters, get_store, read, scoped
 from lib.ui.login import KEY_USER, current_actor
-from lib.ui.safe import Markdown, md, md_code
+from lib.ui.safe import Markdown, md, md_code, md_text
 
 
 def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,
@@ -36,18 +36,23 @@ def show_table(frame: pd.DataFrame, name: str, key: str, columns: list[str] | No
     # on screen, numbers stay numbers and an empty cell stays empty; the downloads keep the values
     rates = {c for c in export.RATE_COLUMNS if _is_rate_format(config.get(c))}
     screen = fmt.display_frame(shown.head(limits.SCREEN_ROWS), rates)
-    st.dataframe(_low_rates_coloured(screen, rates), hide_index=True, column_config=config, height=height,
-                 placeholder=fmt.TABLE_PLACEHOLDER)
     truncated = total is not None and full is not None and total > len(shown)
-    if sums and not truncated:
-        line = money_total_line(shown, config)
-        if line:
-            st.caption(line)
     n_rows = total if truncated else len(shown)
     no_csv, no_xlsx = n_rows > limits.CSV_DOWNLOAD_MAX_ROWS, n_rows > limits.XLSX_DOWNLOAD_MAX_ROWS
+    # the count above the table: it also keeps the table's tool bar (drawn over the 44 px above
+    # the grid) off the part chooser's buttons on a phone
     if n_rows > len(screen):
         st.caption(f"共 {n_rows:,} 行，表中列出前 {len(screen):,} 行"
                    + ("。" if no_xlsx else f"；下载的文件包含全部 {n_rows:,} 行。"))
+    else:
+        money = any(c in export.MONEY_COLUMNS or _configured_money(config, c) for c in shown.columns)
+        st.caption(f"共 {n_rows:,} 行" + ("，金额单位：万元" if money else ""))
+    st.dataframe(_low_rates_coloured(screen, rates), hide_index=True, column_config=config, height=height,
+                 placeholder=fmt.TABLE_PLACEHOLDER)
+    if sums and not truncated:
+        line = money_total_line(shown, config)
+        if line:
+            st.caption(md_text(line))  # a pivot's column names are data text
     if no_xlsx:
         st.caption(_too_big_to_download(name, n_rows, current_filters(), csv_ok=not no_csv))
 

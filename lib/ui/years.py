@@ -4,9 +4,12 @@ the latest year, the years side by side, or their labelled sum — kept for the 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from lib.analysis.summary import YEAR_BASES
+from lib.analysis.summary import YEAR_BASES, headline_years
+from lib.filters import Filters
 from lib.labels import YEAR_BASIS_LABELS
 from lib.ui.keys import KEY_YEAR_BASIS
 
@@ -33,3 +36,19 @@ def year_basis(years, key: str) -> str:
                      format_func=lambda b: YEAR_BASIS_LABELS[b].format(year=years[0]))
     st.session_state[KEY_YEAR_BASIS] = basis
     return basis
+
+
+HeadlineRow = tuple[str, tuple[int, ...], Filters]  # label prefix, years covered, their selection
+
+
+def headline_scopes(filters: Filters, years, key: str) -> tuple[str, list[HeadlineRow]]:
+    """The 年度口径 radio (``year_basis``) and what each row of headline cards covers: (basis,
+    [(label prefix, years, the selection narrowed to that year)]). A sum of years keeps the
+    selection as it is; one year of several narrows it to that year."""
+    years = sorted({int(y) for y in years}, reverse=True)
+    basis = year_basis(years, key)
+    rows = []
+    for prefix, covered in headline_years(years, basis):
+        one = len(covered) == 1 and len(years) > 1
+        rows.append((prefix, covered, replace(filters, year=covered[0]) if one else filters))
+    return basis, rows
