@@ -1,6 +1,7 @@
 """Command line: load workbooks into the store, export any documented table or view.
 
     python -m lib.cli load FILE... [--accept-unmapped] [--layout NAME] [--db PATH]
+    python -m lib.cli load --demo multiyear [--db PATH]
     python -m lib.cli export NAME [--where COLUMN=VALUE ...] [--format csv|xlsx] [--out FILE]
         [--user NAME] [--db PATH]
     python -m lib.cli template [--out FILE]
@@ -43,6 +44,7 @@ from lib.labels import AUDIT_CERTAINTIES, AUDIT_RULES
 from lib.outputs import export
 from lib.outputs.template import write_workbook
 from lib.store import EXPORTABLE, ImportRejected, StoreBusyError, StoreError, accounts, open_store
+from lib.store.base import DATA_DIR
 from lib.store.scoped import ScopedReader
 
 DB_HELP = ("数据库：DuckDB 文件或 postgresql:// 地址 (a DuckDB file or a postgresql:// URL; "
@@ -53,6 +55,9 @@ def _db(text: str) -> str | Path:
     """--db: a postgresql:// URL stays text (a Path would fold its '//'), anything else is a file."""
     return text if text.startswith(("postgresql://", "postgres://")) else Path(text)
 
+
+# Shipped demo datasets beside the default seed (data/): ``load --demo NAME`` imports them.
+DEMOS = {"multiyear": (DATA_DIR / "multiyear" / "yunnan_aviation_fire_2020_2024.xlsx",)}
 
 USER_HELP = "只读取该用户权限范围内的数据（用户配置文件中的用户名） (limit to this user's scope)"
 INIT_HELP = ("--db 指定的文件不存在时，用自带数据新建 (create a new store from the shipped data when the "
@@ -94,7 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     load = sub.add_parser("load", help="校验并导入工作簿 (validate and import workbooks)")
-    load.add_argument("files", nargs="+", type=Path)
+    load.add_argument("files", nargs="*", type=Path)
+    load.add_argument("--demo", choices=sorted(DEMOS),
+                      help="导入随附的示例数据集，如 multiyear：云南省森林草原航空消防资金 2020–2024 年 "
+                           "(load a shipped demo dataset instead of FILE...)")
     load.add_argument("--db", type=_db, help=DB_HELP)
     load.add_argument("--accept-unmapped", action="store_true",
                       help="自评表中有未识别的单元格时仍导入 (import although some form cells "
@@ -234,6 +242,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load(args) -> int:
+    if bool(args.files) == bool(args.demo):
+        print("请给出要导入的文件，或用 --demo 选择示例数据集（二者选一）"
+              " (give FILE... or --demo NAME, not both)", file=sys.stderr)
+        return 2
+    if args.demo:
+        args.files = list(DEMOS[args.demo])
     missing = [f for f in args.files if not f.is_file()]
     if missing:
         print("找不到文件 (file not found): " + ", ".join(map(str, missing)), file=sys.stderr)

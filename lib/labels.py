@@ -39,6 +39,7 @@ COLUMN_LABELS: dict[str, str] = {
     "doc_no": "下达文号",
     "sub_doc_no": "分解下达文号",
     "objective": "年度总体目标",
+    "lineage_id": "跨年度编号",
     # projects
     "project_name": "项目名称",
     "implementing_unit": "实施单位",
@@ -205,14 +206,15 @@ PAGES = {
 # tab labels). A label is also the parameter's value in a bookmark: renaming one breaks old links.
 SECTION_LABELS = {
     "chooser": "查看",
-    "overview": ("overview_view", ("各年度预算执行", "各资金/部门预算执行", "等级与预警", "项目一览")),
+    "overview": ("overview_view",
+                 ("各年度预算执行", "各资金/部门预算执行", "等级与预警", "项目一览", "同比与趋势")),
     "funding": ("funding_view",
                 ("分地区资金", "分地区分来源汇总", "资金构成", "分项目预算与执行", "资金分配明细")),
     "execution": ("execution_view", ("执行率仪表盘", "执行率排名", "建设进度")),
     "indicators": ("indicators_view", ("完成情况", "指标明细", "一级指标分值")),
     "deviations": ("deviations_view", ("说明卡片", "偏差说明表")),
     "audit": ("audit_view", ("核查结果", "按规则汇总")),
-    "data": ("data_view", ("上传数据", "版本历史", "模板下载", "数据导出", "批量导入")),
+    "data": ("data_view", ("上传数据", "版本历史", "模板下载", "数据导出", "批量导入", "跨年度关联")),
     "reports": ("reports_view",
                 ("绩效目标与完成情况", "项目自评情况", "报告声明数", "来源报告", "表格与报告下载")),
 }
@@ -267,6 +269,7 @@ AUDIT_RULES: dict[str, str] = {
     "R14": "资金类指标与目标",
     "R15": "文字错位与年份",
     "R16": "自评表与报告",
+    "R17": "跨年度目标值",
 }
 AUDIT_SEVERITIES = ("高", "中", "低")
 AUDIT_UNCHECKABLE = "无法核对"
@@ -332,6 +335,8 @@ AUDIT_RULE_HELP = {
             "一项资金或项目的指标全都没有年度指标值（无法核对，只说一次）"),
     "R15": "写的是另一项资金的名称；以往年度的工作写作本年完成；年度已结束仍写“预计年底前完成”",
     "R16": "批量导入时同一项目的自评表与自评报告所写得分不一（金额与执行率的不一见 R2、R1）",
+    "R17": ("同一资金/部门相邻两年的同一指标：指标值低于上年实际完成值；指标值不变而两年实际都远超目标"
+            "（≥130%）；上年未完成后下调指标值（提示，引两年原文）"),
 }
 AUDIT_CERTAINTY_HELP = {
     "不符": "报告自相矛盾：两处数字（或文字与数字）对不上，两者都列出",

@@ -19,7 +19,7 @@ from lib.labels import (
 )
 from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes, version_diff
 from lib.store.scoped_versions import counts_before
-from lib.ui import draft_review, fmt, history, inbox, mapping
+from lib.ui import across_years, draft_review, fmt, history, inbox, mapping
 from lib.ui import preview as upload_preview
 from lib.ui.safe import md, md_join, md_text
 from lib.ui.sections import section
@@ -35,7 +35,7 @@ KEY_PENDING = "upload_pending"  # names of the files chosen and not committed (s
 
 # one part at a time (lib/ui/sections.py): the history's table of every version and program, the
 # template's and the export's tables are drawn only when chosen
-UPLOAD, VERSIONS, TEMPLATE, EXPORT, INBOX = SECTION_LABELS["data"][1]
+UPLOAD, VERSIONS, TEMPLATE, EXPORT, INBOX, LINEAGE = SECTION_LABELS["data"][1]
 part = section("data")
 
 if part == UPLOAD:
@@ -195,3 +195,6 @@ if part == EXPORT:
     relation = st.selectbox("数据表 / 视图", names, key="export_relation",
                             format_func=lambda n: f"{VIEW_LABELS.get(n) or SHEET_LABELS.get(n, n)}（{n}）")
     ui.show_rows(relation, ui.current_filters(), relation, key="export_table")
+
+if part == LINEAGE:  # 跨年度关联: each program's lineage, for confirmation (lib/ui/across_years.py)
+    across_years.data_part(actor)

@@ -8,7 +8,7 @@ from lib.analysis import scoring, summary
 from lib.analysis.scoring import execution_band
 from lib.filters import Filters
 from lib.labels import BAND_BADGES, SECTION_LABELS, TOTALS_BASIS_LABELS, YEAR_BASIS_LABELS
-from lib.ui import charts, fmt
+from lib.ui import across_years, charts, fmt
 from lib.ui.safe import Markdown, md, md_join, md_text
 from lib.ui.sections import section
 
@@ -24,7 +24,7 @@ years = sorted({int(y) for y in totals["year"]}, reverse=True)
 stated = ui.stated_execution(filters)
 
 
-def headline_cards(scope: Filters, rows, prefix: str = "") -> str:
+def headline_cards(scope: Filters, rows, prefix: str = "", change=None) -> str:
     """Budget, executed, rate and project count of ``rows`` (program totals) as four cards; the
     report's own rate on the rate card (one program) and, returned for the caption, each
     report's rate with its base beside the computed one."""
@@ -37,10 +37,13 @@ def headline_cards(scope: Filters, rows, prefix: str = "") -> str:
     own = stated[stated["program_id"].isin(set(rows["program_id"]))]
     beside = summary.stated_beside(own, rows, names=head["programs"] > 1)
     cards = ui.metric_row()
+    # 同比 (lib/ui/across_years.py): over the programs present in the year before too
     cards.metric(f"{prefix}预算总额（{unit}）", fmt.number_in(head["budget"], unit),
-              help=fmt.money(head["budget"]), border=True)
+              help=fmt.money(head["budget"]), border=True,
+              delta=across_years.delta_text(change.budget_change) if change else None)
     cards.metric(f"{prefix}执行数（{unit}）", fmt.number_in(head["executed"], unit),
-              help=fmt.money(head["executed"]), border=True)
+              help=fmt.money(head["executed"]), border=True,
+              delta=across_years.delta_text(change.executed_change) if change else None)
     cards.metric(f"{prefix}执行率", fmt.rate(head["execution_rate"]), border=True,
                  help="执行数 ÷ 预算数（全部资金）" + (f"；{beside}" if beside else ""),
                  delta=own["text"].iloc[0] if len(own) == 1 and head["programs"] == 1 else None,
@@ -54,7 +57,11 @@ BASIS_NOTE = ("预算与执行取各资金/部门报告的整体数（如部门�
 basis, headlines = ui.headline_scopes(filters, years, "overview_year_basis")
 lines = []
 for prefix, covered, scope in headlines:
-    lines.append(headline_cards(scope, totals[totals["year"].isin(covered)] if covered else totals, prefix))
+    change = across_years.card_change(filters, covered[0]) if len(covered) == 1 else None
+    lines.append(headline_cards(scope, totals[totals["year"].isin(covered)] if covered else totals, prefix,
+                                change))
+    if len(covered) == 1:
+        lines.append(change.basis_note() if change else across_years.NO_PREVIOUS_SHORT)
 if len(years) > 1:
     span = f"{years[-1]}–{years[0]}年"
     if basis == "sum":
@@ -140,6 +147,7 @@ def project_list() -> None:  # the part's label heads it: no subheader
 
 
 PARTS = dict(zip(SECTION_LABELS["overview"][1],
-                 (yearly_execution, program_execution, ratings_and_alerts, project_list), strict=True))
+                 (yearly_execution, program_execution, ratings_and_alerts, project_list,
+                  lambda: across_years.overview_part(filters)), strict=True))
 # one budget year has no trend to draw: the landing part is then the table per program
 PARTS[section("overview", skip=() if len(yearly) > 1 else (SECTION_LABELS["overview"][1][0],))]()

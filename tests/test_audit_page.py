@@ -58,7 +58,7 @@ def test_audit_page_renders_with_title_filters_and_certainty_cards():
     assert by_certainty["不符"] == 9  # the verified list in tests/test_checks_shipped.py
     by_rule = next(d.value for d in run_page("audit", "按规则汇总").dataframe
                    if "rule_name" in d.value.columns and "findings" in d.value.columns)
-    assert list(by_rule["rule"]) == [f"R{i}" for i in range(1, 17)]
+    assert list(by_rule["rule"]) == [f"R{i}" for i in range(1, 18)]
     assert by_rule["findings"].sum() == total
 
 

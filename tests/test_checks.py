@@ -646,7 +646,7 @@ def test_findings_are_ordered_disagreements_first_and_the_frame_filters_by_certa
     assert checks.filter_findings(table, Filters(year=2022)).empty
     counts = checks.summary(table)
     assert sum(counts["by_certainty"].values()) == sum(counts["by_severity"].values()) == len(table)
-    assert len(counts["by_rule"]) == 16 and counts["by_rule"]["findings"].sum() == len(table)
+    assert len(counts["by_rule"]) == 17 and counts["by_rule"]["findings"].sum() == len(table)
 
 
 def test_an_empty_dataset_has_no_findings():

@@ -262,14 +262,14 @@ def _cli(args, env, cwd=ROOT):
     return run.returncode, run.stdout.decode("utf-8"), run.stderr.decode("utf-8")
 
 
-@pytest.mark.parametrize("args", [["--rule", "R99"], ["--rule", "r1"], ["--rule", "R1", "--rule", "R17"],
+@pytest.mark.parametrize("args", [["--rule", "R99"], ["--rule", "r1"], ["--rule", "R1", "--rule", "R18"],
                                   ["--certainty", "错误"]])
 def test_cli_check_refuses_an_unknown_rule_or_certainty_with_the_valid_list(tmp_path, args):
     environ = dict(os.environ, PYTHONIOENCODING="utf-8", JIXIAO_DB=str(tmp_path / "default.duckdb"))
     code, out, err = _cli([*args, "--db", str(tmp_path / "cli.duckdb"), "--init"], environ)
     assert code == 2 and out == ""  # never "核查发现 0 条", as if nothing were wrong
     if args[0] == "--rule":
-        assert err.startswith(f"未知的规则：{args[-1]}。可选：R1 执行率核对、R2 分项与合计") and "R16 自评表与报告" in err
+        assert err.startswith(f"未知的规则：{args[-1]}。可选：R1 执行率核对、R2 分项与合计") and "R17 跨年度目标值" in err
     else:
         assert err.startswith("未知的性质：错误。可选：不符、无法核对、提示")
 

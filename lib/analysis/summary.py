@@ -48,17 +48,22 @@ def like_for_like(totals: pd.DataFrame) -> pd.DataFrame:
 
     A year-to-year line must not join different programs (a 2022 department budget and a 2023
     central subsidy are not one series), so each consecutive pair of years gets the rate of its
-    common programs (matched by :func:`series_key`) in each of the two years, or no row when they
+    common programs (by their ``lineage`` column where the frame has one, else matched by
+    :func:`series_key`) in each of the two years, or no row when they
     share none. Columns: from_year, to_year, from_rate, to_rate, programs (how many in common).
     """
     columns = ["from_year", "to_year", "from_rate", "to_rate", "programs"]
     if totals.empty:
         return pd.DataFrame(columns=columns)
-    names = totals["program_name"]
-    keys = {name: series_key(name) for name in names.unique()}  # a name recurs across regions and years
+    if "lineage" in totals:  # the program's identity across years (lib/analysis/lineage.py)
+        series = totals["lineage"]
+    else:
+        names = totals["program_name"]
+        keys = {name: series_key(name) for name in names.unique()}  # a name recurs across regions and years
+        series = names.map(keys)
     # one row per year × series, summed once: a province's thousands of programs made the
     # per-pair filtering below the slowest step of the overview (~50 ms a run at 1M rows)
-    sums = (totals.assign(series=names.map(keys), year=totals["year"].astype(int),
+    sums = (totals.assign(series=series, year=totals["year"].astype(int),
                           budget=totals["budget"].astype(float), executed=totals["executed"].astype(float))
             .groupby(["year", "series"], sort=True)[["budget", "executed"]].sum())
     years = sorted(sums.index.get_level_values("year").unique())

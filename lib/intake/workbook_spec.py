@@ -76,6 +76,11 @@ _NOTE = _c("note", TEXT, False, "转录说明，如原文笔误、推断的归�
 # lib/intake/report); workbooks without the column load as before.
 _SENTENCE = _c("sentence", TEXT, False, "原文句子：记录中数字所出自的报告原句（由报告文本起草时填写）")
 
+# Optional: the same fund or department's budget in other years carries the same value (lib/analysis/
+# lineage.py); left empty, the rule proposes one and 数据管理 shows it for confirmation.
+_LINEAGE = _c("lineage_id", TEXT, False,
+              "跨年度编号：同一资金或部门预算在不同年度填同一编号（可空：系统按名称、主管部门、地区建议）")
+
 SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "sources",
@@ -106,6 +111,7 @@ SHEETS: tuple[Sheet, ...] = (
             _SOURCE_REF,
             _NOTE,
             _SENTENCE,
+            _LINEAGE,
         ),
         ("program_id",),
         "一项转移支付资金或一个部门的年度预算一行。上传时按此表的编号整体替换。",

@@ -33,12 +33,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from lib.access import regions as region_tree
 from lib.access.scope import EVERYTHING
-from lib.analysis import checks, summary
+from lib.analysis import checks, summary, yoy
 from lib.analysis.scoring import execution_band
 from lib.filters import Filters
 from lib.labels import BRIEF_LABELS, INDICATOR_STATUS, YEAR_BASIS_LABELS
 from lib.outputs import brief_charts, fmt
 from lib.store import Store
+from lib.store import lineage as store_lineage
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -162,6 +163,10 @@ def stated_rates(store: Store, filters: Filters, totals: pd.DataFrame) -> pd.Dat
                                                where_in={"program_id": sorted(set(totals["program_id"]))}))
 
 
+# said once per headline year that has no previous year of the same programs (no 同比 shown)
+BRIEF_YOY_NONE = "没有上一年度的同一资金/部门数据，不作同比。"
+
+
 def headlines(store: Store, filters: Filters, totals: pd.DataFrame, year_basis: str = "latest",
               stated: pd.DataFrame | None = None) -> list[dict]:
     """The brief's headline figures, a row per group of years as 总览's cards give them
@@ -179,7 +184,11 @@ def headlines(store: Store, filters: Filters, totals: pd.DataFrame, year_basis: 
             n_projects, head["programs"], store.count_distinct("v_projects", scope, ("program_id",)),
             store.count_distinct("v_funding", scope, ("region",)), store.count("v_funding", scope))
         unit = fmt.money_unit([head["budget"], head["executed"]])
+        # 同比 over the programs present in the year before too (lib/store/lineage.py)
+        change = store_lineage.year_on_year(store, filters, years[0]) if len(years) == 1 else None
         rows.append({"prefix": prefix, "years": years, "unit": unit,
+                     "yoy": "".join(yoy.summary_sentences(change)) if change else (
+                         BRIEF_YOY_NONE if len(years) == 1 else ""),
                      "budget": fmt.number_in(head["budget"], unit),
                      "executed": fmt.number_in(head["executed"], unit),
                      "rate": fmt.rate(head["execution_rate"]),

@@ -26,10 +26,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from lib.analysis import checks, scoring
+from lib.analysis import checks, scoring, yoy
 from lib.filters import Filters
 from lib.labels import INDICATOR_STATUS, REPORT_LABELS
 from lib.store import Store
+from lib.store import lineage as store_lineage
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
 BODY_SIZE = Pt(12)
@@ -277,6 +278,10 @@ def _program(w: _Writer, store: Store, program: dict, filters: Filters, level: i
     w.heading("二、绩效目标完成情况分析", level)
     w.heading("（一）资金投入情况", level + 1)
     _funds(w, program, execution, stated, funding, transfer)
+    # 同比: this program against its lineage's year before (lib/store/lineage.py, lib/analysis/yoy.py)
+    change = store_lineage.year_on_year(store, whole, int(program["year"]))
+    w.para(("同比：", True), "".join(yoy.summary_sentences(change)) if change
+           else "本库没有该资金/部门上一年度的数据，不作同比。")
     w.heading("（二）总体绩效目标完成情况", level + 1)
     rest = [r for r in own_objectives.to_dict("records") if _section_of(r) == 2
             and "分解下达" not in str(r["label"] or "")]

@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS programs (
     source_id    VARCHAR NOT NULL,
     source_ref   VARCHAR NOT NULL,
     note         VARCHAR,
-    sentence     VARCHAR
+    sentence     VARCHAR,
+    lineage_id   VARCHAR                    -- 跨年度编号 as the workbook states it (optional)
 );
 
 CREATE TABLE IF NOT EXISTS projects (
@@ -376,6 +377,16 @@ CREATE TABLE IF NOT EXISTS mat_program_totals (
 CREATE TABLE IF NOT EXISTS region_options (
     program_id   VARCHAR NOT NULL,
     region       VARCHAR NOT NULL
+);
+
+-- Program identity across years as confirmed or corrected on 数据管理 (lib/store/lineage.py):
+-- outside the dataset versions, so a re-import of a year keeps the choice; it wins over the
+-- workbook's lineage_id and over the rule (lib/analysis/lineage.py).
+CREATE TABLE IF NOT EXISTS program_lineage (
+    program_id   VARCHAR PRIMARY KEY,
+    lineage_id   VARCHAR NOT NULL,
+    decided_at   TIMESTAMP NOT NULL,
+    decided_by   VARCHAR NOT NULL
 );
 
 -- Saved column mappings of official forms (lib/intake/layouts.py): a new version per save,

@@ -16,6 +16,7 @@ from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks, scoring, summary
 from lib.filters import Filters
 from lib.store import Store, StoreError, open_store
+from lib.store import lineage as store_lineage
 from lib.store.scoped import ScopedReader
 from lib.ui import limits
 from lib.ui.keys import KEY_FILTERS
@@ -227,8 +228,14 @@ def program_totals(filters: Filters | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _cached_yearly(version: int, filters_key: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _cached_yearly(version: int, filters_key: tuple,
+                  lineage_stamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    del lineage_stamp
     totals = _cached_program_totals(version, filters_key)
+    # years joined through each program's lineage (lib/store/lineage.py), not its per-year id
+    frame = store_lineage.resolved(get_store())
+    mapping = dict(zip(frame["program_id"], frame["lineage"], strict=True))
+    totals = totals.assign(lineage=[mapping.get(p, p) for p in totals["program_id"]])
     return summary.by_year(totals), summary.like_for_like(totals)
 
 
@@ -236,7 +243,7 @@ def yearly_execution(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per budget year (summary.by_year) and the like-for-like links between years
     (summary.like_for_like) of the selection's program totals, kept per version: matching
     thousands of program names across years is work for a new version, not for every run."""
-    return _cached_yearly(dataset_version(), _key(filters))
+    return _cached_yearly(dataset_version(), _key(filters), store_lineage.choices_stamp(get_store()))
 
 
 def current_filters() -> Filters:

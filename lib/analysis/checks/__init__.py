@@ -16,7 +16,8 @@ states the figure (``places``): the same figure restated is one finding.
 Modules by rule family: core (settings, Finding, tolerances, quotes), rates (R1), totals (R2),
 scores (R3), counts (R4), texts (R5–R8), reading (R9–R11 and R5 summary claims), narrative
 (R12–R15: status words, goals, money indicators and text out of place, read across sections),
-paired (R16: a form and its report, merged by the inbox, stating a project's score differently).
+paired (R16: a form and its report, merged by the inbox, stating a project's score differently),
+targets across years (R17: an indicator's target against the same program's previous years).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from lib.analysis.checks.reading import (
     quantity_mentions,
 )
 from lib.analysis.checks.scores import check_scores
+from lib.analysis.checks.targets_across_years import check_targets_across_years
 from lib.analysis.checks.texts import (
     check_execution_time,
     check_score_vs_execution,
@@ -102,6 +104,7 @@ __all__ = [
     "check_status_text",
     "check_status_vs_figures",
     "check_summary_claims",
+    "check_targets_across_years",
     "check_text_out_of_place",
     "check_totals",
     "filter_findings",
@@ -141,6 +144,7 @@ CHECKS: tuple[Callable[[Mapping[str, pd.DataFrame], AuditSettings], list[Finding
     check_money_indicators,
     check_text_out_of_place,
     check_form_vs_report,
+    check_targets_across_years,
 )
 
 _CERTAINTY_ORDER = {c: i for i, c in enumerate(AUDIT_CERTAINTIES)}
