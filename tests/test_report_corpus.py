@@ -41,9 +41,9 @@ def test_recall_on_the_open_reports_holds_and_nothing_is_misplaced_beyond_what_i
     with capsys.disabled():
         rc.print_table(result, OPEN)
     total = result["open"]
-    assert total.recall >= 0.48, f"{total.total(total.found)}/{total.total(total.expected)}"
+    assert total.recall >= 0.68, f"{total.total(total.found)}/{total.total(total.expected)}"
     # misplaced figures a page would show wrongly; each is listed by print_table -v
-    assert total.total(total.misplaced) <= 14
+    assert total.total(total.misplaced) <= 7
 
 
 def test_the_sealed_reports_are_measured_in_total_only(capsys):

@@ -116,17 +116,12 @@ def read_report(text: str, file_name: str = "") -> ReportDraft:
     subprojects.extract(ctx, paras, set(project_of), headline.about_program)
     if head.kind != "部门预算":
         headline.score_and_rating(ctx, paras, set(project_of))
-    # sections the shipped grammar of indicator sentences read nothing in: read their clauses
-    read = {_section(ctx, row) for row in ctx.tables.get("indicators", [])}
-    indicator_clauses.read(ctx, [p for p in paras if p.path[:2] not in read], project_of)
+    # the clauses the shipped grammar of indicator sentences left unread
+    indicator_clauses.read(ctx, paras, project_of)
     _leftovers(ctx, paras, project_of, {head.title_para.index} if head.title_para else set())
     _canonical_regions(ctx)
     _number(ctx)
     return ReportDraft(ctx.tables, ctx.unplaced, notes, head.title, program_id)
-
-
-def _section(ctx: Context, row: dict) -> tuple:
-    return ctx.para_path.get(row.get("_para"), ())[:2]
 
 
 def _named_department(paras) -> str | None:

@@ -161,7 +161,7 @@ class Context:
         spans: list[tuple[int, int]] = (),
     ) -> dict:
         """Add a record read from ``para``; ``spans`` are the figures it placed."""
-        row = {"program_id": self.program_id, **record, "_para": para.index}
+        row = {"program_id": self.program_id, **record, "_para": para.index, "_spans": list(spans)}
         self.para_path[para.index] = para.path
         row.setdefault("source_ref", self.ref(para))
         if sentence is not None:

@@ -79,9 +79,21 @@ def _docx(data: bytes) -> str:
         elif tag == "tbl":
             table = docx.table.Table(child, document)
             for row in table.rows:
-                cells = list(dict.fromkeys(c.text.strip() for c in row.cells))
+                # a merged cell appears once per grid column it spans: keep it once, by the cell
+                # itself — two cells that happen to hold the same figure (budget 80, executed 80) stay two
+                cells = [c.text.strip() for c in _distinct(row.cells)]
                 lines.append("，".join(c for c in cells if c) + "。")
     return "\n".join(lines)
+
+
+def _distinct(cells) -> list:
+    out, seen = [], set()
+    for c in cells:
+        if id(c._tc) in seen:
+            continue
+        seen.add(id(c._tc))
+        out.append(c)
+    return out
 
 
 def _pdf(data: bytes) -> str:

@@ -40,7 +40,7 @@ def _title_in(text: str) -> str:
     """The report's title in its line: a web page's line may carry the site's labels before it
     ("[ 发布机构 ]…[ 发布日期 ]2023-06-25忠县…绩效自评报告"): the title is what follows the last of them."""
     line = text.rstrip("。 ")
-    if not _TITLE_END.search(line):
+    if not _TITLE_END.search(re.sub(r"[（(][^）)]{2,40}[）)]$", "", line)):
         return ""
     cut = max((m.end() for m in _CHROME.finditer(line)), default=0)
     tail = re.sub(r"^[\s\d\-:：/]*", "", line[cut:])
@@ -91,6 +91,15 @@ def read(paras: list[Para]) -> Header:
         department = _ORG_ONE.match(org[0])[0] if org else None
         name = rest.strip() or (prefix[org.end() :] if org else prefix).strip() or title
         issuer = department
+    about = re.search(r"关于(?P<body>.+)$", title)
+    if about and kind != "部门预算":
+        # "…局关于增发2023年国债项目资金预算执行情况绩效自评的报告": the name is what the report is about
+        body = _TITLE_END.sub("", about["body"])
+        body = re.sub(r"(?:的|预算执行情况|执行情况|绩效|情况)+$", "", body)
+        name = re.sub(r"^(?:19|20)\d{2}年度?", "", body).strip() or name
+    tail = re.search(r"报告[（(](?P<n>[^）)]{2,40})[）)]$", title)
+    if tail:
+        name = tail["n"]  # "…2023年度项目支出绩效自评报告(教育专项工作经费)"
     if not name:
         name = _name_in_first_section(paras)
     doc_no, sub_doc_no = _documents(paras)

@@ -32,19 +32,20 @@ def about_program(p: Para) -> bool:
 
 
 def extract(ctx: Context, paras: list[Para], skip: set[int]) -> None:
-    if ctx.year is None or any(
-        not r.get("project_id") and not r.get("fund_source") for r in ctx.tables.get("execution", [])
-    ):
-        return
+    program_level = [r for r in ctx.tables.get("execution", []) if not r.get("project_id")]
+    if ctx.year is None or any(not r.get("fund_source") for r in program_level):
+        return  # the kind's reader wrote the program's execution
     found = _first_of_each_role(ctx, paras, skip)
     if roles.BUDGET not in found and roles.BUDGET_INITIAL in found:
         found[roles.BUDGET] = found[roles.BUDGET_INITIAL]
     budget, executed = found.get(roles.BUDGET), found.get(roles.EXECUTED)
     received = found.get(roles.RECEIVED)
     rate = _rate_after(ctx, paras, executed) if executed else None
+    if budget and any(abs(r["budget"] - budget[1].value) < 1e-9 for r in program_level):
+        budget = None  # one source's total, recorded by source already: not the program's
     if budget and executed:
         _record(ctx, budget, executed, received, rate)
-    else:
+    elif budget or not program_level:
         for role, why in ((roles.BUDGET, "报告未写执行数"), (roles.EXECUTED, "报告未写预算数")):
             if _free(ctx, found.get(role)):
                 p, a, label = found[role]
@@ -82,8 +83,8 @@ def _first_of_each_role(ctx: Context, paras: list[Para], skip: set[int]):
             if not _a_total(text, a, label):
                 continue
             role = roles.role_of(label, text[a.end : a.end + 14])
-            if taken_as == "allocations" and role != roles.BUDGET:
-                continue  # an allocation is budget-side: only as the program's own budget
+            if taken_as == "allocations" and (role != roles.BUDGET or not _own_region(ctx, p, a)):
+                continue  # an allocation to the program's own region is its budget; to a place, a part
             if role == roles.BUDGET and named_budget is None and "预算" in label:
                 named_budget = (p, a, label)
             if role and role not in found:
@@ -100,6 +101,11 @@ def _first_of_each_role(ctx: Context, paras: list[Para], skip: set[int]):
 
 
 _ADJUSTED = re.compile(r"调整后|调整为|全年实际下达|实际下达|实际批复|最终|全年预算|调整预算")
+
+
+def _own_region(ctx: Context, p: Para, a: grammar.Figure) -> bool:
+    return any(r["_para"] == p.index and r["amount"] == a.value and r["region"] == ctx.region
+               for r in ctx.tables.get("allocations", []))
 
 
 def _adjusted(ctx: Context, p: Para, first: grammar.Figure):
@@ -123,15 +129,17 @@ def _a_total(text: str, a: grammar.Figure, label: str) -> bool:
     """Not a part of a total: not after 其中 in its clause, not in brackets, and a source or place
     in its label only when it is the first amount of its sentence (a central fund's own total
     names its source: "下达…中央财政水利发展资金1785万元")."""
-    clause_start = max(text.rfind(c, 0, a.start) for c in "，,。；;")
-    if "其中" in text[clause_start + 1 : a.start]:
+    start, _ = sentence_bounds(text, a.start)
+    if "其中" in text[start : a.start]:
         return False
+    purposes = re.findall(r"万元(?:用于|支持|专项用于)", text[start : sentence_bounds(text, a.start)[1]])
+    if len(purposes) >= 2 and re.match(r"(?:用于|支持|专项用于)", text[a.end :]):
+        return False  # "安排X万元支持A；安排Y万元支持B": sub-projects' budgets
     if _in_brackets(text, a.start):
         return False
     if roles.is_part(label):
         if re.search(r"其中|上年结转|以前年度", label):
             return False
-        start, _ = sentence_bounds(text, a.start)
         return not any(b.kind == "amount" and start <= b.start < a.start for b in grammar.amounts(text))
     return True
 
@@ -205,6 +213,8 @@ def _record(ctx, budget, executed, received, rate) -> None:
         [(e.start, e.end)] + (spans_of_rate if rate and rate[0] is ep else []),
     )
     ctx.place(bp, (b.start, b.end))
+    ctx.placed_in[(bp.index, b.start)] = "execution"  # a record holds it now, not only a stated figure
+    ctx.placed_in[(ep.index, e.start)] = "execution"
     if rate and base == roles.BUDGET and rate[0] is not ep:
         ctx.place(rate[0], (rate[1].start, rate[1].end))
     # the review copy marks every figure of the record, in each sentence it came from

@@ -44,6 +44,7 @@ _TARGET_WORDS = re.compile(r"需|应|要|目标|计划|预期|预计|力争|确�
 _HEAD_TARGET = re.compile(r"目标(?!完成)|年度指标|绩效指标设定|指标设定|申报")
 _HEAD_DONE = re.compile(r"完成情况|完成|实现|产出|效益|满意度|成效|实施")
 _CLAUSE = re.compile(r"[^，,；;。：:]+")
+UNIT_END = "[%‰个项家人户只头架起篇次场期所座台辆套件份条处名天日月年米吨亩顷册张株棵分批支本村镇县校]"
 _LEAD_WORDS = re.compile(
     r"^(?:[①②③④⑤⑥⑦⑧⑨⑩]|\d+[.、]|[（(]\d+[)）])?\s*"
     r"(?:(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度|产出|效益)指标[:：。]?)?"
@@ -121,21 +122,17 @@ def _read_para(ctx: Context, p: Para, project_id: str | None) -> int:
     heads = "".join(p.heads.values())
     own_head = p.head(max(p.heads or {0: ""}))
     side_of_lone = "target" if _HEAD_TARGET.search(heads) and not _HEAD_DONE.search(own_head) else "actual"
-    clauses = list(_CLAUSE.finditer(text))
+    clauses = list(_clauses(text))
     level1_para = indicators.level1_of(p, text)
     n = 0
     i = 0
     while i < len(clauses):
         c = clauses[i]
         clause = c[0]
-        m = _VALUE.search(clause)
+        m, name = _value_and_name(clause)
         if not m or _ACTUAL_LEAD.match(clause.strip()) or ctx.is_placed(
             p, (c.start() + m.start(), c.start() + m.end())
         ):
-            i += 1
-            continue
-        name = _name(clause, m)
-        if not 2 <= len(name) <= 40 or re.search(r"\d", name) or _not_an_indicator(name, m):
             i += 1
             continue
         target, actual, spans, note = None, None, [(c.start() + m.start(), c.start() + m.end())], None
@@ -153,6 +150,15 @@ def _read_para(ctx: Context, p: Para, project_id: str | None) -> int:
             target = actual = _value_text(m)
             note = "报告只写一个值（指标值与实际完成值未分列），两栏照录同一值"
         level1 = "满意度指标" if "满意" in name else (level1_para or _level1_by_heads(heads))
+        earlier = _read_alone(ctx, p, spans[-1]) if target is not None and len(spans) == 2 else None
+        if earlier is not None:
+            # the shipped grammar read the actual alone ("实际项目验收合格率为85%"): this clause is its target
+            earlier["target"], earlier["note"] = target, None
+            for span in spans:
+                ctx.place(p, span)
+            n += 1
+            i += 1
+            continue
         ctx.add(
             "indicators",
             p,
@@ -179,6 +185,46 @@ def _read_para(ctx: Context, p: Para, project_id: str | None) -> int:
 
 
 _LEVEL1_GUESSED = "报告未写一级指标，按产出指标起草"
+
+
+def _read_alone(ctx: Context, p: Para, actual_span: tuple[int, int]) -> dict | None:
+    """An indicator the shipped grammar read from this clause's 实际 alone (no target)."""
+    def holds(row):
+        return any(a <= actual_span[0] < b or actual_span[0] <= a < actual_span[1] for a, b in row["_spans"])
+    rows = ctx.tables.get("indicators", [])
+    return next((r for r in rows if r["_para"] == p.index and r.get("target") is None and holds(r)), None)
+
+
+def _clauses(text: str):
+    """Clauses, and inside one the items of a 、 list of indicators ("…削减量1659吨/年、…削减量250吨/年")."""
+    for c in _CLAUSE.finditer(text):
+        start = c.start()
+        for piece in re.split(rf"(?<={UNIT_END})、", c[0]):
+            yield _Clause(piece, start)
+            start += len(piece) + 1
+
+
+class _Clause:
+    """A clause with its place in the paragraph (the shape of a regex match: [0], start())."""
+
+    def __init__(self, text: str, start: int):
+        self._text, self._start = text, start
+
+    def __getitem__(self, i):
+        return self._text
+
+    def start(self) -> int:
+        return self._start
+
+
+def _value_and_name(clause: str):
+    """The clause's value and the indicator's name: a leading count ("112个国控断面…") is part of
+    the name's phrase, not the value, so the next value is tried."""
+    for m in _VALUE.finditer(clause):
+        name = _name(clause, m)
+        if 2 <= len(name) <= 40 and not re.search(r"\d", name) and not _not_an_indicator(name, m):
+            return m, name
+    return None, ""
 
 
 def _not_an_indicator(name: str, m: re.Match) -> bool:

@@ -55,7 +55,7 @@ _AGAINST = re.compile(
     rf"年度目标|控制指标|控制目标)(?:为)?(?P<target>{_VALUE})"
 )
 _SATISFACTION = re.compile(
-    rf"(?P<name>[^，。；;:：]{{0,20}}满意度)(?:为|达到|达)?(?P<value>{_VALUE})(?=[，。；;,]|$)"
+    rf"(?P<name>[^，。；;:：]{{0,20}}满意度)(?:为|达到|达)?(?P<value>{_VALUE})(?=[，。；;,]|$)(?![，,]\s*实际)"
 )
 _NAMED_AS = re.compile(r"指标为(?P<name>[^，。；;]{2,30}?满意度)")
 _SCORE_PAIR = re.compile(r"(?:分值|值)(?P<w>\d+(?:\.\d+)?)分[，,]\s*得分(?P<s>\d+(?:\.\d+)?)分")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from lib.intake.report import grammar, roles
-from lib.intake.report.context import Context, fund_source, is_region_name, sentence_at, sentence_bounds
+from lib.intake.report.context import Context, fund_source, is_region_name, sentence_at
 from lib.intake.report.sections import Para
 
 _NAME_END = re.compile(r"(?:项目|工程|资金|经费|保障金|补助金|补助|补贴|救助金|公租房|住房|专项|活动|建设)$")
@@ -27,9 +27,12 @@ _AFTER_NAME = re.compile(r"^(?:用于|支持|补助|专项用于)(?P<name>[^，,
 _ROLE_WORDS = re.compile(r"预算|下达|到位|执行|支出|结余|拨付|使用|合计|总计|共计|累计|总额")
 
 
-def _name_before(text: str, pos: int) -> tuple[str, int]:
-    """The words before an amount back to the clause's start (、 stays inside a name)."""
-    start = max(text.rfind(c, 0, pos) for c in "，,；;。：:") + 1
+def _name_before(text: str, pos: int, after: int = 0) -> tuple[str, int]:
+    """The words before an amount back to the clause's start or the amount before it (、 stays
+    inside a name: "低保、特困和临时救助资金")."""
+    start = max(max(text.rfind(c, 0, pos) for c in "，,；;。：:") + 1, after)
+    while start < pos and text[start] in "、，, ":
+        start += 1
     raw = text[start:pos].strip()
     lead = _LIST_LEAD.match(raw)
     if lead:
@@ -39,29 +42,42 @@ def _name_before(text: str, pos: int) -> tuple[str, int]:
 
 
 def _items(ctx: Context, p: Para) -> list[list[tuple[str, grammar.Figure]]]:
-    """Lists of (name, amount) of two or more items, per sentence."""
+    """Lists of two or more (name, amount) items standing side by side: between one item and the
+    next only separators (，、；) — a name and an amount far apart in a sentence are no list."""
     text = p.text
-    by_sentence: dict[int, list[tuple[str, grammar.Figure]]] = {}
+    runs: list[list[tuple[str, grammar.Figure]]] = []
+    run: list[tuple[str, grammar.Figure]] = []
+    last_end = previous = -1
     for a in grammar.amounts(text):
         span = (a.start, a.end)
+        name, start = _name_before(text, a.start, previous)
+        previous = a.end
         if a.kind != "amount" or (ctx.is_placed(p, span) and not ctx.only_stated(p, span)):
             continue
         after = _AFTER_NAME.match(text[a.end :])
-        name, _ = _name_before(text, a.start)
+        end = a.end
         if after and (not name or roles.role_of(name) in (roles.BUDGET, None)):
-            name = after["name"]
-        elif not _NAME_END.search(name) or _ROLE_WORDS.search(name):
+            lead = text.rfind("安排", max(0, a.start - 8), a.start)
+            start = lead if lead >= 0 else a.start
+            name, end = after["name"], a.end + after.end()
+        elif (not _NAME_END.search(re.sub(r"[（(][^）)]{1,12}[）)]$", "", name)) or _ROLE_WORDS.search(name)
+              or _NOT_A_NAME.match(name)):
             continue
-        if (
-            len(name) < 3
-            or fund_source(name)
-            or is_region_name(name, ctx.regions)
-            or re.search(r"\d", name)
-        ):
+        if len(name) < 3 or fund_source(name) or is_region_name(name, ctx.regions) or re.search(r"\d", name):
             continue
-        start, _ = sentence_bounds(text, a.start)
-        by_sentence.setdefault(start, []).append((name, a))
-    return [items for items in by_sentence.values() if len(items) >= 2]
+        if run and not re.fullmatch(r"[，,、；;\s]*", text[last_end:start]):
+            runs.append(run)
+            run = []
+        run.append((name, a))
+        last_end = end
+    runs.append(run)
+    return [r for r in runs if len(r) >= 2]
+
+
+# not a sub-project: the reporting unit speaking, a verb phrase, a tranche of the money (第二批资金)
+_NOT_A_NAME = re.compile(
+    r"^(?:我区|我省|我市|我县|我局|从|将|通过|经|由|对|向|第[一二三四五六七八九十\d]+批)"
+)
 
 
 def extract(ctx: Context, paras: list[Para], skip: set[int], about_program) -> None:

@@ -97,9 +97,11 @@ def _region_lists(ctx: Context, p: Para, default_source: str | None) -> None:
     runs: list[list[tuple[str, grammar.Figure]]] = []
     current: list[tuple[str, grammar.Figure]] = []
     for a in amounts:
-        label = label_before(text, a.start)
+        # a word may stand between the place and its amount: "白脑包镇补助资金10万元、八一乡补助资金20万元"
+        raw = label_before(text, a.start)
+        label = _PLACE_WORD.sub("", raw)
         gap_ok = current and re.fullmatch(
-            r"[，,、；;和及\s]*", text[current[-1][1].end : a.start - len(label)] or ""
+            r"[，,、；;和及\s]*", text[current[-1][1].end : a.start - len(raw)] or ""
         )
         if is_region_name(label, ctx.regions) and (not current or gap_ok):
             current.append((label, a))
@@ -123,7 +125,9 @@ def _region_lists(ctx: Context, p: Para, default_source: str | None) -> None:
             None,
         )
         context_label = (
-            label_before(text, total.start) if total else label_before(text, first.start - len(run[0][0]))
+            label_before(text, total.start)
+            if total
+            else label_before(text, text.rfind(run[0][0], 0, first.start))
         )
         source = fund_source(context_label) or default_source or "上级补助"
         docs = grammar.doc_numbers(sentence_at(text, first.start))
@@ -137,6 +141,9 @@ def _region_lists(ctx: Context, p: Para, default_source: str | None) -> None:
             ctx.regions.add(region)
             _allocation(ctx, p, region, source, a, docs[-1] if docs else None)
             ctx.stated(p, a, context_label or "下达资金", "资金合计", region=region, fund_source=source)
+
+
+_PLACE_WORD = re.compile(r"(?<=[省市县区镇乡旗州盟村])(?:补助资金|专项资金|资金|补助|经费|拨款|安排|下达)$")
 
 
 def _allocation(
