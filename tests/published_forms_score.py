@@ -331,10 +331,12 @@ def report(results: list[Result], details: bool = True) -> str:
     lines.append(HEAD)
     lines += [_line(f"{p} ({provinces[p]})", t) for p, t in sorted(by_province.items())]
     lines.append(_line("OPEN TOTAL", overall) + f"  imports whole: {whole}/{len(open_)} files")
+    lines.append(_line("open, files imported whole", totals([r for r in open_ if r.imports_whole])[0]))
     if sealed:
         s_overall, _, s_whole = totals(sealed)
         lines.append(_line("SEALED TOTAL", s_overall)
                      + f"  imports whole: {s_whole}/{len(sealed)} files ({len({r.form.id for r in sealed})} forms)")
+        lines.append(_line("sealed, files imported whole", totals([r for r in sealed if r.imports_whole])[0]))
     return "\n".join(lines)
 
 
