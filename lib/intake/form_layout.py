@@ -270,7 +270,7 @@ def place_of(unit: object) -> str | None:
     begins with no place ("县农业农村局")."""
     if unit is None:
         return None
-    text = re.sub(r"^\d+[-_.、:]?", "", fold(unit))  # a unit code before the name
+    text = re.sub(r"^[\[【(]?\d+[\]】)]?[-_.、:]?", "", fold(unit))  # a unit code before the name: "[155]"
     tokens: list[str] = []
     pos = 0
     while True:
