@@ -31,7 +31,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FORM_TITLE = re.compile(r"(自评表|评价表|目标表|审批表)")
 # A form's sheet is a few hundred cells: a sheet whose XML is larger than this is not read as a form
 # (openpyxl in normal mode would take minutes over it); the dataset reader says what it is.
-MAX_FORM_SHEET_XML = 20 * 1024 * 1024
+MAX_FORM_SHEET_XML = 8 * 1024 * 1024
 
 
 def file_kind(data: bytes, label: str) -> str:
