@@ -180,3 +180,12 @@ def test_a_narrative_report_in_word_is_sent_to_the_report_draft():
     assert kind == "report"
     [finding] = parsed.findings
     assert "自评报告" in finding.problem and "从自评报告起草" in finding.problem
+
+
+def test_a_form_whose_department_and_unit_are_left_empty_is_refused_naming_the_cell():
+    rows = [list(r) for r in TWO_ROW_HEADER.rows]
+    rows[3] = ["主管部门", "", L, L, "实施单位", "", L, L]
+    parsed = _read(Sheet("道路养护", rows, TWO_ROW_HEADER.fmt), "xlsx")
+    [finding] = parsed.findings
+    assert (finding.row, finding.column) == (4, "B4") and finding.problem.startswith("“主管部门”为空")
+    assert parsed.tables["projects"] == []

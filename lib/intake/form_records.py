@@ -177,13 +177,17 @@ def _read_project(rd: _SheetReader) -> None:
     c = _read_common(rd)
     name = rd.title_name(c.head_end) if rd.field(L_PROJECT_NAME, c.head_end) is None else None
     name = name or rd.required_text(L_PROJECT_NAME, "项目名称", "project name", c.head_end)
-    department = rd.field(L_DEPARTMENT, c.head_end)
-    department = department[0] if department else None
+    department_hit = rd.field(L_DEPARTMENT, c.head_end)
+    department = department_hit[0] if department_hit else None
     implementer = rd.field(L_IMPLEMENTER, c.head_end)
     implementer = implementer[0] if implementer else None
     if not department:
         department = implementer
-    if not department:
+    if not department and department_hit:  # the label is there, its cell left empty (湖北 鄂州)
+        rd.problem(department_hit[1], department_hit[2],
+                   "“主管部门”为空，“实施单位”也未填写（编号由主管部门与年度导出）",
+                   "主管部门 and 实施单位 are empty; ids are derived from the department and the year")
+    elif not department:
         rd.problem(None, None, "未找到“主管部门”（编号由主管部门与年度导出）",
                    "主管部门 (supervising department) not found; ids are derived from it and the year")
     if c.funds_header is None:
