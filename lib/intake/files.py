@@ -354,7 +354,10 @@ def calamine_grids(data: bytes, label: str, book=None) -> tuple[list[_Grid], lis
     and checked here."""
     if book is None:
         opened = Opened(label, data)
-        return opened.grids(), opened.findings
+        try:
+            return opened.grids(), opened.findings
+        finally:
+            opened.close()
     percent = _percent_cells(data, label)
     ods_merged = _ods_merged(data) if file_kind(data, label) == "ods" else {}
     grids = []
