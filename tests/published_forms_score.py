@@ -192,6 +192,7 @@ class Result:
     fmt: str
     imports_whole: bool
     problems: list[str]
+    refused: bool = False  # a finding refuses it (not only cells the mapping step could place)
     roles: dict[str, Tally] = field(default_factory=lambda: {r: Tally() for r in ROLES})
     misses: list[str] = field(default_factory=list)
 
@@ -244,11 +245,11 @@ def score(form: Form, fmt: str) -> Result:
     try:
         parsed = read_workbooks([(label, form.files[fmt])])
     except Exception as exc:  # a crash is a result too: nothing was read
-        result = Result(form, fmt, False, [f"reader raised {type(exc).__name__}: {exc}"])
+        result = Result(form, fmt, False, [f"reader raised {type(exc).__name__}: {exc}"], True)
         got: dict = {"funds": [], "indicators": []}
     else:
         problems = [str(f) for f in parsed.findings] + [u.message for u in parsed.blocking_unmapped]
-        result = Result(form, fmt, not problems, problems)
+        result = Result(form, fmt, not problems, problems, bool(parsed.findings))
         got = as_expected(parsed)
     want = form.expected
     for role in SCALAR_ROLES:
@@ -331,10 +332,12 @@ def report(results: list[Result], details: bool = True) -> str:
     lines.append(HEAD)
     lines += [_line(f"{p} ({provinces[p]})", t) for p, t in sorted(by_province.items())]
     lines.append(_line("OPEN TOTAL", overall) + f"  imports whole: {whole}/{len(open_)} files")
+    lines.append(_line("open, files imported whole", totals([r for r in open_ if r.imports_whole])[0]))
     if sealed:
         s_overall, _, s_whole = totals(sealed)
         lines.append(_line("SEALED TOTAL", s_overall)
                      + f"  imports whole: {s_whole}/{len(sealed)} files ({len({r.form.id for r in sealed})} forms)")
+        lines.append(_line("sealed, files imported whole", totals([r for r in sealed if r.imports_whole])[0]))
     return "\n".join(lines)
 
 

@@ -38,7 +38,12 @@ def classify(opened: Opened) -> str | None:
     if opened.kind in ("xlsx", "xls", "ods"):
         if any(_fold(n) in _DATASET_NAMES for n in opened.sheet_names()):
             return DATASET
-        return FORM if any(form_kind(g.texts()) for g in opened.grids()) else None
+        grids = opened.grids()
+        if any(form_kind(g.texts()) for g in grids):
+            return FORM
+        # a form's title without its blocks (a cover page, a table cut short): the form reader
+        # says no form was found, where the dataset reader would list every sheet as unknown
+        return FORM if any(_FORM_TITLE.search(fold(t)) for g in grids for t in g.texts()[:20]) else None
     if opened.kind == "csv":  # a form saved as CSV; anything else the dataset reader refuses
         return FORM if any(form_kind(g.texts()) for g in opened.grids()) else None
     if opened.kind == "docx":
@@ -85,5 +90,6 @@ def form_kind(texts: Iterable[str]) -> str | None:
     return None
 
 
+_FORM_TITLE = re.compile(r"绩效.{0,6}(?:自评|评价)(?:表|报告)|(?:自评|评价)(?:表|报告)$")
 # a title naming what it evaluates: "…项目2022年度绩效自评表", "2023年度…绩效评价表"
 _TITLE_NAME = re.compile(r"(?:绩效)?(?:自评|评价|目标)(?:表|情况表)")

@@ -33,7 +33,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FORM_TITLE = re.compile(r"(自评表|评价表|目标表|审批表)")
 # A form's sheet is a few hundred cells: a sheet whose XML is larger than this is not read as a form
 # (openpyxl in normal mode would take minutes over it); the dataset reader says what it is.
-MAX_FORM_SHEET_XML = 20 * 1024 * 1024
+MAX_FORM_SHEET_XML = 8 * 1024 * 1024
 
 
 def file_kind(data: bytes, label: str) -> str:
@@ -382,7 +382,10 @@ def calamine_grids(data: bytes, label: str, book=None) -> tuple[list[_Grid], lis
     and checked here."""
     if book is None:
         opened = Opened(label, data)
-        return opened.grids(), opened.findings
+        try:
+            return opened.grids(), opened.findings
+        finally:
+            opened.close()
     percent = _percent_cells(data, label)
     ods_merged = _ods_merged(data) if file_kind(data, label) == "ods" else {}
     grids = []

@@ -54,7 +54,9 @@ class _FundsReader:
         header = None
         for r in range(start, stop):
             keys = {label_key(v): c for c, v in self.g.row_cells(r) if isinstance(v, str)}
-            if set(keys) & set(FUND_COLUMNS["budget"]) and set(keys) & set(FUND_COLUMNS["executed"]):
+            # 贵州, 山东: 年初预算数(A) | 全年执行数(B), no 全年预算数
+            budgets = set(FUND_COLUMNS["budget"]) | set(FUND_COLUMNS["budget_initial"])
+            if set(keys) & budgets and set(keys) & set(FUND_COLUMNS["executed"]):
                 header = r
                 break
         if header is None:

@@ -18,6 +18,11 @@ TITLES = {
 MAX_FORM_ROWS = 2000
 MAX_FORM_COLS = 60
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
+# the 一级 a 二级 belongs to (DOMAIN.md "Indicator tree"), for a 一级 cell printing only its weight ("(50分)")
+LEVEL1_OF = {"数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标", "成本指标": "产出指标",
+             "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
+             "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标", "满意度指标": "满意度指标",
+             "经济成本指标": "成本指标", "社会成本指标": "成本指标", "生态环境成本指标": "成本指标"}
 
 # ---------------------------------------------------------------- label vocabulary (folded keys)
 L_PROJECT_NAME = ("项目名称", "项目全称")
@@ -36,7 +41,8 @@ L_LOCAL_DEPT = ("地方主管部门", "省级主管部门", "市级主管部门"
 L_CENTRAL_DEPT = ("中央主管部门",)
 L_REGION = ("填报地区", "地区", "所属地区", "省份", "区域", "省(自治区、直辖市)", "省(区、市)")
 # the reporting unit, on a heading line of its own ("部门：…"); only its inline form is read
-L_ISSUER = ("部门", "填报单位", "填报部门", "报送单位", "报告单位", "单位名称")
+L_ISSUER = ("部门", "填报单位", "填报部门", "报送单位", "报告单位", "单位名称", "主管部门(盖章)",
+            "单位(盖章)")
 L_YEAR = ("年度", "预算年度", "评价年度", "所属年度", "自评年度")
 L_RATING = ("自评等级", "评价等级", "自评结果", "绩效等级", "评价结果", "等级", "自评结果等级")
 L_SCORE = ("自评得分", "总分", "总得分", "综合得分", "合计得分")
@@ -120,7 +126,7 @@ INDICATOR_COLUMNS = {
                "全年完成值", "全年实际值", "实际完成数", "实际完成指标", "全年实际完成"),
     "weight": ("分值", "权重", "指标权重", "指标分值"),
     "score": ("得分", "自评得分", "指标得分"),
-    "note": ("指标解释", "指标说明", "备注"),
+    "note": ("指标解释", "指标说明", "备注", "得分计算方法", "计算方法", "评分标准"),
 }
 # a template's indicator slot left unfilled: "指标2", "指标1：", "……" with nothing else on the row
 UNFILLED = re.compile(r"^(?:指标\d{1,2}[:：]?|…+|\.{3,})$")
@@ -140,7 +146,8 @@ _ALL_LABELS = frozenset(
      "项目资金", "资金投入情况", "年度部门整体支出预算", "绩效指标", "按收入性质分", "按支出性质分",
      # 四川 (青神): the sections above the funds block, and the funds' row-label column
      "项目基本情况", "项目年度目标完成情况", "项目实施内容及过程概述", "年度预算数",
-     *L_FINANCE, *L_FUNDS_TEXT, *L_FUNDS_TEXT_COLUMNS, "年度总体目标完成情况", "总体目标完成情况"]
+     *L_FINANCE, *L_FUNDS_TEXT, *L_FUNDS_TEXT_COLUMNS, "年度总体目标完成情况", "总体目标完成情况",
+     "项目预算执行情况", "部门(单位)总体资金", "资金来源"]
     + [k for keys in CLOSING.values() for k in keys]
     + [k for keys in FUND_COLUMNS.values() for k in keys]
     + [k for keys in INDICATOR_COLUMNS.values() for k in keys])
@@ -263,7 +270,7 @@ def place_of(unit: object) -> str | None:
     begins with no place ("县农业农村局")."""
     if unit is None:
         return None
-    text = re.sub(r"^\d+[-_.、:]?", "", fold(unit))  # a unit code before the name
+    text = re.sub(r"^[\[【(]?\d+[\]】)]?[-_.、:]?", "", fold(unit))  # a unit code before the name: "[155]"
     tokens: list[str] = []
     pos = 0
     while True:

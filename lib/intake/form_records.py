@@ -21,6 +21,8 @@ from lib.intake.form_layout import (
     L_TRANSFER_NAME,
     PROJECT,
     REGION,
+    label_in,
+    label_key,
     place_of,
     program_id_for,
     project_id_for,
@@ -31,6 +33,7 @@ from lib.intake.form_sheet import _REGION_SUFFIX, _Common, _read_common, _SheetR
 from lib.intake.form_values import (
     _amount,
     _blank,
+    _text,
 )
 from lib.intake.types import ParsedWorkbook
 
@@ -153,6 +156,11 @@ def _total_money(rd: _SheetReader, c: _Common, total: dict | None) -> dict:
     if money.get("weight") is None and c.funds_header:  # no 分值 column: "预算执行情况（万元）（20分）"
         money["weight"] = next((weight_in(v) for _, v in rd.g.row_cells(c.funds_header)
                                 if isinstance(v, str) and weight_in(v) is not None), None)
+    if "budget" not in total and "budget_initial" in total and "executed" in total:
+        # 年初预算数(A) | 全年执行数(B) | 执行率(B/A) and no 全年预算数 (贵州, 山东): A is the denominator
+        money["budget"] = money.get("budget_initial")
+        money["_note"] = "表中没有全年预算数：执行率按年初预算数(A)计算，全年预算数记为年初预算数"
+        total = {**total, "budget": total["budget_initial"]}
     if "executed" not in total:  # a funds block of budgets only: a 绩效目标表, set before the year
         rd.problem(total["_row"], total["budget"][2],
                    "这是绩效目标表（资金只有预算数，没有全年执行数），不是自评表：请导入年度结束后填写的绩效自评表",
@@ -169,13 +177,17 @@ def _read_project(rd: _SheetReader) -> None:
     c = _read_common(rd)
     name = rd.title_name(c.head_end) if rd.field(L_PROJECT_NAME, c.head_end) is None else None
     name = name or rd.required_text(L_PROJECT_NAME, "项目名称", "project name", c.head_end)
-    department = rd.field(L_DEPARTMENT, c.head_end)
-    department = department[0] if department else None
+    department_hit = rd.field(L_DEPARTMENT, c.head_end)
+    department = department_hit[0] if department_hit else None
     implementer = rd.field(L_IMPLEMENTER, c.head_end)
     implementer = implementer[0] if implementer else None
     if not department:
         department = implementer
-    if not department:
+    if not department and department_hit:  # the label is there, its cell left empty (湖北 鄂州)
+        rd.problem(department_hit[1], department_hit[2],
+                   "“主管部门”为空，“实施单位”也未填写（编号由主管部门与年度导出）",
+                   "主管部门 and 实施单位 are empty; ids are derived from the department and the year")
+    elif not department:
         rd.problem(None, None, "未找到“主管部门”（编号由主管部门与年度导出）",
                    "主管部门 (supervising department) not found; ids are derived from it and the year")
     if c.funds_header is None:
@@ -368,12 +380,36 @@ def _add_objectives(rd: _SheetReader, c: _Common, program_id: str, source_id: st
                                       "source_ref": f"{source_id} {rd.g.title}"}, rd.g.title, c.head_end)
 
 
+_COUNTY_DEPT = ("旗县主管部门", "市县主管部门", "县级主管部门", "区级主管部门", "县(市、区)主管部门")
+_CITY_DEPT = ("盟市主管部门", "市级主管部门", "市州主管部门")
+
+
+def _other_departments(rd: _SheetReader, c: _Common, chosen: tuple | None) -> list[str]:
+    """The departments of the other levels beside the local one ("自治区主管部门：…"), as note lines."""
+    lines = []
+    for r in range(1, c.head_end + 1):
+        for col, value in rd.g.row_cells(r):
+            if not isinstance(value, str) or label_key(value) in L_CENTRAL_DEPT or \
+                    not label_in(label_key(value), ("主管部门",)) or chosen and chosen[1] == r and \
+                    rd.g.value_right(r, col) and rd.g.value_right(r, col)[2] == chosen[2]:
+                continue
+            right = rd.g.value_right(r, col)
+            if right is not None and _text(right[0]):
+                rd.g.use(r, col)
+                rd.g.use(right[1], right[2])
+                lines.append(f"{value.strip()}：{_text(right[0])}")
+    return lines
+
+
 def _read_region(rd: _SheetReader) -> None:
     c = _read_common(rd)
     name = rd.required_text(L_TRANSFER_NAME, "转移支付（项目）名称", "transfer program name", c.head_end)
-    local = rd.field(L_LOCAL_DEPT[:-1], c.head_end) or rd.field(("主管部门",), c.head_end)
+    # the most local department first: 旗县 / 市县 before 盟市 before 自治区 (内蒙古 prints all three)
+    local = next((hit for keys in (_COUNTY_DEPT, _CITY_DEPT, L_LOCAL_DEPT[:-1], ("主管部门",))
+                  if (hit := rd.field(keys, c.head_end)) and hit[0]), None)
     central = rd.field(L_CENTRAL_DEPT, c.head_end)
     department = (local[0] if local else None) or (central[0] if central else None)
+    other_departments = _other_departments(rd, c, local)
     if not department:
         rd.problem(None, None, "未找到“地方主管部门”", "地方主管部门 (local department) not found")
     user = rd.field(L_IMPLEMENTER, c.head_end)
@@ -406,6 +442,7 @@ def _read_region(rd: _SheetReader) -> None:
         ([f"中央主管部门：{central[0]}"] if central and central[0] and local else [])
         + ([f"资金使用单位：{user[0]}"] if user and user[0] else [])
         + ([f"地方财政部门：{finance[0]}"] if finance and finance[0] else [])
+        + other_departments
         + [n for n in (_choices_note(c),) if n]) or None
     rd.out.add_program({
         "program_id": program_id, "program_name": name, "year": c.year, "program_kind": "转移支付",

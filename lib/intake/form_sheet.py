@@ -26,6 +26,7 @@ from lib.intake.form_layout import (
     L_REGION,
     L_YEAR,
     LEVEL1,
+    LEVEL1_OF,
     REGION,
     SUBTOTAL,
     TOTAL_ROW,
@@ -55,6 +56,8 @@ def _ends_block(text: str) -> bool:
             or fold(text).startswith(FOOTERS))
 
 
+# a date, or a line naming one (填报日期, 报告日期 …): never the form's year
+_A_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月|(?:填报|填表|报告|报送|编制)日期|^日期")
 _REGION_SUFFIX = re.compile(r"^(?P<name>.+?)[(（](?P<region>[^()（）]{2,12}?(?:省|市|区|县|州|盟|旗))[)）]$")
 
 
@@ -182,7 +185,10 @@ class _SheetReader(_FundsReader):
         title_rows = range(1, max_row + 1)
         candidates += [(v, r, c) for r in title_rows for c, v in self.g.row_cells(r) if isinstance(v, str)]
         for text, r, c in candidates:
-            m = re.search(r"((?:19|20)\d{2})\s*(?:年|$)", unicodedata.normalize("NFKC", str(text)))
+            text = unicodedata.normalize("NFKC", str(text))
+            if _A_DATE.search(text):
+                continue  # "填报日期：2022年2月3日" is when the form was filled in, not its budget year
+            m = re.search(r"((?:19|20)\d{2})\s*(?:年|$)", text)
             if m:
                 if re.fullmatch(r"[(（]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?", fold(text)):
                     self.g.use(r, c)  # a cell that is only the year
@@ -345,6 +351,14 @@ class _SheetReader(_FundsReader):
                 raw1 = None
             if raw1 is not None:
                 name1, weight_in_label = _level1(raw1)
+                weight_only = re.fullmatch(r"\(?(\d+(?:\.\d+)?)分?\)?", fold(raw1))
+                if name1 is None and weight_only:  # "(50分)": the 一级 named by its first 二级
+                    if self.g.span(r, c1) == getattr(self, "_weight_only_span", None):
+                        name1 = level1
+                    else:
+                        name1 = LEVEL1_OF.get(re.sub(r"\s+", "", _text(raw2) or ""))
+                        weight_in_label = float(weight_only[1])
+                        self._weight_only_span = self.g.span(r, c1)
                 if name1 is None:
                     self.problem(r, c1, f"一级指标“{_text(raw1)}”不是{'、'.join(LEVEL1)}之一",
                                  f"level-1 indicator '{_text(raw1)}' must be one of {LEVEL1}")
@@ -359,8 +373,8 @@ class _SheetReader(_FundsReader):
                         parts.append({"part": name1, "status_text": f"分值范围{span[1]}分", "_row": r})
             is_subtotal = any(v is not None and label_key(v) in SUBTOTAL for v in (raw2, raw3))
             if not is_subtotal and all(_blank(v) for v in values.values()) and (
-                    raw3 is None or UNFILLED.match(fold(raw3))):
-                r += 1  # a blank row, a 一级 label alone, or the template's "指标2" / "……" left unfilled
+                    raw3 is None or UNFILLED.match(fold(raw3)) or fold(raw3) in _NOT_APPLICABLE):
+                r += 1  # a blank row, a 一级 label alone, the template's "指标2" / "……" / "-" left unfilled
                 continue
             if level1 is None:
                 self.problem(r, c1, "一级指标为空", "level-1 indicator is empty")
