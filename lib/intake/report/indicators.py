@@ -65,6 +65,25 @@ _NAME_PREFIX = re.compile(
 )
 
 
+def indicator_record(project_id, region, level1, level2, name, target, actual, note) -> dict:
+    """An indicator as a draft row: what a sentence gives (weights and scores, where written, are
+    set by the caller)."""
+    return {
+        "project_id": project_id,
+        "region": region,
+        "level1": level1,
+        "level2": level2,
+        "level3": name,
+        "target": target,
+        "actual": actual,
+        "weight": None,
+        "stated_score": None,
+        "deviation_reason": None,
+        "improvement": None,
+        "note": note,
+    }
+
+
 def level1_of(para: Para, text: str) -> str | None:
     """The 一级 a paragraph speaks of: its own leading label first, then the headings above."""
     body = re.sub(r"^[①②③④⑤⑥⑦⑧⑨⑩\d.、（()）\s]+", "", text)
@@ -110,22 +129,16 @@ def read(ctx: Context, para: Para, project_id: str | None, region: str | None = 
         row = ctx.add(
             "indicators",
             para,
-            {
-                "project_id": project_id,
-                "region": region,
-                "level1": lvl,
-                "level2": level2
-                if lvl == level1
-                else ("服务对象满意度指标" if "服务对象满意度指标" in text else None),
-                "level3": name,
-                "target": target,
-                "actual": actual,
-                "weight": None,
-                "stated_score": None,
-                "deviation_reason": None,
-                "improvement": None,
-                "note": note,
-            },
+            indicator_record(
+                project_id,
+                region,
+                lvl,
+                level2 if lvl == level1 else ("服务对象满意度指标" if "服务对象满意度指标" in text else None),
+                name,
+                target,
+                actual,
+                note,
+            ),
             sentence_at(text, span[0]),
             [span],
         )
