@@ -375,3 +375,23 @@ def test_a_pdf_report_printed_by_chromium_updates_its_program(seeded, tmp_path):
     (plan,) = result.programs
     assert plan.headline() == "更新 LZ2022-YJJ"
     assert "全年执行数" in {d.figure for d in plan.disagreements}
+
+
+def test_a_word_form_in_a_drop_is_read_as_the_form_once(tmp_path):
+    """A 自评表 saved as .docx is a form of the drop (it once raised AttributeError: the inbox
+    called form-reader functions the one intake road replaced), read as its .xlsx reads."""
+    corpus = Path(__file__).parent / "corpus" / "forms"
+    docx_form = (corpus / "neimenggu_linhe_jiuye_buzhu_2022.docx").read_bytes()
+    xlsx_form = (corpus / "neimenggu_linhe_jiuye_buzhu_2022.xlsx").read_bytes()
+    from_word = inbox.read_file("临河 就业补助.docx", docx_form)
+    from_excel = inbox.read_file("临河 就业补助.xlsx", xlsx_form)
+    assert (from_word.kind, from_word.refused) == ("form", [])
+    def figures(item):  # the sheet's name (表1 in Word) is in source_ref; the figures are the same
+        return [{k: v for k, v in r.items() if k != "source_ref"} for r in item.parsed.tables["execution"]]
+    assert figures(from_word) == figures(from_excel) and figures(from_word)
+    # a report in Word stays a report; a protected workbook says why it cannot be read
+    report = inbox.read_file("报告.docx", docx_file("某县2023年度项目支出绩效自评报告\n" + "项目实施情况良好。" * 80,
+                                                    tmp_path / "r.docx").read_bytes())
+    assert report.kind == "report"
+    locked = inbox.read_file("加密.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    assert locked.kind is None and "密码" in locked.refused[0]

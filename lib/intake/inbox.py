@@ -21,16 +21,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from lib.intake import forms
+from lib.intake import classify as intake_classify
 from lib.intake import workbook_spec as spec
+from lib.intake.files import open_file
+from lib.intake.forms import read_opened
 from lib.intake.workbook import (
-    MAX_FILE_BYTES,
     MAX_UNZIPPED_BYTES,
     CellError,
     Finding,
     ParsedWorkbook,
     convert,
-    read_workbook,
+    read_dataset,
 )
 
 DATASET, FORM, REPORT = "dataset", "form", "report"
@@ -123,68 +124,64 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 
 
 def classify(label: str, data: bytes) -> tuple[str | None, str | None]:
-    """(kind, None), or (None, why it is refused, in Chinese).
-
-    By suffix first (.txt and .pdf are reports; .xlsx/.xls/.ods are workbooks), then by content:
-    a workbook is a dataset when it has the dataset's sheets, a form when a sheet carries a
-    form's blocks (lib.intake.forms.detect_format); a .docx is a form when one of its tables is
-    one, else a report.
-    """
-    suffix = PurePosixPath(label).suffix.lower()
-    if not data:
-        return None, "空文件"
-    if len(data) > MAX_FILE_BYTES:
-        return None, "文件超过 50 MB"
-    if suffix in REPORT_ONLY_SUFFIXES:
-        return REPORT, None
-    if suffix == ".docx":
-        return (FORM if _docx_is_form(data, label) else REPORT), None
-    if suffix in (".doc", ".wps"):
-        return None, "Word 97-2003（.doc）或 WPS 文字（.wps）文件无法直接读取：请另存为 .docx 后再上传"
-    if suffix in WORKBOOK_SUFFIXES:
-        kind = forms.detect_format(data, label)
-        if kind == "dataset":
-            return DATASET, None
-        if kind == "form":
-            return FORM, None
-        return None, "既不是数据工作簿（没有“来源”“资金与部门”等工作表），也不是自评表（没有资金或指标栏目）"
-    return None, (f"不支持的文件类型“{suffix or '无扩展名'}”：可上传 .xlsx/.xls/.ods/.docx 自评表或"
-                  "数据工作簿，.txt/.docx/.pdf 自评报告，或其压缩包 .zip")
+    """(kind, None), or (None, why it is refused, in Chinese) — the one intake road's classification
+    (lib/intake/classify.py) with the inbox's own rules beside it (see ``_kind_of``)."""
+    item = read_file(label, data, read=False)
+    return item.kind, (item.refused[0] if item.refused else None)
 
 
 # Prose outside the tables beyond which a Word file is a report even if it holds a form-like table
 # (reports quote their indicator tables; a form's own text is its title and a few notes).
 REPORT_PROSE_CHARS = 1500
+_SUPPORTED = (*WORKBOOK_SUFFIXES, ".docx", ".csv", ".doc", ".wps")
 
 
-def _docx_is_form(data: bytes, label: str) -> bool:
-    """A .docx is a form when a table in it makes a form (lib.intake.forms) and its prose outside
-    the tables is short; a report is prose, whatever tables it quotes."""
-    try:
-        import docx  # python-docx
-
-        document = docx.Document(io.BytesIO(data))
-    except Exception:  # a damaged file: the form reader says why
-        return True
-    if not document.tables:
-        return False
-    prose = sum(len(p.text.strip()) for p in document.paragraphs)
-    if prose > REPORT_PROSE_CHARS:
-        return False
-    grids, _ = forms.form_grids(data, label)
-    return any(forms._kind_of(g.texts()) for g in grids)
+def _kind_of(opened) -> str | None:
+    """What a drop's file is: the intake road's classification, except that a Word file with long
+    prose around its tables is a report (it quotes its indicator table), and one with a form's
+    table and short prose a form."""
+    kind = intake_classify.classify(opened)
+    if opened.kind == "docx" and opened.readable:
+        grids = opened.grids()
+        prose = sum(len(t) for g in grids if g.max_col <= 1 for t in g.texts())
+        has_form = any(intake_classify.form_kind(g.texts()) for g in grids if g.max_col > 1)
+        return FORM if has_form and prose <= REPORT_PROSE_CHARS else REPORT
+    return kind
 
 
-def read_file(label: str, data: bytes, layouts: Iterable = ()) -> Incoming:
-    """Classify and read one file (never raises for a bad file: the reason is in ``refused``)."""
-    kind, why = classify(label, data)
-    item = Incoming(label, sha256(data), kind)
-    if kind is None:
-        item.refused.append(why or "无法识别")
+def read_file(label: str, data: bytes, layouts: Iterable = (), read: bool = True) -> Incoming:
+    """Classify and read one file, opened once (never raises for a bad file: the reason is in
+    ``refused``)."""
+    suffix = PurePosixPath(label).suffix.lower()
+    item = Incoming(label, sha256(data), None)
+    if not data:
+        item.refused.append("空文件")
         return item
-    if kind == REPORT:
-        return _read_report(item, data)
-    parsed = read_workbook(data, label) if kind == DATASET else forms.read_form(data, label, layouts)
+    if suffix in REPORT_ONLY_SUFFIXES:
+        item.kind = REPORT
+        return _read_report(item, data) if read else item
+    if suffix in (".doc", ".wps"):
+        item.refused.append("Word 97-2003（.doc）或 WPS 文字（.wps）文件无法直接读取："
+                            "请另存为 .docx 后再上传")
+        return item
+    if suffix not in _SUPPORTED:
+        item.refused.append(f"不支持的文件类型“{suffix or '无扩展名'}”：可上传 .xlsx/.xls/.ods/.docx/.csv "
+                            "自评表或数据工作簿，.txt/.docx/.pdf 自评报告，或其压缩包 .zip")
+        return item
+    opened = open_file(data, label)
+    try:
+        item.kind = _kind_of(opened)
+        if item.kind is None:
+            item.refused.extend([f.problem for f in opened.findings] or [
+                "既不是数据工作簿（没有“来源”“资金与部门”等工作表），也不是自评表（没有资金或指标栏目）"])
+            return item
+        if not read:
+            return item
+        if item.kind == REPORT:
+            return _read_report(item, data)
+        parsed = read_dataset(opened) if item.kind == DATASET else read_opened(opened, layouts)
+    finally:
+        opened.close()
     item.parsed = parsed
     item.findings = list(parsed.findings)
     if parsed.findings:
