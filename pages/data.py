@@ -17,7 +17,7 @@ from lib.labels import (
     UPLOAD_TYPES,
     VIEW_LABELS,
 )
-from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes, version_diff
+from lib.store import DATA_DIR, EXPORTABLE, SEED_WORKBOOKS, ImportRejected, diff, scoped_writes
 from lib.store.scoped_versions import counts_before
 from lib.ui import across_years, draft_review, fmt, history, inbox, mapping
 from lib.ui import preview as upload_preview
@@ -158,7 +158,8 @@ if part == VERSIONS:
     if scoped:
         st.caption(HISTORY_LABELS["scoped"])
     # the values each recent version changed (the row counts alone said "各表行数未变" for a new figure)
-    values = {v: version_diff.value_changes(store, v) for v in shown[:HISTORY_VALUE_VERSIONS]}
+    visible = tuple(sorted(programs["program_id"])) if scoped else None
+    values = {v: ui.version_changes(v, visible) for v in shown[:HISTORY_VALUE_VERSIONS]}
     ui.show_table(history.table(versions, program_names, before, values), "dataset_versions", key="versions",
                   column_config={"version_id": st.column_config.NumberColumn("版本", format="v%d")})
     targets = history.rollback_targets(shown, ui.dataset_version(), scoped)

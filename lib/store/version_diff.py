@@ -20,10 +20,12 @@ from lib.store.diff import diff_rows
 MOST_PROGRAMS = 20
 
 
-def value_changes(store, version_id: int, most: int = 6) -> tuple[list[dict], int]:
+def value_changes(store, version_id: int, most: int = 6,
+                  programs: set[str] | None = None) -> tuple[list[dict], int]:
     """The first ``most`` values ``version_id`` changed against the version before it, and how
     many it changed in all: [{table, key, column, old, new}], key the row's key values joined
-    (a project id, program id · seq). Rows added or removed are the row counts' to say."""
+    (a project id, program id · seq). Rows added or removed are the row counts' to say.
+    ``programs``: only these programs' values (a scoped user's); None for all."""
     if version_id <= 1:
         return [], 0
     with store.primary_cursor() as cur:
@@ -33,7 +35,8 @@ def value_changes(store, version_id: int, most: int = 6) -> tuple[list[dict], in
             return {p: int(s) for p, s in rows}
 
         before, after = states(version_id - 1), states(version_id)
-        touched = sorted(p for p in after if p in before and after[p] != before[p])
+        touched = sorted(p for p in after if p in before and after[p] != before[p]
+                         and (programs is None or p in programs))
         if not touched or len(touched) > MOST_PROGRAMS:
             return [], 0
         found: list[dict] = []

@@ -41,6 +41,7 @@ from lib.ui.cached import (  # noqa: F401
     stated_execution,
     summarize,
     user_scope,
+    version_changes,
     with_project_scores,
     yearly_execution,
 )

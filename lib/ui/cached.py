@@ -15,7 +15,7 @@ from lib.access import regions as region_tree
 from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks, scoring, summary
 from lib.filters import Filters
-from lib.store import Store, StoreError, open_store
+from lib.store import Store, StoreError, open_store, version_diff
 from lib.store import lineage as store_lineage
 from lib.store.scoped import ScopedReader
 from lib.ui import limits
@@ -268,3 +268,11 @@ def stated_execution(filters: Filters) -> pd.DataFrame:
     selection, kept per version and selection."""
     return _cached_stated(dataset_version(), _key(filters)).copy()
 
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def version_changes(version_id: int, programs: tuple[str, ...] | None) -> tuple[list[dict], int]:
+    """The values a version changed (lib/store/version_diff.py), for 版本历史: a version never
+    changes once written, so each is read once (2 + 20 queries per program it replaced), not on
+    every rerun of the page; ``programs`` limits it to a scoped user's programs."""
+    return version_diff.value_changes(get_store(), version_id,
+                                      programs=None if programs is None else set(programs))
