@@ -36,7 +36,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from lib.access import regions as region_tree
 from lib.access.auth import AuthConfigError, hash_password, load_users, users_path
 from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks
@@ -46,6 +45,7 @@ from lib.outputs.template import write_workbook
 from lib.store import EXPORTABLE, ImportRejected, StoreBusyError, StoreError, accounts, open_store
 from lib.store.base import DATA_DIR
 from lib.store.scoped import ScopedReader
+from lib.store.scoped import scoped_audit as store_scoped_audit
 
 DB_HELP = ("数据库：DuckDB 文件或 postgresql:// 地址 (a DuckDB file or a postgresql:// URL; "
            "default: $JIXIAO_DATABASE_URL, else $JIXIAO_DB or var/jixiao.duckdb)")
@@ -345,11 +345,9 @@ def _cli_user(args) -> str:
 def scoped_audit(store, scope: Scope) -> list[checks.Finding]:
     """The audit of what ``scope`` may see: everything unscoped; else the whole programs the
     scope reaches, narrowed to the findings that concern it (checks.audit_in_scope)."""
-    if scope.unrestricted:
-        return checks.run_audit(checks.read_inputs(store.read))
-    return checks.audit_in_scope(ScopedReader(store, scope).read,
-                                 lambda name, ids: store.read(name, where_in={"program_id": ids}),
-                                 region_tree.expand(scope.regions) if scope.regions else ())
+    from lib.filters import Filters
+
+    return store_scoped_audit(store, Filters(scope=scope))
 
 
 def _check(args) -> int:

@@ -31,8 +31,6 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from lib.access import regions as region_tree
-from lib.access.scope import EVERYTHING
 from lib.analysis import checks, summary, yoy
 from lib.analysis.scoring import execution_band
 from lib.filters import Filters
@@ -40,6 +38,7 @@ from lib.labels import BRIEF_LABELS, INDICATOR_STATUS, YEAR_BASIS_LABELS
 from lib.outputs import brief_charts, fmt
 from lib.store import Store
 from lib.store import lineage as store_lineage
+from lib.store.scoped import scoped_audit
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -110,15 +109,9 @@ def _audit(store: Store, filters: Filters) -> tuple[pd.DataFrame | None, str | N
     n = store.count("v_indicators", scope)
     if n > AUDIT_MAX_ROWS:
         return None, BRIEF_LABELS["audit_too_big"].format(n=n, limit=AUDIT_MAX_ROWS)
-    if scope.scope.unrestricted:
-        audit = checks.run_audit(checks.read_inputs(lambda name: store.read(name, scope)))
-    else:  # as the 核查 page: whole programs audited, the findings concerning the scope kept
-        # a ScopedReader puts its scope on every read: the whole programs are read from its store
-        whole, raw = replace(scope, scope=EVERYTHING), getattr(store, "store", store)
-        regions = region_tree.expand(scope.scope.regions) if scope.scope.regions else ()
-        audit = checks.audit_in_scope(lambda name: store.read(name, scope),
-                                      lambda name, ids: raw.read(name, whole, where_in={"program_id": ids}),
-                                      regions)
+    # as the 核查 page; a ScopedReader's scope is its own, the whole programs read from its store
+    raw = getattr(store, "store", store)
+    audit = scoped_audit(raw, replace(scope, scope=store.scope) if raw is not store else scope)
     found = checks.filter_findings(checks.findings_frame(audit), filters)
     order = {s: i for i, s in enumerate(("高", "中", "低"))}
     found = mismatches(found)

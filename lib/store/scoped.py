@@ -10,7 +10,9 @@ from dataclasses import replace
 
 import pandas as pd
 
-from lib.access.scope import Scope
+from lib.access import regions as region_tree
+from lib.access.scope import EVERYTHING, Scope
+from lib.analysis import checks
 from lib.filters import Filters
 from lib.store.database import Store
 
@@ -48,3 +50,17 @@ class ScopedReader:
 
     def current_version(self) -> dict | None:
         return self.store.current_version()
+
+
+def scoped_audit(store: Store, filters: Filters) -> list[checks.Finding]:
+    """The audit of ``filters``'s selection as its user may see it — one wiring for the 核查 page,
+    the PDF brief and ``lib.cli check``. Unscoped: the selection's audit. Scoped: the checks
+    recompute the whole programs the scope reaches (a province's rate is over every city), and
+    only the findings that concern the scope's regions come out (checks.audit_in_scope)."""
+    if filters.scope.unrestricted:
+        return checks.run_audit(checks.read_inputs(lambda name: store.read(name, filters)))
+    whole = replace(filters, scope=EVERYTHING)
+    regions = region_tree.expand(filters.scope.regions) if filters.scope.regions else ()
+    return checks.audit_in_scope(lambda name: store.read(name, filters),
+                                 lambda name, ids: store.read(name, whole, where_in={"program_id": ids}),
+                                 regions)

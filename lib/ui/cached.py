@@ -11,13 +11,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from lib.access import regions as region_tree
 from lib.access.scope import EVERYTHING, Scope
 from lib.analysis import checks, scoring, summary
 from lib.filters import Filters
 from lib.store import Store, StoreError, open_store, version_diff
 from lib.store import lineage as store_lineage
-from lib.store.scoped import ScopedReader
+from lib.store.scoped import ScopedReader, scoped_audit
 from lib.ui import limits
 from lib.ui.keys import KEY_FILTERS
 from lib.ui.login import KEY_USER
@@ -203,17 +202,9 @@ def audit_findings(scope: Filters) -> pd.DataFrame:
 @st.cache_data(max_entries=32, show_spinner="正在核查…")
 def _cached_audit(version: int, scope_key: tuple) -> pd.DataFrame:
     del version
-    scope = Filters(*scope_key)
-    if scope.scope.unrestricted:
-        return checks.findings_frame(checks.run_audit(checks.read_inputs(lambda name: read(name, scope))))
-    # a scoped user: the checks recompute the whole programs the scope reaches (a province's rate
-    # is over every city), then only the findings that concern the scope's regions are kept
-    whole = replace(scope, scope=EVERYTHING)
-    regions = region_tree.expand(scope.scope.regions) if scope.scope.regions else ()
-    return checks.findings_frame(checks.audit_in_scope(
-        lambda name: read(name, scope),
-        lambda name, ids: get_store().read(name, whole, where_in={"program_id": ids}),
-        regions))
+    # read straight from the store: the findings are what is kept (the audit's inputs, up to 200k
+    # indicator rows, would otherwise sit in read()'s cache beside them)
+    return checks.findings_frame(scoped_audit(get_store(), Filters(*scope_key)))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
