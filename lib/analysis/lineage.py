@@ -119,11 +119,13 @@ def propose(programs: Iterable[Mapping]) -> dict[str, Link]:
     return out
 
 
-def resolve(programs: Iterable[Mapping], confirmed: Mapping[str, str] | None = None) -> dict[str, Link]:
+def resolve(programs: Iterable[Mapping], confirmed: Mapping[str, str] | None = None,
+            rule: Mapping[str, Link] | None = None) -> dict[str, Link]:
     """Each program's lineage as it counts: the 数据管理 choice (``confirmed``: program_id →
-    lineage_id), else the workbook's ``lineage_id`` column, else :func:`propose`."""
+    lineage_id), else the workbook's ``lineage_id`` column, else :func:`propose` (``rule``: its
+    result when the caller has it already)."""
     rows = list(programs)
-    rule = propose(rows)
+    rule = propose(rows) if rule is None else rule
     confirmed = confirmed or {}
     out: dict[str, Link] = {}
     for row in rows:

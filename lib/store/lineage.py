@@ -60,8 +60,8 @@ def resolved(store) -> pd.DataFrame:
     lineage's program of the year before, or None)."""
     frame = programs(store)
     rows = frame.to_dict("records")
-    links = lineage.resolve(rows, confirmed(store))
-    rule = lineage.propose(rows)
+    rule = lineage.propose(rows)  # the costly part: once, for both the links and the suggestion
+    links = lineage.resolve(rows, confirmed(store), rule)
     mapping = {pid: link.lineage_id for pid, link in links.items()}
     previous = lineage.previous_of(rows, mapping)
     frame["lineage"] = [links[p].lineage_id for p in frame["program_id"]]
