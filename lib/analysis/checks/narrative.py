@@ -27,6 +27,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from lib.analysis.checks.core import (
+    _SENTENCE_END,
     DEFAULT_SETTINGS,
     DISAGREE,
     LOW,
@@ -53,7 +54,7 @@ from lib.analysis.checks.texts import text_claim
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[。；;！？!?\n])", text) if s.strip()]
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
 def _clause_with(text: str, phrase: str) -> str | None:
